@@ -1,0 +1,205 @@
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BinaryError,
+  ByteQueue,
+  type ByteSource,
+  fromAsyncIterable,
+  fromBlob,
+  fromBytes,
+  fromReadableStream,
+  SourceBuffer,
+  toByteSource,
+} from '../src/index.js';
+import { openFileSource } from '../src/node/index.js';
+
+async function drain(source: ByteSource): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let chunk = await source.read(); chunk; chunk = await source.read()) parts.push(chunk);
+  await source.close();
+  return Buffer.concat(parts);
+}
+
+function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  for (const p of [...points, bytes.length]) {
+    parts.push(bytes.slice(from, p));
+    from = p;
+  }
+  return parts;
+}
+
+const input = fc.record({
+  bytes: fc.uint8Array({ maxLength: 3000 }),
+  cuts: fc.array(fc.nat(), { maxLength: 12 }),
+  chunkSize: fc.integer({ min: 1, max: 700 }),
+});
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'x-binary-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('byte sources yield identical bytes for random chunkings', () => {
+  it('fromBytes, fromAsyncIterable (Node stream), fromReadableStream and fromBlob', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, async ({ bytes, cuts, chunkSize }) => {
+        const parts = split(bytes, cuts);
+        expect(await drain(fromBytes(bytes, { chunkSize }))).toEqual(Buffer.from(bytes));
+        expect(await drain(fromAsyncIterable(Readable.from(parts.map((p) => Buffer.from(p)))))).toEqual(
+          Buffer.from(bytes),
+        );
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const p of parts) controller.enqueue(p);
+            controller.close();
+          },
+        });
+        expect(await drain(fromReadableStream(stream))).toEqual(Buffer.from(bytes));
+        expect(await drain(fromBlob(new Blob(parts), { chunkSize }))).toEqual(Buffer.from(bytes));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('openFileSource reads a real file in chunks and at random positions', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, fc.nat(), fc.nat({ max: 500 }), async ({ bytes, chunkSize }, at, length) => {
+        const path = join(dir, 'data.bin');
+        await writeFile(path, bytes);
+        const source = await openFileSource(path, { chunkSize });
+        expect(source.size).toBe(bytes.length);
+        const position = at % (bytes.length + 1);
+        expect(await source.readAt(position, length)).toEqual(bytes.subarray(position, position + length));
+        expect(await drain(source)).toEqual(Buffer.from(bytes));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('ByteQueue', () => {
+  it('gives the same windows whatever the chunking', () => {
+    fc.assert(
+      fc.property(
+        input,
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 30 }),
+        ({ bytes, cuts }, takes) => {
+          const queue = new ByteQueue(100);
+          for (const part of split(bytes, cuts)) queue.push(part);
+          let at = 0;
+          for (const take of takes) {
+            const window = queue.window(take);
+            if (at + take > bytes.length) {
+              expect(window).toBeUndefined();
+              break;
+            }
+            expect(window).toEqual(bytes.subarray(at, at + take));
+            expect(queue.offset).toBe(100 + at);
+            queue.consume(take);
+            at += take;
+          }
+          expect(queue.available).toBe(bytes.length - at);
+        },
+      ),
+    );
+  });
+
+  it('refuses to consume more than is buffered', () => {
+    const queue = new ByteQueue();
+    queue.push(new Uint8Array(3));
+    expect(() => queue.consume(4)).toThrowError(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
+  });
+
+  it('keeps memory bounded: consumed chunks are released', () => {
+    const queue = new ByteQueue();
+    for (let i = 0; i < 10_000; i++) {
+      queue.push(new Uint8Array(100));
+      queue.consume(100);
+    }
+    expect(queue.available).toBe(0);
+    expect(queue.contiguous().length).toBe(0);
+  });
+});
+
+describe('SourceBuffer', () => {
+  it('pulls on demand and reports the end', async () => {
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff);
+    const buffer = new SourceBuffer(fromBytes(bytes, { chunkSize: 7 }));
+    expect(await buffer.ensure(100)).toBe(true);
+    expect(buffer.window(100)).toEqual(bytes.subarray(0, 100));
+    expect(await buffer.ensure(990)).toBe(true);
+    buffer.consume(990);
+    expect(await buffer.ensure(11)).toBe(false);
+    expect(buffer.available).toBe(10);
+    expect(buffer.sourceEnded).toBe(true);
+    buffer.seek(500);
+    expect(await buffer.ensure(3)).toBe(true);
+    expect(buffer.window(3)).toEqual(bytes.subarray(500, 503));
+  });
+
+  it('sees bytes appended to a file after reaching its end', async () => {
+    const path = join(dir, 'growing.bin');
+    await writeFile(path, new Uint8Array([1, 2, 3]));
+    const source = await openFileSource(path, { chunkSize: 2 });
+    const buffer = new SourceBuffer(source);
+    expect(await buffer.ensure(5)).toBe(false);
+    await appendFile(path, new Uint8Array([4, 5]));
+    expect(await buffer.ensure(5)).toBe(true);
+    expect(buffer.window(5)).toEqual(new Uint8Array([1, 2, 3, 4, 5]));
+    expect(await source.refreshSize()).toBe(5);
+    await source.close();
+  });
+});
+
+describe('source errors', () => {
+  it('a stream of strings is an IO_ERROR, not a crash', async () => {
+    const source = fromAsyncIterable(Readable.from(['text']) as unknown as AsyncIterable<Uint8Array>);
+    await expect(source.read()).rejects.toMatchObject({ code: 'IO_ERROR', offset: 0 });
+  });
+
+  it('a failing stream is an IO_ERROR with the offset reached', async () => {
+    async function* failing() {
+      yield new Uint8Array(5);
+      throw new Error('disk on fire');
+    }
+    const source = fromAsyncIterable(failing());
+    await source.read();
+    await expect(source.read()).rejects.toMatchObject({ code: 'IO_ERROR', offset: 5 });
+  });
+
+  it('reading after close is SOURCE_CLOSED', async () => {
+    const source = fromBytes(new Uint8Array(4));
+    await source.close();
+    await expect(source.read()).rejects.toMatchObject({ code: 'SOURCE_CLOSED' });
+  });
+
+  it('a missing file or a directory is an IO_ERROR naming the path', async () => {
+    await expect(openFileSource(join(dir, 'nope.bin'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(openFileSource(dir)).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining(dir),
+    });
+  });
+
+  it('toByteSource accepts every input kind and rejects others', async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    expect(await drain(toByteSource(bytes))).toEqual(Buffer.from(bytes));
+    expect(await drain(toByteSource(bytes.buffer))).toEqual(Buffer.from(bytes));
+    expect(await drain(toByteSource(new Blob([bytes])))).toEqual(Buffer.from(bytes));
+    expect(await drain(toByteSource(new Blob([bytes]).stream()))).toEqual(Buffer.from(bytes));
+    expect(await drain(toByteSource(Readable.from([Buffer.from(bytes)])))).toEqual(Buffer.from(bytes));
+    const existing = fromBytes(bytes);
+    expect(toByteSource(existing)).toBe(existing);
+    expect(() => toByteSource(42 as unknown as Uint8Array)).toThrowError(BinaryError);
+  });
+});
