@@ -1,0 +1,4 @@
+console.error('xtrace: not built yet');
+process.exitCode = 2;
+
+export {};
