@@ -1,1 +1,12 @@
-export {};
+/**
+ * `@x/moqtrace`: read, write and record `.moqtrace` (MoQT session trace) files, versions 1 and 2.
+ *
+ * @module @x/moqtrace
+ */
+export { MoqtraceError, type MoqtraceErrorCode, type MoqtraceErrorOptions } from './errors.js';
+export * from './events.js';
+export * from './header.js';
+export * from './json.js';
+export * from './preamble.js';
+export * from './reader.js';
+export * from './segments.js';

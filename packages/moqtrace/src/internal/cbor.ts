@@ -1,0 +1,494 @@
+/**
+ * Low-level CBOR helpers of the reader and writer: a structural item scanner (no allocation), typed value
+ * readers over spans of a buffer, the cbor-x decoder used for opaque values, and a normal-form encoder.
+ *
+ * This module is the only place that talks to cbor-x; it can be swapped for `@x/cbor-schema` primitives.
+ *
+ * @internal
+ * @module
+ */
+import { Decoder, Tag } from 'cbor-x';
+
+/** Scanner result: the item runs past the end of the buffer. {@link scanNeed} holds the bytes it needs. */
+export const SCAN_TRUNCATED = -1;
+/** Scanner result: invalid CBOR structure (boundary lost). */
+export const SCAN_MALFORMED = -2;
+
+/** After {@link skipItem} returned {@link SCAN_TRUNCATED}: lower bound of the end offset the item needs. */
+export let scanNeed = 0;
+
+const INDEFINITE = -1;
+let stack = new Float64Array(64);
+
+/**
+ * Measures the CBOR item starting at `pos` without decoding it. Returns the offset after it,
+ * {@link SCAN_TRUNCATED} or {@link SCAN_MALFORMED}. Works iteratively: nesting depth costs no call stack.
+ */
+export function skipItem(b: Uint8Array, pos: number, end: number): number {
+  let sp = 0;
+  let pending = 1; // items still to read at the current level (INDEFINITE for indefinite containers)
+  for (;;) {
+    if (pos >= end) {
+      scanNeed = pos + 1;
+      return SCAN_TRUNCATED;
+    }
+    const ib = b[pos++] as number;
+    const major = ib >> 5;
+    const ai = ib & 31;
+    let arg: number;
+    if (ai < 24) arg = ai;
+    else if (ai === 24) {
+      if (pos + 1 > end) return truncatedAt(pos + 1);
+      arg = b[pos] as number;
+      pos += 1;
+    } else if (ai === 25) {
+      if (pos + 2 > end) return truncatedAt(pos + 2);
+      arg = ((b[pos] as number) << 8) | (b[pos + 1] as number);
+      pos += 2;
+    } else if (ai === 26) {
+      if (pos + 4 > end) return truncatedAt(pos + 4);
+      arg =
+        (b[pos] as number) * 0x1000000 +
+        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number));
+      pos += 4;
+    } else if (ai === 27) {
+      if (pos + 8 > end) return truncatedAt(pos + 8);
+      const hi =
+        (b[pos] as number) * 0x1000000 +
+        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number));
+      const lo =
+        (b[pos + 4] as number) * 0x1000000 +
+        (((b[pos + 5] as number) << 16) | ((b[pos + 6] as number) << 8) | (b[pos + 7] as number));
+      arg = hi * 0x100000000 + lo;
+      pos += 8;
+    } else if (ai === 31) {
+      // indefinite length or break
+      if (major === 7) {
+        // break: closes the innermost indefinite container
+        if (pending !== INDEFINITE) return SCAN_MALFORMED;
+        sp--;
+        pending = stack[sp] as number;
+        // the container counts as one item of its parent
+        if (sp === 0) return pos;
+        if (pending !== INDEFINITE) {
+          pending--;
+          while (pending === 0) {
+            sp--;
+            if (sp === 0) return pos;
+            pending = stack[sp] as number;
+            if (pending !== INDEFINITE) pending--;
+          }
+        }
+        continue;
+      }
+      if (major === 2 || major === 3) {
+        // chunks of the same major type, definite, until break
+        for (;;) {
+          if (pos >= end) return truncatedAt(pos + 1);
+          const cb = b[pos] as number;
+          if (cb === 0xff) {
+            pos++;
+            break;
+          }
+          if (cb >> 5 !== major || (cb & 31) > 27) return SCAN_MALFORMED;
+          const after = skipItem(b, pos, end);
+          if (after < 0) return after;
+          pos = after;
+        }
+      } else if (major === 4 || major === 5) {
+        if (sp + 2 >= stack.length) {
+          const bigger = new Float64Array(stack.length * 2);
+          bigger.set(stack);
+          stack = bigger;
+        }
+        stack[sp++] = pending;
+        pending = INDEFINITE;
+        continue;
+      } else return SCAN_MALFORMED;
+      arg = 0; // consumed above
+      if (sp === 0) return pos;
+      if (pending !== INDEFINITE) {
+        pending--;
+        while (pending === 0) {
+          sp--;
+          if (sp === 0) return pos;
+          pending = stack[sp] as number;
+          if (pending !== INDEFINITE) pending--;
+        }
+      }
+      continue;
+    } else return SCAN_MALFORMED; // 28..30 reserved
+    switch (major) {
+      case 2:
+      case 3:
+        if (arg > end - pos) return truncatedAt(pos + arg);
+        pos += arg;
+        break;
+      case 4:
+      case 5: {
+        const count = major === 5 ? arg * 2 : arg;
+        if (count > 0) {
+          if (count > end - pos) {
+            // every element needs at least one byte
+            return truncatedAt(pos + count);
+          }
+          if (sp + 2 >= stack.length) {
+            const bigger = new Float64Array(stack.length * 2);
+            bigger.set(stack);
+            stack = bigger;
+          }
+          stack[sp++] = pending;
+          pending = count;
+          continue;
+        }
+        break;
+      }
+      case 6:
+        continue; // the tag content follows as the same pending item
+      default:
+        break; // 0, 1, 7: done
+    }
+    // one item complete at this level
+    if (sp === 0) return pos;
+    if (pending !== INDEFINITE) {
+      pending--;
+      while (pending === 0) {
+        sp--;
+        if (sp === 0) return pos;
+        pending = stack[sp] as number;
+        if (pending !== INDEFINITE) pending--;
+      }
+    }
+  }
+}
+
+function truncatedAt(need: number): number {
+  scanNeed = need;
+  return SCAN_TRUNCATED;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Typed readers over a value span [pos, end) that skipItem already measured. They return UNUSABLE when the
+// value has the wrong type; ABSENT for CBOR undefined (counts as absent for known keys).
+
+/** Marker: the value exists but has a type the key does not accept. */
+export const UNUSABLE: unique symbol = Symbol('unusable');
+/** Marker: CBOR `undefined`, treated as an absent key. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+const f64 = new DataView(new ArrayBuffer(8));
+
+function readArg(b: Uint8Array, pos: number, ai: number): number {
+  switch (ai) {
+    case 24:
+      return b[pos] as number;
+    case 25:
+      return ((b[pos] as number) << 8) | (b[pos + 1] as number);
+    case 26:
+      return (
+        (b[pos] as number) * 0x1000000 +
+        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number))
+      );
+    default:
+      return ai;
+  }
+}
+
+function read64(b: Uint8Array, pos: number): bigint {
+  const hi =
+    (b[pos] as number) * 0x1000000 +
+    (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number));
+  const lo =
+    (b[pos + 4] as number) * 0x1000000 +
+    (((b[pos + 5] as number) << 16) | ((b[pos + 6] as number) << 8) | (b[pos + 7] as number));
+  if (hi < 0x200000) return BigInt(hi * 0x100000000 + lo);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+function readFloat(b: Uint8Array, pos: number, ai: number): number {
+  if (ai === 25) {
+    const half = ((b[pos] as number) << 8) | (b[pos + 1] as number);
+    const exp = (half >> 10) & 0x1f;
+    const mant = half & 0x3ff;
+    let value: number;
+    if (exp === 0) value = mant * 2 ** -24;
+    else if (exp === 31) value = mant === 0 ? Number.POSITIVE_INFINITY : Number.NaN;
+    else value = (mant + 1024) * 2 ** (exp - 25);
+    return half & 0x8000 ? -value : value;
+  }
+  if (ai === 26) {
+    for (let i = 0; i < 4; i++) f64.setUint8(i, b[pos + i] as number);
+    return f64.getFloat32(0);
+  }
+  for (let i = 0; i < 8; i++) f64.setUint8(i, b[pos + i] as number);
+  return f64.getFloat64(0);
+}
+
+/**
+ * Reads an integer (major 0/1, any width, or an integral float). Returns a `number` when safe, a `bigint`
+ * otherwise; `UNUSABLE` for anything else, `ABSENT` for undefined. `signed` false rejects negatives.
+ */
+export function readInteger(
+  b: Uint8Array,
+  pos: number,
+  signed: boolean,
+): number | bigint | typeof UNUSABLE | typeof ABSENT {
+  const ib = b[pos] as number;
+  const major = ib >> 5;
+  const ai = ib & 31;
+  if (major === 0) {
+    if (ai < 27) return readArg(b, pos + 1, ai);
+    if (ai === 27) {
+      const big = read64(b, pos + 1);
+      return big <= 9007199254740991n ? Number(big) : big;
+    }
+    return UNUSABLE;
+  }
+  if (major === 1) {
+    if (!signed) return UNUSABLE;
+    if (ai < 27) return -1 - readArg(b, pos + 1, ai);
+    if (ai === 27) {
+      const big = -1n - read64(b, pos + 1);
+      return big >= -9007199254740991n ? Number(big) : big;
+    }
+    return UNUSABLE;
+  }
+  if (major === 7) {
+    if (ib === 0xf7) return ABSENT;
+    if (ai >= 25 && ai <= 27) {
+      const value = readFloat(b, pos + 1, ai);
+      if (!Number.isInteger(value)) return UNUSABLE;
+      if (value < 0 && !signed) return UNUSABLE;
+      if (Object.is(value, -0)) return 0;
+      return Number.isSafeInteger(value) ? value : BigInt(value);
+    }
+  }
+  return UNUSABLE;
+}
+
+/** Reads an unsigned integer id as a `bigint` (integral floats accepted). */
+export function readId(b: Uint8Array, pos: number): bigint | typeof UNUSABLE | typeof ABSENT {
+  const ib = b[pos] as number;
+  if (ib < 0x18) return BigInt(ib);
+  if (ib === 0x1b) return read64(b, pos + 1);
+  const value = readInteger(b, pos, false);
+  if (typeof value === 'number') return BigInt(value);
+  return value;
+}
+
+/** Reads a text string, decoded exactly as cbor-x decodes it (lone surrogates survive). */
+export function readText(b: Uint8Array, pos: number, end: number): string | typeof UNUSABLE | typeof ABSENT {
+  const ib = b[pos] as number;
+  if (ib >> 5 !== 3) return ib === 0xf7 ? ABSENT : UNUSABLE;
+  const ai = ib & 31;
+  if (ai < 24) {
+    // short string: ASCII fast path
+    const start = pos + 1;
+    let ascii = true;
+    for (let i = start; i < start + ai; i++) {
+      if ((b[i] as number) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      if (ai === 0) return '';
+      // biome-ignore lint/suspicious/noExplicitAny: apply over a typed array view
+      return String.fromCharCode.apply(null, b.subarray(start, start + ai) as any);
+    }
+  }
+  if (ai === 31) return UNUSABLE; // indefinite strings: cbor-x refuses them
+  return decodeOpaque(b, pos, end) as string;
+}
+
+/** Reads a byte string, bare or under tag 64, as a view (no copy) or a copy. */
+export function readBytes(b: Uint8Array, pos: number, copy: boolean): Uint8Array | typeof UNUSABLE | typeof ABSENT {
+  let ib = b[pos] as number;
+  if (ib === 0xd8 && b[pos + 1] === 0x40) {
+    pos += 2;
+    ib = b[pos] as number;
+  }
+  if (ib >> 5 !== 2) return ib === 0xf7 ? ABSENT : UNUSABLE;
+  const ai = ib & 31;
+  if (ai > 27) return UNUSABLE;
+  let length: number;
+  let start: number;
+  if (ai < 24) {
+    length = ai;
+    start = pos + 1;
+  } else if (ai === 27) {
+    length = Number(read64(b, pos + 1));
+    start = pos + 9;
+  } else {
+    length = readArg(b, pos + 1, ai);
+    start = pos + 1 + (1 << (ai - 24));
+  }
+  if (copy) return b.slice(start, start + length);
+  return new Uint8Array(b.buffer, b.byteOffset + start, length);
+}
+
+/** Reads a boolean. */
+export function readBoolean(b: Uint8Array, pos: number): boolean | typeof UNUSABLE | typeof ABSENT {
+  const ib = b[pos] as number;
+  if (ib === 0xf5) return true;
+  if (ib === 0xf4) return false;
+  return ib === 0xf7 ? ABSENT : UNUSABLE;
+}
+
+/** Reads a float or integer as a `number` (no bigint); for `effectiveRate`. */
+export function readReal(b: Uint8Array, pos: number): number | typeof UNUSABLE | typeof ABSENT {
+  const ib = b[pos] as number;
+  const major = ib >> 5;
+  const ai = ib & 31;
+  if (major === 7 && ai >= 25 && ai <= 27) return readFloat(b, pos + 1, ai);
+  const value = readInteger(b, pos, true);
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+/** True when the value at `pos` is a definite or indefinite map. */
+export function isMap(b: Uint8Array, pos: number): boolean {
+  return (b[pos] as number) >> 5 === 5;
+}
+
+/** True when the value at `pos` is CBOR undefined. */
+export function isUndefined(b: Uint8Array, pos: number): boolean {
+  return b[pos] === 0xf7;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Opaque values: decoded exactly as cbor-x 1.6 does with {useRecords: false, mapsAsObjects: true}.
+
+const opaqueDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+
+/** Decodes the CBOR item occupying exactly [start, end) with cbor-x. Throws what cbor-x throws. */
+export function decodeOpaque(b: Uint8Array, start: number, end: number): unknown {
+  return opaqueDecoder.decode(b.subarray(start, end));
+}
+
+/** True when `value` is a cbor-x `Tag` (an unrecognised tag kept with its number). */
+export function isTag(value: unknown): value is { tag: number; value: unknown } {
+  return value instanceof Tag;
+}
+
+/** Creates a cbor-x `Tag` (used by NDJSON import for `$tag`). */
+export function makeTag(tag: number, value: unknown): unknown {
+  return new Tag(value, tag);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Map walking: collects the entries of a top-level map as (key, value start, value end) triples.
+
+/** Result codes of {@link walkMap} besides a non-negative end offset. */
+export const WALK_NOT_MAP = -3;
+/** A key that cbor-x cannot turn into a property name (bytes, array, map). */
+export const WALK_BAD_KEY = -4;
+
+/** Entries collected by {@link walkMap}: keys, value starts and value ends. Reused between calls. */
+export class MapEntries {
+  keys: string[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  count = 0;
+  duplicates: string[] | undefined;
+  reset(): void {
+    this.count = 0;
+    this.duplicates = undefined;
+  }
+}
+
+function keyString(b: Uint8Array, pos: number, end: number): string | undefined {
+  const ib = b[pos] as number;
+  const major = ib >> 5;
+  if (major === 3) {
+    const text = readText(b, pos, end);
+    if (typeof text !== 'string') return undefined;
+    return text === '__proto__' ? '__proto_' : text;
+  }
+  if (major === 2 || major === 4 || major === 5) return undefined;
+  // numbers, booleans, null, undefined, tags: as cbor-x's safeKey does
+  let value: unknown;
+  try {
+    value = decodeOpaque(b, pos, end);
+  } catch {
+    return undefined;
+  }
+  if (typeof value === 'string') return value === '__proto__' ? '__proto_' : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+  if (value === null || value === undefined) return `${value}`;
+  return undefined;
+}
+
+/**
+ * Walks the map at `pos`: fills `out` (duplicate keys keep the first position and the last value, as a JS
+ * object assignment does) and returns the end offset, or SCAN_TRUNCATED / SCAN_MALFORMED / WALK_NOT_MAP /
+ * WALK_BAD_KEY (for the last two the item end is in {@link walkEnd}).
+ */
+export function walkMap(b: Uint8Array, pos: number, end: number, out: MapEntries): number {
+  out.reset();
+  const start = pos;
+  const ib = b[pos] as number;
+  if (ib >> 5 !== 5) {
+    const after = skipItem(b, pos, end);
+    if (after < 0) return after;
+    walkEnd = after;
+    return WALK_NOT_MAP;
+  }
+  const ai = ib & 31;
+  let count: number;
+  pos++;
+  if (ai < 24) count = ai;
+  else if (ai === 31) count = -1;
+  else if (ai <= 27) {
+    const width = 1 << (ai - 24);
+    if (pos + width > end) return truncatedAt(pos + width);
+    count = ai === 27 ? Number(read64(b, pos)) : readArg(b, pos, ai);
+    pos += width;
+  } else return SCAN_MALFORMED;
+  let badKey = false;
+  for (let i = 0; count < 0 || i < count; i++) {
+    if (pos >= end) return truncatedAt(pos + 1);
+    if (count < 0 && b[pos] === 0xff) {
+      pos++;
+      break;
+    }
+    const keyEnd = skipItem(b, pos, end);
+    if (keyEnd < 0) return keyEnd;
+    const valueEnd = skipItem(b, keyEnd, end);
+    if (valueEnd < 0) return valueEnd;
+    if (!badKey) {
+      const key = keyString(b, pos, keyEnd);
+      if (key === undefined) badKey = true;
+      else {
+        let n = out.count;
+        let found = -1;
+        for (let k = 0; k < n; k++) {
+          if (out.keys[k] === key) {
+            found = k;
+            break;
+          }
+        }
+        if (found >= 0) {
+          out.starts[found] = keyEnd;
+          out.ends[found] = valueEnd;
+          (out.duplicates ??= []).push(key);
+        } else {
+          out.keys[n] = key;
+          out.starts[n] = keyEnd;
+          out.ends[n] = valueEnd;
+          out.count = ++n;
+        }
+      }
+    }
+    pos = valueEnd;
+  }
+  if (badKey) {
+    walkEnd = pos;
+    return WALK_BAD_KEY;
+  }
+  void start;
+  return pos;
+}
+
+/** End offset of the item after {@link walkMap} returned WALK_NOT_MAP or WALK_BAD_KEY. */
+export let walkEnd = 0;
