@@ -111,8 +111,10 @@ export class ParserCore {
   problemCount = 0;
   /** Position after the last parse. */
   pos = 0;
-  /** Bytes needed from `pos` to make progress (valid after `parse` returned). */
+  /** Bytes needed at least from `pos` to make progress (a lower bound; valid after `parse` returned). */
   need = 1;
+  /** A better guess of the bytes needed from `pos` (beacons included), to size joined windows. */
+  hint = 1;
   /** True when parsing stopped right after an EOS (with `stopAtEos`). */
   stoppedAtEos = false;
   lastMessageIsEos = false;
@@ -145,6 +147,7 @@ export class ParserCore {
   jump(pos: number, baselineKnown: boolean): void {
     this.pos = pos;
     this.need = 1;
+    this.hint = 1;
     this.stoppedAtEos = false;
     this.lastMessageIsEos = false;
     this.standaloneBeaconOffset = -1;
@@ -183,6 +186,7 @@ export class ParserCore {
         if (typeof beacon === 'number') {
           this.pos = pos;
           this.need = beacon - pos;
+          this.hint = this.need;
           return;
         }
         this.lastBeaconSize = beacon.size;
@@ -235,6 +239,7 @@ export class ParserCore {
             if (this.stoppedAtEos) {
               this.pos = pos;
               this.need = 1;
+              this.hint = 1;
               return;
             }
             continue;
@@ -255,6 +260,7 @@ export class ParserCore {
     const beacons: SeaStreamerBeacon[] = [];
     let p = pos;
     let shortNeed = 0;
+    let shortHint = 0;
     const estimate = (from: number, logical: number): number => {
       const boundaries = Math.floor((from + logical) / I) - Math.floor(from / I) + 1;
       return from + logical + boundaries * this.lastBeaconSize + 64;
@@ -265,7 +271,8 @@ export class ParserCore {
         if (p % I === 0) {
           const beacon = decodeBeacon(buf, view, bufStart, p, I);
           if (typeof beacon === 'number') {
-            shortNeed = Math.max(beacon, estimate(p, n));
+            shortNeed = Math.max(beacon, p + n);
+            shortHint = Math.max(beacon, estimate(p, n));
             return false;
           }
           this.lastBeaconSize = beacon.size;
@@ -277,7 +284,8 @@ export class ParserCore {
         let c = n < toBoundary ? n : toBoundary;
         if (p + c > bufEnd) c = bufEnd - p;
         if (c <= 0) {
-          shortNeed = estimate(p, n);
+          shortNeed = p + n;
+          shortHint = estimate(p, n);
           return false;
         }
         dest.set(buf.subarray(p - bufStart, p - bufStart + c), at);
@@ -288,18 +296,18 @@ export class ParserCore {
       return true;
     };
     const head = new Uint8Array(1 + 255 + 28);
-    if (!gather(1, head, 0)) return this.short(pos, shortNeed);
+    if (!gather(1, head, 0)) return this.short(pos, shortNeed, shortHint);
     const k = head[0] as number;
-    if (!gather(k + 28, head, 1)) return this.short(pos, shortNeed);
+    if (!gather(k + 28, head, 1)) return this.short(pos, shortNeed, shortHint);
     const headView = new DataView(head.buffer);
     const h = 1 + k;
     const payloadSize = headView.getUint32(h + 24);
     const rest = payloadSize + 3;
     // Never allocate for a length the window cannot hold (corrupt or truncated data).
-    if (bufEnd - p < rest) return this.short(pos, estimate(p, rest));
+    if (bufEnd - p < rest) return this.short(pos, p + rest, estimate(p, rest));
     const frame = new Uint8Array(h + 28 + rest);
     frame.set(head.subarray(0, h + 28), 0);
-    if (!gather(rest, frame, h + 28)) return this.short(pos, shortNeed);
+    if (!gather(rest, frame, h + 28)) return this.short(pos, shortNeed, shortHint);
     let key: string;
     let keyError = false;
     try {
@@ -336,12 +344,14 @@ export class ParserCore {
     }
     this.pos = p;
     this.need = 1;
+    this.hint = 1;
     return true;
   }
 
-  private short(pos: number, needAbs: number): false {
+  private short(pos: number, needAbs: number, hintAbs: number): false {
     this.pos = pos;
     this.need = Math.max(1, needAbs - pos);
+    this.hint = Math.max(this.need, hintAbs - pos);
     return false;
   }
 

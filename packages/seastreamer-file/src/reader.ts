@@ -115,6 +115,8 @@ export interface LiveHooks {
   wait(): Promise<'more' | 'removed'>;
   /** Called whenever new bytes arrived (resets back-off). */
   dataArrived(): void;
+  /** Called once by `close()`. */
+  close?(): void;
 }
 
 /** Options of {@link SeaStreamerReader.open}. */
@@ -171,6 +173,7 @@ export class SeaStreamerReader {
   readonly source: ByteSource;
   private readonly core: ParserCore;
   private live: LiveHooks | undefined;
+  private readonly liveHooks: LiveHooks | undefined;
   private chunks: Uint8Array[] = [];
   private chunkStarts: number[] = [];
   private dataEnd: number;
@@ -185,6 +188,7 @@ export class SeaStreamerReader {
     this.header = header;
     this.core = core;
     this.live = live;
+    this.liveHooks = live;
     this.dataEnd = source.position;
   }
 
@@ -235,6 +239,11 @@ export class SeaStreamerReader {
   /** Warnings found so far (capped by `maxProblems`). */
   get problems(): readonly ReaderProblem[] {
     return this.core.problems;
+  }
+
+  /** @internal Records a warning found outside the parser (e.g. `WATCH_ERROR` from a follower). */
+  reportProblem(problem: ReaderProblem): void {
+    this.core.addProblem(problem);
   }
 
   /** Number of warnings found so far (not capped). */
@@ -387,7 +396,7 @@ export class SeaStreamerReader {
         window = first;
         windowStart = firstStart;
       } else {
-        const want = Math.min(this.dataEnd - pos, Math.max(need, JOIN_WINDOW));
+        const want = Math.min(this.dataEnd - pos, Math.max(core.hint, JOIN_WINDOW));
         window = this.copyRange(pos, want);
         windowStart = pos;
       }
@@ -623,6 +632,7 @@ export class SeaStreamerReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.liveHooks?.close?.();
     await this.source.close();
   }
 }

@@ -1,0 +1,166 @@
+/**
+ * Following a growing file, as `tail -f` does (spec §8.5): file-change notifications (`fs.watch`) plus a
+ * polling fallback backing off 1, 2, 4 … 1024 ms, no give-up timeout by default. Reading ends after the
+ * end-of-stream message (`end.state === 'eos'`) or when the file is deleted, replaced or shrinks below
+ * the read position (`'removed'`). A frame or beacon that is only partly written is re-read from its start
+ * once more bytes arrive.
+ *
+ * @module
+ */
+import { type FSWatcher, watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { openFileSource } from '@x/binary/node';
+import { SeaStreamerFileError } from '../errors.js';
+import { fromBinaryError, type ReaderProblem } from '../parser.js';
+import { type LiveHooks, type ReaderOptions, SeaStreamerReader } from '../reader.js';
+
+/** Options of {@link follow}. */
+export interface FollowOptions extends ReaderOptions {
+  /** Start at the first message (`'start'`, default) or after the last complete one (`'end'`). */
+  from?: 'start' | 'end';
+  /** Fail with `TIMED_OUT` after this many ms without new bytes (default: wait forever). */
+  idleTimeout?: number;
+  /** Longest polling delay in ms (default 1024). */
+  maxPollInterval?: number;
+  /** Use `fs.watch` notifications besides polling (default true). */
+  watch?: boolean;
+  /** Bytes per read (default 1 MiB). */
+  chunkSize?: number;
+}
+
+/**
+ * Follows a file that a writer (possibly in another process) is appending to. Resolves once the header is
+ * there; iterate the reader for messages as they arrive. `stopAtEos` defaults to true here.
+ *
+ * @example
+ * ```ts
+ * import { follow } from '@x/seastreamer-file/node';
+ * const reader = await follow('live.ss');
+ * for await (const message of reader) console.log(message.streamKey, message.seqNo);
+ * console.log(reader.end?.state); // 'eos' or 'removed'
+ * await reader.close();
+ * ```
+ */
+export async function follow(path: string, options: FollowOptions = {}): Promise<SeaStreamerReader> {
+  let source: Awaited<ReturnType<typeof openFileSource>>;
+  try {
+    source = await openFileSource(path, { chunkSize: options.chunkSize ?? 1 << 20 });
+  } catch (error) {
+    throw fromBinaryError(error);
+  }
+  const maxDelay = options.maxPollInterval ?? 1024;
+  const idleTimeout = options.idleTimeout;
+  let ino: number;
+  try {
+    ino = (await stat(path)).ino;
+  } catch (error) {
+    await source.close();
+    throw new SeaStreamerFileError('IO_ERROR', `cannot stat ${path}: ${String(error)}`, { cause: error });
+  }
+  const early: ReaderProblem[] = [];
+  let reader: SeaStreamerReader | undefined;
+  const report = (problem: ReaderProblem) => {
+    if (reader) reader.reportProblem(problem);
+    else early.push(problem);
+  };
+  let watcher: FSWatcher | undefined;
+  let wake: (() => void) | undefined;
+  let changed = false;
+  if (options.watch ?? true) {
+    try {
+      watcher = watch(path, { persistent: false }, () => {
+        changed = true;
+        wake?.();
+      });
+      watcher.on('error', (error) => {
+        report({
+          code: 'WATCH_ERROR',
+          offset: undefined,
+          description: `file-change notifications failed, polling instead: ${String(error)}`,
+        });
+        watcher?.close();
+        watcher = undefined;
+      });
+    } catch (error) {
+      report({
+        code: 'WATCH_ERROR',
+        offset: undefined,
+        description: `file-change notifications unavailable, polling instead: ${String(error)}`,
+      });
+    }
+  }
+  let delay = 1;
+  let lastData = Date.now();
+  let closed = false;
+  const hooks: LiveHooks = {
+    async wait() {
+      if (closed) throw new SeaStreamerFileError('STREAM_ENDED', 'the follower was closed');
+      let size: number;
+      try {
+        const st = await stat(path);
+        if (st.ino !== ino) return 'removed';
+        size = st.size;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return 'removed';
+        throw new SeaStreamerFileError('IO_ERROR', `cannot stat ${path}: ${String(error)}`, { cause: error });
+      }
+      if (size < source.position) return 'removed';
+      if (size > source.position) return 'more';
+      if (idleTimeout !== undefined && Date.now() - lastData >= idleTimeout) {
+        throw new SeaStreamerFileError('TIMED_OUT', `no new data in ${path} for ${idleTimeout} ms`);
+      }
+      if (!changed) {
+        let wait = delay;
+        if (idleTimeout !== undefined) wait = Math.max(1, Math.min(wait, lastData + idleTimeout - Date.now()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, wait);
+          function done() {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve();
+          }
+          wake = done;
+        });
+        delay = Math.min(delay * 2, maxDelay);
+      }
+      changed = false;
+      return 'more';
+    },
+    dataArrived() {
+      delay = 1;
+      lastData = Date.now();
+    },
+    close() {
+      closed = true;
+      watcher?.close();
+      watcher = undefined;
+      wake?.();
+    },
+  };
+  try {
+    reader = await SeaStreamerReader.open(source, { stopAtEos: true, ...options, live: hooks });
+  } catch (error) {
+    hooks.close?.();
+    await source.close();
+    throw error;
+  }
+  for (const problem of early) reader.reportProblem(problem);
+  if (options.from === 'end') {
+    for (;;) {
+      try {
+        await reader.rewindToEnd();
+        break;
+      } catch (error) {
+        if (!(SeaStreamerFileError.is(error) && error.code === 'TRUNCATED')) {
+          await reader.close();
+          throw error;
+        }
+        if ((await hooks.wait()) === 'removed') {
+          await reader.close();
+          throw new SeaStreamerFileError('FILE_REMOVED', `${path} was removed`);
+        }
+      }
+    }
+  }
+  return reader;
+}

@@ -1,0 +1,461 @@
+import { createHash } from 'node:crypto';
+import { fromBytes, isValidUtf8, toHex } from '@x/binary';
+import { describe, expect, it } from 'vitest';
+import {
+  formatIsoTimestamp,
+  planAppend,
+  type ReadEnd,
+  readBeaconAt,
+  readSeaStreamerFile,
+  resumeWriter,
+  type SeaStreamerBeacon,
+  SeaStreamerFileError,
+  type SeaStreamerItem,
+  type SeaStreamerMessage,
+  SeaStreamerReader,
+  createMemorySink,
+  writeSeaStreamerFile,
+} from '../src/index.js';
+import {
+  corpusPresent,
+  type Expected,
+  type ExpectedBeacon,
+  fixtureNames,
+  readExpected,
+  readFixture,
+  seastreamerDir,
+} from './helpers.js';
+
+const names = fixtureNames();
+const openErrors: Record<string, string> = {
+  'FormatErr::ByteMark': 'BAD_MAGIC',
+  'FormatErr::Version': 'UNSUPPORTED_VERSION',
+  NotEnoughBytes: 'TRUNCATED',
+};
+
+function messageView(m: SeaStreamerMessage) {
+  const utf8 = isValidUtf8(m.payload);
+  return {
+    offset: m.offset,
+    endOffset: m.endOffset,
+    frameSize: m.frameSize,
+    splicedBy: [...m.splicedBy],
+    streamKey: m.streamKey,
+    shardId: String(m.shardId),
+    seqNo: String(m.seqNo),
+    timestampMs: String(m.timestamp),
+    timestamp: formatIsoTimestamp(m.timestamp),
+    payloadEncoding: utf8 ? 'utf8' : 'hex',
+    payload: utf8 ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(m.payload) : toHex(m.payload),
+    payloadSize: m.payload.length,
+    payloadSha256: createHash('sha256').update(m.payload).digest('hex'),
+    checksum: m.checksum,
+    checksumOk: m.checksumOk,
+    terminator: m.terminator,
+    isEos: m.isEos,
+  };
+}
+
+function expectedMessageView(e: Expected['messages'] & object, i: number) {
+  const m = e[i]!;
+  const { payload, ...rest } = m;
+  return {
+    ...rest,
+    shardId: String(m.shardId),
+    seqNo: String(m.seqNo),
+    timestampMs: String(m.timestampMs),
+    ...(payload === undefined ? {} : { payload }),
+  };
+}
+
+function beaconView(b: SeaStreamerBeacon) {
+  return {
+    offset: b.offset,
+    index: b.index,
+    remainingMessageBytes: b.remainingMessageBytes,
+    size: b.size,
+    leadByte: b.leadByte,
+    tailByte: b.tailByte,
+    markers: b.markers.map((m) => ({
+      streamKey: m.streamKey,
+      shardId: String(m.shardId),
+      seqNo: String(m.seqNo),
+      timestampMs: String(m.timestamp),
+      timestamp: formatIsoTimestamp(m.timestamp),
+      runningChecksum: m.runningChecksum,
+    })),
+  };
+}
+
+function expectedBeaconView(b: ExpectedBeacon) {
+  if (b.truncated) return b;
+  return {
+    ...b,
+    markers: b.markers.map((m) => ({
+      ...m,
+      shardId: String(m.shardId),
+      seqNo: String(m.seqNo),
+      timestampMs: String(m.timestampMs),
+    })),
+  };
+}
+
+/** The end state implied by the expected file: eos / eof (possibly a complete beacon after the last frame) / truncated. */
+function expectedState(e: Expected): ReadEnd['state'] {
+  const end = e.end!;
+  if (e.isStreamEnded === true) return 'eos';
+  if (end.trailingBytes === 0) return 'eof';
+  const beacon = e.beacons?.find((b) => b.offset === end.offset);
+  if (beacon && !beacon.truncated && beacon.size === end.trailingBytes) return 'eof';
+  return 'truncated';
+}
+
+async function readAllItems(bytes: Uint8Array, chunkSize: number) {
+  const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize }), { onChecksumMismatch: 'report' });
+  const items: SeaStreamerItem[] = [];
+  for await (const item of reader.items()) items.push(item);
+  return { reader, items };
+}
+
+describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDir})`, () => {
+  it('has the 25 fixtures of the spec', () => {
+    expect(names.length).toBe(25);
+  });
+
+  describe.each(names)('%s', (name) => {
+    const expected = readExpected(name);
+    const bytes = readFixture(name);
+
+    it('file size', () => {
+      expect(bytes.length).toBe(expected.fileSize);
+    });
+
+    if (expected.error) {
+      it(`fails to open with ${openErrors[expected.error]}`, async () => {
+        const code = openErrors[expected.error!];
+        expect(() => readSeaStreamerFile(bytes)).toThrow(SeaStreamerFileError);
+        try {
+          readSeaStreamerFile(bytes);
+        } catch (error) {
+          expect(SeaStreamerFileError.is(error) && error.code).toBe(code);
+        }
+        await expect(SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 7 }))).rejects.toMatchObject({ code });
+      });
+      return;
+    }
+
+    it('header, every message, every beacon and the end state (whole buffer)', () => {
+      const result = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      const h = expected.header!;
+      expect(result.header).toEqual({
+        fileName: h.fileName,
+        createdAt: BigInt(h.createdAtMs),
+        beaconInterval: h.beaconInterval,
+        paddingOk: h.paddingOk,
+      });
+      expect(formatIsoTimestamp(result.header.createdAt)).toBe(h.createdAt);
+      const exp = expected.messages!;
+      expect(result.messages.length).toBe(exp.length);
+      result.messages.forEach((m, i) => {
+        const view = messageView(m);
+        if (exp[i]!.payload === undefined) delete (view as { payload?: string }).payload;
+        expect(view).toEqual(expectedMessageView(exp, i));
+      });
+      const complete = expected.beacons!.filter((b) => !b.truncated);
+      expect(result.beacons.map(beaconView)).toEqual(complete.map(expectedBeaconView));
+      expect(result.end).toEqual({
+        state: expectedState(expected),
+        offset: expected.end!.offset,
+        trailingBytes: expected.end!.trailingBytes,
+      });
+    });
+
+    it('every beacon by random access, including truncated ones', async () => {
+      const source = fromBytes(bytes);
+      const readAt = source.readAt!.bind(source);
+      const interval = expected.header!.beaconInterval;
+      for (const b of expected.beacons!) {
+        const got = await readBeaconAt(readAt, interval, b.index);
+        if (b.truncated) expect(got).toEqual({ index: b.index, offset: b.offset, truncated: true });
+        else expect(beaconView(got as SeaStreamerBeacon)).toEqual(expectedBeaconView(b));
+      }
+      expect(await readBeaconAt(readAt, interval, Math.floor(bytes.length / interval) + 1)).toBeUndefined();
+    });
+
+    it('the streaming reader gives the same items at any chunk size', async () => {
+      const whole = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      const wholeItems = [...whole.messages, ...whole.beacons].sort((a, b) => a.offset - b.offset);
+      for (const chunkSize of [1, 97, 65536]) {
+        if (chunkSize === 1 && bytes.length > 200_000) continue;
+        const { reader, items } = await readAllItems(bytes, chunkSize);
+        expect(items.length).toBe(wholeItems.length);
+        expect(items.filter((i) => i.kind === 'message').map((m) => messageView(m as SeaStreamerMessage))).toEqual(
+          whole.messages.map(messageView),
+        );
+        expect(items.filter((i) => i.kind === 'beacon')).toEqual(whole.beacons);
+        expect(reader.end).toEqual(whole.end);
+        expect(reader.problems.map((p) => [p.code, p.offset])).toEqual(whole.problems.map((p) => [p.code, p.offset]));
+      }
+    });
+
+    it('rewind results match the reference', async () => {
+      for (const r of expected.rewind!) {
+        const reader = await SeaStreamerReader.open(bytes, { onChecksumMismatch: 'report' });
+        const run = () =>
+          r.target === 'End'
+            ? reader.rewindToEnd()
+            : r.target === 'Beginning'
+              ? reader.rewindToStart()
+              : reader.rewindToBeacon(r.target);
+        if ('error' in r) {
+          await expect(run()).rejects.toMatchObject({ code: 'TRUNCATED' });
+          continue;
+        }
+        const result = await run();
+        expect({ target: r.target, ...result }).toEqual({
+          target: r.target,
+          beaconIndex: r.returned,
+          offset: r.offsetAfter,
+        });
+        const next = await reader.next();
+        if ('error' in r.next) expect(next).toBeNull();
+        else expect({ key: next?.streamKey, seq: next?.seqNo }).toEqual({ key: r.next.streamKey, seq: BigInt(r.next.seqNo) });
+      }
+    });
+  });
+
+  it('running checksums: exactly two warnings over the corpus (rs-appended at 2048, rs-file-producer at 6144)', () => {
+    const warnings: string[] = [];
+    for (const name of names) {
+      if (readExpected(name).error) continue;
+      const result = readSeaStreamerFile(readFixture(name), { onChecksumMismatch: 'report' });
+      for (const p of result.problems) {
+        if (p.code === 'RUNNING_CHECKSUM_MISMATCH') warnings.push(`${name}@${p.beaconOffset}:${p.streamKey}/${p.shardId}`);
+      }
+    }
+    expect(warnings).toEqual(['rs-appended@2048:app/0', 'rs-file-producer@6144:hello/0']);
+  });
+
+  it('bad checksum: a typed error naming offset, received and computed; reading can go on past it', async () => {
+    const bytes = readFixture('rs-interval-1024.bad-checksum');
+    let caught: unknown;
+    try {
+      readSeaStreamerFile(bytes);
+    } catch (error) {
+      caught = error;
+    }
+    expect(SeaStreamerFileError.is(caught)).toBe(true);
+    const error = caught as SeaStreamerFileError;
+    expect([error.code, error.offset, error.received, error.computed]).toEqual(['CHECKSUM_MISMATCH', 1793, 60375, 38939]);
+    expect(error.message).toContain('1793');
+    expect((error.decoded as SeaStreamerMessage).seqNo).toBe(3n);
+
+    const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 512 }));
+    const seen: SeaStreamerMessage[] = [];
+    let errors = 0;
+    for (;;) {
+      try {
+        const m = await reader.next();
+        if (m === null) break;
+        seen.push(m);
+      } catch (e) {
+        errors++;
+        expect(e).toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: 1793 });
+      }
+    }
+    expect(errors).toBe(1);
+    expect(seen.length).toBe(299);
+    expect(reader.end?.state).toBe('eof');
+    expect(reader.problems).toEqual([]); // running checksums are unaffected
+
+    const reported = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+    expect(reported.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375, computed: 38939 }]);
+  });
+
+  it('non-ASCII header file name is read correctly and messages follow (the TS reference reads none)', () => {
+    const result = readSeaStreamerFile(readFixture('rs-unicode-filename'));
+    expect(result.header.fileName).toBe('日本語-ü.ss');
+    expect(result.messages.length).toBe(6);
+  });
+
+  describe('byte-exact re-write', () => {
+    const multiSession = new Set(['rs-appended', 'rs-file-producer']);
+    const singleRun = names.filter((n) => {
+      const e = readExpected(n);
+      return !e.error && !n.includes('.') && !multiSession.has(n) && n !== 'rs-size-limit';
+    });
+
+    it.each(singleRun)('%s is reproduced byte for byte', (name) => {
+      const bytes = readFixture(name);
+      const { header, messages } = readSeaStreamerFile(bytes);
+      const last = messages[messages.length - 1];
+      const out = writeSeaStreamerFile(last?.isEos ? messages.slice(0, -1) : messages, {
+        fileName: header.fileName,
+        createdAt: header.createdAt,
+        beaconInterval: header.beaconInterval,
+        eos: last?.isEos ? last.timestamp : false,
+        allowEmptyStreamKey: true,
+        allowReservedStreamKeys: true,
+      });
+      expect(out.length).toBe(bytes.length);
+      expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+    });
+
+    it('rs-size-limit: its 2850-byte prefix, and the 15th message is refused whole', () => {
+      const bytes = readFixture('rs-size-limit');
+      const { header, messages } = readSeaStreamerFile(bytes);
+      const sink = createMemorySink();
+      const writer = resumeWriter(sink, { ...header, offset: 0, streams: [] }); // placeholder to type-check helpers
+      void writer;
+      const out = writeSeaStreamerFile(messages, {
+        fileName: header.fileName,
+        createdAt: header.createdAt,
+        beaconInterval: header.beaconInterval,
+        sizeLimit: 3000,
+      });
+      expect(Buffer.from(out).equals(Buffer.from(bytes.subarray(0, 2850)))).toBe(true);
+      const fifteenth = { ...messages[13]!, seqNo: 15n, payload: new Uint8Array(200) };
+      let caught: unknown;
+      try {
+        writeSeaStreamerFile([...messages, fifteenth], {
+          fileName: header.fileName,
+          createdAt: header.createdAt,
+          beaconInterval: header.beaconInterval,
+          sizeLimit: 3000,
+        });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED', offset: 2850 });
+    });
+
+    it('rs-appended: three writer runs with the reference restart rule (empty state on append)', () => {
+      const bytes = readFixture('rs-appended');
+      const { header, messages } = readSeaStreamerFile(bytes);
+      const sessions = ['first-session', 'second-session', 'third-session'].map((p) =>
+        messages.filter((m) => new TextDecoder().decode(m.payload).startsWith(p)),
+      );
+      let file = writeSeaStreamerFile(sessions[0]!, {
+        fileName: header.fileName,
+        createdAt: header.createdAt,
+        beaconInterval: header.beaconInterval,
+      });
+      for (const session of sessions.slice(1)) {
+        const sink = createMemorySink();
+        sink.write(file);
+        const writer = resumeWriter(sink, { ...header, offset: file.length, streams: [] });
+        for (const m of session) writer.write(m);
+        writer.flushSync();
+        file = sink.toBytes();
+      }
+      expect(Buffer.from(file).equals(Buffer.from(bytes))).toBe(true);
+    });
+
+    it('rs-file-producer: reconnect seeded with the last message checksum reproduces the file', () => {
+      const bytes = readFixture('rs-file-producer');
+      const { header, messages } = readSeaStreamerFile(bytes);
+      const split = messages.findIndex((m) => m.seqNo === 125n);
+      const first = messages.slice(0, split);
+      const last = first[first.length - 1]!;
+      const head = writeSeaStreamerFile(first, {
+        fileName: header.fileName,
+        createdAt: header.createdAt,
+        beaconInterval: header.beaconInterval,
+      });
+      const sink = createMemorySink();
+      sink.write(head);
+      const writer = resumeWriter(sink, {
+        ...header,
+        offset: head.length,
+        streams: [
+          {
+            streamKey: 'hello',
+            shardId: 0n,
+            maxSeqNo: last.seqNo,
+            maxTimestamp: last.timestamp,
+            runningChecksum: last.checksum,
+          },
+        ],
+      });
+      for (const m of messages.slice(split)) writer.write(m);
+      writer.flushSync();
+      expect(Buffer.from(sink.toBytes()).equals(Buffer.from(bytes))).toBe(true);
+    });
+  });
+
+  describe('seek', () => {
+    it('seek by seq no matches key and shard (reference stops on gamma 59): alpha/0 seq 50 at 24964', async () => {
+      const reader = await SeaStreamerReader.open(readFixture('rs-interval-1024'));
+      const result = await reader.seekBySeqNo('alpha', 0n, 50n);
+      expect([result.message.streamKey, result.message.seqNo, result.message.offset]).toEqual(['alpha', 50n, 24964]);
+      expect(result.startBeacon).toBe(22);
+      expect(result.beaconsRead).toBeLessThanOrEqual(12);
+      const next = await reader.next();
+      expect(next?.offset).toBe(24964);
+      const after = await reader.next();
+      expect(after!.offset).toBeGreaterThan(24964);
+    });
+
+    it.each(['rs-interval-1024', 'rs-many-streams', 'rs-large-messages', 'rs-edge-values', 'rs-20mb', 'consumer', 'rs-interval-128'])(
+      '%s: every seq/timestamp seek equals the first match of a linear scan',
+      async (name) => {
+        const bytes = readFixture(name);
+        const { messages } = readSeaStreamerFile(bytes);
+        const streams = new Map<string, SeaStreamerMessage[]>();
+        for (const m of messages) {
+          const k = `${m.streamKey}\u0000${m.shardId}`;
+          streams.set(k, [...(streams.get(k) ?? []), m]);
+        }
+        const reader = await SeaStreamerReader.open(bytes);
+        let checks = 0;
+        for (const list of streams.values()) {
+          const { streamKey, shardId } = list[0]!;
+          const step = Math.max(1, Math.floor(list.length / 6));
+          for (let i = 0; i < list.length; i += step) {
+            const seq = list[i]!.seqNo;
+            const expectedBySeq = list.find((m) => m.seqNo >= seq)!;
+            const bySeq = await reader.seekBySeqNo(streamKey, shardId, seq);
+            expect(bySeq.message.offset).toBe(expectedBySeq.offset);
+            expect((await reader.next())?.offset).toBe(expectedBySeq.offset);
+            const ts = list[i]!.timestamp;
+            const expectedByTs = list.find((m) => m.timestamp > ts);
+            if (expectedByTs) {
+              const byTs = await reader.seekByTimestamp(streamKey, shardId, ts);
+              expect(byTs.message.offset).toBe(expectedByTs.offset);
+            } else {
+              await expect(reader.seekByTimestamp(streamKey, shardId, ts)).rejects.toMatchObject({
+                code: 'SEEK_OUT_OF_BOUND',
+              });
+            }
+            checks++;
+          }
+        }
+        expect(checks).toBeGreaterThan(0);
+      },
+    );
+
+    it('SEEK_OUT_OF_BOUND keeps the previous position', async () => {
+      const reader = await SeaStreamerReader.open(readFixture('consumer'));
+      await reader.next();
+      await reader.next();
+      await expect(reader.seekBySeqNo('hello', 1n, 1000n)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
+      await expect(reader.seekBySeqNo('nope', 0n, 0n)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
+      expect((await reader.next())?.seqNo).toBe(2n);
+    });
+  });
+
+  it('append plan of rs-appended continues the stream state seamlessly (no new warning)', async () => {
+    const bytes = readFixture('rs-appended');
+    const plan = await planAppend(bytes);
+    expect(plan.resume.offset).toBe(2508);
+    expect(plan.staleBytes).toBe(0);
+    const sink = createMemorySink();
+    sink.write(bytes);
+    const writer = resumeWriter(sink, plan.resume);
+    for (let i = 46; i < 120; i++) writer.write({ streamKey: 'app', seqNo: i, timestamp: 1700000000000 + i, payload: `fourth-${i}` });
+    writer.flushSync();
+    const result = readSeaStreamerFile(sink.toBytes());
+    expect(result.messages.length).toBe(45 + 74);
+    expect(result.problems.map((p) => p.offset)).toEqual([2048]);
+  });
+});

@@ -1,0 +1,102 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The shared corpus folder: `$X_FIXTURES_DIR/seastreamer` or `../shared/fixtures/seastreamer` from the repo root. */
+export const fixturesRoot = process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+export const seastreamerDir = `${fixturesRoot.replace(/\/$/, '')}/seastreamer`;
+export const corpusPresent = existsSync(`${seastreamerDir}/README.md`);
+if (!corpusPresent) {
+  console.warn(`SeaStreamer conformance corpus not found at ${seastreamerDir} (set X_FIXTURES_DIR): conformance tests skipped`);
+}
+
+export function fixtureNames(): string[] {
+  if (!corpusPresent) return [];
+  return readdirSync(seastreamerDir)
+    .filter((f) => f.endsWith('.ss'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+export function readFixture(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(`${seastreamerDir}/${name}.ss`));
+}
+
+export interface ExpectedMessage {
+  offset: number;
+  endOffset: number;
+  frameSize: number;
+  splicedBy: number[];
+  streamKey: string;
+  shardId: number | string;
+  seqNo: number | string;
+  timestampMs: number | string;
+  timestamp: string;
+  payloadEncoding: 'utf8' | 'hex';
+  payload?: string;
+  payloadSize: number;
+  payloadSha256: string;
+  checksum: number;
+  checksumOk: boolean;
+  terminator: number;
+  isEos: boolean;
+}
+
+export interface ExpectedMarker {
+  streamKey: string;
+  shardId: number | string;
+  seqNo: number | string;
+  timestampMs: number | string;
+  timestamp: string;
+  runningChecksum: number;
+}
+
+export type ExpectedBeacon =
+  | {
+      offset: number;
+      index: number;
+      remainingMessageBytes: number;
+      size: number;
+      markers: ExpectedMarker[];
+      leadByte: number;
+      tailByte: number;
+      truncated?: undefined;
+    }
+  | { index: number; offset: number; truncated: true };
+
+export type ExpectedRewind =
+  | {
+      target: number | 'End' | 'Beginning';
+      returned: number;
+      offsetAfter: number;
+      next: { streamKey: string; seqNo: number | string } | { error: string };
+    }
+  | { target: number | 'End' | 'Beginning'; error: string };
+
+export interface Expected {
+  fixture: string;
+  fileSize: number;
+  error?: string;
+  header?: { fileName: string; createdAtMs: number; createdAt: string; beaconInterval: number; paddingOk: boolean };
+  messages?: ExpectedMessage[];
+  beacons?: ExpectedBeacon[];
+  end?: { reason: string; offset: number; trailingBytes: number };
+  rewind?: ExpectedRewind[];
+  isStreamEnded?: boolean | { error: string };
+}
+
+export function readExpected(name: string): Expected {
+  return JSON.parse(readFileSync(`${seastreamerDir}/${name}.expected.json`, 'utf8')) as Expected;
+}
+
+/** Deterministic pseudo-random generator for generated data. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x1_0000_0000;
+  };
+}
