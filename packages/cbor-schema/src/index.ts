@@ -93,3 +93,4 @@ export {
   type SequenceEvent,
   type SequenceItem,
 } from './sequence.js';
+export { type CddlOptions, toCDDL } from './cddl.js';
