@@ -372,12 +372,13 @@ function writeMap(
 ): void {
   const present = keys.filter((key) => object[key] !== undefined);
   const extra = object.extra as Record<string, unknown> | undefined;
-  out.head(5, present.length + storeCount(extra, present));
+  const written = present.includes('endTime') ? [...present, 'x-pending'] : present;
+  out.head(5, present.length + storeCount(extra, written));
   for (const key of present) {
     out.text(key);
     writeValue(key, object[key]);
   }
-  writeStore(out, extra, present);
+  writeStore(out, extra, written);
 }
 
 function writeUint(out: CborEncoder, value: unknown, key: string): void {
@@ -387,13 +388,29 @@ function writeUint(out: CborEncoder, value: unknown, key: string): void {
   out.integer(value as number | bigint);
 }
 
-/** Encodes a header map in normal form (spec §7.1), header keys in table order, then the store. */
-export function encodeHeader(out: CborEncoder, header: TraceHeader): void {
+const PLACEHOLDER = Symbol('endTime placeholder');
+
+/**
+ * Encodes a header map in normal form (spec §7.1), header keys in table order, then the store. With
+ * `endTimePlaceholder` and no `endTime`, a 17-byte `"x-pending": h'000000000000'` entry takes the `endTime`
+ * position so that a streaming writer can patch in `"endTime": uint64` on close.
+ */
+export function encodeHeader(out: CborEncoder, header: TraceHeader, endTimePlaceholder = false): void {
   const object = header as unknown as Record<string, unknown>;
-  writeMap(out, object, HEADER_KEYS, (key, value) => {
+  const source = endTimePlaceholder && header.endTime === undefined ? { ...object, endTime: PLACEHOLDER } : object;
+  writeMap(out, source, HEADER_KEYS, (key, value) => {
     switch (key) {
       case 'startTime':
+        writeUint(out, value, key);
+        return;
       case 'endTime':
+        if (value === PLACEHOLDER) {
+          // rewind the key just written ("endTime", 8 bytes) and write the placeholder entry instead
+          out.pos -= 8;
+          out.text('x-pending');
+          out.bytes(new Uint8Array(6));
+          return;
+        }
         writeUint(out, value, key);
         return;
       case 'segment':

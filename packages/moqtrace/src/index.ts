@@ -9,4 +9,6 @@ export * from './header.js';
 export * from './json.js';
 export * from './preamble.js';
 export * from './reader.js';
+export * from './schemas.js';
 export * from './segments.js';
+export * from './writer.js';
