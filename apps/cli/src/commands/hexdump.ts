@@ -1,0 +1,14 @@
+/**
+ * `xtrace hexdump`.
+ *
+ * @module
+ */
+import { XtraceError } from '../errors.js';
+import { openInput } from '../input.js';
+import type { Context } from '../io.js';
+
+/** Runs `xtrace hexdump`. */
+export async function hexdump(ctx: Context, file: string): Promise<void> {
+  const input = await openInput(ctx.io, file);
+  throw new XtraceError('NOT_AVAILABLE', `hexdump is not implemented yet for ${input.format}`, { file });
+}

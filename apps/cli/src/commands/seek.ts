@@ -1,0 +1,14 @@
+/**
+ * `xtrace seek`.
+ *
+ * @module
+ */
+import { XtraceError } from '../errors.js';
+import { openInput } from '../input.js';
+import type { Context } from '../io.js';
+
+/** Runs `xtrace seek`. */
+export async function seek(ctx: Context, file: string): Promise<void> {
+  const input = await openInput(ctx.io, file);
+  throw new XtraceError('NOT_AVAILABLE', `seek is not implemented yet for ${input.format}`, { file });
+}

@@ -1,0 +1,36 @@
+/**
+ * Opening `.ss` readers for CLI inputs (file path or stdin bytes) and mapping reader problems to reports.
+ *
+ * @module
+ */
+import { type ByteSource, fromBytes } from '@x/binary';
+import { openFileSource } from '@x/binary/node';
+import { type ReaderOptions, type ReaderProblem, SeaStreamerReader } from '@x/seastreamer-file';
+import type { Input } from './input.js';
+import { ioError } from './input.js';
+
+/** A byte source for an input. */
+export async function inputSource(input: Input): Promise<ByteSource> {
+  if (input.bytes) return fromBytes(input.bytes, { chunkSize: 1 << 20 });
+  try {
+    return await openFileSource(input.path!);
+  } catch (error) {
+    throw ioError(error, input.name);
+  }
+}
+
+/** Opens a `.ss` reader over an input (bounded, from the start). */
+export async function openSsReader(input: Input, options: ReaderOptions = {}): Promise<SeaStreamerReader> {
+  const source = await inputSource(input);
+  try {
+    return await SeaStreamerReader.open(source, options);
+  } catch (error) {
+    await source.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Severity of a reader problem: running-checksum mismatches are warnings (appends restart registers). */
+export function problemSeverity(problem: Pick<ReaderProblem, 'code'>): 'error' | 'warning' {
+  return problem.code === 'RUNNING_CHECKSUM_MISMATCH' || problem.code === 'WATCH_ERROR' ? 'warning' : 'error';
+}
