@@ -314,7 +314,7 @@ export class TraceWriter {
 
   private segmentHeader(sequence: number, originMicros: number): TraceHeader {
     const header: TraceHeader = { ...this.baseHeader };
-    delete header.endTime;
+    if (this.wantEndTime || sequence > 0) delete header.endTime;
     if (this.policy) {
       header.startTime = this.baseHeader.startTime + Math.floor(originMicros / 1000);
       header.segment = {
