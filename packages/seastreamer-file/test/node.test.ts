@@ -1,0 +1,248 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeStats, readSeaStreamerFile, type SeaStreamerMessage, writeSeaStreamerFile } from '../src/index.js';
+import { follow, openFileReader, openFileWriter } from '../src/node/index.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const childScript = fileURLToPath(new URL('./slow-writer.mjs', import.meta.url));
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'seastreamer-test-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runChild(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+const msg = (i: number, key = 's') => ({
+  streamKey: key,
+  shardId: BigInt(i % 2),
+  seqNo: BigInt(i),
+  timestamp: BigInt(1_700_000_000_000 + i),
+  payload: `payload-${i}-${'q'.repeat((i * 13) % 90)}`,
+});
+
+describe('file writer and reader', () => {
+  it('writes a file that reads back, with seek on the file', async () => {
+    const path = join(dir, 'rw.ss');
+    const writer = await openFileWriter(path, { beaconInterval: 1024 });
+    for (let i = 0; i < 500; i++) writer.write(msg(i, i % 3 ? 'x' : 'y'));
+    await writer.end({ eos: true });
+    const reader = await openFileReader(path, { chunkSize: 4096 });
+    expect(reader.header.fileName).toBe('rw.ss');
+    let n = 0;
+    for await (const _ of reader) n++;
+    expect(n).toBe(501);
+    expect(reader.end?.state).toBe('eos');
+    const found = await reader.seekBySeqNo('y', 1n, 301n);
+    expect([found.message.streamKey, found.message.seqNo]).toEqual(['y', 303n]);
+    expect(found.beaconsRead).toBeLessThanOrEqual(Math.floor(statSync(path).size / 1024));
+    await reader.close();
+  });
+
+  it('a bad file name leaves no file behind; an unreadable path is IO_ERROR', async () => {
+    const path = join(dir, 'never.ss');
+    await expect(openFileWriter(path, { fileName: 'n'.repeat(112) })).rejects.toMatchObject({ code: 'FILE_NAME_TOO_LONG' });
+    expect(existsSync(path)).toBe(false);
+    await expect(openFileReader(join(dir, 'missing.ss'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+
+  it('size limit on disk: SIZE_LIMIT_EXCEEDED, the file stays within the limit and ends at a message', async () => {
+    const path = join(dir, 'limit.ss');
+    const writer = await openFileWriter(path, { beaconInterval: 512, sizeLimit: 3000, bufferSize: 64 });
+    let accepted = 0;
+    let error: unknown;
+    for (let i = 0; i < 100 && !error; i++) {
+      try {
+        writer.write(msg(i));
+        accepted++;
+      } catch (e) {
+        error = e;
+      }
+    }
+    expect(error).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED' });
+    await writer.end();
+    expect(statSync(path).size).toBeLessThanOrEqual(3000);
+    const result = readSeaStreamerFile(readFileSync(path));
+    expect(result.messages.length).toBe(accepted);
+    expect(result.end.state).toBe('eof');
+  });
+});
+
+describe('append', () => {
+  it('overwrites a trailing EOS, keeps the header and interval, continues markers seamlessly', async () => {
+    const path = join(dir, 'append.ss');
+    const first = await openFileWriter(path, { beaconInterval: 1024, createdAt: 42 });
+    for (let i = 0; i < 60; i++) first.write(msg(i));
+    await first.end({ eos: true });
+    const second = await openFileWriter(path, { append: true, beaconInterval: 4096, fileName: 'ignored' });
+    expect(second.beaconInterval).toBe(1024);
+    for (let i = 60; i < 150; i++) second.write(msg(i));
+    await second.end({ eos: true });
+    const result = readSeaStreamerFile(readFileSync(path));
+    expect(result.header).toMatchObject({ fileName: 'append.ss', createdAt: 42n, beaconInterval: 1024 });
+    expect(result.messages.filter((m) => m.isEos).length).toBe(1);
+    expect(result.messages.map((m) => m.seqNo).slice(0, -1)).toEqual(Array.from({ length: 150 }, (_, i) => BigInt(i)));
+    expect(result.problems).toEqual([]); // running checksums continue across the append
+    expect(result.end.state).toBe('eos');
+    // Byte-identical to writing everything in one run, apart from the beacon rotation restarting.
+    const oneRun = writeSeaStreamerFile(
+      Array.from({ length: 150 }, (_, i) => msg(i)),
+      { fileName: 'append.ss', beaconInterval: 1024, createdAt: 42, eos: result.messages.at(-1)!.timestamp },
+    );
+    expect(readSeaStreamerFile(oneRun).messages.map((m) => m.offset)).toEqual(result.messages.map((m) => m.offset));
+  });
+
+  it('truncates stale bytes after the last complete message (a crashed writer, a shorter new tail)', async () => {
+    const path = join(dir, 'stale.ss');
+    const w = await openFileWriter(path, { beaconInterval: 256 });
+    for (let i = 0; i < 30; i++) w.write(msg(i));
+    await w.end();
+    const complete = statSync(path).size;
+    appendFileSync(path, new Uint8Array(70).fill(7)); // partial garbage frame
+    const again = await openFileWriter(path, { append: true });
+    again.write(msg(30));
+    await again.end();
+    const result = readSeaStreamerFile(readFileSync(path));
+    expect(result.messages.length).toBe(31);
+    expect(result.end).toMatchObject({ state: 'eof', trailingBytes: 0 });
+    expect(result.messages[30]!.offset).toBeGreaterThanOrEqual(complete);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('resuming exactly on a boundary writes an empty beacon first; a missing file is created', async () => {
+    const path = join(dir, 'boundary.ss');
+    const w = await openFileWriter(path, { append: true, beaconInterval: 128 });
+    await w.end();
+    expect(statSync(path).size).toBe(135);
+    const again = await openFileWriter(path, { append: true });
+    expect(again.size).toBe(135);
+    again.write(msg(1));
+    await again.end({ eos: true });
+    const result = readSeaStreamerFile(readFileSync(path));
+    expect(result.messages.length).toBe(2);
+    expect(result.beacons[0]).toMatchObject({ offset: 128, size: 7 });
+  });
+});
+
+describe('follow', () => {
+  beforeAll(() => {
+    // The writer child imports the built package.
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-b'], { cwd: packageDir, stdio: 'inherit' });
+  }, 60_000);
+
+  it('a follower sees every message of a writer in another process, split across writes and beacons, then EOS', async () => {
+    const messages = Array.from({ length: 120 }, (_, i) => ({
+      ...msg(i, i % 4 ? 'live' : 'other'),
+      payload: new Uint8Array((i * 37) % 400).fill(i & 0xff),
+    }));
+    const bytes = writeSeaStreamerFile(messages, { fileName: 'live.ss', beaconInterval: 128, eos: 9n });
+    const sourcePath = join(dir, 'live.bin');
+    writeFileSync(sourcePath, bytes);
+    const target = join(dir, 'live.ss');
+    writeFileSync(target, new Uint8Array(0));
+    const child = runChild(['raw', sourcePath, target, '12345']);
+    const reader = await follow(target); // resolves once the header has arrived
+    const seen: SeaStreamerMessage[] = [];
+    for await (const m of reader) seen.push(m);
+    expect(await child).toBe(0);
+    expect(seen.length).toBe(121);
+    expect(seen.map((m) => m.seqNo).slice(0, -1)).toEqual(messages.map((m) => m.seqNo));
+    expect(seen.slice(0, -1).every((m, i) => Buffer.from(m.payload).equals(Buffer.from(messages[i]!.payload)))).toBe(true);
+    expect(reader.end?.state).toBe('eos');
+    expect(reader.problems).toEqual([]);
+    await reader.close();
+  }, 20_000);
+
+  it('follows the package writer in another process (flush per message)', async () => {
+    const target = join(dir, 'writer.ss');
+    const child = runChild(['writer', target, '150']);
+    let reader: Awaited<ReturnType<typeof follow>> | undefined;
+    for (let tries = 0; !reader; tries++) {
+      try {
+        reader = await follow(target);
+      } catch (error) {
+        if (tries > 200) throw error;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    const seqs: bigint[] = [];
+    for await (const m of reader) seqs.push(m.seqNo);
+    expect(await child).toBe(0);
+    expect(seqs.slice(0, -1)).toEqual(Array.from({ length: 150 }, (_, i) => BigInt(i)));
+    expect(reader.end?.state).toBe('eos');
+    expect(reader.problems).toEqual([]);
+    await reader.close();
+  }, 20_000);
+
+  it('ends with FILE_REMOVED state when the file is deleted, or shrinks', async () => {
+    for (const how of ['delete', 'shrink'] as const) {
+      const path = join(dir, `removed-${how}.ss`);
+      writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2)], { fileName: 'r.ss', beaconInterval: 1024 }));
+      const reader = await follow(path);
+      const seen: bigint[] = [];
+      setTimeout(() => (how === 'delete' ? unlinkSync(path) : truncateSync(path, 100)), 150);
+      for await (const m of reader) seen.push(m.seqNo);
+      expect(seen).toEqual([1n, 2n]);
+      expect(reader.end?.state).toBe('removed');
+      await reader.close();
+    }
+  });
+
+  it('optional idle timeout: TIMED_OUT; from: end starts after the last message', async () => {
+    const path = join(dir, 'idle.ss');
+    writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2), msg(3)], { fileName: 'i.ss', beaconInterval: 256 }));
+    const reader = await follow(path, { idleTimeout: 150, from: 'end' });
+    const started = Date.now();
+    await expect(reader.next()).rejects.toMatchObject({ code: 'TIMED_OUT' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    await reader.close();
+  });
+});
+
+describe('stats', () => {
+  it('exact per-stream statistics and a beacon-based estimate', async () => {
+    const messages = Array.from({ length: 3000 }, (_, i) => ({
+      streamKey: ['alpha', 'beta', 'gamma'][i % 3]!,
+      shardId: 0n,
+      seqNo: BigInt(Math.floor(i / 3) + 1),
+      timestamp: BigInt(5000 + i),
+      payload: new Uint8Array(20 + (i % 50)),
+    }));
+    const bytes = writeSeaStreamerFile(messages, { fileName: 'st.ss', beaconInterval: 4096, eos: 1n });
+    const stats = await computeStats(bytes);
+    expect(stats.messageCount).toBe(3001);
+    expect(stats.ended).toBe(true);
+    const alpha = stats.streams.find((s) => s.streamKey === 'alpha')!;
+    expect(alpha).toMatchObject({ messageCount: 1000, minSeqNo: 1n, maxSeqNo: 1000n, minTimestamp: 5000n, maxTimestamp: 5000n + 2997n });
+    expect(alpha.payloadBytes).toBe(messages.filter((m) => m.streamKey === 'alpha').reduce((n, m) => n + m.payload.length, 0));
+    expect(stats.beaconCount).toBe(Math.floor((bytes.length - 1) / 4096));
+    const estimate = await computeStats(bytes, { estimate: true });
+    expect(estimate.estimated).toBe(true);
+    for (const s of stats.streams) {
+      const e = estimate.streams.find((x) => x.streamKey === s.streamKey && x.shardId === s.shardId)!;
+      expect([e.minSeqNo, e.maxSeqNo, e.minTimestamp, e.maxTimestamp, e.messageCount]).toEqual([
+        s.minSeqNo,
+        s.maxSeqNo,
+        s.minTimestamp,
+        s.maxTimestamp,
+        s.messageCount,
+      ]);
+    }
+    expect(estimate.ended).toBe(true);
+  });
+});

@@ -1,0 +1,210 @@
+import { fromBytes } from '@x/binary';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type MessageInput,
+  readBeaconAt,
+  readSeaStreamerFile,
+  SeaStreamerFileError,
+  SeaStreamerReader,
+  type SeaStreamerMessage,
+  writeSeaStreamerFile,
+} from '../src/index.js';
+
+const keys = ['a', 'bb', 'stream.one', 'Z_z-9', 'k'.repeat(249)];
+
+const messageArb = (maxPayload: number) =>
+  fc.record({
+    streamKey: fc.constantFrom(...keys),
+    shardId: fc.oneof(fc.constantFrom(0n, 1n, 2n ** 64n - 1n), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+    seqNo: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    timestamp: fc.bigInt({ min: 0n, max: 253402300799999n }),
+    payload: fc.uint8Array({ minLength: 0, maxLength: maxPayload }),
+  });
+
+const fileArb = fc
+  .integer({ min: 128, max: 65536 })
+  .chain((interval) =>
+    fc.record({
+      interval: fc.constant(interval),
+      messages: fc.array(messageArb(Math.min(3 * interval, 40_000)), { minLength: 0, maxLength: 25 }),
+      eos: fc.boolean(),
+      chunkSize: fc.integer({ min: 1, max: 5000 }),
+    }),
+  );
+
+function same(read: readonly SeaStreamerMessage[], written: readonly MessageInput[]) {
+  expect(read.length).toBe(written.length);
+  read.forEach((m, i) => {
+    const w = written[i]!;
+    expect([m.streamKey, m.shardId, m.seqNo, m.timestamp]).toEqual([w.streamKey, w.shardId, w.seqNo, w.timestamp]);
+    expect(m.payload).toEqual(w.payload);
+    expect(m.checksumOk).toBe(true);
+  });
+}
+
+describe('round trips (fast-check)', () => {
+  it('write then read gives the messages back, beacons at every multiple of the interval, no warnings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fileArb, async ({ interval, messages, eos, chunkSize }) => {
+        const bytes = writeSeaStreamerFile(messages, { fileName: 'p.ss', beaconInterval: interval, eos: eos ? 7n : false });
+        const whole = readSeaStreamerFile(bytes);
+        same(eos ? whole.messages.slice(0, -1) : whole.messages, messages);
+        expect(whole.problems).toEqual([]);
+        expect(whole.end.state).toBe(eos ? 'eos' : 'eof');
+        // Offsets chain: each frame starts where the previous ended (plus a beacon on a boundary).
+        let at = 128;
+        for (const m of whole.messages) {
+          if (at % interval === 0) at += whole.beacons.find((b) => b.offset === at)!.size;
+          expect(m.offset).toBe(at);
+          at = m.endOffset;
+        }
+        // A complete beacon at every multiple of the interval below the size.
+        const source = fromBytes(bytes);
+        for (let i = 1; i * interval < bytes.length; i++) {
+          const beacon = await readBeaconAt(source.readAt!.bind(source), interval, i);
+          expect(beacon && !('truncated' in beacon) && beacon.offset).toBe(i * interval);
+        }
+        expect(whole.beacons.length).toBe(Math.floor((bytes.length - 1) / interval));
+        // The streaming reader agrees at any chunk size.
+        const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize }));
+        const streamed: SeaStreamerMessage[] = [];
+        for await (const m of reader) streamed.push(m);
+        expect(streamed).toEqual(whole.messages);
+        expect(reader.end).toEqual(whole.end);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('a file re-encoded from what was read is byte-identical', () => {
+    fc.assert(
+      fc.property(fileArb, ({ interval, messages }) => {
+        const bytes = writeSeaStreamerFile(messages, { fileName: 'p.ss', beaconInterval: interval, createdAt: 1 });
+        const again = writeSeaStreamerFile(readSeaStreamerFile(bytes).messages, {
+          fileName: 'p.ss',
+          beaconInterval: interval,
+          createdAt: 1,
+        });
+        expect(again).toEqual(bytes);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never throws anything but typed errors on corrupted bytes, and never hangs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fileArb,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        async ({ interval, messages }, flips) => {
+          const bytes = writeSeaStreamerFile(messages, { fileName: 'c.ss', beaconInterval: interval });
+          for (const [at, value] of flips) bytes[128 + (at % Math.max(1, bytes.length - 128))] = value;
+          try {
+            readSeaStreamerFile(bytes, { onChecksumMismatch: 'report', lenientUtf8: true });
+            const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 333 }), {
+              onChecksumMismatch: 'report',
+              lenientUtf8: true,
+            });
+            let n = 0;
+            for await (const _ of reader.items()) n++;
+            expect(reader.end).toBeDefined();
+            expect(n).toBeGreaterThanOrEqual(0);
+          } catch (error) {
+            expect(SeaStreamerFileError.is(error)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('truncation at every byte offset', () => {
+  it.each([128, 200, 1024])('interval %i: every complete message before the cut, then a truncated end', async (interval) => {
+    const messages: MessageInput[] = [];
+    for (let i = 0; i < 14; i++) {
+      messages.push({ streamKey: i % 2 ? 'odd' : 'even', shardId: BigInt(i % 3), seqNo: BigInt(i), timestamp: BigInt(1000 + i), payload: 'x'.repeat((i * 37) % 150) });
+    }
+    const bytes = writeSeaStreamerFile(messages, { fileName: 't.ss', beaconInterval: interval, eos: 5n });
+    const full = readSeaStreamerFile(bytes);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const part = bytes.subarray(0, cut);
+      if (cut < 128) {
+        expect(() => readSeaStreamerFile(part)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
+        continue;
+      }
+      const result = readSeaStreamerFile(part);
+      const complete = full.messages.filter((m) => m.endOffset <= cut);
+      expect(result.messages).toEqual(complete);
+      const lastEnd = complete.at(-1)?.endOffset ?? 128;
+      expect(result.end.offset).toBe(lastEnd);
+      expect(result.end.trailingBytes).toBe(cut - lastEnd);
+      const beaconAtEnd = full.beacons.find((b) => b.offset === lastEnd);
+      const clean = cut === lastEnd || (beaconAtEnd !== undefined && cut === lastEnd + beaconAtEnd.size);
+      expect(result.end.state === 'truncated').toBe(!clean);
+      if (clean) expect(result.end.state).toBe(complete.at(-1)?.isEos ? 'eos' : 'eof');
+      if (cut % 7 === 0) {
+        const reader = await SeaStreamerReader.open(fromBytes(part, { chunkSize: 13 }));
+        const streamed: SeaStreamerMessage[] = [];
+        for await (const m of reader) streamed.push(m);
+        expect(streamed).toEqual(complete);
+        expect(reader.end).toEqual(result.end);
+      }
+    }
+  });
+});
+
+describe('seek (fast-check): equals the first match of a linear scan, markers or not', () => {
+  it('seekBySeqNo and seekByTimestamp', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(128, 600, 1024, 2048, 4096),
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), shard: fc.constantFrom(0n, 1n), size: fc.nat(300) }), {
+          minLength: 1,
+          maxLength: 150,
+        }),
+        fc.nat(),
+        async (interval, plan, pick) => {
+          const counters = new Map<string, bigint>();
+          const messages = plan.map(({ key, shard, size }, i) => {
+            const id = `${key}/${shard}`;
+            const seq = (counters.get(id) ?? 0n) + 1n;
+            counters.set(id, seq);
+            return { streamKey: key, shardId: shard, seqNo: seq * 2n, timestamp: BigInt(1000 + i * 3), payload: new Uint8Array(size) };
+          });
+          const bytes = writeSeaStreamerFile(messages, { fileName: 's.ss', beaconInterval: interval });
+          const read = readSeaStreamerFile(bytes).messages;
+          const target = read[pick % read.length]!;
+          const reader = await SeaStreamerReader.open(bytes);
+          for (const seq of [target.seqNo - 1n, target.seqNo, target.seqNo + 1n]) {
+            const expected = read.find((m) => m.streamKey === target.streamKey && m.shardId === target.shardId && m.seqNo >= seq);
+            if (expected === undefined) {
+              await expect(reader.seekBySeqNo(target.streamKey, target.shardId, seq)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
+            } else {
+              const result = await reader.seekBySeqNo(target.streamKey, target.shardId, seq);
+              expect(result.message.offset).toBe(expected.offset);
+              expect(result.beaconsRead).toBeLessThanOrEqual(Math.floor(bytes.length / interval));
+            }
+          }
+          for (const inclusive of [false, true]) {
+            const t = target.timestamp;
+            const expected = read.find(
+              (m) => m.streamKey === target.streamKey && m.shardId === target.shardId && (inclusive ? m.timestamp >= t : m.timestamp > t),
+            );
+            if (expected === undefined) {
+              await expect(reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive })).rejects.toMatchObject({
+                code: 'SEEK_OUT_OF_BOUND',
+              });
+            } else {
+              const result = await reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive });
+              expect(result.message.offset).toBe(expected.offset);
+              expect(await reader.next()).toEqual(result.message);
+            }
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
