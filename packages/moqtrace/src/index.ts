@@ -3,6 +3,8 @@
  *
  * @module @x/moqtrace
  */
+
+export * from './analysis/index.js';
 export { MoqtraceError, type MoqtraceErrorCode, type MoqtraceErrorOptions } from './errors.js';
 export * from './events.js';
 export * from './header.js';

@@ -1,0 +1,253 @@
+/**
+ * Request pairing and the track table (spec §9.3): SUBSCRIBE/FETCH/PUBLISH ↔ their OK/ERROR by request id up
+ * to draft 16, by the request's stream from draft 17; data streams joined through event 1 `ta`/`fri`.
+ *
+ * @module
+ */
+import type { ControlEvent, TraceEvent } from '../events.js';
+import { messageAsMap } from '../events.js';
+import type { TraceHeader } from '../header.js';
+import { controlMessageName, detectDraft } from './naming.js';
+
+/** Status of a track entry. */
+export type TrackStatus = 'pending' | 'active' | 'error' | 'done';
+
+/** One request (subscription, fetch or publish) and what happened to it. */
+export interface TrackEntry {
+  /** Request message name (`subscribe`, `fetch`, `publish`). */
+  request: string;
+  /** How it was paired: by request id (≤ draft 16) or by stream (≥ draft 17); `unpaired` when neither is known. */
+  pairing: 'request-id' | 'stream' | 'unpaired';
+  /** The request id, when the message carries one. */
+  requestId?: bigint;
+  /** The control stream of the request (from draft 17 its own stream). */
+  streamId?: bigint;
+  /** `msg.track_namespace` as decoded. */
+  namespace?: unknown;
+  /** `msg.track_name` as decoded. */
+  name?: unknown;
+  /** Track alias from the OK (or the request, in older drafts). */
+  alias?: bigint;
+  /** pending → active (OK) / error (ERROR) → done (`publish_done`, `subscribe_done`, `unsubscribe`). */
+  status: TrackStatus;
+  /** Reason of an error or done message, when given. */
+  reason?: string;
+  /** Index (in the flattened events) of the request. */
+  requestIndex: number;
+  /** Index of the response, when paired. */
+  responseIndex?: number;
+  /** Response time minus request time, µs (same segment time base). */
+  latencyMicros?: number;
+  /** Object headers seen on the track's data streams. */
+  objects: number;
+  /** Payload bytes (event 4 `size`) on the track's data streams. */
+  bytes: number;
+  /** Data streams joined to this track. */
+  dataStreams: bigint[];
+}
+
+/** Options of {@link buildTrackTable}. */
+export interface TrackTableOptions {
+  /** Draft to assume (default: detected from the header / SETUP). */
+  draft?: number;
+  /** Header of the trace, for draft detection. */
+  header?: Pick<TraceHeader, 'protocol'>;
+}
+
+/** The result of {@link buildTrackTable}. */
+export interface TrackTable {
+  /** Draft used for naming and pairing. */
+  draft: number | undefined;
+  /** One entry per request, in request order. */
+  tracks: TrackEntry[];
+  /** Indexes of responses that matched no request. */
+  unmatchedResponses: number[];
+}
+
+const REQUESTS = new Set(['subscribe', 'fetch', 'publish']);
+const OK = new Set(['subscribe_ok', 'fetch_ok', 'publish_ok', 'request_ok']);
+const ERROR = new Set(['subscribe_error', 'fetch_error', 'publish_error', 'request_error']);
+const DONE = new Set(['publish_done', 'subscribe_done', 'unsubscribe', 'fetch_cancel']);
+
+function toBig(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value >= 0n ? value : undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+/** The pairing key of a message up to draft 16: `request_id`, `requestId`, or `subscribe_id` before draft 11. */
+export function requestIdOf(message: unknown, draft: number | undefined): bigint | undefined {
+  const map = messageAsMap(message);
+  if (!map) return undefined;
+  const id = toBig(map.request_id) ?? toBig(map.requestId);
+  if (id !== undefined) return id;
+  if (draft !== undefined && draft < 11) return toBig(map.subscribe_id);
+  return undefined;
+}
+
+function reasonOf(message: unknown): string | undefined {
+  const map = messageAsMap(message);
+  if (!map) return undefined;
+  for (const key of ['reason_phrase', 'reason', 'error_reason', 'status_reason']) {
+    const value = map[key];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/**
+ * Pairs requests with responses and joins data streams into a track table.
+ *
+ * @example
+ * ```ts
+ * const { tracks } = buildTrackTable(trace.events, { header: trace.segments[0].header });
+ * for (const t of tracks) console.log(t.name, t.status, t.latencyMicros, t.objects, t.bytes);
+ * ```
+ */
+export function buildTrackTable(events: readonly TraceEvent[], options: TrackTableOptions = {}): TrackTable {
+  const draft = options.draft ?? detectDraft(options.header, events);
+  const byStream = draft !== undefined && draft >= 17;
+  const tracks: TrackEntry[] = [];
+  const unmatched: number[] = [];
+  const openByKey = new Map<string, TrackEntry[]>(); // key → open requests (latest last)
+  const byStreamKey = new Map<bigint, TrackEntry>();
+  const awaitingFirst = new Map<bigint, TrackEntry>(); // ≥ 17: request stream → entry awaiting its response
+  const directions = new Map<TrackEntry, number>();
+  const byAlias = new Map<bigint, TrackEntry>();
+  const byFetchId = new Map<bigint, TrackEntry>();
+  const dataStream = new Map<bigint, TrackEntry>();
+
+  const key = (id: bigint) => id.toString();
+
+  events.forEach((event, index) => {
+    if (event.type === 'control') {
+      const control = event as ControlEvent;
+      const name = controlMessageName(control, draft);
+      const direction = Number(control.direction);
+      const message = messageAsMap(control.message);
+      if (REQUESTS.has(name)) {
+        const requestId = byStream ? undefined : requestIdOf(control.message, draft);
+        const entry: TrackEntry = {
+          request: name,
+          pairing: byStream
+            ? control.streamId !== undefined
+              ? 'stream'
+              : 'unpaired'
+            : requestId !== undefined
+              ? 'request-id'
+              : 'unpaired',
+          status: 'pending',
+          requestIndex: index,
+          objects: 0,
+          bytes: 0,
+          dataStreams: [],
+        };
+        if (requestId !== undefined) entry.requestId = requestId;
+        const ownId = requestIdOf(control.message, draft);
+        if (ownId !== undefined && entry.requestId === undefined) entry.requestId = ownId;
+        if (control.streamId !== undefined) entry.streamId = control.streamId;
+        if (message?.track_namespace !== undefined) entry.namespace = message.track_namespace;
+        if (message?.track_name !== undefined) entry.name = message.track_name;
+        const alias = toBig(message?.track_alias);
+        if (alias !== undefined) {
+          entry.alias = alias;
+          byAlias.set(alias, entry);
+        }
+        if (name === 'fetch' && entry.requestId !== undefined) byFetchId.set(entry.requestId, entry);
+        tracks.push(entry);
+        directions.set(entry, direction);
+        if (byStream) {
+          if (control.streamId !== undefined) {
+            awaitingFirst.set(control.streamId, entry);
+            byStreamKey.set(control.streamId, entry);
+          }
+        } else if (requestId !== undefined) {
+          const list = openByKey.get(key(requestId)) ?? [];
+          list.push(entry);
+          openByKey.set(key(requestId), list);
+        }
+        return;
+      }
+      const isOk = OK.has(name);
+      const isError = ERROR.has(name);
+      const isDone = DONE.has(name);
+      if (!isOk && !isError && !isDone) return;
+      let entry: TrackEntry | undefined;
+      if (byStream) {
+        if (control.streamId === undefined) {
+          if (isOk || isError) unmatched.push(index);
+          return;
+        }
+        if (isOk || isError) {
+          const waiting = awaitingFirst.get(control.streamId);
+          if (waiting && directions.get(waiting) !== direction) {
+            entry = waiting;
+            awaitingFirst.delete(control.streamId);
+          }
+        } else entry = byStreamKey.get(control.streamId);
+      } else {
+        const id = requestIdOf(control.message, draft);
+        if (id !== undefined) {
+          const list = openByKey.get(key(id));
+          if (list) {
+            for (let i = list.length - 1; i >= 0; i--) {
+              const candidate = list[i] as TrackEntry;
+              if (isDone || (candidate.responseIndex === undefined && directions.get(candidate) !== direction)) {
+                entry = candidate;
+                break;
+              }
+            }
+          }
+        }
+      }
+      if (!entry) {
+        if (isOk || isError) unmatched.push(index);
+        return;
+      }
+      if (isOk || isError) {
+        if (entry.responseIndex !== undefined) return;
+        entry.responseIndex = index;
+        const request = events[entry.requestIndex] as TraceEvent;
+        if (typeof request.timestamp === 'number' && typeof event.timestamp === 'number') {
+          entry.latencyMicros = event.timestamp - request.timestamp;
+        }
+        entry.status = isOk ? 'active' : 'error';
+        if (isError) {
+          const reason = reasonOf(control.message);
+          if (reason !== undefined) entry.reason = reason;
+        }
+        const alias = toBig(message?.track_alias);
+        if (isOk && alias !== undefined) {
+          entry.alias = alias;
+          byAlias.set(alias, entry);
+        }
+      } else {
+        entry.status = 'done';
+        const reason = reasonOf(control.message);
+        if (reason !== undefined) entry.reason = reason;
+      }
+      return;
+    }
+    if (event.type === 'stream-opened') {
+      let entry: TrackEntry | undefined;
+      if (event.fetchRequestId !== undefined) entry = byFetchId.get(event.fetchRequestId);
+      if (!entry && event.trackAlias !== undefined) entry = byAlias.get(event.trackAlias);
+      if (entry) {
+        dataStream.set(event.streamId, entry);
+        entry.dataStreams.push(event.streamId);
+      }
+      return;
+    }
+    if (event.type === 'object-header') {
+      const entry = dataStream.get(event.streamId);
+      if (entry) entry.objects++;
+      return;
+    }
+    if (event.type === 'object-payload') {
+      const entry = dataStream.get(event.streamId);
+      if (entry) entry.bytes += Number(event.size);
+    }
+  });
+  return { draft, tracks, unmatchedResponses: unmatched };
+}

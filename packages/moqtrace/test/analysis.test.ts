@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildTrackTable,
+  computeStats,
+  controlMessageName,
+  detectDraft,
+  draftFromProtocol,
+  draftFromVersion,
+  encodeTrace,
+  MESSAGE_TYPES,
+  messageTypeId,
+  messageTypeName,
+  readTrace,
+  type TraceEvent,
+} from '../src/index.js';
+import { corpus, loadBytes } from './helpers/fixtures.js';
+import { HEADER } from './helpers/generate.js';
+
+describe('control message naming', () => {
+  it('follows the per-draft table, including ids that change meaning', () => {
+    expect(messageTypeName(0x05, 14)).toBe('subscribe_error');
+    expect(messageTypeName(0x05, 15)).toBe('request_error');
+    expect(messageTypeName(0x07, 13)).toBe('announce_ok');
+    expect(messageTypeName(0x07, 14)).toBe('publish_namespace_ok');
+    expect(messageTypeName(0x07, 16)).toBe('request_ok');
+    expect(messageTypeName(0x0f, 19)).toBe('publish_skipped');
+    expect(messageTypeName(0x40, 10)).toBe('client_setup');
+    expect(messageTypeName(0x40, 11)).toBeUndefined();
+    expect(messageTypeName(0x2f00, 17)).toBe('setup');
+    expect(messageTypeName(0x00, 14)).toBeUndefined();
+    expect(messageTypeId('subscribe_ok', 19)).toBe(4);
+    expect(messageTypeId('setup', 16)).toBeUndefined();
+  });
+
+  it('never has two names for one id in one draft', () => {
+    for (let draft = 7; draft <= 19; draft++) {
+      const seen = new Map<number, string>();
+      for (const row of MESSAGE_TYPES) {
+        if (draft < row.from || draft > row.to) continue;
+        expect(seen.has(row.id), `draft ${draft} id ${row.id}`).toBe(false);
+        seen.set(row.id, row.name);
+      }
+    }
+  });
+
+  it('prefers msg.type, then the table, then hex', () => {
+    expect(controlMessageName({ messageType: 3, message: { type: 'fancy' } }, 14)).toBe('fancy');
+    expect(controlMessageName({ messageType: 3, message: { type: '' } }, 14)).toBe('subscribe');
+    expect(controlMessageName({ messageType: 3, message: 'Debug string' }, 14)).toBe('subscribe');
+    expect(controlMessageName({ messageType: 0x2f00, message: {} }, 14)).toBe('0x2f00');
+    expect(controlMessageName({ messageType: 0x2f00, message: {} })).toBe('0x2f00');
+  });
+
+  it('detects the draft from the protocol or the selected version', () => {
+    expect(draftFromProtocol('moq-transport-14')).toBe(14);
+    expect(draftFromProtocol('moq-transport-rfc9999')).toBeUndefined();
+    expect(draftFromVersion(0xff00000en)).toBe(14);
+    expect(draftFromVersion(42)).toBeUndefined();
+    const setup: TraceEvent = {
+      type: 'control',
+      seq: 0,
+      timestamp: 0,
+      direction: 1,
+      messageType: 0x21,
+      message: { selected_version: 0xff000010 },
+    };
+    expect(detectDraft({ protocol: 'moq-transport-unknown' }, [setup])).toBe(16);
+  });
+});
+
+describe('request pairing', () => {
+  const control = (
+    seq: number,
+    direction: number,
+    messageType: number,
+    message: unknown,
+    streamId?: bigint,
+  ): TraceEvent => ({
+    type: 'control',
+    seq,
+    timestamp: seq * 100,
+    direction,
+    messageType,
+    message,
+    ...(streamId !== undefined ? { streamId } : {}),
+  });
+
+  it('pairs by request id up to draft 16 and joins data streams by alias', () => {
+    const events: TraceEvent[] = [
+      control(0, 0, 3, { request_id: 1, track_namespace: ['live'], track_name: 'video' }),
+      control(1, 0, 3, { request_id: 3, track_namespace: ['live'], track_name: 'audio' }),
+      control(2, 1, 4, { request_id: 1, track_alias: 5 }),
+      control(3, 1, 5, { request_id: 3, reason_phrase: 'no such track' }),
+      { type: 'stream-opened', seq: 4, timestamp: 450, streamId: 3n, direction: 1, streamType: 0, trackAlias: 5n },
+      {
+        type: 'object-header',
+        seq: 5,
+        timestamp: 460,
+        streamId: 3n,
+        groupId: 0n,
+        objectId: 0n,
+        publisherPriority: 1,
+        objectStatus: 0,
+      },
+      { type: 'object-payload', seq: 6, timestamp: 461, streamId: 3n, groupId: 0n, objectId: 0n, size: 1200 },
+      control(7, 1, 0x0b, { request_id: 1, reason_phrase: 'ended' }),
+    ];
+    const table = buildTrackTable(events, { draft: 14 });
+    expect(table.tracks).toHaveLength(2);
+    expect(table.tracks[0]).toMatchObject({
+      request: 'subscribe',
+      pairing: 'request-id',
+      requestId: 1n,
+      name: 'video',
+      alias: 5n,
+      status: 'done',
+      reason: 'ended',
+      latencyMicros: 200,
+      objects: 1,
+      bytes: 1200,
+      dataStreams: [3n],
+    });
+    expect(table.tracks[1]).toMatchObject({
+      name: 'audio',
+      status: 'error',
+      reason: 'no such track',
+      latencyMicros: 200,
+    });
+  });
+
+  it('uses camelCase requestId and subscribe_id before draft 11', () => {
+    const camel = buildTrackTable([control(0, 0, 3, { requestId: 9 }), control(1, 1, 4, { requestId: 9 })], {
+      draft: 14,
+    });
+    expect(camel.tracks[0]?.status).toBe('active');
+    const old = buildTrackTable([control(0, 0, 3, { subscribe_id: 2 }), control(1, 1, 4, { subscribe_id: 2 })], {
+      draft: 8,
+    });
+    expect(old.tracks[0]?.status).toBe('active');
+  });
+
+  it('pairs by stream from draft 17 and refuses to guess without sid', () => {
+    const events = [control(0, 0, 3, { track_name: 'v' }, 4n), control(1, 1, 4, { track_alias: 2 }, 4n)];
+    expect(buildTrackTable(events, { draft: 17 }).tracks[0]).toMatchObject({
+      pairing: 'stream',
+      status: 'active',
+      alias: 2n,
+    });
+    const noSid = [control(0, 0, 3, { track_name: 'v' }), control(1, 1, 4, { track_alias: 2 })];
+    const table = buildTrackTable(noSid, { draft: 17 });
+    expect(table.tracks[0]).toMatchObject({ pairing: 'unpaired', status: 'pending' });
+    expect(table.unmatchedResponses).toEqual([1]);
+  });
+
+  it('joins fetch streams through fri', () => {
+    const events: TraceEvent[] = [
+      control(0, 0, 0x16, { request_id: 42 }),
+      control(1, 1, 0x18, { request_id: 42 }),
+      { type: 'stream-opened', seq: 2, timestamp: 1, streamId: 8n, direction: 1, streamType: 2, fetchRequestId: 42n },
+      { type: 'object-payload', seq: 3, timestamp: 2, streamId: 8n, groupId: 0n, objectId: 0n, size: 10 },
+    ];
+    expect(buildTrackTable(events, { draft: 16 }).tracks[0]).toMatchObject({
+      request: 'fetch',
+      status: 'active',
+      bytes: 10,
+    });
+  });
+});
+
+describe('statistics', () => {
+  it('counts types, messages, stream bytes and the time range', () => {
+    const events: TraceEvent[] = [
+      { type: 'control', seq: 0, timestamp: -5, direction: 0, messageType: 3, message: {} },
+      { type: 'stream-opened', seq: 1, timestamp: 10, streamId: 3n, direction: 1, streamType: 0 },
+      { type: 'object-payload', seq: 2, timestamp: 20, streamId: 3n, groupId: 0n, objectId: 0n, size: 7 },
+      { type: 'object-payload', seq: 3, timestamp: 30, streamId: 3n, groupId: 0n, objectId: 1n, size: 8 },
+      { type: 'stream-closed', seq: 4, timestamp: 40, streamId: 3n, errorCode: 0 },
+    ];
+    const stats = computeStats(events, { header: HEADER });
+    expect(stats.byType).toEqual({ control: 1, 'stream-opened': 1, 'object-payload': 2, 'stream-closed': 1 });
+    expect(stats.byMessage).toEqual({ subscribe: 1 });
+    expect(stats.streams).toEqual([{ streamId: 3n, objects: 0, payloads: 2, bytes: 15, closed: { errorCode: 0 } }]);
+    expect(stats.timeRange).toEqual({ first: -5, last: 40 });
+    expect(stats.wallClock?.start).toBe(HEADER.startTime - 0.005);
+  });
+});
+
+const v1 = corpus('moqtrace');
+describe.skipIf(!v1.present)(`pairing on the corpus (${v1.dir})`, () => {
+  it('control-session-draft14: request ids, snake_case', () => {
+    const trace = readTrace(loadBytes(v1.dir, 'control-session-draft14'));
+    const table = buildTrackTable(trace.events, { header: trace.segments[0]!.header });
+    expect(table.draft).toBe(14);
+    expect(table.tracks.map((t) => [t.request, t.requestId, t.status])).toEqual([
+      ['subscribe', 1n, 'done'],
+      ['subscribe', 3n, 'pending'],
+      ['fetch', 2n, 'active'],
+    ]);
+    expect(table.tracks[0]?.alias).toBe(5n);
+  });
+
+  it('control-session-draft17-sid: stream ids', () => {
+    const trace = readTrace(loadBytes(v1.dir, 'control-session-draft17-sid'));
+    const table = buildTrackTable(trace.events, { header: trace.segments[0]!.header });
+    expect(table.draft).toBe(17);
+    expect(table.tracks.map((t) => [t.streamId, t.status, t.alias, t.reason])).toEqual([
+      [0n, 'active', 1n, undefined],
+      [4n, 'error', undefined, 'track does not exist'],
+    ]);
+    const stats = computeStats(trace.events, { header: trace.segments[0]!.header });
+    expect(stats.byMessage).toMatchObject({ setup: 2, subscribe: 2, subscribe_ok: 1, request_error: 1 });
+  });
+
+  it('written-by-trace-0.1.2 (no control sid) reads and names', () => {
+    const trace = readTrace(loadBytes(v1.dir, 'written-by-trace-0.1.2'));
+    expect(computeStats(trace.events, { header: trace.segments[0]!.header }).events).toBe(12);
+    expect(encodeTrace(trace).length).toBeGreaterThan(0);
+  });
+});
