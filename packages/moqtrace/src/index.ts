@@ -11,6 +11,7 @@ export * from './header.js';
 export * from './json.js';
 export * from './preamble.js';
 export * from './reader.js';
+export * from './recorder.js';
 export * from './schemas.js';
 export * from './segments.js';
 export * from './writer.js';

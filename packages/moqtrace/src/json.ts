@@ -21,6 +21,7 @@ import {
 import type { TraceHeader } from './header.js';
 import { isTag, makeTag } from './internal/cbor.js';
 import { sha256Hex } from './internal/sha256.js';
+import type { TraceProblem, TraceReadResult, TraceRecord } from './reader.js';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -319,4 +320,119 @@ export function parseEventJson(json: unknown): TraceEvent {
   }
   if (object.extra !== undefined) event.extra = fromTaggedJson(object.extra);
   return event as unknown as TraceEvent;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// NDJSON records (the CLI's record contract) and import
+
+/** Anything {@link renderRecord} renders: the records of `readTraceRecords`. */
+export type RenderableRecord = TraceRecord;
+
+/**
+ * One NDJSON record: `{"kind":"event","offset":…,"segment":…, …canonical rendering}`, `{"kind":"header", …}`,
+ * `{"kind":"error", …}` or `{"kind":"end", …}`.
+ *
+ * @example
+ * ```ts
+ * for await (const record of readTraceRecords(file)) console.log(JSON.stringify(renderRecord(record)));
+ * ```
+ */
+export function renderRecord(record: TraceRecord, options?: RenderOptions): { [key: string]: JsonValue } {
+  switch (record.kind) {
+    case 'event':
+      return { kind: 'event', offset: record.offset, segment: record.segment, ...renderEvent(record.event, options) };
+    case 'segment': {
+      const s = record.segment;
+      return {
+        kind: 'header',
+        offset: s.offset,
+        segment: s.index,
+        version: s.version,
+        headerLength: s.headerLength,
+        eventsOffset: s.eventsOffset,
+        header: renderHeader(s.header),
+      };
+    }
+    case 'problem': {
+      const p = record.problem;
+      const out: { [key: string]: JsonValue } = {
+        kind: 'error',
+        code: p.code,
+        severity: p.severity,
+        offset: p.offset,
+        segment: p.segment,
+      };
+      if (p.index !== undefined) out.index = p.index;
+      if (p.key !== undefined) out.key = p.key;
+      out.message = p.message;
+      if (p.value !== undefined) out.value = toTaggedJson(p.value);
+      for (const key of ['eventsDecoded', 'bytesAfterOffset', 'skippedBytes', 'skippedEvents'] as const) {
+        if (p[key] !== undefined) out[key] = p[key] as number;
+      }
+      return out;
+    }
+    case 'end':
+      return { kind: 'end', ...(record.end as unknown as { [key: string]: JsonValue }) };
+  }
+}
+
+/**
+ * Exports a read trace as NDJSON (header, event, error and end records), typed bytes printed in full so that
+ * {@link importNdjson} gives the trace back.
+ */
+export function exportNdjson(result: TraceReadResult, options: RenderOptions = { fullBytes: true }): string {
+  const lines: string[] = [];
+  const problems = [...result.problems];
+  for (const segment of result.segments) {
+    lines.push(JSON.stringify(renderRecord({ kind: 'segment', segment }, options)));
+    segment.events.forEach((event, i) => {
+      const offset = segment.eventOffsets[i] as number;
+      while (problems.length > 0 && (problems[0] as TraceProblem).offset < offset) {
+        lines.push(JSON.stringify(renderRecord({ kind: 'problem', problem: problems.shift() as TraceProblem })));
+      }
+      lines.push(JSON.stringify(renderRecord({ kind: 'event', offset, segment: segment.index, event }, options)));
+    });
+  }
+  for (const problem of problems) lines.push(JSON.stringify(renderRecord({ kind: 'problem', problem })));
+  lines.push(JSON.stringify(renderRecord({ kind: 'end', end: result.end })));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A trace rebuilt from NDJSON: segments with headers and events (feed it to `encodeTrace`). */
+export interface ImportedTrace {
+  /** Segments in order. */
+  segments: { header: TraceHeader; events: TraceEvent[] }[];
+}
+
+/**
+ * Rebuilds a trace from NDJSON records (`header` and `event` records; others are ignored). Ids come back as
+ * `bigint`, bytes as `Uint8Array`, tagged values as their JS types.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeTrace(importNdjson(exportNdjson(readTrace(original))));
+ * ```
+ */
+export function importNdjson(text: string): ImportedTrace {
+  const segments: ImportedTrace['segments'] = [];
+  let lineNumber = 0;
+  for (const line of text.split('\n')) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch (cause) {
+      throw new MoqtraceError('INVALID_ARGUMENT', `line ${lineNumber} is not JSON`, { cause });
+    }
+    if (record.kind === 'header') {
+      segments.push({ header: parseHeaderJson(record.header), events: [] });
+    } else if (record.kind === 'event') {
+      const { kind: _kind, offset: _offset, segment: _segment, ...rest } = record;
+      const current = segments[segments.length - 1];
+      if (!current) throw new MoqtraceError('INVALID_ARGUMENT', `line ${lineNumber}: event before any header record`);
+      current.events.push(parseEventJson(rest));
+    }
+  }
+  return { segments };
 }
