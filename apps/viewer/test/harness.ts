@@ -79,7 +79,16 @@ export async function openPage(
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto(new URL(path, h.url).href);
+  // The preview server occasionally answers the very first request of a context with an error: retry.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.goto(new URL(path, h.url).href);
+      break;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await page.waitForTimeout(200);
+    }
+  }
   await page.waitForSelector('.app');
   return { page, errors, dialogs };
 }

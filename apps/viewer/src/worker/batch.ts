@@ -24,7 +24,9 @@ export class StringTable {
 type ColumnSpec<T> = { [K in keyof T]: { new (n: number): T[K] } };
 
 /** Fills typed-array columns row by row; `take()` hands over the filled prefix (transferable). */
-export class ColumnBuilder<T extends Record<string, Float64Array | Int32Array | Uint8Array | Int8Array | Uint16Array>> {
+type NumericArray = Float64Array | Int32Array | Uint8Array | Int8Array | Uint16Array;
+
+export class ColumnBuilder<T extends { [K in keyof T]: NumericArray }> {
   private cols: T;
   length = 0;
   constructor(

@@ -65,8 +65,8 @@ async function open(file: Blob): Promise<void> {
     return;
   }
   if (format === 'moqtrace') {
-    const { TraceParser } = await import('./moqtrace-parse.js');
-    parser = new TraceParser(file, post);
+    const { MoqtraceFileParser } = await import('./moqtrace-parse.js');
+    parser = new MoqtraceFileParser(file, post);
   } else {
     const { SsParser } = await import('./ss-parse.js');
     parser = new SsParser(file, post);
