@@ -119,7 +119,11 @@ function render(schema: Schema<unknown>, ctx: Ctx, ruleName: string): string {
   }
 }
 
-function structBody(fields: readonly FieldInfo[], ctx: Ctx, fixed: { name: string; value: string } | undefined): string {
+function structBody(
+  fields: readonly FieldInfo[],
+  ctx: Ctx,
+  fixed: { name: string; value: string } | undefined,
+): string {
   const lines: string[] = [];
   for (const f of fields) {
     const type = fixed !== undefined && f.name === fixed.name ? fixed.value : ref(f.schema, ctx, false);
@@ -132,16 +136,17 @@ function structBody(fields: readonly FieldInfo[], ctx: Ctx, fixed: { name: strin
   return `{\n${lines.join('\n')}\n}`;
 }
 
-function unionRules(schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>, ctx: Ctx, name: string): string {
+function unionRules(
+  schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>,
+  ctx: Ctx,
+  name: string,
+): string {
   const names: string[] = [];
   for (const [value, merged] of schema.merged) {
     const variant = schema.variants[value as keyof VariantMap] as AnyStructSchema & { cddlName?: string };
     const ruleName = variant.cddlName ?? `${name}-${value}`;
     names.push(ruleName);
-    ctx.rules.set(
-      ruleName,
-      structBody(merged.fields, ctx, { name: schema.discriminator, value: literal(value) }),
-    );
+    ctx.rules.set(ruleName, structBody(merged.fields, ctx, { name: schema.discriminator, value: literal(value) }));
   }
   if (schema.unknown === 'keep') {
     const ruleName = `${name}-unknown`;

@@ -86,6 +86,7 @@ interface InternalProblem {
   message: string;
   // Path segments, innermost first: [kind, name, wire] triples; kind 0 field, 1 index, 2 map key.
   trail: (string | number | bigint)[];
+  key?: string | number | bigint;
 }
 
 /** Decoding state (internal). */
@@ -109,6 +110,7 @@ const EMPTY: readonly Problem[] = Object.freeze([]);
 const readers = new WeakMap<Schema<unknown>, Reader>();
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const SMALL_BIG: bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
 const TWO32 = 0x100000000;
 
 function newState(): State {
@@ -147,7 +149,9 @@ function readArg(st: State, ai: number): number {
   }
   if (ai === 26) {
     st.pos = p + 4;
-    return (b[p] as number) * 0x1000000 + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    return (
+      (b[p] as number) * 0x1000000 + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number))
+    );
   }
   st.pos = p + 8;
   const hi =
@@ -256,7 +260,14 @@ export function describeItem(b: Uint8Array, pos: number): string {
   }
 }
 
-function pushProblem(st: State, pos: number, expected: string, found: string, message: string, code: CborSchemaErrorCode) {
+function pushProblem(
+  st: State,
+  pos: number,
+  expected: string,
+  found: string,
+  message: string,
+  code: CborSchemaErrorCode,
+) {
   st.problems.push({ code, expected, found, offset: pos, message, trail: [] });
   st.np = st.problems.length;
 }
@@ -451,13 +462,19 @@ function integerReader(schema: UintSchema | IntSchema): Reader {
       st.pos = start + 1;
       return ib;
     }
+    if (ib < 24 && mode === 'always' && min <= 0n && max >= 23n) {
+      st.pos = start + 1;
+      return SMALL_BIG[ib];
+    }
     const k = readNum(st);
     if (k < 0) return fail(st, start, expected);
     if (k === K_NINT && unsigned) return fail(st, start, expected, 'negative int');
     if (k === K_FLOAT) {
       const f = st.num;
-      if (!Number.isInteger(f)) return fail(st, start, expected, 'float', `expected ${expected}, found non-integral float ${f}`);
-      if (st.strict) return fail(st, start, expected, 'float', `expected ${expected}, found integral float ${f} (strict)`);
+      if (!Number.isInteger(f))
+        return fail(st, start, expected, 'float', `expected ${expected}, found non-integral float ${f}`);
+      if (st.strict)
+        return fail(st, start, expected, 'float', `expected ${expected}, found integral float ${f} (strict)`);
       if (Object.is(f, -0)) st.num = 0;
       if (!Number.isSafeInteger(f)) {
         st.isBig = true;
@@ -476,7 +493,7 @@ function integerReader(schema: UintSchema | IntSchema): Reader {
       const bv = BigInt(v);
       if (bv < min || bv > max) return fail(st, start, rangeText, String(v), `${v} is out of range [${min}, ${max}]`);
     }
-    return mode === 'always' ? BigInt(v) : v;
+    return mode === 'always' ? (v >= 0 && v < 1024 ? SMALL_BIG[v] : BigInt(v)) : v;
   };
 }
 
@@ -665,7 +682,8 @@ function recordReader(schema: RecordSchema<Schema<unknown>, Schema<unknown>>): R
       if (st.np !== np) addSeg(st, np, 2, k as string, k as string);
       if (v === FAIL) failed = true;
       else if (asObject) {
-        if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+        if (k === '__proto__')
+          Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
         else obj[k as string] = v;
       } else map.set(k, v);
     }
@@ -676,6 +694,8 @@ function recordReader(schema: RecordSchema<Schema<unknown>, Schema<unknown>>): R
 }
 
 interface StructPlan {
+  table: Int32Array;
+  mask: number;
   names: string[];
   keys: (string | number)[];
   fieldReaders: Reader[];
@@ -690,7 +710,7 @@ interface StructPlan {
 
 function keyHash(b: Uint8Array, p: number, len: number): number {
   return (
-    ((len < 63 ? len : 63) << 24) |
+    (Math.min(len, 63) << 24) |
     (len > 0 ? (b[p] as number) << 16 : 0) |
     (len > 1 ? (b[p + 1] as number) << 8 : 0) |
     (len > 2 ? (b[p + 2] as number) : 0)
@@ -700,7 +720,11 @@ function keyHash(b: Uint8Array, p: number, len: number): number {
 const encoder = new TextEncoder();
 
 function planStruct(fields: readonly FieldInfo[]): StructPlan {
+  let size = 8;
+  while (size < fields.length * 4) size *= 2;
   const plan: StructPlan = {
+    table: new Int32Array(size * 2).fill(-1),
+    mask: size - 1,
     names: [],
     keys: [],
     fieldReaders: [],
@@ -724,6 +748,20 @@ function planStruct(fields: readonly FieldInfo[]): StructPlan {
       const list = plan.textIndex.get(h) ?? [];
       list.push(i);
       plan.textIndex.set(h, list);
+      if (list.length === 1) {
+        let slot = slotOf(h, plan.mask);
+        while ((plan.table[slot * 2 + 1] as number) !== -1) slot = (slot + 1) & plan.mask;
+        plan.table[slot * 2] = h;
+        plan.table[slot * 2 + 1] = i;
+      } else {
+        // Several keys share the hash (same length and first 3 bytes): resolved through textIndex.
+        for (let slot = slotOf(h, plan.mask); ; slot = (slot + 1) & plan.mask) {
+          if (plan.table[slot * 2] === h) {
+            plan.table[slot * 2 + 1] = -2;
+            break;
+          }
+        }
+      }
       plan.byText.set(f.key, i);
     } else {
       plan.keyBytes[i] = new Uint8Array(0);
@@ -732,6 +770,10 @@ function planStruct(fields: readonly FieldInfo[]): StructPlan {
     }
   });
   return plan;
+}
+
+function slotOf(h: number, mask: number): number {
+  return (Math.imul(h, 0x9e3779b1) >>> 16) & mask;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array, p: number, len: number): boolean {
@@ -766,7 +808,7 @@ const DECIMAL = /^(0|-?[1-9][0-9]{0,15})$/;
 
 /** Builds the map-reading function of a struct plan; `store` names the store property. */
 function structMapReader(plan: StructPlan, store: string, extraTag?: { name: string; value: unknown }): Reader {
-  const { names, keys, fieldReaders, optional, textIndex, keyBytes, byText, intIndex, hasIntKeys } = plan;
+  const { names, keys, fieldReaders, optional, textIndex, keyBytes, byText, intIndex, hasIntKeys, table, mask } = plan;
   const n = names.length;
   let busy = false;
   const scratch: unknown[] = new Array(n);
@@ -793,15 +835,24 @@ function structMapReader(plan: StructPlan, store: string, extraTag?: { name: str
         st.pos = kpos + 1;
         const len = ai < 24 ? ai : readArg(st, ai);
         const p = st.pos;
-        const cands = textIndex.get(keyHash(b, p, len));
-        if (cands !== undefined) {
-          for (let c = 0; c < cands.length; c++) {
-            const idx = cands[c] as number;
-            if (len <= 3 || sameBytes(keyBytes[idx] as Uint8Array, b, p, len)) {
-              fi = idx;
-              break;
+        const h = keyHash(b, p, len);
+        for (let slot = slotOf(h, mask); ; slot = (slot + 1) & mask) {
+          const at = table[slot * 2 + 1] as number;
+          if (at === -1) break;
+          if (table[slot * 2] !== h) continue;
+          if (at >= 0) {
+            if (len <= 3 || sameBytes(keyBytes[at] as Uint8Array, b, p, len)) fi = at;
+          } else {
+            const cands = textIndex.get(h) as number[];
+            for (let c = 0; c < cands.length; c++) {
+              const idx = cands[c] as number;
+              if (sameBytes(keyBytes[idx] as Uint8Array, b, p, len)) {
+                fi = idx;
+                break;
+              }
             }
           }
+          break;
         }
         st.pos = p + len;
         if (fi >= 0) key = keys[fi] as string;
@@ -863,7 +914,14 @@ function structMapReader(plan: StructPlan, store: string, extraTag?: { name: str
     for (let i = 0; i < n; i++) {
       if (vals[i] === undefined && !optional[i]) {
         const np = st.np;
-        pushProblem(st, start, describeSchema(plan.fields[i] as FieldInfo), 'absent', `missing required field`, 'SCHEMA_MISMATCH');
+        pushProblem(
+          st,
+          start,
+          describeSchema(plan.fields[i] as FieldInfo),
+          'absent',
+          `missing required field`,
+          'SCHEMA_MISMATCH',
+        );
         addSeg(st, np, 0, names[i] as string, keys[i] as string | number);
         (st.problems[np] as { key?: unknown }).key = keys[i];
         failed = true;
@@ -896,17 +954,40 @@ function structReader(schema: AnyStructSchema): Reader {
 function unionReader(schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>): Reader {
   const field = schema.base.field(schema.discriminator) as FieldInfo;
   const discKey = field.key;
+  const discName = schema.discriminator;
   const discBytes = typeof discKey === 'string' ? encoder.encode(discKey) : undefined;
+  const textual = field.schema.kind === 'text';
   const byValue = new Map<string | number, Reader>();
   for (const [value, merged] of schema.merged) byValue.set(value, structReader(merged));
-  const unknownReader = structMapReader(planStruct(schema.unknownStruct.fields), 'fields', { name: 'unknown', value: true });
-  const baseCheck = readerOf(field.schema);
+  const unknownReader = structMapReader(planStruct(schema.unknownStruct.fields), 'fields', {
+    name: 'unknown',
+    value: true,
+  });
   const keepUnknown = schema.unknown === 'keep';
+  const dispatch = (st: State, start: number, disc: unknown): unknown => {
+    const reader = typeof disc === 'number' || typeof disc === 'string' ? byValue.get(disc) : undefined;
+    if (reader !== undefined) return reader(st);
+    if (disc === undefined || keepUnknown) return unknownReader(st);
+    const end = start + scanItem(st.b, start, st.end);
+    const np = st.np;
+    pushProblem(
+      st,
+      start,
+      [...byValue.keys()].join(' / '),
+      String(disc),
+      `unknown ${discName} ${String(disc)}`,
+      'SCHEMA_MISMATCH',
+    );
+    addSeg(st, np, 0, discName, discKey);
+    (st.problems[np] as InternalProblem).key = discKey;
+    st.pos = end;
+    return FAIL;
+  };
   return (st) => {
     const b = st.b;
     const start = st.pos;
     if ((b[start] as number) >> 5 !== 5) return fail(st, start, 'map');
-    // Find the discriminator value without decoding the rest.
+    // Find the discriminator's value without decoding the rest (a usable value only; else undefined).
     const count = readCount(st);
     let disc: unknown;
     for (let i = 0; count < 0 ? b[st.pos] !== 0xff : i < count; i++) {
@@ -926,28 +1007,35 @@ function unionReader(schema: UnionSchema<StructShape, string, VariantMap, 'keep'
         st.pos += scanItem(b, kpos, st.end);
       }
       if (match) {
-        const np = st.np;
-        const problems = st.problems.length;
-        disc = baseCheck(st);
-        // Problems are reported again by the variant reader.
-        st.problems.length = problems;
-        st.np = np;
-      } else {
-        st.pos += scanItem(b, st.pos, st.end);
+        const vb = b[st.pos] as number;
+        if (textual) {
+          if (vb >> 5 === 3) disc = readTextAt(st);
+        } else if (vb < 24) {
+          disc = vb;
+        } else {
+          const k = readNum(st);
+          if (k === K_UINT || (k === K_NINT && field.schema.kind === 'int')) disc = st.isBig ? undefined : st.num;
+          else if (k === K_FLOAT && !st.strict && Number.isInteger(st.num)) disc = st.num;
+        }
+        break;
       }
+      st.pos += scanItem(b, st.pos, st.end);
     }
     st.pos = start;
-    const key = typeof disc === 'bigint' ? Number(disc) : disc;
-    const reader = (typeof key === 'number' || typeof key === 'string' ? byValue.get(key) : undefined) ?? undefined;
-    if (reader !== undefined) return reader(st);
-    if (disc === undefined || disc === FAIL || keepUnknown) return unknownReader(st);
-    const expected = [...byValue.keys()].join(' / ');
-    const end = start + scanItem(b, start, st.end);
-    const np = st.np;
-    pushProblem(st, start, expected, String(disc), `unknown ${schema.discriminator} ${String(disc)}`, 'SCHEMA_MISMATCH');
-    addSeg(st, np, 0, schema.discriminator, discKey);
-    st.pos = end;
-    return FAIL;
+    const value = dispatch(st, start, disc);
+    if (value !== FAIL && value !== null && typeof value === 'object') {
+      // Duplicate discriminator keys: the last occurrence wins, as for every other key.
+      const last = (value as Record<string, unknown>)[discName];
+      if (
+        last !== disc &&
+        (value as { unknown?: unknown }).unknown !== true &&
+        (typeof last === 'number' || typeof last === 'string')
+      ) {
+        st.pos = start;
+        return dispatch(st, start, last);
+      }
+    }
+    return value;
   };
 }
 
@@ -1010,18 +1098,22 @@ function structuralProblem(
   };
 }
 
+/** Problems of the last {@link readRaw} call (internal). */
+export let lastProblems: readonly Problem[] = EMPTY;
+
 /**
- * Decodes the item at `offset` of `b` (internal workhorse). `length` must be the scanned item length.
+ * Decodes the item at `offset` of `b` (internal workhorse): returns the value or FAIL, problems in
+ * `lastProblems`. `length` must be the scanned item length. Strict mode throws.
  * @internal
  */
-export function runReader(
+export function readRaw(
   reader: Reader,
   b: Uint8Array,
   offset: number,
   length: number,
   options: DecodeOptions,
   fromValue: boolean,
-): DecodeResult<unknown> {
+): unknown {
   let st = shared;
   shared = undefined;
   if (st === undefined) st = newState();
@@ -1033,22 +1125,38 @@ export function runReader(
   st.copy = options.copyBytes === true;
   st.np = 0;
   st.dv = undefined;
-  if (st.problems.length !== 0) st.problems = [];
   try {
     const value = reader(st);
     if (st.np === 0) {
-      return { ok: true, value, problems: EMPTY };
+      lastProblems = EMPTY;
+      return value;
     }
     const problems = finishProblems(st, options.path ?? '', options.baseOffset ?? 0);
     st.problems = [];
     if (st.strict) throw CborSchemaError.fromProblem(problems[0] as Problem);
-    if (value === FAIL) return { ok: false, value: undefined, problems };
-    return { ok: true, value, problems };
+    lastProblems = problems;
+    return value;
   } finally {
     st.b = EMPTY_BYTES;
     st.dv = undefined;
+    if (st.problems.length !== 0) st.problems = [];
     shared = st;
   }
+}
+
+/** Like {@link readRaw}, as a {@link DecodeResult} (internal). */
+export function runReader(
+  reader: Reader,
+  b: Uint8Array,
+  offset: number,
+  length: number,
+  options: DecodeOptions,
+  fromValue: boolean,
+): DecodeResult<unknown> {
+  const value = readRaw(reader, b, offset, length, options, fromValue);
+  const problems = lastProblems;
+  if (value === FAIL) return { ok: false, value: undefined, problems };
+  return { ok: true, value, problems };
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -1061,7 +1169,7 @@ function normalise(bytes: Uint8Array): Uint8Array {
 }
 
 function structural(
-  b: Uint8Array,
+  _b: Uint8Array,
   offset: number,
   length: number,
   options: DecodeOptions,
@@ -1072,7 +1180,13 @@ function structural(
   const problem =
     length === SCAN_TRUNCATED
       ? structuralProblem('TRUNCATED', offset + base, offset + base, '', prefix)
-      : structuralProblem('MALFORMED_CBOR', offset + base, lastScanFailure().at + base, lastScanFailure().reason, prefix);
+      : structuralProblem(
+          'MALFORMED_CBOR',
+          offset + base,
+          lastScanFailure().at + base,
+          lastScanFailure().reason,
+          prefix,
+        );
   if (options.mode === 'strict') throw CborSchemaError.fromProblem(problem);
   return { ok: false, value: undefined, problems: [problem] };
 }

@@ -24,7 +24,7 @@ import type {
   UnionSchema,
   VariantMap,
 } from './schema.js';
-import { Writer, writeAny } from './write.js';
+import { EncodeFailure, Writer, writeAny } from './write.js';
 
 /** Options of {@link encode}. */
 export interface EncodeOptions {
@@ -104,10 +104,12 @@ function compile(schema: Schema<unknown>): WriteFn {
         if (!Array.isArray(v)) w.invalid('array', v);
         if (v.length < s.min || v.length > s.max) w.invalid(`array of ${s.min}..${s.max} items`, v);
         w.head(4, v.length);
-        for (let i = 0; i < v.length; i++) {
-          w.segs.push(i, i);
-          item(w, v[i]);
-          w.segs.length -= 2;
+        let i = 0;
+        try {
+          for (; i < v.length; i++) item(w, v[i]);
+        } catch (error) {
+          if (error instanceof EncodeFailure) error.segs.unshift(i);
+          throw error;
         }
       };
     }
@@ -116,10 +118,12 @@ function compile(schema: Schema<unknown>): WriteFn {
       return (w: Writer, v: unknown) => {
         if (!Array.isArray(v) || v.length !== items.length) w.invalid(`array of ${items.length} items`, v);
         w.head(4, items.length);
-        for (let i = 0; i < items.length; i++) {
-          w.segs.push(i, i);
-          (items[i] as WriteFn)(w, v[i]);
-          w.segs.length -= 2;
+        let i = 0;
+        try {
+          for (; i < items.length; i++) (items[i] as WriteFn)(w, v[i]);
+        } catch (error) {
+          if (error instanceof EncodeFailure) error.segs.unshift(i);
+          throw error;
         }
       };
     }
@@ -138,9 +142,12 @@ function compile(schema: Schema<unknown>): WriteFn {
           pairs?.push(w.pos);
           key(w, k);
           pairs?.push(w.pos);
-          w.segs.push(String(k), String(k));
-          value(w, val);
-          w.segs.length -= 2;
+          try {
+            value(w, val);
+          } catch (error) {
+            if (error instanceof EncodeFailure) error.segs.unshift(String(k));
+            throw error;
+          }
         }
         if (pairs !== undefined) w.sortPairs(pairs);
       };
@@ -180,7 +187,8 @@ function integerWriter(schema: UintSchema | IntSchema): WriteFn {
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) w.invalid(expected, v);
       if (v < minN || v > maxN) {
-        if (!Number.isSafeInteger(v) || BigInt(v) < min || BigInt(v) > max) w.invalid(`${expected} in [${min}, ${max}]`, v);
+        if (!Number.isSafeInteger(v) || BigInt(v) < min || BigInt(v) > max)
+          w.invalid(`${expected} in [${min}, ${max}]`, v);
       }
       w.int(v === 0 ? 0 : v);
     } else if (typeof v === 'bigint') {
@@ -192,7 +200,7 @@ function integerWriter(schema: UintSchema | IntSchema): WriteFn {
   };
 }
 
-const textEncoder = new TextEncoder();
+const _textEncoder = new TextEncoder();
 
 function encodeKey(key: string | number | bigint): Uint8Array {
   const w = new Writer(16);
@@ -202,25 +210,34 @@ function encodeKey(key: string | number | bigint): Uint8Array {
   return w.result();
 }
 
-function structWriter(fields: readonly FieldInfo[], store: string, fixed?: { name: string; value: unknown }): WriteFn {
+function structWriter(fields: readonly FieldInfo[], store: string): WriteFn {
   const n = fields.length;
   const names = fields.map((f) => f.name);
   const keyBytes = fields.map((f) => encodeKey(f.key));
   const optional = fields.map((f) => f.optional);
   const fieldWriters = fields.map((f) => writerOf(f.schema));
   const wireKeys = fields.map((f) => f.key);
-  void textEncoder;
+  const scratch: unknown[] = new Array(n);
+  let busy = false;
   return (w: Writer, v: unknown) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) w.invalid('object', v);
     const obj = v as Record<string, unknown>;
-    if (fixed !== undefined && obj[fixed.name] !== fixed.value) w.invalid(`${fixed.name}: ${String(fixed.value)}`, v);
+    const vals = busy ? new Array(n) : scratch;
+    const wasBusy = busy;
+    busy = true;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const value = obj[names[i] as string];
+      vals[i] = value;
       if (value === undefined) {
         if (!optional[i]) {
+          busy = wasBusy;
           w.segs.push(names[i] as string, wireKeys[i] as string);
-          w.invalid('a value', value, `required field ${names[i]} (wire key ${JSON.stringify(wireKeys[i])}) is missing`);
+          w.invalid(
+            'a value',
+            value,
+            `required field ${names[i]} (wire key ${JSON.stringify(wireKeys[i])}) is missing`,
+          );
         }
       } else count++;
     }
@@ -233,7 +250,7 @@ function structWriter(fields: readonly FieldInfo[], store: string, fixed?: { nam
         if (typeof entry !== 'object' || entry === null) w.invalid('store entry {key, value}', entry);
         // A store entry whose key a field writes is dropped (the field wins); duplicates keep the last.
         const fi = wireKeys.indexOf(entry.key as string | number);
-        if (fi >= 0 && obj[names[fi] as string] !== undefined) continue;
+        if (fi >= 0 && vals[fi] !== undefined) continue;
         const dup = keep.findIndex((e) => e.key === entry.key);
         if (dup >= 0) keep.splice(dup, 1);
         keep.push(entry);
@@ -242,16 +259,22 @@ function structWriter(fields: readonly FieldInfo[], store: string, fixed?: { nam
     }
     w.head(5, count);
     const pairs: number[] | undefined = w.deterministic ? [] : undefined;
-    for (let i = 0; i < n; i++) {
-      const value = obj[names[i] as string];
-      if (value === undefined) continue;
-      pairs?.push(w.pos);
-      w.raw(keyBytes[i] as Uint8Array);
-      pairs?.push(w.pos);
-      w.segs.push(names[i] as string, wireKeys[i] as string);
-      (fieldWriters[i] as WriteFn)(w, value);
-      w.segs.length -= 2;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const value = vals[i];
+        if (value === undefined) continue;
+        pairs?.push(w.pos);
+        w.raw(keyBytes[i] as Uint8Array);
+        pairs?.push(w.pos);
+        (fieldWriters[i] as WriteFn)(w, value);
+      }
+    } catch (error) {
+      busy = wasBusy;
+      if (error instanceof EncodeFailure) error.segs.unshift(names[i] as string);
+      throw error;
     }
+    busy = wasBusy;
     if (keep !== undefined) {
       for (const entry of keep) {
         const key = entry.key;
@@ -268,9 +291,12 @@ function structWriter(fields: readonly FieldInfo[], store: string, fixed?: { nam
         pairs?.push(w.pos);
         if (entry.raw instanceof Uint8Array && !w.deterministic) w.raw(entry.raw);
         else {
-          w.segs.push(store, store);
-          writeAny(w, entry.value);
-          w.segs.length -= 2;
+          try {
+            writeAny(w, entry.value);
+          } catch (error) {
+            if (error instanceof EncodeFailure) error.segs.unshift(store);
+            throw error;
+          }
         }
       }
     }
@@ -318,6 +344,8 @@ export function encode<T>(schema: Schema<T>, value: T, options: EncodeOptions = 
     w.deterministic = options.deterministic === true;
     writerOf(schema)(w, value);
     return w.result();
+  } catch (error) {
+    throw toError(error);
   } finally {
     sharedBusy = wasBusy;
     if (w.buf.length > 1 << 20 && w === shared) {
@@ -337,9 +365,12 @@ export function encodeSequence<T>(schema: Schema<T>, values: Iterable<T>, option
   const fn = writerOf(schema);
   let i = 0;
   for (const value of values) {
-    w.segs.length = 0;
-    w.segs.push(i, i);
-    fn(w, value);
+    try {
+      fn(w, value);
+    } catch (error) {
+      if (error instanceof EncodeFailure) error.segs.unshift(i);
+      throw toError(error);
+    }
     i++;
   }
   return w.result();
@@ -372,12 +403,11 @@ export function createEncoder<T>(schema: Schema<T>, options: EncodeOptions = {})
   return {
     write(value: T): void {
       const start = w.pos;
-      w.segs.length = 0;
       try {
         fn(w, value);
       } catch (error) {
         w.pos = start;
-        throw error;
+        throw toError(error);
       }
     },
     get length() {
@@ -399,7 +429,14 @@ export function createEncoder<T>(schema: Schema<T>, options: EncodeOptions = {})
 export function encodeAny(value: unknown, options: EncodeOptions = {}): Uint8Array {
   const w = new Writer(256);
   w.deterministic = options.deterministic === true;
-  writeAny(w, value);
+  try {
+    writeAny(w, value);
+  } catch (error) {
+    throw toError(error);
+  }
   return w.result();
 }
 
+function toError(error: unknown): unknown {
+  return error instanceof EncodeFailure ? error.toError() : error;
+}

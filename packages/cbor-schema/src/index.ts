@@ -13,6 +13,8 @@
  *
  * @module @x/cbor-schema
  */
+
+export { type CddlOptions, toCDDL } from './cddl.js';
 export {
   type DecodeItemResult,
   type DecodeMode,
@@ -53,8 +55,8 @@ export {
   type FieldInfo,
   type FieldSpec,
   type FieldValue,
-  FloatSchema,
   type FloatOptions,
+  FloatSchema,
   type Infer,
   type InferFields,
   type InferRecord,
@@ -68,7 +70,9 @@ export {
   type LiteralValue,
   NullableSchema,
   NullSchema,
+  type OptionalKeys,
   RecordSchema,
+  type RequiredKeys,
   Schema,
   type SchemaKind,
   type Simplify,
@@ -93,4 +97,3 @@ export {
   type SequenceEvent,
   type SequenceItem,
 } from './sequence.js';
-export { type CddlOptions, toCDDL } from './cddl.js';

@@ -247,7 +247,13 @@ export class RecordSchema<K extends Schema<unknown>, V extends Schema<unknown>> 
   readonly value: V;
   constructor(key: K, value: V) {
     super();
-    if (key.kind !== 'text' && key.kind !== 'uint' && key.kind !== 'int' && key.kind !== 'enum' && key.kind !== 'literal') {
+    if (
+      key.kind !== 'text' &&
+      key.kind !== 'uint' &&
+      key.kind !== 'int' &&
+      key.kind !== 'enum' &&
+      key.kind !== 'literal'
+    ) {
       throw new CborSchemaError('INVALID_SCHEMA', `record: unsupported key schema ${key.kind}`);
     }
     this.key = key;
@@ -312,8 +318,10 @@ export type StructShape = Record<string, FieldSpec>;
 /** In-memory type of one struct property. */
 export type FieldValue<P> = P extends Field<infer S, boolean> ? Infer<S> : P extends Schema<infer T> ? T : never;
 
-type OptionalKeys<F> = { [K in keyof F]: F[K] extends Field<Schema<unknown>, true> ? K : never }[keyof F];
-type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;
+/** Property names of `F` declared with `.optional()`. */
+export type OptionalKeys<F> = { [K in keyof F]: F[K] extends Field<Schema<unknown>, true> ? K : never }[keyof F];
+/** Property names of `F` that are required. */
+export type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;
 
 /** In-memory type of a struct's declared fields (without the store). */
 export type InferFields<F extends StructShape> = { [K in RequiredKeys<F>]: FieldValue<F[K]> } & {
@@ -390,15 +398,16 @@ export type UnknownVariant<B extends StructShape> = Simplify<
 >;
 
 /** In-memory type of a known union variant. */
-export type KnownVariant<B extends StructShape, D extends keyof B, K, V> =
-  V extends { shape: infer VF extends StructShape }
-    ? Simplify<
-        Omit<InferFields<B>, D> & { [P in D]: K extends `${infer N extends number}` ? N : K } & InferFields<VF> & {
-            extra?: Extra;
-            unknown?: undefined;
-          }
-      >
-    : never;
+export type KnownVariant<B extends StructShape, D extends keyof B, K, V> = V extends {
+  shape: infer VF extends StructShape;
+}
+  ? Simplify<
+      Omit<InferFields<B>, D> & { [P in D]: K extends `${infer N extends number}` ? N : K } & InferFields<VF> & {
+          extra?: Extra;
+          unknown?: undefined;
+        }
+    >
+  : never;
 
 /** Structural view of any {@link StructSchema}, whatever its type parameters. */
 export interface AnyStructSchema {
@@ -521,14 +530,21 @@ export const c = {
   /** A struct property with wire key `key` (text or integer). */
   field: <S extends Schema<unknown>>(key: WireKey, schema: S): Field<S, false> => new Field(key, schema, false),
   /** Map with declared fields (see {@link StructSchema}). */
-  struct: <F extends StructShape, E extends string = 'extra'>(shape: F, options?: StructOptions<E>): StructSchema<F, E> =>
-    new StructSchema(shape, options),
+  struct: <F extends StructShape, E extends string = 'extra'>(
+    shape: F,
+    options?: StructOptions<E>,
+  ): StructSchema<F, E> => new StructSchema(shape, options),
   /** Any CBOR value, kept as decoded. */
   any: (): AnySchema => new AnySchema(),
   /** `schema` or `null`. */
   nullable: <S extends Schema<unknown>>(schema: S): NullableSchema<S> => new NullableSchema(schema),
   /** Map discriminated by a field of `base` (see {@link UnionSchema}). */
-  union: <B extends StructShape, D extends keyof B & string, V extends VariantMap, U extends 'keep' | 'reject' = 'keep'>(
+  union: <
+    B extends StructShape,
+    D extends keyof B & string,
+    V extends VariantMap,
+    U extends 'keep' | 'reject' = 'keep',
+  >(
     base: StructSchema<B>,
     discriminator: D,
     variants: V,

@@ -3,10 +3,11 @@
  *
  * @module
  */
+
+import { type DecodeMode, FAIL, lastProblems, readerOf, readRaw } from './decode.js';
 import { CborSchemaError, type Problem } from './errors.js';
-import { type DecodeMode, type DecodeResult, readerOf, runReader } from './decode.js';
-import type { Schema } from './schema.js';
 import { lastScanFailure, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem } from './scanner.js';
+import type { Schema } from './schema.js';
 
 /** One complete CBOR item of a sequence. */
 export interface SequenceItem<T> {
@@ -115,10 +116,13 @@ export interface SequenceDecoderOptions {
 
 /** An incremental CBOR sequence decoder (see {@link createSequenceDecoder}). */
 export interface SequenceDecoder<T> {
-  /** Feeds a chunk; returns the events it completed. The chunk is referenced, not copied, until push returns. */
-  push(chunk: Uint8Array): SequenceEvent<T>[];
-  /** Ends the input; returns the remaining events (`truncated` or `unreadable` last, if any). */
-  end(): SequenceEvent<T>[];
+  /**
+   * Feeds a chunk; returns the events it completed, or passes them to `onEvent` (then returns an empty array:
+   * the fastest way, no array is built). The chunk is referenced, not copied, until push returns.
+   */
+  push(chunk: Uint8Array, onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[];
+  /** Ends the input; returns (or passes to `onEvent`) the remaining events (`truncated` or `unreadable` last). */
+  end(onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[];
   /** Absolute offset of the first byte not yet consumed. */
   readonly offset: number;
   /** Bytes currently buffered (bounded by the largest item plus one chunk). */
@@ -160,40 +164,39 @@ export function createSequenceDecoder<T = unknown>(
 
   function decodeAt(view: Uint8Array, pos: number, length: number, viewBase: number, own: boolean): SequenceItem<T> {
     const offset = viewBase + pos;
-    let result: DecodeResult<unknown>;
-    if (reader === undefined) result = { ok: true, value: undefined, problems: NO_PROBLEMS };
-    else {
+    let value: unknown;
+    let problems = NO_PROBLEMS;
+    if (reader !== undefined) {
       const opts = own ? ownOptions : runOptions;
       opts.baseOffset = viewBase;
       try {
-        result = runReader(reader, view, pos, length, opts, false);
+        value = readRaw(reader, view, pos, length, opts, false);
+        problems = lastProblems;
       } catch (error) {
         if (!(strict && CborSchemaError.is(error))) throw error;
-        result = {
-          ok: false,
-          value: undefined,
-          problems: [
-            {
-              code: error.code,
-              path: error.path,
-              wirePath: error.wirePath,
-              expected: error.expected ?? '',
-              found: error.found ?? '',
-              offset: error.offset,
-              message: error.message,
-            },
-          ],
-        };
+        value = FAIL;
+        problems = [
+          {
+            code: error.code,
+            path: error.path,
+            wirePath: error.wirePath,
+            expected: error.expected ?? '',
+            found: error.found ?? '',
+            offset: error.offset,
+            message: error.message,
+          },
+        ];
       }
     }
+    const ok = value !== FAIL;
     const item: SequenceItem<T> = {
       kind: 'item',
       index: index++,
       offset,
       length,
-      ok: result.ok,
-      value: result.value as T | undefined,
-      problems: result.problems,
+      ok,
+      value: (ok ? value : undefined) as T | undefined,
+      problems,
     };
     if (keepBytes) item.bytes = view.slice(pos, pos + length);
     return item;
@@ -202,7 +205,11 @@ export function createSequenceDecoder<T = unknown>(
   function indexOf(view: Uint8Array, pattern: Uint8Array, from: number, end: number): number {
     const first = pattern[0];
     const last = end - pattern.length;
-    outer: for (let i = view.indexOf(first as number, from); i !== -1 && i <= last; i = view.indexOf(first as number, i + 1)) {
+    outer: for (
+      let i = view.indexOf(first as number, from);
+      i !== -1 && i <= last;
+      i = view.indexOf(first as number, i + 1)
+    ) {
       for (let j = 1; j < pattern.length; j++) if (view[i + j] !== pattern[j]) continue outer;
       return i;
     }
@@ -210,7 +217,14 @@ export function createSequenceDecoder<T = unknown>(
   }
 
   /** Processes view[pos, end); returns the position up to which bytes are consumed. */
-  function run(view: Uint8Array, viewBase: number, end: number, final: boolean, own: boolean, out: SequenceEvent<T>[]): number {
+  function run(
+    view: Uint8Array,
+    viewBase: number,
+    end: number,
+    final: boolean,
+    own: boolean,
+    out: { push(event: SequenceEvent<T>): unknown },
+  ): number {
     let pos = 0;
     for (;;) {
       if (state === 'dead' || state === 'ended') return end;
@@ -277,7 +291,6 @@ export function createSequenceDecoder<T = unknown>(
         skippedFrom = viewBase + pos;
         if (resync === undefined) {
           state = 'dead';
-          if (final) out.push({ kind: 'unreadable', offset: skippedFrom, length: end - pos });
           return end;
         }
         state = 'searching';
@@ -311,13 +324,17 @@ export function createSequenceDecoder<T = unknown>(
   }
 
   return {
-    push(chunk: Uint8Array): SequenceEvent<T>[] {
+    push(chunk: Uint8Array, onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[] {
       const out: SequenceEvent<T>[] = [];
+      const sink = onEvent === undefined ? out : { push: onEvent };
       if (chunk.length === 0 || state === 'ended') return out;
       let view: Uint8Array;
       let own: boolean;
       if (len === 0) {
-        view = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        view =
+          Object.getPrototypeOf(chunk) === Uint8Array.prototype
+            ? chunk
+            : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         own = false;
       } else {
         append(chunk);
@@ -325,19 +342,18 @@ export function createSequenceDecoder<T = unknown>(
         own = true;
       }
       const end = own ? len : view.length;
-      const consumed = run(view, base, end, false, own, out);
+      const consumed = run(view, base, end, false, own, sink);
       keep(view, consumed, end);
       base += consumed;
       return out;
     },
-    end(): SequenceEvent<T>[] {
+    end(onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[] {
       const out: SequenceEvent<T>[] = [];
+      const sink = onEvent === undefined ? out : { push: onEvent };
       if (state === 'ended') return out;
-      const consumed = run(buf, base, len, true, true, out);
-      if (state === 'dead' && consumed < len && !out.some((e) => e.kind === 'unreadable')) {
-        out.push({ kind: 'unreadable', offset: skippedFrom, length: base + len - skippedFrom });
-      }
-      base += len;
+      const consumed = run(buf, base, len, true, true, sink);
+      if (state === 'dead') sink.push({ kind: 'unreadable', offset: skippedFrom, length: base + len - skippedFrom });
+      base += Math.max(consumed, len);
       len = 0;
       state = 'ended';
       return out;

@@ -28,7 +28,7 @@ export class Writer {
 
   reset(): void {
     this.pos = 0;
-    this.segs.length = 0;
+    if (this.segs.length !== 0) this.segs = [];
   }
 
   grow(needed: number): void {
@@ -177,19 +177,12 @@ export class Writer {
     return this.buf.slice(0, this.pos);
   }
 
-  /** Throws INVALID_VALUE naming the current path. */
+  /** Throws an {@link EncodeFailure}; enclosing writers add their path segments. */
   invalid(expected: string, value: unknown, detail?: string): never {
-    let path = '';
-    for (let i = 0; i < this.segs.length; i += 2) {
-      const seg = this.segs[i] as string | number;
-      path += typeof seg === 'number' ? `[${seg}]` : path === '' ? seg : `.${seg}`;
-    }
-    const found = describeValue(value);
-    throw new CborSchemaError(
-      'INVALID_VALUE',
-      `${path === '' ? '' : `${path}: `}${detail ?? `expected ${expected}, got ${found}`}`,
-      { path, expected, found },
-    );
+    const failure = new EncodeFailure(expected, describeValue(value), detail);
+    for (let i = this.segs.length - 2; i >= 0; i -= 2) failure.segs.push(this.segs[i] as string | number);
+    this.segs.length = 0;
+    throw failure;
   }
 
   /**
@@ -225,6 +218,26 @@ export class Writer {
       this.buf.set(region.subarray(item.k0, item.end), p);
       p += item.end - item.k0;
     }
+  }
+}
+
+/** An encode failure travelling up through the writers, collecting the path (internal). */
+export class EncodeFailure {
+  segs: (string | number)[] = [];
+  constructor(
+    readonly expected: string,
+    readonly found: string,
+    readonly detail: string | undefined,
+  ) {}
+  toError(): CborSchemaError {
+    let path = '';
+    for (const seg of this.segs) path += typeof seg === 'number' ? `[${seg}]` : path === '' ? seg : `.${seg}`;
+    const message = this.detail ?? `expected ${this.expected}, got ${this.found}`;
+    return new CborSchemaError('INVALID_VALUE', `${path === '' ? '' : `${path}: `}${message}`, {
+      path,
+      expected: this.expected,
+      found: this.found,
+    });
   }
 }
 

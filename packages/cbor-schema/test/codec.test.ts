@@ -14,7 +14,8 @@ import {
 } from '../src/index.js';
 import { concat, fromHex, hex, plainEncoder, referenceEncoder } from './helpers.js';
 
-const strictCborg = (bytes: Uint8Array) => cborgDecode(bytes, { strict: true, useMaps: true, rejectDuplicateMapKeys: true });
+const strictCborg = (bytes: Uint8Array) =>
+  cborgDecode(bytes, { strict: true, useMaps: true, rejectDuplicateMapKeys: true });
 
 function roundTrip<T>(schema: Parameters<typeof encode<T>>[0], value: T): { bytes: Uint8Array; back: T } {
   const bytes = encode(schema, value);
@@ -132,8 +133,17 @@ describe('scalars and containers', () => {
     expect(roundTrip(c.tuple([c.text(), c.uint()]), ['p', 7]).back).toEqual(['p', 7]);
     const rec = roundTrip(c.record(c.text(), c.int()), { a: 1, __proto__x: 2 } as Record<string, number>).back;
     expect(rec).toEqual({ a: 1, __proto__x: 2 });
-    const map = roundTrip(c.record(c.uint(), c.text()), new Map([[3, 'c'], [1, 'a']])).back;
-    expect([...map.entries()]).toEqual([[3, 'c'], [1, 'a']]);
+    const map = roundTrip(
+      c.record(c.uint(), c.text()),
+      new Map([
+        [3, 'c'],
+        [1, 'a'],
+      ]),
+    ).back;
+    expect([...map.entries()]).toEqual([
+      [3, 'c'],
+      [1, 'a'],
+    ]);
     // Indefinite-length input is accepted.
     expect(decode(c.array(c.uint()), fromHex('9f0102ff')).value).toEqual([1, 2]);
     expect(decode(c.text(), fromHex('7f616161626163ff')).value).toBe('abc');
@@ -150,7 +160,7 @@ describe('scalars and containers', () => {
     expect(() => decode(c.bytes(), tagged, { mode: 'strict' })).toThrow(/tag 64/);
     expect(decode(c.bytes(), fromHex('d818 43 010203')).problems[0]?.found).toBe('tag 24');
     expect(hex(encode(c.bytes(), decode(c.bytes(), tagged).value as Uint8Array))).toBe('43010203');
-    expect(decode(c.bytes({ size: 16 }), fromHex('4f' + '00'.repeat(15))).ok).toBe(false);
+    expect(decode(c.bytes({ size: 16 }), fromHex(`4f${'00'.repeat(15)}`)).ok).toBe(false);
   });
 
   it('returns byte strings as views unless copyBytes, never as Buffers', () => {
@@ -193,7 +203,8 @@ describe('structs', () => {
     expect(withNull.reason).toBeNull();
     const absent = decode(event, encode(event, { seq: 1, timestamp: 2 })).value as Event;
     expect('reason' in absent).toBe(false);
-    const undef = decode(event, referenceEncoder.encode({ n: 1, t: 2, reason: undefined, msg: undefined })).value as Event;
+    const undef = decode(event, referenceEncoder.encode({ n: 1, t: 2, reason: undefined, msg: undefined }))
+      .value as Event;
     expect('reason' in undef || 'message' in undef).toBe(false);
     expect(() => encode(event, { seq: 1 } as Event)).toThrow(/required field timestamp \(wire key "t"\) is missing/);
   });
@@ -262,7 +273,13 @@ describe('structs', () => {
       expect.unreachable();
     } catch (error) {
       expect(CborSchemaError.is(error)).toBe(true);
-      expect(error).toMatchObject({ code: 'SCHEMA_MISMATCH', path: 'events[3].seq', expected: 'uint', found: 'text', offset: 3 });
+      expect(error).toMatchObject({
+        code: 'SCHEMA_MISMATCH',
+        path: 'events[3].seq',
+        expected: 'uint',
+        found: 'text',
+        offset: 3,
+      });
     }
   });
 
@@ -318,7 +335,12 @@ describe('structs', () => {
           .map(([key, value]) => ({ key, value }));
         const value = { seq: 5, timestamp: -1, message: { b: 1, a: [1.5, 2] }, extra };
         const ours = encode(event, value, { deterministic: true });
-        const wire = { n: 5, t: -1, msg: { b: 1, a: [1.5, 2] }, ...Object.fromEntries(extra.map((e) => [e.key, e.value])) };
+        const wire = {
+          n: 5,
+          t: -1,
+          msg: { b: 1, a: [1.5, 2] },
+          ...Object.fromEntries(extra.map((e) => [e.key, e.value])),
+        };
         expect(hex(ours)).toBe(hex(cborgEncode(wire, rfc8949EncodeOptions)));
       }),
       { numRuns: 200 },
@@ -343,7 +365,9 @@ describe('unions', () => {
     const v = decode(ev, bytes).value;
     expect(v).toEqual({ seq: 1, timestamp: 5, type: 2, streamId: 4n, errorCode: 0 });
     if (v !== undefined && !v.unknown && v.type === 2) expect(v.streamId).toBe(4n);
-    expect(hex(encode(ev, v as NonNullable<typeof v>))).toBe(hex(plainEncoder.encode({ n: 1, t: 5, e: 2, sid: 4, ec: 0 })));
+    expect(hex(encode(ev, v as NonNullable<typeof v>))).toBe(
+      hex(plainEncoder.encode({ n: 1, t: 5, e: 2, sid: 4, ec: 0 })),
+    );
   });
 
   it('keeps unknown variants with all fields and writes them back', () => {
@@ -374,7 +398,9 @@ describe('unions', () => {
 describe('any values and normal form', () => {
   it('decodes opaque values as cbor-x does and writes them in normal form', () => {
     const s = c.struct({ data: c.any() });
-    const bytes = referenceEncoder.encode({ data: { big: 2n, f: 2 ** 40, u: new Uint8Array([1]), neg: -0, nested: [undefined] } });
+    const bytes = referenceEncoder.encode({
+      data: { big: 2n, f: 2 ** 40, u: new Uint8Array([1]), neg: -0, nested: [undefined] },
+    });
     const v = decode(s, bytes).value as { data: Record<string, unknown> };
     expect(v.data.big).toBe(2n);
     expect(v.data.u).toEqual(new Uint8Array([1]));
@@ -398,7 +424,12 @@ describe('any values and normal form', () => {
   it('decodes from an already-decoded value', () => {
     const v = plainEncoder.decode(plainEncoder.encode({ n: 1, t: 2, sid: 2 ** 40, extra: 1 }));
     const r = decodeValue(event, v);
-    expect(r.value).toEqual({ seq: 1, timestamp: 2, streamId: 2n ** 40n, extra: [{ key: 'extra', value: 1, raw: fromHex('01') }] });
+    expect(r.value).toEqual({
+      seq: 1,
+      timestamp: 2,
+      streamId: 2n ** 40n,
+      extra: [{ key: 'extra', value: 1, raw: fromHex('01') }],
+    });
     expect(r.problems).toEqual([]);
     expect(decodeValue(event, { n: 'x', t: 1 }).problems[0]).not.toHaveProperty('offset');
   });
@@ -416,7 +447,10 @@ describe('decodeItem and trailing bytes', () => {
     const r = decode(c.uint(), fromHex('0101'));
     expect(r.problems[0]).toMatchObject({ code: 'TRAILING_BYTES', offset: 1 });
     expect(() => decode(c.uint(), fromHex('0101'), { mode: 'strict' })).toThrow(/after the CBOR item/);
-    expect(decode(c.uint(), fromHex('19 01'), { baseOffset: 50 }).problems[0]).toMatchObject({ code: 'TRUNCATED', offset: 50 });
+    expect(decode(c.uint(), fromHex('19 01'), { baseOffset: 50 }).problems[0]).toMatchObject({
+      code: 'TRUNCATED',
+      offset: 50,
+    });
     expect(decode(c.uint(), fromHex('82 01 1c'), { baseOffset: 50 }).problems[0]).toMatchObject({
       code: 'MALFORMED_CBOR',
       offset: 52,

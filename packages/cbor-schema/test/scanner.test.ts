@@ -83,7 +83,13 @@ describe('scanItem', () => {
   });
 
   it('treats huge declared lengths as truncated without allocating', () => {
-    for (const text of ['5bffffffffffffffff', '7b0000001000000000', '9b00ffffffffffffff', 'bb7fffffffffffffff', '5a7fffffff']) {
+    for (const text of [
+      '5bffffffffffffffff',
+      '7b0000001000000000',
+      '9b00ffffffffffffff',
+      'bb7fffffffffffffff',
+      '5a7fffffff',
+    ]) {
       expect(scanItem(fromHex(text), 0), text).toBe(SCAN_TRUNCATED);
     }
     expect(measureItem(fromHex('9affffffff00'), 0)).toEqual({ kind: 'truncated', offset: 0 });
