@@ -25,3 +25,33 @@ export async function statsMoqtrace(_ctx: Context, input: Input, _options: { jso
 export async function validateMoqtrace(_ctx: Context, input: Input): Promise<import('./validate.js').ValidationResult> {
   notYet(input);
 }
+
+/** `convert` from NDJSON records to `.moqtrace`. */
+export async function ndjsonToMoqtrace(
+  _ctx: Context,
+  _records: import('./convert.js').NdjsonRecord[],
+  _outPath: string,
+  _options: import('./convert.js').ConvertOptions,
+): Promise<void> {
+  throw new XtraceError('NOT_AVAILABLE', '.moqtrace support is not available yet');
+}
+
+/** `convert` from `.moqtrace` to NDJSON or normal-form `.moqtrace`. */
+export async function convertMoqtrace(
+  _ctx: Context,
+  input: Input,
+  _outPath: string,
+  _to: 'ndjson' | 'moqtrace',
+  _options: import('./convert.js').ConvertOptions,
+): Promise<void> {
+  notYet(input);
+}
+
+/** Annotated regions of a `.moqtrace` file for `hexdump`. */
+export async function moqtraceRegions(
+  _ctx: Context,
+  input: Input,
+  _bytes: Uint8Array,
+): Promise<import('./hexdump.js').Region[]> {
+  notYet(input);
+}

@@ -1,14 +1,117 @@
 /**
- * `xtrace seek`.
+ * `xtrace seek FILE --stream KEY [--shard N] (--seq N | --time T)`: the first matching message and its
+ * offset, found through the beacons (binary search over the markers, then a forward scan).
  *
  * @module
  */
-import { XtraceError } from '../errors.js';
+import { EXIT_DATA, XtraceError } from '../errors.js';
 import { openInput } from '../input.js';
 import type { Context } from '../io.js';
+import type { PayloadMode } from '../output/json.js';
+import { RecordStream } from '../output/record-stream.js';
+import { isoFromMs, ssMessageRecord } from '../output/records.js';
+import { formatTable } from '../output/table.js';
+import { openSsReader } from '../ss-source.js';
+import { boundToEpochMs, parseTimeBound } from '../time.js';
+import { payloadPreview } from './cat.js';
+
+/** Options of `seek`. */
+export interface SeekOptions {
+  stream: string;
+  shard: string;
+  seq?: string;
+  time?: string;
+  limit: number;
+  format?: 'ndjson' | 'json' | 'table' | 'log';
+  payload: PayloadMode;
+  verbose?: boolean;
+}
 
 /** Runs `xtrace seek`. */
-export async function seek(ctx: Context, file: string): Promise<void> {
+export async function seek(ctx: Context, file: string, options: SeekOptions): Promise<void> {
+  if ((options.seq === undefined) === (options.time === undefined)) {
+    throw new XtraceError('USAGE', 'give exactly one of --seq and --time');
+  }
   const input = await openInput(ctx.io, file);
-  throw new XtraceError('NOT_AVAILABLE', `seek is not implemented yet for ${input.format}`, { file });
+  ctx.currentFile = input.name;
+  if (input.format !== 'ss')
+    throw new XtraceError('USAGE', 'seek works on .ss files (their beacons index the streams)');
+  const reader = await openSsReader(input, { onChecksumMismatch: 'report', verifyRunningChecksums: false });
+  const shard = BigInt(options.shard);
+  let result: Awaited<ReturnType<typeof reader.seekBySeqNo>>;
+  try {
+    if (options.seq !== undefined) {
+      result = await reader.seekBySeqNo(options.stream, shard, BigInt(options.seq));
+    } else {
+      const ms = boundToEpochMs(parseTimeBound(options.time!, '--time'));
+      result = await reader.seekByTimestamp(options.stream, shard, BigInt(Math.floor(ms)));
+    }
+  } catch (error) {
+    await reader.close();
+    if ((error as { code?: string }).code === 'SEEK_OUT_OF_BOUND') {
+      const target = options.seq !== undefined ? `seq >= ${options.seq}` : `timestamp > ${options.time}`;
+      throw new XtraceError('SEEK_OUT_OF_BOUND', `no message of ${options.stream}/${shard} with ${target}`, {
+        file: input.name,
+        exitCode: EXIT_DATA,
+      });
+    }
+    throw error;
+  }
+  if (options.verbose) {
+    ctx.stderrLine(
+      `xtrace: ${input.name}: ${result.beaconsRead} beacons read, scan started at beacon ${result.startBeacon}, ${result.messagesScanned} messages scanned`,
+    );
+  }
+  const found = [result.message];
+  // the matched message is also the reader's next one: skip it, then collect more of the same stream
+  let first = true;
+  while (found.length < options.limit) {
+    const m = await reader.next();
+    if (m === null) break;
+    if (first && m.offset === result.message.offset) {
+      first = false;
+      continue;
+    }
+    first = false;
+    if (m.streamKey === options.stream && m.shardId === shard) found.push(m);
+  }
+  await reader.close();
+  const format = options.format ?? (ctx.stdoutIsTTY ? 'table' : 'ndjson');
+  if (format === 'ndjson' || format === 'json') {
+    const records = new RecordStream(ctx.out, format);
+    for (const m of found) {
+      const w = records.write(ssMessageRecord(m, options.payload));
+      if (w) await w;
+    }
+    const w = records.finish();
+    if (w) await w;
+    return;
+  }
+  const rows = found.map((m) => [
+    String(m.offset),
+    isoFromMs(m.timestamp),
+    m.streamKey,
+    String(m.shardId),
+    String(m.seqNo),
+    String(m.payload.length),
+    payloadPreview(m.payload, options.payload, 60),
+  ]);
+  const text =
+    format === 'table'
+      ? formatTable(
+          [
+            { title: 'OFFSET', right: true },
+            { title: 'TIMESTAMP' },
+            { title: 'STREAM' },
+            { title: 'SHARD', right: true },
+            { title: 'SEQ', right: true },
+            { title: 'SIZE', right: true },
+            { title: 'PAYLOAD' },
+          ],
+          rows,
+          ctx.colors.dim,
+        )
+      : rows.map((r) => `${r[1]} ${r[2]}/${r[3]} #${r[4]} at offset ${r[0]} ${r[6]}\n`).join('');
+  const w = ctx.out.write(text);
+  if (w) await w;
 }
