@@ -1,0 +1,160 @@
+import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSsDemo } from '../scripts/demo-data.mjs';
+import { type Harness, openFiles, openPage, screenshot, startHarness, tableRows, waitLoaded } from './harness.js';
+
+let h: Harness;
+const demo = makeSsDemo();
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const streamIds = (): string[] => {
+  const seen: string[] = [];
+  for (const m of demo.messages) {
+    const id = `${m.streamKey} / ${m.shardId}`;
+    if (!seen.includes(id)) seen.push(id);
+  }
+  return seen;
+};
+
+describe('.ss demo', () => {
+  it('opens the demo: counts, streams and first rows', async () => {
+    const { page, errors } = await openPage(h);
+    await page.click('[data-testid="demo-ss"]');
+    await waitLoaded(page);
+    // + 1: the end-of-stream message
+    expect(await page.textContent('[data-testid="row-count"]')).toBe((demo.messages.length + 1).toLocaleString('en-US'));
+    const rows = await tableRows(page, 'message-table');
+    for (let i = 0; i < 5; i++) {
+      const m = demo.messages[i]!;
+      expect(rows[i]![1]).toBe(m.streamKey);
+      expect(rows[i]![2]).toBe(String(m.shardId));
+      expect(rows[i]![3]).toBe(String(m.seqNo));
+      expect(rows[i]![4]).toBe(new Date(Number(m.timestamp)).toISOString());
+      if (typeof m.payload === 'string') expect(rows[i]![7]).toBe(m.payload);
+      else expect(rows[i]![7]).toMatch(/^hex [0-9a-f]{48}…$/);
+    }
+    await screenshot(page, 'ss-messages');
+    await page.click('[data-testid="view-streams"]');
+    const streamRows = page.locator('[data-testid="ss-stream-row"]');
+    const ids = streamIds();
+    // the demo's streams plus SEA_STREAMER_INTERNAL (EOS)
+    expect(await streamRows.count()).toBe(ids.length + 1);
+    const prices1 = demo.messages.filter((m) => m.streamKey === 'prices' && m.shardId === 1n);
+    const cells = await streamRows.nth(ids.indexOf('prices / 1')).locator('td').allTextContents();
+    expect(cells[0]).toBe('prices');
+    expect(cells[2]).toBe(String(prices1.length));
+    expect(cells[4]).toBe(`${prices1[0]!.seqNo} – ${prices1.at(-1)!.seqNo}`);
+    await screenshot(page, 'ss-streams');
+    await page.click('[data-testid="view-strip"]');
+    await page.locator('[data-testid="beacon-strip"] canvas').waitFor();
+    const beacons = Math.floor(demo.bytes.length / (demo.options.beaconInterval as number));
+    expect(await page.textContent('[data-testid="beacon-strip"]')).toContain(`${beacons} beacons`);
+    await screenshot(page, 'ss-strip');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('filters by stream and shows JSON payloads pretty-printed', async () => {
+    const { page } = await openPage(h, '?file=demo/streams.ss');
+    await waitLoaded(page);
+    const ids = streamIds();
+    await page.selectOption('[data-testid="filter-stream"]', String(ids.indexOf('logs / 0')));
+    const logs = demo.messages.filter((m) => m.streamKey === 'logs');
+    await expect
+      .poll(() => page.textContent('[data-testid="shown-count"]'))
+      .toBe(`${logs.length} of ${demo.messages.length + 1}`);
+    const rows = await tableRows(page, 'message-table');
+    expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['logs']));
+    await page.selectOption('[data-testid="filter-stream"]', '-1');
+    await page.click('[data-testid="message-table"] .vrow[data-row="0"]');
+    const text = page.locator('[data-testid="detail-text"]');
+    await text.waitFor();
+    expect(await text.textContent()).toBe(JSON.stringify(JSON.parse(demo.messages[0]!.payload as string), null, 2));
+    // a binary payload: hex view, no text
+    const binary = demo.messages.findIndex((m) => m.streamKey === 'video.frames');
+    await page.fill('[data-testid="filter-text"]', '');
+    await page.click('[data-testid="view-messages"]');
+    await page.evaluate((row) => {
+      location.hash = '';
+      return row;
+    }, binary);
+    await page.selectOption('[data-testid="filter-stream"]', String(ids.indexOf('video.frames / 7')));
+    await page.click('[data-testid="message-table"] .vrow[data-row="0"]');
+    const hex = page.locator('[data-testid="detail-pane"] [data-testid="hex-view"]');
+    await hex.waitFor();
+    const payload = demo.messages[binary]!.payload as Uint8Array;
+    expect(await hex.textContent()).toContain(Array.from(payload.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' '));
+    expect(await page.locator('[data-testid="detail-text"]').count()).toBe(0);
+    await screenshot(page, 'ss-detail-binary');
+    await page.context().close();
+  });
+
+  it('seeks by sequence number and by time with the beacons', async () => {
+    const { page } = await openPage(h, '?file=demo/streams.ss');
+    await waitLoaded(page);
+    const ids = streamIds();
+    const prices1 = demo.messages.filter((m) => m.streamKey === 'prices' && m.shardId === 1n);
+    const target = prices1[Math.floor(prices1.length * 0.7)]!;
+    await page.selectOption('[data-testid="seek-stream"]', String(ids.indexOf('prices / 1')));
+    await page.selectOption('[data-testid="seek-by"]', 'seq');
+    await page.fill('[data-testid="seek-value"]', String(target.seqNo));
+    await page.click('[data-testid="seek-go"]');
+    const expectedIndex = demo.messages.indexOf(target);
+    await expect.poll(() => page.url()).toContain(`sel=${expectedIndex}`);
+    const pane = page.locator('[data-testid="detail-pane"]');
+    await expect.poll(() => pane.locator('[data-testid="detail-title"]').textContent()).toBe(`prices / 1 · seq ${target.seqNo}`);
+    expect(await page.textContent('[data-testid="seek-message"]')).toContain(`found seq ${target.seqNo}`);
+    expect(await page.locator('[data-testid="message-table"] .vrow.selected').count()).toBe(1);
+    await screenshot(page, 'ss-seek');
+    // time: first message of logs/0 strictly after the 10th log's timestamp
+    const logs = demo.messages.filter((m) => m.streamKey === 'logs');
+    const after = logs.find((m) => m.timestamp > logs[10]!.timestamp)!;
+    await page.selectOption('[data-testid="seek-stream"]', String(ids.indexOf('logs / 0')));
+    await page.selectOption('[data-testid="seek-by"]', 'time');
+    await page.fill('[data-testid="seek-value"]', String(logs[10]!.timestamp));
+    await page.click('[data-testid="seek-go"]');
+    await expect.poll(() => page.url()).toContain(`sel=${demo.messages.indexOf(after)}`);
+    // out of bound
+    await page.fill('[data-testid="seek-value"]', String(Number(demo.messages.at(-1)!.timestamp) + 1e6));
+    await page.click('[data-testid="seek-go"]');
+    await expect.poll(() => page.textContent('[data-testid="seek-message"]')).toContain('SEEK_OUT_OF_BOUND');
+    await page.context().close();
+  });
+
+  it('highlights checksum problems and truncation', async () => {
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      streamKey: 'k',
+      shardId: 0n,
+      seqNo: BigInt(i),
+      timestamp: BigInt(1_700_000_000_000 + i),
+      payload: `payload-number-${String(i).padStart(3, '0')}`,
+    }));
+    const bytes = writeSeaStreamerFile(messages, { fileName: 'bad.ss', beaconInterval: 1024, createdAt: 1_700_000_000_000 });
+    const needle = new TextEncoder().encode('payload-number-012');
+    let at = -1;
+    for (let i = 0; i + needle.length <= bytes.length && at < 0; i++) {
+      if (needle.every((b, k) => bytes[i + k] === b)) at = i;
+    }
+    const damaged = bytes.slice();
+    damaged[at + needle.length - 1] ^= 0x01;
+    const truncated = damaged.slice(0, damaged.length - 10);
+    const { page } = await openPage(h);
+    await openFiles(page, [{ name: 'bad.ss', bytes: truncated }]);
+    await waitLoaded(page);
+    await page.locator('[data-testid="banner-checksum"]').waitFor();
+    await page.locator('[data-testid="banner-truncated"]').waitFor();
+    expect(await page.textContent('[data-testid="row-count"]')).toBe(String(messages.length - 1));
+    const bad = page.locator('[data-testid="message-table"] .vrow.row-bad');
+    expect(await bad.count()).toBe(1);
+    expect(await bad.getAttribute('data-row')).toBe('12');
+    await page.click('[data-testid="filter-problems"]');
+    await expect.poll(() => page.textContent('[data-testid="shown-count"]')).toBe(`1 of ${messages.length - 1}`);
+    await screenshot(page, 'ss-checksum-truncated');
+    await page.context().close();
+  });
+});
