@@ -174,6 +174,8 @@ export class ParserCore {
    * needed from there to go on.
    */
   parse(buf: Uint8Array, bufStart: number, pos: number, out: CoreItem[]): void {
+    // Node `Buffer`s make every payload `subarray` go through species lookup: use a plain view.
+    if (buf.constructor !== Uint8Array) buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     const I = this.interval;
     const view = this.viewOf(buf);
     const bufEnd = bufStart + buf.length;
