@@ -330,7 +330,8 @@ export type RenderableRecord = TraceRecord;
 
 /**
  * One NDJSON record: `{"kind":"event","offset":…,"segment":…, …canonical rendering}`, `{"kind":"header", …}`,
- * `{"kind":"error", …}` or `{"kind":"end", …}`.
+ * `{"kind":"error", …}` or `{"kind":"end", …}`. Event 10's own `kind` field is printed as `derivationKind`
+ * there (the record's `kind` comes first and JSON objects cannot repeat a key).
  *
  * @example
  * ```ts
@@ -339,8 +340,15 @@ export type RenderableRecord = TraceRecord;
  */
 export function renderRecord(record: TraceRecord, options?: RenderOptions): { [key: string]: JsonValue } {
   switch (record.kind) {
-    case 'event':
-      return { kind: 'event', offset: record.offset, segment: record.segment, ...renderEvent(record.event, options) };
+    case 'event': {
+      const rendered = renderEvent(record.event, options);
+      const out: { [key: string]: JsonValue } = { kind: 'event', offset: record.offset, segment: record.segment };
+      for (const key of Object.keys(rendered)) {
+        // event 10's own `kind` would collide with the record's `kind`: it is printed as `derivationKind`
+        out[key === 'kind' ? 'derivationKind' : key] = rendered[key] as JsonValue;
+      }
+      return out;
+    }
     case 'segment': {
       const s = record.segment;
       return {
@@ -428,7 +436,8 @@ export function importNdjson(text: string): ImportedTrace {
     if (record.kind === 'header') {
       segments.push({ header: parseHeaderJson(record.header), events: [] });
     } else if (record.kind === 'event') {
-      const { kind: _kind, offset: _offset, segment: _segment, ...rest } = record;
+      const { kind: _kind, offset: _offset, segment: _segment, derivationKind, ...rest } = record;
+      if (derivationKind !== undefined) rest.kind = derivationKind;
       const current = segments[segments.length - 1];
       if (!current) throw new MoqtraceError('INVALID_ARGUMENT', `line ${lineNumber}: event before any header record`);
       current.events.push(parseEventJson(rest));
