@@ -27,7 +27,9 @@ describe('.ss demo', () => {
     await page.click('[data-testid="demo-ss"]');
     await waitLoaded(page);
     // + 1: the end-of-stream message
-    expect(await page.textContent('[data-testid="row-count"]')).toBe((demo.messages.length + 1).toLocaleString('en-US'));
+    expect(await page.textContent('[data-testid="row-count"]')).toBe(
+      (demo.messages.length + 1).toLocaleString('en-US'),
+    );
     const rows = await tableRows(page, 'message-table');
     for (let i = 0; i < 5; i++) {
       const m = demo.messages[i]!;
@@ -88,7 +90,9 @@ describe('.ss demo', () => {
     const hex = page.locator('[data-testid="detail-pane"] [data-testid="hex-view"]');
     await hex.waitFor();
     const payload = demo.messages[binary]!.payload as Uint8Array;
-    expect(await hex.textContent()).toContain(Array.from(payload.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' '));
+    expect(await hex.textContent()).toContain(
+      Array.from(payload.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' '),
+    );
     expect(await page.locator('[data-testid="detail-text"]').count()).toBe(0);
     await screenshot(page, 'ss-detail-binary');
     await page.context().close();
@@ -107,7 +111,9 @@ describe('.ss demo', () => {
     const expectedIndex = demo.messages.indexOf(target);
     await expect.poll(() => page.url()).toContain(`sel=${expectedIndex}`);
     const pane = page.locator('[data-testid="detail-pane"]');
-    await expect.poll(() => pane.locator('[data-testid="detail-title"]').textContent()).toBe(`prices / 1 · seq ${target.seqNo}`);
+    await expect
+      .poll(() => pane.locator('[data-testid="detail-title"]').textContent())
+      .toBe(`prices / 1 · seq ${target.seqNo}`);
     expect(await page.textContent('[data-testid="seek-message"]')).toContain(`found seq ${target.seqNo}`);
     expect(await page.locator('[data-testid="message-table"] .vrow.selected').count()).toBe(1);
     await screenshot(page, 'ss-seek');
@@ -134,7 +140,11 @@ describe('.ss demo', () => {
       timestamp: BigInt(1_700_000_000_000 + i),
       payload: `payload-number-${String(i).padStart(3, '0')}`,
     }));
-    const bytes = writeSeaStreamerFile(messages, { fileName: 'bad.ss', beaconInterval: 1024, createdAt: 1_700_000_000_000 });
+    const bytes = writeSeaStreamerFile(messages, {
+      fileName: 'bad.ss',
+      beaconInterval: 1024,
+      createdAt: 1_700_000_000_000,
+    });
     const needle = new TextEncoder().encode('payload-number-012');
     let at = -1;
     for (let i = 0; i + needle.length <= bytes.length && at < 0; i++) {

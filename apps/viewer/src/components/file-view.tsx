@@ -11,7 +11,14 @@ export function FileView({ session }: { session: FileSession }) {
   const pct = session.size > 0 ? Math.min(100, (session.bytesRead / session.size) * 100) : 0;
   if (session.fatal) return <ErrorView session={session} />;
   return (
-    <div class="fileview" data-testid="file-view" data-format={session.format ?? ''} data-done={String(session.done)}>
+    <div
+      class="fileview"
+      data-testid="file-view"
+      data-format={session.format ?? ''}
+      data-done={String(session.done)}
+      data-first-rows-ms={Number.isNaN(session.firstRowsMs) ? '' : session.firstRowsMs.toFixed(1)}
+      data-load-ms={session.done ? session.elapsedMs.toFixed(1) : ''}
+    >
       <div class="statusbar">
         <span class="muted">{session.format ? formatName(session.format) : 'detecting…'}</span>
         <span>{fmtBytes(session.size)}</span>
