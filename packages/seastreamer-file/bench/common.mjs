@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openFileWriter } from '../dist/node/index.js';
 
-export const fixturesRoot = process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+export const fixturesRoot =
+  process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 export const corpus20mb = join(fixturesRoot, 'seastreamer', 'rs-20mb.ss');
 export const tempFiles = [];
 process.on('exit', () => {
@@ -53,7 +54,13 @@ export async function generateFile(name, targetBytes, minPayload, maxPayload, se
     const s = Math.floor(rand() * STREAMS.length);
     const size = minPayload + Math.floor(rand() * (maxPayload - minPayload + 1));
     const start = Math.floor(rand() * 4096);
-    writer.write({ streamKey: STREAMS[s], shardId: 0n, seqNo: BigInt(++seq[s]), timestamp: BigInt(timestamp++), payload: pool.subarray(start, start + size) });
+    writer.write({
+      streamKey: STREAMS[s],
+      shardId: 0n,
+      seqNo: BigInt(++seq[s]),
+      timestamp: BigInt(timestamp++),
+      payload: pool.subarray(start, start + size),
+    });
     messages++;
   }
   await writer.end({ eos: true, eosTimestamp: BigInt(timestamp) });

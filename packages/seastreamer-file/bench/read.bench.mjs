@@ -66,11 +66,15 @@ async function measure(file) {
   await bench.run();
   const [floor, ...rest] = bench.tasks.map((t) => ({ name: t.name, ms: t.result.latency.p50 }));
   console.log(`\n${file.label}: ${(size / 1e6).toFixed(2)} MB, ${count} messages (median of 9; MB = 10^6 bytes)`);
-  console.log(`  ${floor.name.padEnd(56)} ${floor.ms.toFixed(1).padStart(7)} ms  ${(size / 1e3 / floor.ms).toFixed(0).padStart(5)} MB/s`);
+  console.log(
+    `  ${floor.name.padEnd(56)} ${floor.ms.toFixed(1).padStart(7)} ms  ${(size / 1e3 / floor.ms).toFixed(0).padStart(5)} MB/s`,
+  );
   for (const r of rest) {
     const mbps = size / 1e3 / r.ms;
     const msgs = (count / r.ms) * 1000;
-    const reference = file.small ? `${(msgs / REFERENCE_SMALL_MSGS).toFixed(1)}x ref 88k msg/s` : `${(mbps / REFERENCE_MBPS).toFixed(1)}x ref 75 MB/s`;
+    const reference = file.small
+      ? `${(msgs / REFERENCE_SMALL_MSGS).toFixed(1)}x ref 88k msg/s`
+      : `${(mbps / REFERENCE_MBPS).toFixed(1)}x ref 75 MB/s`;
     console.log(
       `  ${r.name.padEnd(56)} ${r.ms.toFixed(1).padStart(7)} ms  ${mbps.toFixed(0).padStart(5)} MB/s  ${(msgs / 1000).toFixed(0).padStart(6)}k msg/s  ${(r.ms / floor.ms).toFixed(2)}x floor  ${reference}`,
     );

@@ -8,7 +8,9 @@ const SIZE = Number(process.env.SEEK_BENCH_BYTES ?? 1_000_000_000);
 const STREAMS = ['audit', 'blobs', 'events', 'logs', 'metrics', 'orders', 'quotes', 'trades'];
 let t0 = performance.now();
 const file = await generateFile('1gb-seek.ss', SIZE, 1000, 8000, 11);
-console.log(`generated ${(file.size / 1e9).toFixed(2)} GB, ${file.messages} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${(file.size / 1e9).toFixed(2)} GB, ${file.messages} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 const reader = await openFileReader(file.path);
 const beacons = Math.floor(file.size / reader.beaconInterval);
@@ -39,6 +41,12 @@ const ms = results.map((r) => r.ms).sort((a, b) => a - b);
 const reads = results.map((r) => r.beaconsRead).sort((a, b) => a - b);
 const median = ms[Math.floor(ms.length / 2)];
 console.log(`\nSeaStreamer seek benchmark: ${beacons} beacons, 25 seekByTimestamp on random streams/times`);
-console.log(`  beacons read per seek : median ${reads[Math.floor(reads.length / 2)]}, max ${reads.at(-1)} (log2(${beacons}) = ${Math.log2(beacons).toFixed(1)}; target O(log n))`);
-console.log(`  time per seek         : median ${median.toFixed(2)} ms, max ${ms.at(-1).toFixed(2)} ms (includes the forward scan of < 1 interval)`);
-console.log(`  full sequential scan  : ${scanMs.toFixed(0)} ms for ${n} items -> seek is ${(scanMs / median).toFixed(0)}x faster`);
+console.log(
+  `  beacons read per seek : median ${reads[Math.floor(reads.length / 2)]}, max ${reads.at(-1)} (log2(${beacons}) = ${Math.log2(beacons).toFixed(1)}; target O(log n))`,
+);
+console.log(
+  `  time per seek         : median ${median.toFixed(2)} ms, max ${ms.at(-1).toFixed(2)} ms (includes the forward scan of < 1 interval)`,
+);
+console.log(
+  `  full sequential scan  : ${scanMs.toFixed(0)} ms for ${n} items -> seek is ${(scanMs / median).toFixed(0)}x faster`,
+);

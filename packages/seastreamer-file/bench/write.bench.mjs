@@ -13,7 +13,13 @@ const pool = new Uint8Array(8192).map(() => 32 + Math.floor(rand() * 90));
 const inputs = Array.from({ length: COUNT }, (_, i) => {
   const size = 40 + Math.floor(rand() * 21);
   const at = Math.floor(rand() * 8000);
-  return { streamKey: STREAMS[i % 8], shardId: 0n, seqNo: BigInt(i), timestamp: BigInt(1700000000000 + i), payload: pool.subarray(at, at + size) };
+  return {
+    streamKey: STREAMS[i % 8],
+    shardId: 0n,
+    seqNo: BigInt(i),
+    timestamp: BigInt(1700000000000 + i),
+    payload: pool.subarray(at, at + size),
+  };
 });
 
 let bytes = 0;
@@ -42,5 +48,9 @@ for (const t of bench.tasks) if (t.result.error) throw t.result.error;
 const [floor, ours] = bench.tasks.map((t) => t.result.latency.p50);
 const rate = (COUNT / ours) * 1000;
 console.log(`\nSeaStreamer write benchmark: ${COUNT} messages, ${(bytes / 1e6).toFixed(1)} MB (median of 5)`);
-console.log(`  floor (copy + crc16)    : ${floor.toFixed(0)} ms  ${((COUNT / floor) * 1000 / 1e6).toFixed(2)} M msg/s`);
-console.log(`  writer                  : ${ours.toFixed(0)} ms  ${(rate / 1e6).toFixed(2)} M msg/s  ${(bytes / 1e3 / ours).toFixed(0)} MB/s  ${(ours / floor).toFixed(2)}x floor (target >= 1 M msg/s)`);
+console.log(
+  `  floor (copy + crc16)    : ${floor.toFixed(0)} ms  ${(((COUNT / floor) * 1000) / 1e6).toFixed(2)} M msg/s`,
+);
+console.log(
+  `  writer                  : ${ours.toFixed(0)} ms  ${(rate / 1e6).toFixed(2)} M msg/s  ${(bytes / 1e3 / ours).toFixed(0)} MB/s  ${(ours / floor).toFixed(2)}x floor (target >= 1 M msg/s)`,
+);

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { CRC16_INIT, type ByteInput, crc16UpdateU16 } from '@x/binary';
+import { type ByteInput, CRC16_INIT, crc16UpdateU16 } from '@x/binary';
 import type { SeaStreamerMessage } from './frame.js';
 import { SeaStreamerReader } from './reader.js';
 import type { ResumeState, StreamState } from './writer.js';
@@ -55,7 +55,14 @@ export async function planAppend(input: ByteInput): Promise<AppendPlan> {
     verifyRunningChecksums: false,
     lenientUtf8: true,
   });
-  const items: Array<SeaStreamerMessage | { kind: 'beacon'; offset: number; markers: readonly { streamKey: string; shardId: bigint; runningChecksum: number }[] }> = [];
+  const items: Array<
+    | SeaStreamerMessage
+    | {
+        kind: 'beacon';
+        offset: number;
+        markers: readonly { streamKey: string; shardId: bigint; runningChecksum: number }[];
+      }
+  > = [];
   let last: SeaStreamerMessage | undefined;
   let beforeLast = -1;
   try {

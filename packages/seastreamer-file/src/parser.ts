@@ -103,6 +103,29 @@ interface Register {
 
 const NO_BEACONS: readonly number[] = Object.freeze([]);
 
+/** Running-checksum registers of one stream key, with a fast path for the (common) single shard. */
+class ShardRegisters {
+  private firstShard = 0n;
+  private first: Register | undefined;
+  private others: Map<bigint, Register> | undefined;
+
+  get(shardId: bigint, known: boolean): Register {
+    if (this.first !== undefined && shardId === this.firstShard) return this.first;
+    if (this.first === undefined) {
+      this.firstShard = shardId;
+      this.first = { crc: CRC16_INIT, known };
+      return this.first;
+    }
+    this.others ??= new Map();
+    let register = this.others.get(shardId);
+    if (register === undefined) {
+      register = { crc: CRC16_INIT, known };
+      this.others.set(shardId, register);
+    }
+    return register;
+  }
+}
+
 /** @internal */
 export class ParserCore {
   readonly interval: number;
@@ -122,9 +145,9 @@ export class ParserCore {
   standaloneBeaconOffset = -1;
   /** Whether registers created from now on start from a known state (reading began at the file start). */
   baselineKnown = true;
-  private registers = new Map<string, Map<bigint, Register>>();
+  private registers = new Map<string, ShardRegisters>();
   private lastKey = '\u0000';
-  private lastShards: Map<bigint, Register> | undefined;
+  private lastShards: ShardRegisters | undefined;
   private keys = new StreamKeyDecoder();
   private viewBuf: Uint8Array | undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -200,7 +223,7 @@ export class ParserCore {
       }
       const rel = pos - bufStart;
       const boundary = pos - inInterval + I;
-      const limit = (boundary < bufEnd ? boundary : bufEnd) - bufStart;
+      const limit = Math.min(boundary, bufEnd) - bufStart;
       if (rel + 1 <= limit) {
         const k = buf[rel] as number;
         const h = rel + 1 + k;
@@ -283,7 +306,7 @@ export class ParserCore {
           continue;
         }
         const toBoundary = I - (p % I);
-        let c = n < toBoundary ? n : toBoundary;
+        let c = Math.min(n, toBoundary);
         if (p + c > bufEnd) c = bufEnd - p;
         if (c <= 0) {
           shortNeed = p + n;
@@ -449,17 +472,13 @@ export class ParserCore {
     if (key !== this.lastKey || shards === undefined) {
       shards = this.registers.get(key);
       if (shards === undefined) {
-        shards = new Map();
+        shards = new ShardRegisters();
         this.registers.set(key, shards);
       }
       this.lastKey = key;
       this.lastShards = shards;
     }
-    let register = shards.get(shardId);
-    if (register === undefined) {
-      register = { crc: CRC16_INIT, known: this.baselineKnown };
-      shards.set(shardId, register);
-    }
+    const register = shards.get(shardId, this.baselineKnown);
     register.crc = crc16UpdateU16(register.crc, checksum);
   }
 
@@ -468,14 +487,10 @@ export class ParserCore {
     for (const marker of beacon.markers) {
       let shards = this.registers.get(marker.streamKey);
       if (shards === undefined) {
-        shards = new Map();
+        shards = new ShardRegisters();
         this.registers.set(marker.streamKey, shards);
       }
-      let register = shards.get(marker.shardId);
-      if (register === undefined) {
-        register = { crc: CRC16_INIT, known: this.baselineKnown };
-        shards.set(marker.shardId, register);
-      }
+      const register = shards.get(marker.shardId, this.baselineKnown);
       if (!register.known) {
         register.crc = marker.runningChecksum;
         register.known = true;

@@ -22,7 +22,7 @@ import {
   type ReaderProblem,
   type SeaStreamerItem,
 } from './parser.js';
-import { alignAfterBeacon, readBeaconAt, searchBeacons, type SeekTarget } from './seek.js';
+import { alignAfterBeacon, readBeaconAt, type SeekTarget, searchBeacons } from './seek.js';
 
 /** Options shared by all readers. */
 export interface ReaderOptions {
@@ -151,7 +151,7 @@ export interface TimestampSeekOptions {
   inclusive?: boolean;
 }
 
-const JOIN_WINDOW = 64 * 1024;
+const JOIN_WINDOW = 4096;
 
 /**
  * A streaming reader over any byte source: messages in file order with their offsets, beacons on
@@ -336,7 +336,10 @@ export class SeaStreamerReader {
 
   private dropChunksBefore(pos: number): void {
     let drop = 0;
-    while (drop < this.chunks.length && (this.chunkStarts[drop] as number) + (this.chunks[drop] as Uint8Array).length <= pos) {
+    while (
+      drop < this.chunks.length &&
+      (this.chunkStarts[drop] as number) + (this.chunks[drop] as Uint8Array).length <= pos
+    ) {
       drop++;
     }
     if (drop > 0) {
@@ -623,7 +626,9 @@ export class SeaStreamerReader {
    * Reads beacon `index` directly (random access), without moving the reading position. Resolves
    * `undefined` past the end of the data; an incomplete beacon resolves `{ index, offset, truncated: true }`.
    */
-  async readBeacon(index: number): Promise<SeaStreamerBeacon | { index: number; offset: number; truncated: true } | undefined> {
+  async readBeacon(
+    index: number,
+  ): Promise<SeaStreamerBeacon | { index: number; offset: number; truncated: true } | undefined> {
     const { readAt } = this.requireRandomAccess();
     return readBeaconAt(readAt, this.header.beaconInterval, index);
   }

@@ -50,7 +50,13 @@ export async function readBeaconAt(
       throw fromBinaryError(error);
     }
     if (bytes.length === 0) return undefined;
-    const beacon = decodeBeacon(bytes, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset, offset, interval);
+    const beacon = decodeBeacon(
+      bytes,
+      new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      offset,
+      offset,
+      interval,
+    );
     if (typeof beacon !== 'number') return beacon;
     if (bytes.length < length || length >= MAX_BEACON_BYTES) return { index, offset, truncated: true };
     length = MAX_BEACON_BYTES;
@@ -66,9 +72,13 @@ export async function alignAfterBeacon(readAt: ReadAt, interval: number, pos: nu
   while (pos % interval === 0) {
     const beacon = await readBeaconAt(readAt, interval, pos / interval);
     if (beacon === undefined || 'truncated' in beacon) {
-      throw new SeaStreamerFileError('TRUNCATED', `the beacon at offset ${pos} is incomplete (the file may have been truncated)`, {
-        offset: pos,
-      });
+      throw new SeaStreamerFileError(
+        'TRUNCATED',
+        `the beacon at offset ${pos} is incomplete (the file may have been truncated)`,
+        {
+          offset: pos,
+        },
+      );
     }
     pos += beacon.size + Math.max(0, Math.min(beacon.remainingMessageBytes, interval - beacon.size));
     if (pos % interval !== 0) break;

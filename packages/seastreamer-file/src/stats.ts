@@ -132,7 +132,15 @@ class Accumulator {
       }
     }
     return all.sort((x, y) =>
-      x.streamKey < y.streamKey ? -1 : x.streamKey > y.streamKey ? 1 : x.shardId < y.shardId ? -1 : x.shardId > y.shardId ? 1 : 0,
+      x.streamKey < y.streamKey
+        ? -1
+        : x.streamKey > y.streamKey
+          ? 1
+          : x.shardId < y.shardId
+            ? -1
+            : x.shardId > y.shardId
+              ? 1
+              : 0,
     );
   }
 }

@@ -160,7 +160,11 @@ export class SeaStreamerWriter {
     }
     const header = resume
       ? undefined
-      : encodeHeader({ fileName: options.fileName, beaconInterval: interval, createdAt: options.createdAt ?? Date.now() });
+      : encodeHeader({
+          fileName: options.fileName,
+          beaconInterval: interval,
+          createdAt: options.createdAt ?? Date.now(),
+        });
     this.sink = sink;
     this.fileName = options.fileName;
     this.createdAt = toTimestamp(options.createdAt ?? Date.now(), 'createdAt');
@@ -424,7 +428,9 @@ export class SeaStreamerWriter {
   private handOff(): void {
     if (this.len === 0) return;
     const chunk = this.buf.subarray(0, this.len);
-    this.buf = new Uint8Array(Math.max(this.bufferSize + this.maxBeaconSize + 1024, this.len < this.buf.length ? this.buf.length : 0));
+    this.buf = new Uint8Array(
+      Math.max(this.bufferSize + this.maxBeaconSize + 1024, this.len < this.buf.length ? this.buf.length : 0),
+    );
     this.view = new DataView(this.buf.buffer);
     this.len = 0;
     this.deliver(chunk);
@@ -446,7 +452,9 @@ export class SeaStreamerWriter {
         this.pending = (result as Promise<void>).then(undefined, fail);
       }
     } else {
-      this.pending = this.pending.then(() => (this.sinkError === undefined ? this.sink.write(chunk) : undefined)).then(undefined, fail);
+      this.pending = this.pending
+        .then(() => (this.sinkError === undefined ? this.sink.write(chunk) : undefined))
+        .then(undefined, fail);
     }
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { fromBytes, isValidUtf8, toHex } from '@x/binary';
 import { describe, expect, it } from 'vitest';
 import {
+  createMemorySink,
   formatIsoTimestamp,
   planAppend,
   type ReadEnd,
@@ -13,7 +14,6 @@ import {
   type SeaStreamerItem,
   type SeaStreamerMessage,
   SeaStreamerReader,
-  createMemorySink,
   writeSeaStreamerFile,
 } from '../src/index.js';
 import {
@@ -219,7 +219,11 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
         });
         const next = await reader.next();
         if ('error' in r.next) expect(next).toBeNull();
-        else expect({ key: next?.streamKey, seq: next?.seqNo }).toEqual({ key: r.next.streamKey, seq: BigInt(r.next.seqNo) });
+        else
+          expect({ key: next?.streamKey, seq: next?.seqNo }).toEqual({
+            key: r.next.streamKey,
+            seq: BigInt(r.next.seqNo),
+          });
       }
     });
   });
@@ -230,7 +234,8 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       if (readExpected(name).error) continue;
       const result = readSeaStreamerFile(readFixture(name), { onChecksumMismatch: 'report' });
       for (const p of result.problems) {
-        if (p.code === 'RUNNING_CHECKSUM_MISMATCH') warnings.push(`${name}@${p.beaconOffset}:${p.streamKey}/${p.shardId}`);
+        if (p.code === 'RUNNING_CHECKSUM_MISMATCH')
+          warnings.push(`${name}@${p.beaconOffset}:${p.streamKey}/${p.shardId}`);
       }
     }
     expect(warnings).toEqual(['rs-appended@2048:app/0', 'rs-file-producer@6144:hello/0']);
@@ -246,7 +251,12 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     }
     expect(SeaStreamerFileError.is(caught)).toBe(true);
     const error = caught as SeaStreamerFileError;
-    expect([error.code, error.offset, error.received, error.computed]).toEqual(['CHECKSUM_MISMATCH', 1793, 60375, 38939]);
+    expect([error.code, error.offset, error.received, error.computed]).toEqual([
+      'CHECKSUM_MISMATCH',
+      1793,
+      60375,
+      38939,
+    ]);
     expect(error.message).toContain('1793');
     expect((error.decoded as SeaStreamerMessage).seqNo).toBe(3n);
 
@@ -269,7 +279,9 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     expect(reader.problems).toEqual([]); // running checksums are unaffected
 
     const reported = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
-    expect(reported.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375, computed: 38939 }]);
+    expect(reported.problems).toMatchObject([
+      { code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375, computed: 38939 },
+    ]);
   });
 
   it('non-ASCII header file name is read correctly and messages follow (the TS reference reads none)', () => {
@@ -396,43 +408,48 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       expect(after!.offset).toBeGreaterThan(24964);
     });
 
-    it.each(['rs-interval-1024', 'rs-many-streams', 'rs-large-messages', 'rs-edge-values', 'rs-20mb', 'consumer', 'rs-interval-128'])(
-      '%s: every seq/timestamp seek equals the first match of a linear scan',
-      async (name) => {
-        const bytes = readFixture(name);
-        const { messages } = readSeaStreamerFile(bytes);
-        const streams = new Map<string, SeaStreamerMessage[]>();
-        for (const m of messages) {
-          const k = `${m.streamKey}\u0000${m.shardId}`;
-          streams.set(k, [...(streams.get(k) ?? []), m]);
-        }
-        const reader = await SeaStreamerReader.open(bytes);
-        let checks = 0;
-        for (const list of streams.values()) {
-          const { streamKey, shardId } = list[0]!;
-          const step = Math.max(1, Math.floor(list.length / 6));
-          for (let i = 0; i < list.length; i += step) {
-            const seq = list[i]!.seqNo;
-            const expectedBySeq = list.find((m) => m.seqNo >= seq)!;
-            const bySeq = await reader.seekBySeqNo(streamKey, shardId, seq);
-            expect(bySeq.message.offset).toBe(expectedBySeq.offset);
-            expect((await reader.next())?.offset).toBe(expectedBySeq.offset);
-            const ts = list[i]!.timestamp;
-            const expectedByTs = list.find((m) => m.timestamp > ts);
-            if (expectedByTs) {
-              const byTs = await reader.seekByTimestamp(streamKey, shardId, ts);
-              expect(byTs.message.offset).toBe(expectedByTs.offset);
-            } else {
-              await expect(reader.seekByTimestamp(streamKey, shardId, ts)).rejects.toMatchObject({
-                code: 'SEEK_OUT_OF_BOUND',
-              });
-            }
-            checks++;
+    it.each([
+      'rs-interval-1024',
+      'rs-many-streams',
+      'rs-large-messages',
+      'rs-edge-values',
+      'rs-20mb',
+      'consumer',
+      'rs-interval-128',
+    ])('%s: every seq/timestamp seek equals the first match of a linear scan', async (name) => {
+      const bytes = readFixture(name);
+      const { messages } = readSeaStreamerFile(bytes);
+      const streams = new Map<string, SeaStreamerMessage[]>();
+      for (const m of messages) {
+        const k = `${m.streamKey}\u0000${m.shardId}`;
+        streams.set(k, [...(streams.get(k) ?? []), m]);
+      }
+      const reader = await SeaStreamerReader.open(bytes);
+      let checks = 0;
+      for (const list of streams.values()) {
+        const { streamKey, shardId } = list[0]!;
+        const step = Math.max(1, Math.floor(list.length / 6));
+        for (let i = 0; i < list.length; i += step) {
+          const seq = list[i]!.seqNo;
+          const expectedBySeq = list.find((m) => m.seqNo >= seq)!;
+          const bySeq = await reader.seekBySeqNo(streamKey, shardId, seq);
+          expect(bySeq.message.offset).toBe(expectedBySeq.offset);
+          expect((await reader.next())?.offset).toBe(expectedBySeq.offset);
+          const ts = list[i]!.timestamp;
+          const expectedByTs = list.find((m) => m.timestamp > ts);
+          if (expectedByTs) {
+            const byTs = await reader.seekByTimestamp(streamKey, shardId, ts);
+            expect(byTs.message.offset).toBe(expectedByTs.offset);
+          } else {
+            await expect(reader.seekByTimestamp(streamKey, shardId, ts)).rejects.toMatchObject({
+              code: 'SEEK_OUT_OF_BOUND',
+            });
           }
+          checks++;
         }
-        expect(checks).toBeGreaterThan(0);
-      },
-    );
+      }
+      expect(checks).toBeGreaterThan(0);
+    });
 
     it('SEEK_OUT_OF_BOUND keeps the previous position', async () => {
       const reader = await SeaStreamerReader.open(readFixture('consumer'));
@@ -452,7 +469,8 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     const sink = createMemorySink();
     sink.write(bytes);
     const writer = resumeWriter(sink, plan.resume);
-    for (let i = 46; i < 120; i++) writer.write({ streamKey: 'app', seqNo: i, timestamp: 1700000000000 + i, payload: `fourth-${i}` });
+    for (let i = 46; i < 120; i++)
+      writer.write({ streamKey: 'app', seqNo: i, timestamp: 1700000000000 + i, payload: `fourth-${i}` });
     writer.flushSync();
     const result = readSeaStreamerFile(sink.toBytes());
     expect(result.messages.length).toBe(45 + 74);

@@ -2,11 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The shared corpus folder: `$X_FIXTURES_DIR/seastreamer` or `../shared/fixtures/seastreamer` from the repo root. */
-export const fixturesRoot = process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+export const fixturesRoot =
+  process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 export const seastreamerDir = `${fixturesRoot.replace(/\/$/, '')}/seastreamer`;
 export const corpusPresent = existsSync(`${seastreamerDir}/README.md`);
 if (!corpusPresent) {
-  console.warn(`SeaStreamer conformance corpus not found at ${seastreamerDir} (set X_FIXTURES_DIR): conformance tests skipped`);
+  console.warn(
+    `SeaStreamer conformance corpus not found at ${seastreamerDir} (set X_FIXTURES_DIR): conformance tests skipped`,
+  );
 }
 
 export function fixtureNames(): string[] {

@@ -1,5 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +65,9 @@ describe('file writer and reader', () => {
 
   it('a bad file name leaves no file behind; an unreadable path is IO_ERROR', async () => {
     const path = join(dir, 'never.ss');
-    await expect(openFileWriter(path, { fileName: 'n'.repeat(112) })).rejects.toMatchObject({ code: 'FILE_NAME_TOO_LONG' });
+    await expect(openFileWriter(path, { fileName: 'n'.repeat(112) })).rejects.toMatchObject({
+      code: 'FILE_NAME_TOO_LONG',
+    });
     expect(existsSync(path)).toBe(false);
     await expect(openFileReader(join(dir, 'missing.ss'))).rejects.toMatchObject({ code: 'IO_ERROR' });
   });
@@ -162,7 +174,9 @@ describe('follow', () => {
     expect(await child).toBe(0);
     expect(seen.length).toBe(121);
     expect(seen.map((m) => m.seqNo).slice(0, -1)).toEqual(messages.map((m) => m.seqNo));
-    expect(seen.slice(0, -1).every((m, i) => Buffer.from(m.payload).equals(Buffer.from(messages[i]!.payload)))).toBe(true);
+    expect(seen.slice(0, -1).every((m, i) => Buffer.from(m.payload).equals(Buffer.from(messages[i]!.payload)))).toBe(
+      true,
+    );
     expect(reader.end?.state).toBe('eos');
     expect(reader.problems).toEqual([]);
     await reader.close();
@@ -228,8 +242,16 @@ describe('stats', () => {
     expect(stats.messageCount).toBe(3001);
     expect(stats.ended).toBe(true);
     const alpha = stats.streams.find((s) => s.streamKey === 'alpha')!;
-    expect(alpha).toMatchObject({ messageCount: 1000, minSeqNo: 1n, maxSeqNo: 1000n, minTimestamp: 5000n, maxTimestamp: 5000n + 2997n });
-    expect(alpha.payloadBytes).toBe(messages.filter((m) => m.streamKey === 'alpha').reduce((n, m) => n + m.payload.length, 0));
+    expect(alpha).toMatchObject({
+      messageCount: 1000,
+      minSeqNo: 1n,
+      maxSeqNo: 1000n,
+      minTimestamp: 5000n,
+      maxTimestamp: 5000n + 2997n,
+    });
+    expect(alpha.payloadBytes).toBe(
+      messages.filter((m) => m.streamKey === 'alpha').reduce((n, m) => n + m.payload.length, 0),
+    );
     expect(stats.beaconCount).toBe(Math.floor((bytes.length - 1) / 4096));
     const estimate = await computeStats(bytes, { estimate: true });
     expect(estimate.estimated).toBe(true);

@@ -6,8 +6,8 @@ import {
   readBeaconAt,
   readSeaStreamerFile,
   SeaStreamerFileError,
-  SeaStreamerReader,
   type SeaStreamerMessage,
+  SeaStreamerReader,
   writeSeaStreamerFile,
 } from '../src/index.js';
 
@@ -22,16 +22,14 @@ const messageArb = (maxPayload: number) =>
     payload: fc.uint8Array({ minLength: 0, maxLength: maxPayload }),
   });
 
-const fileArb = fc
-  .integer({ min: 128, max: 65536 })
-  .chain((interval) =>
-    fc.record({
-      interval: fc.constant(interval),
-      messages: fc.array(messageArb(Math.min(3 * interval, 40_000)), { minLength: 0, maxLength: 25 }),
-      eos: fc.boolean(),
-      chunkSize: fc.integer({ min: 1, max: 5000 }),
-    }),
-  );
+const fileArb = fc.integer({ min: 128, max: 65536 }).chain((interval) =>
+  fc.record({
+    interval: fc.constant(interval),
+    messages: fc.array(messageArb(Math.min(3 * interval, 40_000)), { minLength: 0, maxLength: 25 }),
+    eos: fc.boolean(),
+    chunkSize: fc.integer({ min: 1, max: 5000 }),
+  }),
+);
 
 function same(read: readonly SeaStreamerMessage[], written: readonly MessageInput[]) {
   expect(read.length).toBe(written.length);
@@ -47,7 +45,11 @@ describe('round trips (fast-check)', () => {
   it('write then read gives the messages back, beacons at every multiple of the interval, no warnings', async () => {
     await fc.assert(
       fc.asyncProperty(fileArb, async ({ interval, messages, eos, chunkSize }) => {
-        const bytes = writeSeaStreamerFile(messages, { fileName: 'p.ss', beaconInterval: interval, eos: eos ? 7n : false });
+        const bytes = writeSeaStreamerFile(messages, {
+          fileName: 'p.ss',
+          beaconInterval: interval,
+          eos: eos ? 7n : false,
+        });
         const whole = readSeaStreamerFile(bytes);
         same(eos ? whole.messages.slice(0, -1) : whole.messages, messages);
         expect(whole.problems).toEqual([]);
@@ -121,38 +123,47 @@ describe('round trips (fast-check)', () => {
 });
 
 describe('truncation at every byte offset', () => {
-  it.each([128, 200, 1024])('interval %i: every complete message before the cut, then a truncated end', async (interval) => {
-    const messages: MessageInput[] = [];
-    for (let i = 0; i < 14; i++) {
-      messages.push({ streamKey: i % 2 ? 'odd' : 'even', shardId: BigInt(i % 3), seqNo: BigInt(i), timestamp: BigInt(1000 + i), payload: 'x'.repeat((i * 37) % 150) });
-    }
-    const bytes = writeSeaStreamerFile(messages, { fileName: 't.ss', beaconInterval: interval, eos: 5n });
-    const full = readSeaStreamerFile(bytes);
-    for (let cut = 0; cut <= bytes.length; cut++) {
-      const part = bytes.subarray(0, cut);
-      if (cut < 128) {
-        expect(() => readSeaStreamerFile(part)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
-        continue;
+  it.each([128, 200, 1024])(
+    'interval %i: every complete message before the cut, then a truncated end',
+    async (interval) => {
+      const messages: MessageInput[] = [];
+      for (let i = 0; i < 14; i++) {
+        messages.push({
+          streamKey: i % 2 ? 'odd' : 'even',
+          shardId: BigInt(i % 3),
+          seqNo: BigInt(i),
+          timestamp: BigInt(1000 + i),
+          payload: 'x'.repeat((i * 37) % 150),
+        });
       }
-      const result = readSeaStreamerFile(part);
-      const complete = full.messages.filter((m) => m.endOffset <= cut);
-      expect(result.messages).toEqual(complete);
-      const lastEnd = complete.at(-1)?.endOffset ?? 128;
-      expect(result.end.offset).toBe(lastEnd);
-      expect(result.end.trailingBytes).toBe(cut - lastEnd);
-      const beaconAtEnd = full.beacons.find((b) => b.offset === lastEnd);
-      const clean = cut === lastEnd || (beaconAtEnd !== undefined && cut === lastEnd + beaconAtEnd.size);
-      expect(result.end.state === 'truncated').toBe(!clean);
-      if (clean) expect(result.end.state).toBe(complete.at(-1)?.isEos ? 'eos' : 'eof');
-      if (cut % 7 === 0) {
-        const reader = await SeaStreamerReader.open(fromBytes(part, { chunkSize: 13 }));
-        const streamed: SeaStreamerMessage[] = [];
-        for await (const m of reader) streamed.push(m);
-        expect(streamed).toEqual(complete);
-        expect(reader.end).toEqual(result.end);
+      const bytes = writeSeaStreamerFile(messages, { fileName: 't.ss', beaconInterval: interval, eos: 5n });
+      const full = readSeaStreamerFile(bytes);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const part = bytes.subarray(0, cut);
+        if (cut < 128) {
+          expect(() => readSeaStreamerFile(part)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
+          continue;
+        }
+        const result = readSeaStreamerFile(part);
+        const complete = full.messages.filter((m) => m.endOffset <= cut);
+        expect(result.messages).toEqual(complete);
+        const lastEnd = complete.at(-1)?.endOffset ?? 128;
+        expect(result.end.offset).toBe(lastEnd);
+        expect(result.end.trailingBytes).toBe(cut - lastEnd);
+        const beaconAtEnd = full.beacons.find((b) => b.offset === lastEnd);
+        const clean = cut === lastEnd || (beaconAtEnd !== undefined && cut === lastEnd + beaconAtEnd.size);
+        expect(result.end.state === 'truncated').toBe(!clean);
+        if (clean) expect(result.end.state).toBe(complete.at(-1)?.isEos ? 'eos' : 'eof');
+        if (cut % 7 === 0) {
+          const reader = await SeaStreamerReader.open(fromBytes(part, { chunkSize: 13 }));
+          const streamed: SeaStreamerMessage[] = [];
+          for await (const m of reader) streamed.push(m);
+          expect(streamed).toEqual(complete);
+          expect(reader.end).toEqual(result.end);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('seek (fast-check): equals the first match of a linear scan, markers or not', () => {
@@ -160,10 +171,13 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(128, 600, 1024, 2048, 4096),
-        fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), shard: fc.constantFrom(0n, 1n), size: fc.nat(300) }), {
-          minLength: 1,
-          maxLength: 150,
-        }),
+        fc.array(
+          fc.record({ key: fc.constantFrom('a', 'b', 'c', 'd'), shard: fc.constantFrom(0n, 1n), size: fc.nat(300) }),
+          {
+            minLength: 1,
+            maxLength: 150,
+          },
+        ),
         fc.nat(),
         async (interval, plan, pick) => {
           const counters = new Map<string, bigint>();
@@ -171,16 +185,26 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
             const id = `${key}/${shard}`;
             const seq = (counters.get(id) ?? 0n) + 1n;
             counters.set(id, seq);
-            return { streamKey: key, shardId: shard, seqNo: seq * 2n, timestamp: BigInt(1000 + i * 3), payload: new Uint8Array(size) };
+            return {
+              streamKey: key,
+              shardId: shard,
+              seqNo: seq * 2n,
+              timestamp: BigInt(1000 + i * 3),
+              payload: new Uint8Array(size),
+            };
           });
           const bytes = writeSeaStreamerFile(messages, { fileName: 's.ss', beaconInterval: interval });
           const read = readSeaStreamerFile(bytes).messages;
           const target = read[pick % read.length]!;
           const reader = await SeaStreamerReader.open(bytes);
           for (const seq of [target.seqNo - 1n, target.seqNo, target.seqNo + 1n]) {
-            const expected = read.find((m) => m.streamKey === target.streamKey && m.shardId === target.shardId && m.seqNo >= seq);
+            const expected = read.find(
+              (m) => m.streamKey === target.streamKey && m.shardId === target.shardId && m.seqNo >= seq,
+            );
             if (expected === undefined) {
-              await expect(reader.seekBySeqNo(target.streamKey, target.shardId, seq)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
+              await expect(reader.seekBySeqNo(target.streamKey, target.shardId, seq)).rejects.toMatchObject({
+                code: 'SEEK_OUT_OF_BOUND',
+              });
             } else {
               const result = await reader.seekBySeqNo(target.streamKey, target.shardId, seq);
               expect(result.message.offset).toBe(expected.offset);
@@ -190,10 +214,15 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
           for (const inclusive of [false, true]) {
             const t = target.timestamp;
             const expected = read.find(
-              (m) => m.streamKey === target.streamKey && m.shardId === target.shardId && (inclusive ? m.timestamp >= t : m.timestamp > t),
+              (m) =>
+                m.streamKey === target.streamKey &&
+                m.shardId === target.shardId &&
+                (inclusive ? m.timestamp >= t : m.timestamp > t),
             );
             if (expected === undefined) {
-              await expect(reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive })).rejects.toMatchObject({
+              await expect(
+                reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive }),
+              ).rejects.toMatchObject({
                 code: 'SEEK_OUT_OF_BOUND',
               });
             } else {

@@ -34,7 +34,13 @@ if (mode === 'raw') {
   const writer = await openFileWriter(target, { beaconInterval: 256, createdAt: 1 });
   const count = Number(countText);
   for (let i = 0; i < count; i++) {
-    writer.write({ streamKey: i % 3 === 0 ? 'three' : 'other', shardId: BigInt(i % 2), seqNo: BigInt(i), timestamp: BigInt(1000 + i), payload: `message-${i}-${'z'.repeat(i % 40)}` });
+    writer.write({
+      streamKey: i % 3 === 0 ? 'three' : 'other',
+      shardId: BigInt(i % 2),
+      seqNo: BigInt(i),
+      timestamp: BigInt(1000 + i),
+      payload: `message-${i}-${'z'.repeat(i % 40)}`,
+    });
     await writer.flush();
     await sleep(i % 10 === 0 ? 10 : 1);
   }

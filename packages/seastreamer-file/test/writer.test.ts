@@ -44,7 +44,8 @@ describe('num_markers(I)', () => {
       [1048576, 127],
       [0xffffffff, 127],
     ];
-    for (const [interval, markers] of table) expect([interval, markersPerBeacon(interval)]).toEqual([interval, markers]);
+    for (const [interval, markers] of table)
+      expect([interval, markersPerBeacon(interval)]).toEqual([interval, markers]);
   });
 });
 
@@ -182,7 +183,12 @@ describe('writer behaviour', () => {
     writer.write({ streamKey: 's', seqNo: 1, timestamp: 5, payload: 'a' });
     await writer.end({ eos: true, eosTimestamp: 1234n });
     const { messages, end } = readSeaStreamerFile(sink.toBytes());
-    expect(messages.at(-1)).toMatchObject({ streamKey: 'SEA_STREAMER_INTERNAL', isEos: true, timestamp: 1234n, seqNo: 0n });
+    expect(messages.at(-1)).toMatchObject({
+      streamKey: 'SEA_STREAMER_INTERNAL',
+      isEos: true,
+      timestamp: 1234n,
+      seqNo: 0n,
+    });
     expect(end.state).toBe('eos');
     expect(code(() => writer.write({ streamKey: 's', seqNo: 2, timestamp: 6, payload: 'b' }))).toBe('WRITER_CLOSED');
     await writer.end(); // idempotent
@@ -219,13 +225,21 @@ describe('writer behaviour', () => {
         chunks.push(chunk);
       },
     });
-    const writer = createWriter(toWritableStreamSink(stream), { fileName: 'w.ss', beaconInterval: 512, bufferSize: 100 });
+    const writer = createWriter(toWritableStreamSink(stream), {
+      fileName: 'w.ss',
+      beaconInterval: 512,
+      bufferSize: 100,
+    });
     for (let i = 0; i < 30; i++) writer.write({ streamKey: 'w', seqNo: i, timestamp: i, payload: `payload-${i}` });
     await writer.end({ eos: true, eosTimestamp: 99 });
     const bytes = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
     expect(readSeaStreamerFile(bytes).messages.length).toBe(31);
     const memory = createMemorySink();
-    const again = createWriter(memory, { fileName: 'w.ss', beaconInterval: 512, createdAt: parseHeader(bytes).createdAt });
+    const again = createWriter(memory, {
+      fileName: 'w.ss',
+      beaconInterval: 512,
+      createdAt: parseHeader(bytes).createdAt,
+    });
     for (let i = 0; i < 30; i++) again.write({ streamKey: 'w', seqNo: i, timestamp: i, payload: `payload-${i}` });
     await again.end({ eos: true, eosTimestamp: 99 });
     const blob = memory.toBlob();

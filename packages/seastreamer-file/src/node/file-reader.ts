@@ -5,7 +5,7 @@
  */
 import { openFileSource } from '@x/binary/node';
 import { fromBinaryError } from '../parser.js';
-import { SeaStreamerReader, type ReaderOptions } from '../reader.js';
+import { type ReaderOptions, SeaStreamerReader } from '../reader.js';
 
 /** Options of {@link openFileReader}. */
 export interface FileReaderOptions extends ReaderOptions {
