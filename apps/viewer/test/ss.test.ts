@@ -79,16 +79,13 @@ describe('.ss demo', () => {
     expect(await text.textContent()).toBe(JSON.stringify(JSON.parse(demo.messages[0]!.payload as string), null, 2));
     // a binary payload: hex view, no text
     const binary = demo.messages.findIndex((m) => m.streamKey === 'video.frames');
-    await page.fill('[data-testid="filter-text"]', '');
-    await page.click('[data-testid="view-messages"]');
-    await page.evaluate((row) => {
-      location.hash = '';
-      return row;
-    }, binary);
     await page.selectOption('[data-testid="filter-stream"]', String(ids.indexOf('video.frames / 7')));
     await page.click('[data-testid="message-table"] .vrow[data-row="0"]');
+    const frame = demo.messages[binary]!;
+    await expect
+      .poll(() => page.textContent('[data-testid="detail-title"]'))
+      .toBe(`${frame.streamKey} / ${frame.shardId} · seq ${frame.seqNo}`);
     const hex = page.locator('[data-testid="detail-pane"] [data-testid="hex-view"]');
-    await hex.waitFor();
     const payload = demo.messages[binary]!.payload as Uint8Array;
     expect(await hex.textContent()).toContain(
       Array.from(payload.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' '),

@@ -16,6 +16,7 @@ export function DetailPane({ session, event }: { session: FileSession; event: nu
       return undefined;
     }
     setLoading(true);
+    setDetail(null);
     void session.detail(event).then((d) => {
       if (!live) return;
       setDetail(d);
