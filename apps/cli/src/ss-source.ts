@@ -19,6 +19,16 @@ export async function inputSource(input: Input): Promise<ByteSource> {
   }
 }
 
+/** Runs `fn` with a byte source for `input`, closing the source afterwards (closing twice is harmless). */
+export async function withSource<T>(input: Input, fn: (source: ByteSource) => Promise<T>): Promise<T> {
+  const source = await inputSource(input);
+  try {
+    return await fn(source);
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+}
+
 /** Opens a `.ss` reader over an input (bounded, from the start). */
 export async function openSsReader(input: Input, options: ReaderOptions = {}): Promise<SeaStreamerReader> {
   const source = await inputSource(input);

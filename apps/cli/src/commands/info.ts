@@ -11,7 +11,7 @@ import type { Context } from '../io.js';
 import { stringifyJson, u64Json } from '../output/json.js';
 import { isoFromMs } from '../output/records.js';
 import { formatTable } from '../output/table.js';
-import { inputSource } from '../ss-source.js';
+import { withSource } from '../ss-source.js';
 
 /** Options of `info`. */
 export interface InfoOptions {
@@ -33,7 +33,7 @@ export function keyValues(rows: readonly (readonly [string, string])[], dim: (s:
 }
 
 async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise<void> {
-  const stats = await computeStats(await inputSource(input));
+  const stats = await withSource(input, (source) => computeStats(source));
   const h = stats.header;
   const end = stats.end;
   let first: bigint | undefined;

@@ -1,57 +1,454 @@
 /**
- * `.moqtrace` implementations of info, stats, validate, convert and hexdump.
+ * `.moqtrace` implementations of info, stats, validate, convert and hexdump (the commands parse arguments
+ * and dispatch here by detected format).
  *
  * @module
  */
-import { XtraceError } from '../errors.js';
+import {
+  buildTrackTable,
+  computeStats,
+  encodeTrace,
+  type JsonValue,
+  parseEventJson,
+  parseHeaderJson,
+  readTraceFrom,
+  renderEvent,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceReadResult,
+  type VersionChoice,
+} from '@x/moqtrace';
+import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
 import type { Input } from '../input.js';
 import type { Context } from '../io.js';
+import { openTextTarget } from '../output/file-output.js';
+import { stringifyJson } from '../output/json.js';
+import { moqEndRecord, moqErrorRecord, moqEventRecord, moqHeaderRecord } from '../output/moq-records.js';
+import { formatTable } from '../output/table.js';
+import { withSource } from '../ss-source.js';
+import type { ConvertOptions, NdjsonRecord } from './convert.js';
+import type { Region } from './hexdump.js';
+import { keyValues } from './info.js';
+import type { ValidationResult } from './validate.js';
 
-function notYet(input: Input): never {
-  throw new XtraceError('NOT_AVAILABLE', '.moqtrace support is not available yet', { file: input.name });
+async function readWhole(input: Input): Promise<TraceReadResult> {
+  return withSource(input, (source) => readTraceFrom(source));
+}
+
+function iso(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+function reportEnd(ctx: Context, input: Input, trace: TraceReadResult): void {
+  for (const p of trace.problems) {
+    if (p.severity === 'error') ctx.reportLine(p.code, p.message, p.offset, input.name, EXIT_DATA);
+  }
+}
+
+function timeRange(trace: TraceReadResult): { firstMs: number; lastMs: number } | undefined {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const s of trace.segments) {
+    for (const e of s.events) {
+      const t = s.header.startTime + Number(e.timestamp) / 1000;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+  }
+  return first <= last ? { firstMs: first, lastMs: last } : undefined;
 }
 
 /** `info` for `.moqtrace`. */
-export async function infoMoqtrace(_ctx: Context, input: Input, _options: { json?: boolean }): Promise<void> {
-  notYet(input);
+export async function infoMoqtrace(ctx: Context, input: Input, options: { json?: boolean }): Promise<void> {
+  const trace = await readWhole(input);
+  const stats = computeStats(trace.events, { header: trace.segments[0]?.header });
+  const range = timeRange(trace);
+  const end = trace.end;
+  const state = end.reason === 'truncated' ? 'truncated' : 'eof';
+  const errors = trace.problems.filter((p) => p.severity === 'error').length;
+  if (options.json) {
+    const w = ctx.out.write(
+      `${stringifyJson({
+        file: input.name,
+        format: 'moqtrace',
+        version: trace.segments[0]?.version,
+        fileSize: input.size,
+        segmentCount: trace.segments.length,
+        segments: trace.segments.map((s) => ({
+          index: s.index,
+          offset: s.offset,
+          version: s.version,
+          headerLength: s.headerLength,
+          eventsOffset: s.eventsOffset,
+          events: s.events.length,
+          header: s.header,
+        })),
+        eventCount: trace.events.length,
+        counts: stats.byType,
+        timeRange: range
+          ? { first: iso(range.firstMs), last: iso(range.lastMs), firstMs: range.firstMs, lastMs: range.lastMs }
+          : null,
+        timestampRangeMicros: stats.timeRange ?? null,
+        end: { state, offset: end.offset, complete: end.complete },
+        problems: { errors, warnings: trace.problems.length - errors },
+      })}\n`,
+    );
+    if (w) await w;
+  } else {
+    const c = ctx.colors;
+    const h = trace.segments[0]?.header;
+    const rows: [string, string][] = [
+      ['file', input.name],
+      ['format', `.moqtrace, version ${[...new Set(trace.segments.map((s) => s.version))].join('/') || '?'}`],
+      ['file size', `${input.size} bytes`],
+    ];
+    if (h) {
+      rows.push(['protocol', h.protocol], ['perspective', h.perspective], ['detail', h.detail]);
+      rows.push(['start time', `${iso(h.startTime)} (${h.startTime})`]);
+      if (h.endTime !== undefined) rows.push(['end time', `${iso(h.endTime)} (${h.endTime})`]);
+      for (const key of ['transport', 'source', 'endpoint', 'sessionId'] as const) {
+        if (h[key] !== undefined) rows.push([key, String(h[key])]);
+      }
+      if (h.sampling) rows.push(['sampling', `${stringifyJson(h.sampling)} (partial view)`]);
+      if (h.custom) rows.push(['custom', stringifyJson(h.custom)]);
+    }
+    rows.push(['segments', String(trace.segments.length)]);
+    rows.push(['events', String(trace.events.length)]);
+    rows.push(['time range', range ? `${iso(range.firstMs)} .. ${iso(range.lastMs)}` : '-']);
+    rows.push(['end', `${state} at offset ${end.offset}${end.complete ? '' : ' (incomplete)'}`]);
+    rows.push(['problems', `${errors} errors, ${trace.problems.length - errors} warnings`]);
+    let text = keyValues(rows, c.dim);
+    if (trace.segments.length > 1) {
+      text += `\n${formatTable(
+        [
+          { title: 'SEGMENT', right: true },
+          { title: 'OFFSET', right: true },
+          { title: 'VERSION', right: true },
+          { title: 'SEQUENCE', right: true },
+          { title: 'START' },
+          { title: 'EVENTS', right: true },
+        ],
+        trace.segments.map((s) => [
+          String(s.index),
+          String(s.offset),
+          String(s.version),
+          s.header.segment ? String(s.header.segment.sequence) : '-',
+          iso(s.header.startTime),
+          String(s.events.length),
+        ]),
+        c.dim,
+      )}`;
+    }
+    const types = Object.entries(stats.byType);
+    if (types.length > 0) {
+      text += `\n${formatTable(
+        [{ title: 'TYPE' }, { title: 'EVENTS', right: true }],
+        types.map(([k, v]) => [k, String(v)]),
+        c.dim,
+      )}`;
+    }
+    const w = ctx.out.write(text);
+    if (w) await w;
+  }
+  reportEnd(ctx, input, trace);
 }
 
-/** `stats` for `.moqtrace`. */
-export async function statsMoqtrace(_ctx: Context, input: Input, _options: { json?: boolean }): Promise<void> {
-  notYet(input);
+function show(value: unknown): string {
+  if (value === undefined) return '-';
+  if (typeof value === 'string') return value;
+  return stringifyJson(value);
 }
 
-/** `validate` for `.moqtrace`. */
-export async function validateMoqtrace(_ctx: Context, input: Input): Promise<import('./validate.js').ValidationResult> {
-  notYet(input);
+/** `stats` for `.moqtrace`: events per type, control messages per name, data streams, track table. */
+export async function statsMoqtrace(ctx: Context, input: Input, options: { json?: boolean }): Promise<void> {
+  const trace = await readWhole(input);
+  const header = trace.segments[0]?.header;
+  const stats = computeStats(trace.events, { header });
+  const tracks = buildTrackTable(trace.events, header ? { header } : {});
+  if (options.json) {
+    const w = ctx.out.write(
+      `${stringifyJson({
+        file: input.name,
+        format: 'moqtrace',
+        events: stats.events,
+        byType: stats.byType,
+        byMessage: stats.byMessage,
+        streams: stats.streams,
+        timeRange: stats.timeRange ?? null,
+        draft: tracks.draft ?? null,
+        tracks: tracks.tracks,
+        unmatchedResponses: tracks.unmatchedResponses,
+      })}\n`,
+    );
+    if (w) await w;
+  } else {
+    const c = ctx.colors;
+    let text = `${c.bold(input.name)}: ${stats.events} events in ${trace.segments.length} segment${trace.segments.length === 1 ? '' : 's'}, draft ${tracks.draft ?? 'unknown'}\n\n`;
+    text += formatTable(
+      [{ title: 'TYPE' }, { title: 'EVENTS', right: true }],
+      Object.entries(stats.byType).map(([k, v]) => [k, String(v)]),
+      c.dim,
+    );
+    const messages = Object.entries(stats.byMessage);
+    if (messages.length > 0) {
+      text += `\n${formatTable(
+        [{ title: 'CONTROL MESSAGE' }, { title: 'COUNT', right: true }],
+        messages.map(([k, v]) => [k, String(v)]),
+        c.dim,
+      )}`;
+    }
+    if (stats.streams.length > 0) {
+      text += `\n${formatTable(
+        [
+          { title: 'STREAM', right: true },
+          { title: 'OBJECTS', right: true },
+          { title: 'PAYLOADS', right: true },
+          { title: 'BYTES', right: true },
+          { title: 'CLOSED' },
+        ],
+        stats.streams.map((s) => [
+          String(s.streamId),
+          String(s.objects),
+          String(s.payloads),
+          String(s.bytes),
+          s.closed ? `error code ${s.closed.errorCode}` : '-',
+        ]),
+        c.dim,
+      )}`;
+    }
+    text += `\n${
+      tracks.tracks.length === 0
+        ? 'no tracks (no subscribe, fetch or publish requests)\n'
+        : formatTable(
+            [
+              { title: 'REQUEST' },
+              { title: 'PAIRING' },
+              { title: 'ID', right: true },
+              { title: 'NAMESPACE' },
+              { title: 'NAME' },
+              { title: 'ALIAS', right: true },
+              { title: 'STATUS' },
+              { title: 'LATENCY µs', right: true },
+              { title: 'OBJECTS', right: true },
+              { title: 'BYTES', right: true },
+              { title: 'REASON' },
+            ],
+            tracks.tracks.map((t) => [
+              t.request,
+              t.pairing,
+              t.requestId !== undefined ? String(t.requestId) : t.streamId !== undefined ? `sid ${t.streamId}` : '-',
+              show(t.namespace),
+              show(t.name),
+              t.alias !== undefined ? String(t.alias) : '-',
+              t.status,
+              t.latencyMicros !== undefined ? String(t.latencyMicros) : '-',
+              String(t.objects),
+              String(t.bytes),
+              t.reason ?? '',
+            ]),
+            c.dim,
+          )
+    }`;
+    if (tracks.unmatchedResponses.length > 0) text += `${tracks.unmatchedResponses.length} unmatched responses\n`;
+    const w = ctx.out.write(text);
+    if (w) await w;
+  }
+  reportEnd(ctx, input, trace);
 }
 
-/** `convert` from NDJSON records to `.moqtrace`. */
-export async function ndjsonToMoqtrace(
-  _ctx: Context,
-  _records: import('./convert.js').NdjsonRecord[],
-  _outPath: string,
-  _options: import('./convert.js').ConvertOptions,
-): Promise<void> {
-  throw new XtraceError('NOT_AVAILABLE', '.moqtrace support is not available yet');
+/** `validate` for `.moqtrace`: every reader problem (errors and warnings) and the end state. */
+export async function validateMoqtrace(_ctx: Context, input: Input): Promise<ValidationResult> {
+  const trace = await readWhole(input);
+  return {
+    file: input.name,
+    format: 'moqtrace',
+    ok: trace.complete && !trace.problems.some((p) => p.severity === 'error'),
+    problems: trace.problems.map((p) => ({
+      code: p.code,
+      offset: p.offset,
+      message: p.key ? `${p.message} (key ${p.key})` : p.message,
+      severity: p.severity,
+    })),
+    counts: { segments: trace.segments.length, events: trace.events.length },
+    end: { state: trace.end.reason === 'truncated' ? 'truncated' : 'eof', offset: trace.end.offset },
+  };
+}
+
+function versionChoice(v: ConvertOptions['version']): VersionChoice {
+  return v === '1' ? 1 : v === '2' ? 2 : 'auto';
+}
+
+function encode(segments: { header: TraceHeader; events: TraceEvent[] }[], options: ConvertOptions): Uint8Array {
+  try {
+    return encodeTrace({ segments }, { version: versionChoice(options.version) });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'INVALID_ARGUMENT') {
+      throw new XtraceError('USAGE', (error as Error).message, { exitCode: EXIT_USAGE });
+    }
+    throw error;
+  }
+}
+
+async function writeBytes(ctx: Context, outPath: string, bytes: Uint8Array): Promise<void> {
+  const target = await openTextTarget(ctx, outPath);
+  await target.sink.writeBytes(bytes);
+  await target.close();
 }
 
 /** `convert` from `.moqtrace` to NDJSON or normal-form `.moqtrace`. */
 export async function convertMoqtrace(
-  _ctx: Context,
+  ctx: Context,
   input: Input,
-  _outPath: string,
-  _to: 'ndjson' | 'moqtrace',
-  _options: import('./convert.js').ConvertOptions,
+  outPath: string,
+  to: 'ndjson' | 'moqtrace',
+  options: ConvertOptions,
 ): Promise<void> {
-  notYet(input);
+  const trace = await readWhole(input);
+  reportEnd(ctx, input, trace);
+  if (to === 'moqtrace') {
+    await writeBytes(ctx, outPath, encode(trace.segments, options));
+    return;
+  }
+  const target = await openTextTarget(ctx, outPath);
+  const problems = [...trace.problems];
+  for (const segment of trace.segments) {
+    let w = target.sink.write(`${moqHeaderRecord(segment)}\n`);
+    if (w) await w;
+    for (let i = 0; i < segment.events.length; i++) {
+      const offset = segment.eventOffsets[i]!;
+      while (problems.length > 0 && problems[0]!.offset < offset) {
+        w = target.sink.write(`${moqErrorRecord(problems.shift()!)}\n`);
+        if (w) await w;
+      }
+      const event = segment.events[i]!;
+      w = target.sink.write(
+        `${moqEventRecord(event, offset, segment.index, renderEvent(event, { fullBytes: true }))}\n`,
+      );
+      if (w) await w;
+    }
+  }
+  for (const p of problems) target.sink.write(`${moqErrorRecord(p)}\n`);
+  target.sink.write(`${moqEndRecord(trace.end.reason === 'truncated' ? 'truncated' : 'eof', trace.end)}\n`);
+  await target.close();
 }
 
-/** Annotated regions of a `.moqtrace` file for `hexdump`. */
-export async function moqtraceRegions(
-  _ctx: Context,
-  input: Input,
-  _bytes: Uint8Array,
-): Promise<import('./hexdump.js').Region[]> {
-  notYet(input);
+const HEADER_RECORD_KEYS = new Set([
+  'kind',
+  'format',
+  'version',
+  'segment',
+  'offset',
+  'headerLength',
+  'eventsOffset',
+  'line',
+]);
+const EVENT_RECORD_KEYS = new Set(['kind', 'offset', 'segment', 'line']);
+
+/** `convert` from NDJSON records (as `cat --format ndjson` / `convert` print them) to `.moqtrace`. */
+export async function ndjsonToMoqtrace(
+  ctx: Context,
+  records: NdjsonRecord[],
+  outPath: string,
+  options: ConvertOptions,
+): Promise<void> {
+  const file = ctx.currentFile ?? '-';
+  const segments: { header: TraceHeader; events: TraceEvent[] }[] = [];
+  const fail = (record: NdjsonRecord, error: unknown): never => {
+    throw new XtraceError('INVALID_NDJSON', `line ${record.line}: ${(error as Error).message}`, {
+      file,
+      exitCode: EXIT_DATA,
+    });
+  };
+  for (const record of records) {
+    if (record.kind === 'header') {
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(record)) {
+        if (HEADER_RECORD_KEYS.has(k)) continue;
+        fields[k === 'segmentInfo' ? 'segment' : k] = v;
+      }
+      try {
+        segments.push({ header: parseHeaderJson(fields), events: [] });
+      } catch (error) {
+        fail(record, error);
+      }
+    } else if (record.kind === 'event') {
+      const current = segments.at(-1);
+      if (!current)
+        throw new XtraceError('INVALID_NDJSON', `line ${record.line}: event before any header record`, {
+          file,
+          exitCode: EXIT_DATA,
+        });
+      const fields: Record<string, JsonValue> = {};
+      for (const [k, v] of Object.entries(record)) {
+        if (EVENT_RECORD_KEYS.has(k)) continue;
+        fields[k === 'derivationKind' ? 'kind' : k] = v as JsonValue;
+      }
+      try {
+        current.events.push(parseEventJson(fields));
+      } catch (error) {
+        fail(record, error);
+      }
+    }
+  }
+  if (segments.length === 0)
+    throw new XtraceError('INVALID_NDJSON', 'no header record in the NDJSON input', { file, exitCode: EXIT_DATA });
+  await writeBytes(ctx, outPath, encode(segments, options));
+}
+
+/** Annotated regions of a `.moqtrace` file for `hexdump`: preambles, header maps, events and problems. */
+export async function moqtraceRegions(_ctx: Context, input: Input, bytes: Uint8Array): Promise<Region[]> {
+  const trace = await withSource({ ...input, bytes }, (source) => readTraceFrom(source));
+  const boundaries = new Set<number>([bytes.length, trace.end.offset]);
+  for (const s of trace.segments) {
+    boundaries.add(s.offset);
+    boundaries.add(s.eventsOffset);
+    for (const o of s.eventOffsets) boundaries.add(o);
+  }
+  for (const p of trace.problems) boundaries.add(p.offset);
+  const sorted = [...boundaries].sort((a, b) => a - b);
+  const nextAfter = (offset: number): number => sorted.find((b) => b > offset) ?? bytes.length;
+  const regions: Region[] = [];
+  for (const s of trace.segments) {
+    const o = s.offset;
+    const h = s.header;
+    regions.push(
+      { start: o, end: o + 8, label: `segment ${s.index} preamble: magic "MOQTRACE"`, kind: 'header' },
+      {
+        start: o + 8,
+        end: o + 12,
+        label: `segment ${s.index} preamble: version ${s.version} (u32 LE)`,
+        kind: 'header',
+      },
+      {
+        start: o + 12,
+        end: o + 16,
+        label: `segment ${s.index} preamble: header length ${s.headerLength} (u32 LE)`,
+        kind: 'header',
+      },
+      {
+        start: o + 16,
+        end: s.eventsOffset,
+        label: `segment ${s.index} header map: ${h.protocol}, ${h.perspective}, ${h.detail}, startTime ${h.startTime}`,
+        kind: 'header',
+      },
+    );
+    s.events.forEach((event, i) => {
+      const start = s.eventOffsets[i]!;
+      const name = event.type === 'unknown' ? `unknown(${event.eventType})` : event.type;
+      regions.push({
+        start,
+        end: nextAfter(start),
+        label: `event ${s.index}:${event.seq} ${name} t=${event.timestamp}µs`,
+        kind: 'event',
+      });
+    });
+  }
+  for (const p of trace.problems) {
+    if (p.code === 'DUPLICATE_KEY' || p.code === 'SEGMENT_MISMATCH') continue;
+    if (regions.some((r) => r.start === p.offset)) continue;
+    regions.push({ start: p.offset, end: nextAfter(p.offset), label: `${p.code}: ${p.message}`, kind: 'tail' });
+  }
+  return regions;
 }

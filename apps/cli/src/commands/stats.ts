@@ -11,7 +11,7 @@ import type { Context } from '../io.js';
 import { stringifyJson, u64Json } from '../output/json.js';
 import { isoFromMs } from '../output/records.js';
 import { formatTable } from '../output/table.js';
-import { inputSource } from '../ss-source.js';
+import { withSource } from '../ss-source.js';
 
 /** Options of `stats`. */
 export interface StatsCommandOptions {
@@ -27,7 +27,7 @@ export async function stats(ctx: Context, file: string, options: StatsCommandOpt
 }
 
 async function statsSs(ctx: Context, input: Input, options: StatsCommandOptions): Promise<void> {
-  const s = await computeStats(await inputSource(input));
+  const s = await withSource(input, (source) => computeStats(source));
   const payloadTotal = s.streams.reduce((n, x) => n + (x.payloadBytes ?? 0), 0);
   const frameTotal = s.streams.reduce((n, x) => n + (x.frameBytes ?? 0), 0);
   if (options.json) {

@@ -25,6 +25,7 @@ export class OutputSink {
   private parts: string[] = [];
   private size = 0;
   private closed = false;
+  private pending: Promise<void> | undefined;
   private failure: Error | undefined;
   private readonly onError = (error: Error): void => {
     const code = (error as Error & { code?: string }).code;
@@ -49,6 +50,26 @@ export class OutputSink {
     this.size += text.length;
     if (this.size >= FLUSH_AT) return this.flush();
     return undefined;
+  }
+
+  /**
+   * Appends text from synchronous code (a parser callback): a flush it triggers is remembered, and
+   * {@link OutputSink.settle} waits for it. A closed pipe still throws {@link OutputClosed} at once.
+   */
+  append(text: string): void {
+    const p = this.write(text);
+    if (p) {
+      p.catch(() => undefined);
+      this.pending = this.pending ? this.pending.then(() => p) : p;
+    }
+  }
+
+  /** Waits for flushes started by {@link OutputSink.append}. */
+  async settle(): Promise<void> {
+    const p = this.pending;
+    this.pending = undefined;
+    if (p) await p;
+    this.check();
   }
 
   /** Appends raw bytes (flushes pending text first to keep order). */
