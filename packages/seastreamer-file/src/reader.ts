@@ -22,7 +22,7 @@ import {
   type ReaderProblem,
   type SeaStreamerItem,
 } from './parser.js';
-import { alignAfterBeacon, readBeaconAt, type SeekTarget, searchBeacons } from './seek.js';
+import { alignAfterBeacon, readBeaconAt, type SeekTarget, searchBeacons, type TruncatedBeacon } from './seek.js';
 
 /** Options shared by all readers. */
 export interface ReaderOptions {
@@ -626,9 +626,7 @@ export class SeaStreamerReader {
    * Reads beacon `index` directly (random access), without moving the reading position. Resolves
    * `undefined` past the end of the data; an incomplete beacon resolves `{ index, offset, truncated: true }`.
    */
-  async readBeacon(
-    index: number,
-  ): Promise<SeaStreamerBeacon | { index: number; offset: number; truncated: true } | undefined> {
+  async readBeacon(index: number): Promise<SeaStreamerBeacon | TruncatedBeacon | undefined> {
     const { readAt } = this.requireRandomAccess();
     return readBeaconAt(readAt, this.header.beaconInterval, index);
   }
