@@ -1,132 +1,33 @@
 /**
- * ADAPTER (library gap): control-message naming (spec §9.1/9.2) and request pairing (§9.3). @x/moqtrace does
- * not export these yet; when it does, this file should be replaced by calls to the library.
+ * Control-message naming comes from @x/moqtrace (`controlMessageName`, `draftFromProtocol`, `draftFromVersion`).
+ * ADAPTER (library gap): request pairing (§9.3) is done here over the control events the worker keeps, because
+ * the library's `buildTrackTable` takes the whole event array, which the streaming worker does not hold for
+ * million-event files.
  */
-import type { ControlEvent } from '@x/moqtrace';
+import { type ControlEvent, controlMessageName, draftFromProtocol, draftFromVersion } from '@x/moqtrace';
 
-type Range = [from: number, to: number, name: string];
+const asMessageRecord = (value: unknown) => asRecord(value);
 
-const IDS: Record<number, Range[]> = {
-  2: [
-    [7, 15, 'subscribe_update'],
-    [16, 19, 'request_update'],
-  ],
-  3: [[7, 19, 'subscribe']],
-  4: [[7, 19, 'subscribe_ok']],
-  5: [
-    [7, 14, 'subscribe_error'],
-    [15, 19, 'request_error'],
-  ],
-  6: [
-    [7, 13, 'announce'],
-    [14, 19, 'publish_namespace'],
-  ],
-  7: [
-    [7, 13, 'announce_ok'],
-    [14, 14, 'publish_namespace_ok'],
-    [15, 19, 'request_ok'],
-  ],
-  8: [
-    [7, 13, 'announce_error'],
-    [14, 14, 'publish_namespace_error'],
-    [16, 19, 'namespace'],
-  ],
-  9: [
-    [7, 13, 'unannounce'],
-    [14, 16, 'publish_namespace_done'],
-  ],
-  10: [[7, 16, 'unsubscribe']],
-  11: [
-    [7, 13, 'subscribe_done'],
-    [14, 19, 'publish_done'],
-  ],
-  12: [
-    [7, 13, 'announce_cancel'],
-    [14, 16, 'publish_namespace_cancel'],
-  ],
-  13: [
-    [7, 12, 'track_status_request'],
-    [13, 19, 'track_status'],
-  ],
-  14: [
-    [7, 12, 'track_status'],
-    [13, 14, 'track_status_ok'],
-    [16, 19, 'namespace_done'],
-  ],
-  15: [
-    [13, 14, 'track_status_error'],
-    [17, 18, 'publish_blocked'],
-    [19, 19, 'publish_skipped'],
-  ],
-  16: [[7, 19, 'goaway']],
-  17: [
-    [7, 12, 'subscribe_announces'],
-    [13, 17, 'subscribe_namespace'],
-  ],
-  18: [
-    [7, 12, 'subscribe_announces_ok'],
-    [13, 14, 'subscribe_namespace_ok'],
-  ],
-  19: [
-    [7, 12, 'subscribe_announces_error'],
-    [13, 14, 'subscribe_namespace_error'],
-  ],
-  20: [
-    [7, 12, 'unsubscribe_announces'],
-    [13, 15, 'unsubscribe_namespace'],
-  ],
-  21: [
-    [7, 10, 'max_subscribe_id'],
-    [11, 16, 'max_request_id'],
-  ],
-  22: [[7, 19, 'fetch']],
-  23: [[7, 16, 'fetch_cancel']],
-  24: [[7, 19, 'fetch_ok']],
-  25: [[7, 14, 'fetch_error']],
-  26: [
-    [8, 10, 'subscribes_blocked'],
-    [11, 16, 'requests_blocked'],
-  ],
-  29: [[12, 19, 'publish']],
-  30: [[12, 17, 'publish_ok']],
-  31: [[12, 14, 'publish_error']],
-  32: [[11, 16, 'client_setup']],
-  33: [[11, 16, 'server_setup']],
-  64: [[7, 10, 'client_setup']],
-  65: [[7, 10, 'server_setup']],
-  80: [[18, 19, 'subscribe_namespace']],
-  81: [[18, 19, 'subscribe_tracks']],
-  12032: [[17, 19, 'setup']],
-};
-
+/** Draft from `protocol` (library). */
 export function draftOf(protocol: string): number | null {
-  const m = /^moq-transport-(\d+)$/.exec(protocol);
-  return m ? Number(m[1]) : null;
+  return draftFromProtocol(protocol) ?? null;
+}
+
+/** Draft from a SETUP/server_setup selected version 0xff0000NN (library). */
+export function draftFromSetup(message: unknown): number | null {
+  const m = asMessageRecord(message);
+  return draftFromVersion(m?.selected_version ?? m?.selectedVersion) ?? null;
+}
+
+/** §9.1 naming, from the library. */
+export function controlName(message: unknown, messageType: number | bigint, draft: number | null): string {
+  return controlMessageName({ message, messageType }, draft ?? undefined);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)
     ? (value as Record<string, unknown>)
     : null;
-}
-
-/** Draft from a SETUP/server_setup selected version 0xff0000NN (used when `protocol` names no draft). */
-export function draftFromSetup(message: unknown): number | null {
-  const m = asRecord(message);
-  const v = m?.selected_version ?? m?.selectedVersion;
-  const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
-  return n >= 0xff000000 && n <= 0xff0000ff ? n - 0xff000000 : null;
-}
-
-/** §9.1: `message.type`, else the draft's name for `messageType`, else `0x` + hex. */
-export function controlName(message: unknown, messageType: number | bigint, draft: number | null): string {
-  const m = asRecord(message);
-  if (m && typeof m.type === 'string' && m.type !== '') return m.type;
-  const id = Number(messageType);
-  if (draft !== null) {
-    for (const [from, to, name] of IDS[id] ?? []) if (draft >= from && draft <= to) return name;
-  }
-  return `0x${id.toString(16)}`;
 }
 
 /** Request key (§9.3, drafts up to 16): `request_id`, else `requestId`, else `subscribe_id` before draft 11. */
