@@ -384,27 +384,104 @@ export const WALK_NOT_MAP = -3;
 /** A key that cbor-x cannot turn into a property name (bytes, array, map). */
 export const WALK_BAD_KEY = -4;
 
-/** Entries collected by {@link walkMap}: keys, value starts and value ends. Reused between calls. */
+/** Entries collected by {@link walkMap}: keys, key ids, value starts and value ends. Reused between calls. */
 export class MapEntries {
   keys: string[] = [];
+  /** Id of each key in the registered key list ({@link registerKeys}), -1 for other keys. */
+  ids: number[] = [];
   starts: number[] = [];
   ends: number[] = [];
   count = 0;
   duplicates: string[] | undefined;
+  /** Per registered key id: generation of the walk that saw it, and its entry index. */
+  readonly seenGeneration = new Uint32Array(64);
+  readonly seenIndex = new Int32Array(64);
+  generation = 0;
   reset(): void {
     this.count = 0;
     this.duplicates = undefined;
+    if (++this.generation === 0xffffffff) {
+      this.seenGeneration.fill(0);
+      this.generation = 1;
+    }
   }
+}
+
+interface CachedKey {
+  key: string;
+  id: number;
+}
+
+const keyCache = new Map<number, CachedKey>();
+const keyIds = new Map<string, number>();
+
+/** Registers the keys that get numeric ids in {@link MapEntries.ids} (at most 64). */
+export function registerKeys(keys: readonly string[]): void {
+  keys.forEach((key, index) => {
+    if (!keyIds.has(key)) keyIds.set(key, index);
+  });
+  keyCache.clear();
+  oneByteKeys.fill(undefined);
+  twoByteKeys.fill(undefined);
+}
+
+let lastKeyId = -1;
+
+const oneByteKeys: (CachedKey | undefined)[] = new Array(128);
+const twoByteKeys: (CachedKey | undefined)[] = new Array(128 * 128);
+
+/** Short ASCII text keys (≤ 6 bytes) are interned: bytes and length packed exactly into one number. */
+function shortKey(b: Uint8Array, start: number, length: number): string | undefined {
+  if (length === 1) {
+    const c = b[start] as number;
+    const hit = oneByteKeys[c];
+    if (hit !== undefined) {
+      lastKeyId = hit.id;
+      return hit.key;
+    }
+  } else if (length === 2) {
+    const c = (b[start] as number) * 128 + (b[start + 1] as number);
+    const hit = twoByteKeys[c];
+    if (hit !== undefined) {
+      lastKeyId = hit.id;
+      return hit.key;
+    }
+  }
+  let packed = length;
+  for (let i = 0; i < length; i++) {
+    const c = b[start + i] as number;
+    if (c >= 0x80) return undefined;
+    packed = packed * 128 + c;
+  }
+  let cached = keyCache.get(packed);
+  if (cached === undefined) {
+    let key = String.fromCharCode(...b.subarray(start, start + length));
+    if (key === '__proto__') key = '__proto_';
+    cached = { key, id: keyIds.get(key) ?? -1 };
+    if (keyCache.size < 4096) keyCache.set(packed, cached);
+  }
+  if (length === 1) oneByteKeys[b[start] as number] = cached;
+  else if (length === 2) twoByteKeys[(b[start] as number) * 128 + (b[start + 1] as number)] = cached;
+  lastKeyId = cached.id;
+  return cached.key;
 }
 
 function keyString(b: Uint8Array, pos: number, end: number): string | undefined {
   const ib = b[pos] as number;
   const major = ib >> 5;
   if (major === 3) {
+    const ai = ib & 31;
+    if (ai <= 6) {
+      const key = shortKey(b, pos + 1, ai);
+      if (key !== undefined) return key;
+    }
     const text = readText(b, pos, end);
     if (typeof text !== 'string') return undefined;
-    return text === '__proto__' ? '__proto_' : text;
+    const key = text === '__proto__' ? '__proto_' : text;
+    lastKeyId = keyIds.get(key) ?? -1;
+    return key;
   }
+  lastKeyId = -1;
   if (major === 2 || major === 4 || major === 5) return undefined;
   // numbers, booleans, null, undefined, tags: as cbor-x's safeKey does
   let value: unknown;
@@ -413,10 +490,45 @@ function keyString(b: Uint8Array, pos: number, end: number): string | undefined 
   } catch {
     return undefined;
   }
-  if (typeof value === 'string') return value === '__proto__' ? '__proto_' : value;
+  if (typeof value === 'string') {
+    const key = value === '__proto__' ? '__proto_' : value;
+    lastKeyId = keyIds.get(key) ?? -1;
+    return key;
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
   if (value === null || value === undefined) return `${value}`;
   return undefined;
+}
+
+/** Skips one value, with inline fast paths for the common scalar heads. */
+function skipValue(b: Uint8Array, pos: number, end: number): number {
+  const ib = b[pos] as number;
+  if (ib < 0x18 || (ib >= 0x20 && ib < 0x38) || (ib >= 0xf4 && ib <= 0xf7))
+    return pos + 1 <= end ? pos + 1 : truncatedAt(pos + 1);
+  let next: number;
+  switch (ib) {
+    case 0x18:
+    case 0x38:
+      next = pos + 2;
+      break;
+    case 0x19:
+    case 0x39:
+      next = pos + 3;
+      break;
+    case 0x1a:
+    case 0x3a:
+      next = pos + 5;
+      break;
+    case 0x1b:
+    case 0x3b:
+    case 0xfb:
+      next = pos + 9;
+      break;
+    default:
+      if ((ib >= 0x40 && ib < 0x58) || (ib >= 0x60 && ib < 0x78)) next = pos + 1 + (ib & 31);
+      else return skipItem(b, pos, end);
+  }
+  return next <= end ? next : truncatedAt(next);
 }
 
 /**
@@ -426,7 +538,6 @@ function keyString(b: Uint8Array, pos: number, end: number): string | undefined 
  */
 export function walkMap(b: Uint8Array, pos: number, end: number, out: MapEntries): number {
   out.reset();
-  const start = pos;
   const ib = b[pos] as number;
   if (ib >> 5 !== 5) {
     const after = skipItem(b, pos, end);
@@ -446,37 +557,56 @@ export function walkMap(b: Uint8Array, pos: number, end: number, out: MapEntries
     pos += width;
   } else return SCAN_MALFORMED;
   let badKey = false;
+  const generation = out.generation;
+  const seenGeneration = out.seenGeneration;
+  const seenIndex = out.seenIndex;
+  const keys = out.keys;
+  const ids = out.ids;
+  const starts = out.starts;
+  const ends = out.ends;
   for (let i = 0; count < 0 || i < count; i++) {
     if (pos >= end) return truncatedAt(pos + 1);
-    if (count < 0 && b[pos] === 0xff) {
+    const kb = b[pos] as number;
+    if (count < 0 && kb === 0xff) {
       pos++;
       break;
     }
-    const keyEnd = skipItem(b, pos, end);
+    const keyEnd = kb >= 0x60 && kb < 0x78 ? pos + 1 + (kb & 31) : skipItem(b, pos, end);
     if (keyEnd < 0) return keyEnd;
-    const valueEnd = skipItem(b, keyEnd, end);
+    if (keyEnd > end) return truncatedAt(keyEnd);
+    const valueEnd = skipValue(b, keyEnd, end);
     if (valueEnd < 0) return valueEnd;
     if (!badKey) {
       const key = keyString(b, pos, keyEnd);
       if (key === undefined) badKey = true;
       else {
-        let n = out.count;
+        const id = lastKeyId;
         let found = -1;
-        for (let k = 0; k < n; k++) {
-          if (out.keys[k] === key) {
-            found = k;
-            break;
+        if (id >= 0) {
+          if (seenGeneration[id] === generation) found = seenIndex[id] as number;
+        } else {
+          for (let k = 0; k < out.count; k++) {
+            if (ids[k] === -1 && keys[k] === key) {
+              found = k;
+              break;
+            }
           }
         }
         if (found >= 0) {
-          out.starts[found] = keyEnd;
-          out.ends[found] = valueEnd;
+          starts[found] = keyEnd;
+          ends[found] = valueEnd;
           (out.duplicates ??= []).push(key);
         } else {
-          out.keys[n] = key;
-          out.starts[n] = keyEnd;
-          out.ends[n] = valueEnd;
-          out.count = ++n;
+          const n = out.count;
+          keys[n] = key;
+          ids[n] = id;
+          starts[n] = keyEnd;
+          ends[n] = valueEnd;
+          if (id >= 0) {
+            seenGeneration[id] = generation;
+            seenIndex[id] = n;
+          }
+          out.count = n + 1;
         }
       }
     }
@@ -486,7 +616,6 @@ export function walkMap(b: Uint8Array, pos: number, end: number, out: MapEntries
     walkEnd = pos;
     return WALK_BAD_KEY;
   }
-  void start;
   return pos;
 }
 

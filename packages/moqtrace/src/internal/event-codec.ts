@@ -13,7 +13,17 @@ import {
   type SubscriptionRef,
   type TraceEvent,
 } from '../events.js';
-import { ABSENT, decodeOpaque, type MapEntries, readBytes, readId, readInteger, readText, UNUSABLE } from './cbor.js';
+import {
+  ABSENT,
+  decodeOpaque,
+  type MapEntries,
+  readBytes,
+  readId,
+  readInteger,
+  readText,
+  registerKeys,
+  UNUSABLE,
+} from './cbor.js';
 import type { CborEncoder } from './encoder.js';
 
 /** Why an item could not become an event. */
@@ -32,6 +42,19 @@ export interface EventDecodeOptions {
 
 const specIndex: Map<string, number>[] = EVENT_FIELDS.map((specs) => new Map(specs.map((spec, i) => [spec.wire, i])));
 const scratch: unknown[] = new Array(16);
+
+/** Every wire key with a meaning: ids 0–3 are n, t, e, p. */
+const KEYS: string[] = ['n', 't', 'e', 'p'];
+for (const specs of EVENT_FIELDS) for (const spec of specs) if (!KEYS.includes(spec.wire)) KEYS.push(spec.wire);
+registerKeys(KEYS);
+/** Per event type: key id → slot in the type's field table, or -1. */
+const slotByKeyId: Int8Array[] = EVENT_FIELDS.map((specs) => {
+  const slots = new Int8Array(64).fill(-1);
+  specs.forEach((spec, slot) => {
+    slots[KEYS.indexOf(spec.wire)] = slot;
+  });
+  return slots;
+});
 
 function isUint(value: unknown): value is number | bigint {
   return (
@@ -124,23 +147,21 @@ export function decodeEvent(
   let iT = -1;
   let iE = -1;
   let iP = -1;
+  const ids = entries.ids;
   for (let i = 0; i < count; i++) {
-    const key = keys[i] as string;
-    if (key.length === 1) {
-      switch (key) {
-        case 'n':
-          iN = i;
-          break;
-        case 't':
-          iT = i;
-          break;
-        case 'e':
-          iE = i;
-          break;
-        case 'p':
-          iP = i;
-          break;
-      }
+    switch (ids[i]) {
+      case 0:
+        iN = i;
+        break;
+      case 1:
+        iT = i;
+        break;
+      case 2:
+        iE = i;
+        break;
+      case 3:
+        iP = i;
+        break;
     }
   }
   if (iE < 0) return new EventDecodeFailure('missing event type e', 'e');
@@ -175,7 +196,7 @@ export function decodeEvent(
   }
 
   const specs = EVENT_FIELDS[e] as readonly FieldSpec[];
-  const index = specIndex[e] as Map<string, number>;
+  const slots = slotByKeyId[e] as Int8Array;
   const values = scratch;
   for (let i = 0; i < specs.length; i++) values[i] = undefined;
   let extra: Record<string, unknown> | undefined;
@@ -185,8 +206,9 @@ export function decodeEvent(
     const key = keys[i] as string;
     const s = starts[i] as number;
     const end = ends[i] as number;
-    const slot = index.get(key);
-    if (slot === undefined) {
+    const id = ids[i] as number;
+    const slot = id >= 0 ? (slots[id] as number) : -1;
+    if (slot < 0) {
       (extra ??= {})[key] = decodeOpaque(b, s, end);
       continue;
     }
@@ -207,6 +229,13 @@ export function decodeEvent(
   if ((e === 8 || e === 9) && peer === undefined) {
     return new EventDecodeFailure(`${EVENT_TYPE_NAMES[e]} event without usable p`, 'p');
   }
+  if (peer === undefined) {
+    const fast = buildFast(e, n, t, values);
+    if (fast !== undefined) {
+      if (extra) fast.extra = extra;
+      return fast as unknown as TraceEvent;
+    }
+  }
   const event: Record<string, unknown> = { type: EVENT_TYPE_NAMES[e], seq: n, timestamp: t };
   if (peer !== undefined) event.peer = peer;
   for (let i = 0; i < specs.length; i++) {
@@ -216,6 +245,42 @@ export function decodeEvent(
   }
   if (extra) event.extra = extra;
   return event as unknown as TraceEvent;
+}
+
+/** Object literals for the data-plane types (monomorphic shapes, no keyed stores). */
+function buildFast(e: number, n: unknown, t: unknown, v: unknown[]): Record<string, unknown> | undefined {
+  switch (e) {
+    case 2:
+      return { type: 'stream-closed', seq: n, timestamp: t, streamId: v[0], errorCode: v[1] };
+    case 3:
+      return {
+        type: 'object-header',
+        seq: n,
+        timestamp: t,
+        streamId: v[0],
+        groupId: v[1],
+        objectId: v[2],
+        publisherPriority: v[3],
+        objectStatus: v[4],
+      };
+    case 4:
+      return v[4] === undefined
+        ? { type: 'object-payload', seq: n, timestamp: t, streamId: v[0], groupId: v[1], objectId: v[2], size: v[3] }
+        : {
+            type: 'object-payload',
+            seq: n,
+            timestamp: t,
+            streamId: v[0],
+            groupId: v[1],
+            objectId: v[2],
+            size: v[3],
+            payload: v[4],
+          };
+    case 5:
+      return { type: 'state-change', seq: n, timestamp: t, from: v[0], to: v[1] };
+    default:
+      return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
