@@ -87,6 +87,7 @@ export {
   timestampToDate,
   toSafeNumber,
 } from './timestamp.js';
+export { toU64 } from './u64.js';
 export {
   type ByteSink,
   createMemorySink,
@@ -96,7 +97,6 @@ export {
   resumeWriter,
   SeaStreamerWriter,
   type StreamState,
-  toU64,
   toWritableStreamSink,
   type WriteFileOptions,
   type WriterOptions,

@@ -23,6 +23,7 @@ import {
   type SeaStreamerItem,
 } from './parser.js';
 import { alignAfterBeacon, readBeaconAt, type SeekTarget, searchBeacons, type TruncatedBeacon } from './seek.js';
+import { toU64 } from './u64.js';
 
 /** Options shared by all readers. */
 export interface ReaderOptions {
@@ -533,7 +534,13 @@ export class SeaStreamerReader {
    * returns. Throws `SEEK_OUT_OF_BOUND` (keeping the previous position) when no message matches.
    */
   async seekBySeqNo(streamKey: string, shardId: bigint | number, seqNo: bigint | number): Promise<SeekResult> {
-    return this.seek({ kind: 'seqNo', streamKey, shardId: BigInt(shardId), value: BigInt(seqNo), inclusive: true });
+    return this.seek({
+      kind: 'seqNo',
+      streamKey,
+      shardId: toU64(shardId, 'shardId'),
+      value: toU64(seqNo, 'seqNo'),
+      inclusive: true,
+    });
   }
 
   /**
@@ -549,8 +556,8 @@ export class SeaStreamerReader {
     return this.seek({
       kind: 'timestamp',
       streamKey,
-      shardId: BigInt(shardId),
-      value: BigInt(timestamp),
+      shardId: toU64(shardId, 'shardId'),
+      value: toU64(timestamp, 'timestamp'),
       inclusive: options.inclusive ?? false,
     });
   }

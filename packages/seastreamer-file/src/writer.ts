@@ -12,6 +12,7 @@ import { SeaStreamerFileError } from './errors.js';
 import { FRAME_OVERHEAD, type MessageInput } from './frame.js';
 import { encodeHeader, HEADER_SIZE, toTimestamp, validateBeaconInterval } from './header.js';
 import { EOS_PAYLOAD, SEA_STREAMER_INTERNAL, validateStreamKey } from './stream-key.js';
+import { toU64 } from './u64.js';
 
 /**
  * Where a writer's bytes go. `write` receives each chunk once, in order, and may keep it (the writer never
@@ -85,21 +86,7 @@ interface Entry {
   runningChecksum: number;
 }
 
-const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 const MAX_PAYLOAD = 0xffff_ffff;
-
-/** Converts a number or bigint to a u64, throwing `VALUE_OUT_OF_RANGE` otherwise. */
-export function toU64(value: bigint | number, what: string): bigint {
-  if (typeof value === 'bigint') {
-    if (value >= 0n && value <= MAX_U64) return value;
-  } else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
-    return BigInt(value);
-  }
-  throw new SeaStreamerFileError(
-    'VALUE_OUT_OF_RANGE',
-    `${what} must be an integer in 0..2^64-1 (a bigint, or a safe integer number), got ${String(value)}`,
-  );
-}
 
 /**
  * Writes one SeaStreamer file into a {@link ByteSink}. Create it with {@link createWriter} (new file) or
@@ -158,16 +145,13 @@ export class SeaStreamerWriter {
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
       throw new SeaStreamerFileError('VALUE_OUT_OF_RANGE', `sizeLimit must be a non-negative integer, got ${limit}`);
     }
+    const createdAt = toTimestamp(options.createdAt ?? Date.now(), 'createdAt');
     const header = resume
       ? undefined
-      : encodeHeader({
-          fileName: options.fileName,
-          beaconInterval: interval,
-          createdAt: options.createdAt ?? Date.now(),
-        });
+      : encodeHeader({ fileName: options.fileName, beaconInterval: interval, createdAt });
     this.sink = sink;
     this.fileName = options.fileName;
-    this.createdAt = toTimestamp(options.createdAt ?? Date.now(), 'createdAt');
+    this.createdAt = createdAt;
     this.beaconInterval = interval;
     this.sizeLimit = limit;
     this.markersPerBeacon = markersPerBeacon(interval);

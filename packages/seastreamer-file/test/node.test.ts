@@ -220,8 +220,8 @@ describe('follow', () => {
   it('optional idle timeout: TIMED_OUT; from: end starts after the last message', async () => {
     const path = join(dir, 'idle.ss');
     writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2), msg(3)], { fileName: 'i.ss', beaconInterval: 256 }));
-    const reader = await follow(path, { idleTimeout: 150, from: 'end' });
     const started = Date.now();
+    const reader = await follow(path, { idleTimeout: 150, from: 'end' });
     await expect(reader.next()).rejects.toMatchObject({ code: 'TIMED_OUT' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     await reader.close();

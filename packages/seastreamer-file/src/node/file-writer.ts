@@ -41,10 +41,8 @@ class FileSink implements ByteSink {
     private position: number,
     private readonly flags: string,
     private readonly sync: boolean,
-    fd?: number,
-  ) {
-    this.fd = fd;
-  }
+    private truncateTo?: number,
+  ) {}
 
   private open(): number {
     if (this.fd === undefined) {
@@ -53,6 +51,14 @@ class FileSink implements ByteSink {
       } catch (cause) {
         throw ioError(this.path, 'opening', cause);
       }
+    }
+    if (this.truncateTo !== undefined) {
+      try {
+        ftruncateSync(this.fd, this.truncateTo);
+      } catch (cause) {
+        throw ioError(this.path, 'truncating', cause);
+      }
+      this.truncateTo = undefined;
     }
     return this.fd;
   }
@@ -75,6 +81,7 @@ class FileSink implements ByteSink {
   }
 
   close(): void {
+    if (this.truncateTo !== undefined) this.open();
     if (this.fd !== undefined) {
       closeSync(this.fd);
       this.fd = undefined;
@@ -107,19 +114,8 @@ export async function openFileWriter(path: string, options: FileWriterOptions = 
     } finally {
       await source.close();
     }
-    let fd: number;
-    try {
-      fd = openSync(path, 'r+');
-      ftruncateSync(fd, plan.resume.offset);
-    } catch (cause) {
-      throw ioError(path, 'truncating', cause);
-    }
-    try {
-      return resumeWriter(new FileSink(path, plan.resume.offset, 'r+', fsync, fd), plan.resume, options);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
+    // The stale tail is truncated on the first write (or at the end): nothing changes if validation fails.
+    return resumeWriter(new FileSink(path, plan.resume.offset, 'r+', fsync, plan.resume.offset), plan.resume, options);
   }
   const fileName = options.fileName ?? basename(path);
   return new SeaStreamerWriter(new FileSink(path, 0, 'w', fsync), { ...options, fileName });

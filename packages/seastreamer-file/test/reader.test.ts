@@ -1,0 +1,210 @@
+import { fromAsyncIterable } from '@x/binary';
+import { describe, expect, it } from 'vitest';
+import {
+  createMemorySink,
+  encodeFrame,
+  encodeHeader,
+  readSeaStreamerFile,
+  resumeWriter,
+  type SeaStreamerMessage,
+  SeaStreamerReader,
+  writeSeaStreamerFile,
+} from '../src/index.js';
+
+const messages = Array.from({ length: 400 }, (_, i) => ({
+  streamKey: ['a', 'b', 'c'][i % 3]!,
+  shardId: BigInt(i % 2),
+  seqNo: BigInt(i),
+  timestamp: BigInt(1_700_000_000_000 + i),
+  payload: `payload ${i} ${'·'.repeat(i % 60)}`,
+}));
+const bytes = writeSeaStreamerFile(messages, { fileName: 'r.ss', beaconInterval: 1024, eos: 3n });
+
+async function collect(reader: SeaStreamerReader): Promise<SeaStreamerMessage[]> {
+  const out: SeaStreamerMessage[] = [];
+  for await (const m of reader) out.push(m);
+  return out;
+}
+
+/** A file of one frame after the header, built by hand (no writer validation). */
+function handMade(frames: Uint8Array[], interval = 1 << 20): Uint8Array {
+  const header = encodeHeader({ fileName: 'h.ss', beaconInterval: interval, createdAt: 0 });
+  const total = frames.reduce((n, f) => n + f.length, header.length);
+  const out = new Uint8Array(total);
+  out.set(header);
+  let at = header.length;
+  for (const f of frames) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
+describe('inputs', () => {
+  const expected = readSeaStreamerFile(bytes).messages;
+
+  it('Blob / File', async () => {
+    const reader = await SeaStreamerReader.open(new Blob([bytes as BlobPart]));
+    expect(await collect(reader)).toEqual(expected);
+    expect(reader.end?.state).toBe('eos');
+    const found = await reader.seekBySeqNo('b', 0n, 100n);
+    expect(found.message.seqNo).toBe(100n);
+  });
+
+  it('ReadableStream (no random access: seeking fails with NOT_SEEKABLE)', async () => {
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, at + 333));
+        at += 333;
+      },
+    });
+    const reader = await SeaStreamerReader.open(stream);
+    expect(await collect(reader)).toEqual(expected);
+    await expect(reader.rewindToStart()).rejects.toMatchObject({ code: 'NOT_SEEKABLE' });
+    await reader.close();
+    await expect(reader.next()).resolves.toBeNull();
+  });
+
+  it('async iterable of Buffers (Node streams)', async () => {
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 4000) yield Buffer.from(bytes.subarray(i, i + 4000));
+    }
+    const reader = await SeaStreamerReader.open(fromAsyncIterable(chunks()));
+    expect(await collect(reader)).toEqual(expected);
+  });
+
+  it('reads after close fail with STREAM_ENDED', async () => {
+    const reader = await SeaStreamerReader.open(bytes.slice());
+    await reader.close();
+    await expect(reader.next()).rejects.toMatchObject({ code: 'STREAM_ENDED' });
+  });
+});
+
+describe('options', () => {
+  it('payloads are views by default and copies with copyPayloads', () => {
+    const view = readSeaStreamerFile(bytes).messages[0]!;
+    expect(view.payload.buffer).toBe(bytes.buffer);
+    const copy = readSeaStreamerFile(bytes, { copyPayloads: true }).messages[0]!;
+    expect(copy.payload.buffer).not.toBe(bytes.buffer);
+    expect(copy.payload).toEqual(view.payload);
+  });
+
+  it('stopAtEos stops after the end-of-stream message', async () => {
+    const withTail = new Uint8Array(bytes.length + 200);
+    withTail.set(bytes);
+    const reader = await SeaStreamerReader.open(withTail, { stopAtEos: true });
+    const all = await collect(reader);
+    expect(all.at(-1)?.isEos).toBe(true);
+    expect(reader.end?.state).toBe('eos');
+    // Without it, reading goes on into the 200 zero bytes: 6 empty frames (bad checksums) and 8 bytes.
+    const everything = readSeaStreamerFile(withTail, { onChecksumMismatch: 'report' });
+    expect(everything.messages.length).toBe(401 + 6);
+    expect(everything.end).toMatchObject({ state: 'truncated', trailingBytes: 8 });
+  });
+
+  it('nextItem returns beacons right after the message they cut', async () => {
+    const reader = await SeaStreamerReader.open(bytes);
+    let previous: { kind: string; offset: number } | undefined;
+    let beacons = 0;
+    for (let item = await reader.nextItem(); item; item = await reader.nextItem()) {
+      if (item.kind === 'beacon') {
+        beacons++;
+        expect(item.offset % 1024).toBe(0);
+        if (previous?.kind === 'message') {
+          const m = previous as SeaStreamerMessage;
+          if (m.splicedBy.length > 0) expect(m.splicedBy).toContain(item.offset);
+        }
+      }
+      previous = item;
+    }
+    expect(beacons).toBe(Math.floor((bytes.length - 1) / 1024));
+  });
+
+  it('invalid UTF-8 in a stream key: INVALID_UTF8 error by default, U+FFFD with lenientUtf8', async () => {
+    const frame = encodeFrame('key', 0n, 1n, 2n, new Uint8Array([1]));
+    frame[1] = 0xff;
+    const file = handMade([frame, encodeFrame('ok', 0n, 2n, 3n, new Uint8Array(0))]);
+    expect(() => readSeaStreamerFile(file)).toThrow(expect.objectContaining({ code: 'INVALID_UTF8', offset: 128 }));
+    expect(readSeaStreamerFile(file, { lenientUtf8: true }).messages.map((m) => m.streamKey)).toEqual([
+      '\ufffdey',
+      'ok',
+    ]);
+    const reader = await SeaStreamerReader.open(file);
+    await expect(reader.next()).rejects.toMatchObject({ code: 'INVALID_UTF8' });
+    expect((await reader.next())?.streamKey).toBe('ok');
+  });
+
+  it('strict: invalid stream keys and timestamps after 9999 are errors; by default they are read', () => {
+    const file = handMade([
+      encodeFrame('bad key!', 0n, 1n, 2n, new Uint8Array(0)),
+      encodeFrame('late', 0n, 1n, 253402300800000n, new Uint8Array(0)),
+    ]);
+    expect(readSeaStreamerFile(file).messages.map((m) => m.streamKey)).toEqual(['bad key!', 'late']);
+    expect(() => readSeaStreamerFile(file, { strict: true })).toThrow(
+      expect.objectContaining({ code: 'INVALID_STREAM_KEY' }),
+    );
+    const late = handMade([encodeFrame('late', 0n, 1n, 253402300800000n, new Uint8Array(0))]);
+    expect(() => readSeaStreamerFile(late, { strict: true })).toThrow(
+      expect.objectContaining({ code: 'TIMESTAMP_OUT_OF_RANGE' }),
+    );
+  });
+
+  it('a huge corrupt payload length neither allocates nor hangs: a truncated end', async () => {
+    const frame = encodeFrame('k', 0n, 1n, 2n, new Uint8Array(4));
+    new DataView(frame.buffer).setUint32(1 + 1 + 24, 0xfffffff0);
+    const file = handMade([frame]);
+    expect(readSeaStreamerFile(file).end).toEqual({ state: 'truncated', offset: 128, trailingBytes: frame.length });
+    const reader = await SeaStreamerReader.open(new Blob([file as BlobPart]));
+    expect(await reader.next()).toBeNull();
+    expect(reader.end?.state).toBe('truncated');
+  });
+});
+
+describe('rewind and running checksums', () => {
+  it('after a rewind the first marker of each stream is a baseline: no false warnings', async () => {
+    const reader = await SeaStreamerReader.open(bytes);
+    for (const index of [1, 3, 7, 12, 2]) {
+      const { offset } = await reader.rewindToBeacon(index);
+      expect(offset).toBeGreaterThan(index * 1024);
+      const first = await reader.next();
+      expect(first?.offset).toBe(offset);
+      await collect(reader);
+    }
+    await reader.rewindToStart();
+    expect((await collect(reader)).length).toBe(401);
+    expect(reader.problems).toEqual([]);
+  });
+
+  it('a restarted register (an append by the reference) is one warning per stream, then resynchronised', async () => {
+    const first = writeSeaStreamerFile(messages.slice(0, 200), { fileName: 'x', beaconInterval: 1024, createdAt: 1 });
+    const sink = createMemorySink();
+    sink.write(first);
+    const writer = resumeWriter(sink, {
+      fileName: 'x',
+      createdAt: 1n,
+      beaconInterval: 1024,
+      offset: first.length,
+      streams: [],
+    });
+    for (const m of messages.slice(200)) writer.write(m);
+    writer.flushSync();
+    const { problems, messages: read } = readSeaStreamerFile(sink.toBytes());
+    expect(read.length).toBe(400);
+    expect(problems.length).toBe(6); // 3 keys x 2 shards, each at its first marker after the restart
+    const seen = new Set<string>();
+    for (const p of problems) {
+      expect(p.code).toBe('RUNNING_CHECKSUM_MISMATCH');
+      if (p.code !== 'RUNNING_CHECKSUM_MISMATCH') continue;
+      expect(p.beaconOffset).toBeGreaterThan(first.length);
+      const id = `${p.streamKey}/${p.shardId}`;
+      expect(seen.has(id)).toBe(false);
+      seen.add(id);
+    }
+    // The same messages in one run: no warning at all.
+    expect(
+      readSeaStreamerFile(writeSeaStreamerFile(messages, { fileName: 'x', beaconInterval: 1024 })).problems,
+    ).toEqual([]);
+  });
+});
