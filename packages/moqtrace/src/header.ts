@@ -26,7 +26,7 @@ import {
   WALK_NOT_MAP,
   walkMap,
 } from './internal/cbor.js';
-import type { CborEncoder } from './internal/encoder.js';
+import { CborEncoder } from './internal/encoder.js';
 
 /** Perspectives defined by the format (others are kept). */
 export const PERSPECTIVES = ['client', 'server', 'observer', 'relay-tap'] as const;
@@ -439,4 +439,18 @@ export function encodeHeader(out: CborEncoder, header: TraceHeader, endTimePlace
         out.text(value);
     }
   });
+}
+
+/**
+ * The header map alone, encoded in normal form (the bytes a writer puts after the preamble).
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeHeaderBytes({ protocol: 'moq-transport-16', perspective: 'client', detail: 'control', startTime: Date.now() });
+ * ```
+ */
+export function encodeHeaderBytes(header: TraceHeader): Uint8Array {
+  const out = new CborEncoder(512);
+  encodeHeader(out, header);
+  return out.toBytes();
 }

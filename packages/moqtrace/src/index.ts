@@ -7,7 +7,16 @@
 export * from './analysis/index.js';
 export { MoqtraceError, type MoqtraceErrorCode, type MoqtraceErrorOptions } from './errors.js';
 export * from './events.js';
-export * from './header.js';
+export {
+  decodeHeader,
+  encodeHeaderBytes,
+  HEADER_KEYS,
+  type HeaderDecodeResult,
+  PERSPECTIVES,
+  type SamplingInfo,
+  type SegmentInfo,
+  type TraceHeader,
+} from './header.js';
 export * from './json.js';
 export * from './preamble.js';
 export * from './reader.js';
