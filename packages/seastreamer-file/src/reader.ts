@@ -568,27 +568,48 @@ export class SeaStreamerReader {
     const size = await this.currentSize();
     const saved = this.snapshot();
     const { start, beaconsRead } = await searchBeacons(readAt, I, size, target);
-    const options = this.core.options;
-    const savedPolicy = options.onChecksumMismatch;
     const live = this.live;
     this.live = undefined;
+    const matches = (m: SeaStreamerMessage): boolean =>
+      m.streamKey === target.streamKey &&
+      m.shardId === target.shardId &&
+      (target.kind === 'seqNo'
+        ? m.seqNo >= target.value
+        : target.inclusive
+          ? m.timestamp >= target.value
+          : m.timestamp > target.value);
     let scanned = 0;
     try {
       await this.rewind(start === 0 ? 'start' : start);
-      options.onChecksumMismatch = 'report';
       for (;;) {
-        const item = await this.nextItem();
+        let item: SeaStreamerItem | null;
+        try {
+          item = await this.nextItem();
+        } catch (error) {
+          // A damaged frame: if it is the match, it stays next (reading it throws again); if it is skipped,
+          // a checksum mismatch is only a warning.
+          if (!SeaStreamerFileError.is(error) || error.decoded === undefined) throw error;
+          const decoded = error.decoded as SeaStreamerMessage;
+          if (matches(decoded)) {
+            this.outIndex--;
+            return { message: decoded, startBeacon: start, beaconsRead, messagesScanned: scanned };
+          }
+          if (error.code === 'CHECKSUM_MISMATCH') {
+            this.core.addProblem({
+              code: 'CHECKSUM_MISMATCH',
+              offset: decoded.offset,
+              received: error.received ?? decoded.checksum,
+              computed: error.computed ?? decoded.checksum,
+              message: decoded,
+              description: error.message,
+            });
+          }
+          scanned++;
+          continue;
+        }
         if (item === null) break;
         if (item.kind !== 'message') continue;
-        if (
-          item.streamKey === target.streamKey &&
-          item.shardId === target.shardId &&
-          (target.kind === 'seqNo'
-            ? item.seqNo >= target.value
-            : target.inclusive
-              ? item.timestamp >= target.value
-              : item.timestamp > target.value)
-        ) {
+        if (matches(item)) {
           this.outIndex--; // the match is the next message returned
           return { message: item, startBeacon: start, beaconsRead, messagesScanned: scanned };
         }
@@ -598,7 +619,6 @@ export class SeaStreamerReader {
       this.restore(saved);
       throw error;
     } finally {
-      options.onChecksumMismatch = savedPolicy;
       this.live = live;
     }
     this.restore(saved);

@@ -451,6 +451,19 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       expect(checks).toBeGreaterThan(0);
     });
 
+    it('damaged frames during a seek: a skipped one is a warning, a matching one stays next and throws', async () => {
+      const bytes = readFixture('rs-interval-1024.bad-checksum');
+      const reader = await SeaStreamerReader.open(bytes);
+      // gamma 5 (at 2175) is found by scanning from the start, over beta 3 (damaged, at 1793).
+      const past = await reader.seekBySeqNo('gamma', 0n, 5n);
+      expect([past.startBeacon, past.message.offset]).toEqual([0, 2175]);
+      expect(reader.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375 }]);
+      const onIt = await reader.seekBySeqNo('beta', 0n, 3n);
+      expect([onIt.message.seqNo, onIt.message.offset, onIt.message.checksumOk]).toEqual([3n, 1793, false]);
+      await expect(reader.next()).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: 1793 });
+      expect((await reader.next())?.offset).toBe(1867);
+    });
+
     it('SEEK_OUT_OF_BOUND keeps the previous position', async () => {
       const reader = await SeaStreamerReader.open(readFixture('consumer'));
       await reader.next();
