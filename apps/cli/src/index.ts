@@ -36,5 +36,15 @@ export {
   u64Json,
   u64Text,
 } from './output/json.js';
+export {
+  type EndState,
+  endRecord,
+  errorRecord,
+  isoFromMs,
+  ssBeaconRecord,
+  ssHeaderRecord,
+  ssMessageRecord,
+} from './output/records.js';
 export { compareUtf8, formatRyu, reserializeLikeSerde } from './output/serde-json.js';
+export { ndjsonPayload, SsDecodeFormatter } from './output/ss-decode.js';
 export { run } from './run.js';

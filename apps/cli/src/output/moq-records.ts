@@ -45,6 +45,10 @@ export function moqEventRecord(
   segment: number,
   rendered: { [key: string]: JsonValue } = renderEvent(event),
 ): string {
+  if (rendered.kind === undefined) {
+    // fast path: splice the canonical rendering after the record keys
+    return `{"kind":"event","offset":${offset},"segment":${segment},${JSON.stringify(rendered).slice(1)}`;
+  }
   const record: { [key: string]: JsonValue } = { kind: 'event', offset, segment };
   for (const [key, value] of Object.entries(rendered)) record[key === 'kind' ? 'derivationKind' : key] = value;
   return JSON.stringify(record);
