@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeTrace, readTrace, type TraceEvent } from '@x/moqtrace';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, parseNdjson, tempDir } from './helpers.js';
 
@@ -71,5 +72,30 @@ describe('cat --follow against a file another process is writing', () => {
     const records = parseNdjson(f.stdout);
     expect(records.filter((r) => r.kind === 'message')).toHaveLength(5);
     expect(records.at(-1)!.kind).toBe('end');
+  });
+
+  it('follows a growing .moqtrace (an item cut in the middle waits for its end) until Ctrl-C', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 30; i++)
+      events.push({ type: 'annotation', seq: i, timestamp: i * 10, label: `n${i}`, data: i } as TraceEvent);
+    const bytes = encodeTrace({
+      header: { protocol: 'moq-transport-14', perspective: 'client', detail: 'control', startTime: 1 },
+      events,
+    });
+    const offsets = readTrace(bytes).segments[0]!.eventOffsets;
+    const file = join(tmp.dir, 'grow.moqtrace');
+    const cut = offsets[10]! + 3;
+    writeFileSync(file, bytes.subarray(0, cut));
+    const follower = run(process.execPath, [BIN, 'cat', file, '--follow', '--format', 'events']);
+    await new Promise((r) => setTimeout(r, 400));
+    appendFileSync(file, bytes.subarray(cut, offsets[20]!));
+    await new Promise((r) => setTimeout(r, 300));
+    appendFileSync(file, bytes.subarray(offsets[20]!));
+    await new Promise((r) => setTimeout(r, 600));
+    follower.kill('SIGINT');
+    const f = await follower.done;
+    expect(f.code).toBe(0);
+    expect(f.stderr).toBe('');
+    expect(parseNdjson(f.stdout).map((e) => e.seq)).toEqual([...Array(30).keys()]);
   });
 });
