@@ -2,9 +2,12 @@ import { fromBytes } from '@x/binary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  createMemorySink,
   type MessageInput,
+  planAppend,
   readBeaconAt,
   readSeaStreamerFile,
+  resumeWriter,
   SeaStreamerFileError,
   type SeaStreamerMessage,
   SeaStreamerReader,
@@ -234,6 +237,44 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
         },
       ),
       { numRuns: 80 },
+    );
+  });
+});
+
+describe('append (fast-check): any split into writer runs reads back as one stream, without warnings', () => {
+  it('planAppend + resumeWriter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(128, 300, 1024, 4096),
+        fc.array(messageArb(700), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.nat(40)), { minLength: 1, maxLength: 4 }),
+        async (interval, messages, splits) => {
+          let bytes = writeSeaStreamerFile([], { fileName: 'a.ss', beaconInterval: interval, createdAt: 3 });
+          const cuts = [...new Set(splits.map(([at]) => at % (messages.length + 1)))].sort((a, b) => a - b);
+          const bounds = [0, ...cuts, messages.length];
+          for (let s = 0; s + 1 < bounds.length; s++) {
+            const [, eos, garbage] = splits[Math.min(s, splits.length - 1)]!;
+            const plan = await planAppend(bytes);
+            const sink = createMemorySink();
+            sink.write(bytes.subarray(0, plan.resume.offset));
+            const writer = resumeWriter(sink, plan.resume);
+            for (const m of messages.slice(bounds[s], bounds[s + 1])) writer.write(m);
+            await writer.end({ eos, eosTimestamp: 1n });
+            // A crashed writer may leave a partial frame behind: the next append truncates it.
+            const tail = new Uint8Array(garbage).fill(0x41);
+            bytes = new Uint8Array([...sink.toBytes(), ...tail]);
+          }
+          const result = readSeaStreamerFile(bytes);
+          expect(result.problems).toEqual([]);
+          same(
+            result.messages.filter((m) => !m.isEos),
+            messages,
+          );
+          // Every EOS but a final one was overwritten by the next run.
+          expect(result.messages.slice(0, -1).some((m) => m.isEos)).toBe(false);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });
