@@ -22,7 +22,7 @@ try {
     },
     flushBytes: 1024 * 1024,
   });
-  const payload = new Uint8Array(8192).map((_, i) => (i * 131) & 0xff);
+  const payload = new Uint8Array(1024).map((_, i) => (i * 131) & 0xff);
   let seq = 0;
   while (writer.stats.bytes < target) {
     const sid = BigInt(4 * Math.floor(seq / 64) + 3);
