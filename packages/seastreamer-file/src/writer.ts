@@ -292,7 +292,9 @@ export class SeaStreamerWriter {
     // Stream state is updated before the frame is written (a beacon covers the frame it cuts).
     const known = this.entries.get(streamKey)?.get(shardId);
     const e = known ?? this.entry(streamKey, key, shardId);
-    const before = { seqNo: e.seqNo, timestamp: e.timestamp, runningChecksum: e.runningChecksum };
+    const beforeSeqNo = e.seqNo;
+    const beforeTimestamp = e.timestamp;
+    const beforeChecksum = e.runningChecksum;
     const first = known === undefined;
     if (first || seqNo > e.seqNo) e.seqNo = seqNo;
     if (first || timestamp > e.timestamp) e.timestamp = timestamp;
@@ -345,9 +347,9 @@ export class SeaStreamerWriter {
         this.entryCount--;
         this.sorted = undefined;
       } else {
-        e.seqNo = before.seqNo;
-        e.timestamp = before.timestamp;
-        e.runningChecksum = before.runningChecksum;
+        e.seqNo = beforeSeqNo;
+        e.timestamp = beforeTimestamp;
+        e.runningChecksum = beforeChecksum;
       }
       throw new SeaStreamerFileError(
         'SIZE_LIMIT_EXCEEDED',
