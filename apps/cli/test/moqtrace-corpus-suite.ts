@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpus, parseNdjson, xtrace } from './helpers.js';
-
-const v1 = corpus('moqtrace');
-const v2 = corpus('moqtrace-v2');
+import { parseNdjson, xtrace } from './helpers.js';
 
 // spec §12.2: files where the project's reading intentionally differs from the reference reader
 const INTENTIONAL = new Set(['empty-values', 'stray-break-byte', 'unknown-and-malformed-events']);
@@ -37,10 +34,8 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-for (const [label, c] of [
-  ['v1', v1],
-  ['v2', v2],
-] as const) {
+/** Defines the conformance tests of one `.moqtrace` corpus folder. */
+export function defineMoqtraceCorpusSuite(label: string, c: { dir: string; present: boolean }): void {
   describe.skipIf(!c.present)(`.moqtrace ${label} corpus (${c.dir})`, () => {
     const names = files(c.dir, c.present);
     const comparable = names.filter((n) => !INTENTIONAL.has(n) && typeof load(c.dir, n).eventsJsonlSha256 === 'string');
