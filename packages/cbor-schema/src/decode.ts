@@ -25,6 +25,7 @@ import type {
   UintSchema,
   UnionSchema,
   VariantMap,
+  WireKey,
 } from './schema.js';
 import { valueToBytes } from './write.js';
 
@@ -111,6 +112,23 @@ const readers = new WeakMap<Schema<unknown>, Reader>();
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const SMALL_BIG: bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+const BIG_CACHE_SIZE = 65536;
+let bigCache: (bigint | undefined)[] | undefined;
+
+/** `BigInt(v)` for a safe integer `v`, shared for 0 … 65535 (filled lazily: ids are mostly small). */
+function bigOf(v: number): bigint {
+  if (v >= 0 && v < BIG_CACHE_SIZE) {
+    if (v < 1024) return SMALL_BIG[v] as bigint;
+    if (bigCache === undefined) bigCache = new Array<bigint | undefined>(BIG_CACHE_SIZE);
+    let x = bigCache[v];
+    if (x === undefined) {
+      x = BigInt(v);
+      bigCache[v] = x;
+    }
+    return x;
+  }
+  return BigInt(v);
+}
 const TWO32 = 0x100000000;
 
 function newState(): State {
@@ -418,7 +436,7 @@ function compile(schema: Schema<unknown>): Reader {
     case 'record':
       return recordReader(schema as RecordSchema<Schema<unknown>, Schema<unknown>>);
     case 'struct':
-      return structReader(schema as unknown as AnyStructSchema);
+      return withFast(schema, structReader(schema as unknown as AnyStructSchema));
     case 'any':
       return (st) => {
         const start = st.pos;
@@ -440,7 +458,7 @@ function compile(schema: Schema<unknown>): Reader {
       };
     }
     case 'union':
-      return unionReader(schema as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>);
+      return withFast(schema, unionReader(schema as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>));
   }
 }
 
@@ -493,7 +511,7 @@ function integerReader(schema: UintSchema | IntSchema): Reader {
       const bv = BigInt(v);
       if (bv < min || bv > max) return fail(st, start, rangeText, String(v), `${v} is out of range [${min}, ${max}]`);
     }
-    return mode === 'always' ? (v >= 0 && v < 1024 ? SMALL_BIG[v] : BigInt(v)) : v;
+    return mode === 'always' ? bigOf(v) : v;
   };
 }
 
@@ -1040,6 +1058,571 @@ function unionReader(schema: UnionSchema<StructShape, string, VariantMap, 'keep'
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Fast path
+//
+// Structs and unions first try a schema-specialised reader that handles the common wire form only: a definite
+// map whose keys are the shortest encodings of the declared wire keys, in declared order, each at most once, with
+// values that decode without any problem (integers, definite text and bytes, tag 64 bytes in tolerant mode,
+// opaque values, ...). Anything else (unknown, repeated or reordered keys, floats for integers, indefinite
+// lengths, a value with a problem, a missing required field, truncation) makes it give up with BAIL, and the
+// generic reader above decodes the item from its start, so results, problems and stores are the same either
+// way. Fast readers push no problems (nested generic readers are rolled back) and read nothing at or after
+// `st.end`, so the sequence decoder may run them on a window before the item was measured.
+
+/** Returned by fast readers that give up; `st.pos` is then unspecified (internal). */
+export const BAIL: unique symbol = Symbol('cbor-schema.bail');
+type FastReader = (st: State) => unknown;
+
+const F_INT = 0;
+const F_TEXT = 1;
+const F_BYTES = 2;
+const F_ANY = 3;
+const F_OTHER = 4;
+const M_AUTO = 0;
+const M_ALWAYS = 1;
+const M_NEVER = 2;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+
+interface IntSpec {
+  signed: boolean;
+  mode: number;
+  /** `min` as a number, or -Infinity when every safe integer is >= min. */
+  loN: number;
+  /** `max` as a number, or Infinity when every safe integer is <= max. */
+  hiN: number;
+  min: bigint;
+  max: bigint;
+}
+
+interface FastPlan {
+  n: number;
+  names: string[];
+  /** Shortest encoding of each wire key (initial byte included). */
+  enc: Uint8Array[];
+  /** First byte of each `enc`. */
+  k0: Int32Array;
+  kinds: Int32Array;
+  ints: (IntSpec | undefined)[];
+  sizes: Int32Array;
+  schemas: Schema<unknown>[];
+  others: (FastReader | undefined)[];
+  optional: boolean[];
+  required: number;
+}
+
+const valueFastReaders = new WeakMap<Schema<unknown>, FastReader>();
+const topFastReaders = new WeakMap<Schema<unknown>, FastReader | null>();
+const slowReaders = new WeakMap<Schema<unknown>, Reader>();
+let fastEnabled = true;
+
+/**
+ * Turns the fast path on or off (tests compare it with the generic readers). Sequence decoders keep the
+ * setting they were created with.
+ * @internal
+ */
+export function setFastPath(enabled: boolean): void {
+  fastEnabled = enabled;
+}
+
+function intSpec(schema: UintSchema | IntSchema): IntSpec {
+  const { min, max } = schema;
+  return {
+    signed: schema.kind === 'int',
+    mode: schema.bigint === 'always' ? M_ALWAYS : schema.bigint === 'never' ? M_NEVER : M_AUTO,
+    loN: min < -MAX_SAFE_BIG ? Number.NEGATIVE_INFINITY : Number(min),
+    hiN: max > MAX_SAFE_BIG ? Number.POSITIVE_INFINITY : Number(max),
+    min,
+    max,
+  };
+}
+
+/** Shortest CBOR encoding of a text or safe-integer wire key. */
+function encodeKey(key: WireKey): Uint8Array {
+  let major: number;
+  let arg: number;
+  let body: Uint8Array;
+  if (typeof key === 'string') {
+    body = encoder.encode(key);
+    major = 3;
+    arg = body.length;
+  } else {
+    body = new Uint8Array(0);
+    major = key < 0 ? 1 : 0;
+    arg = key < 0 ? -1 - key : key;
+  }
+  const head: number[] = [];
+  if (arg < 24) head.push((major << 5) | arg);
+  else if (arg < 0x100) head.push((major << 5) | 24, arg);
+  else if (arg < 0x10000) head.push((major << 5) | 25, arg >> 8, arg & 0xff);
+  else if (arg < TWO32) head.push((major << 5) | 26, arg >>> 24, (arg >> 16) & 0xff, (arg >> 8) & 0xff, arg & 0xff);
+  else {
+    const hi = Math.floor(arg / TWO32);
+    const lo = arg >>> 0;
+    head.push((major << 5) | 27, hi >>> 24, (hi >> 16) & 0xff, (hi >> 8) & 0xff, hi & 0xff);
+    head.push(lo >>> 24, (lo >> 16) & 0xff, (lo >> 8) & 0xff, lo & 0xff);
+  }
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head, 0);
+  out.set(body, head.length);
+  return out;
+}
+
+function fastPlan(fields: readonly FieldInfo[]): FastPlan {
+  const n = fields.length;
+  const plan: FastPlan = {
+    n,
+    names: [],
+    enc: [],
+    k0: new Int32Array(n),
+    kinds: new Int32Array(n),
+    ints: [],
+    sizes: new Int32Array(n).fill(-1),
+    schemas: [],
+    others: [],
+    optional: [],
+    required: 0,
+  };
+  fields.forEach((f, i) => {
+    const enc = encodeKey(f.key);
+    plan.names.push(f.name);
+    plan.enc.push(enc);
+    plan.k0[i] = enc[0] as number;
+    plan.optional.push(f.optional);
+    if (!f.optional) plan.required++;
+    const s = f.schema;
+    plan.ints.push(s.kind === 'uint' || s.kind === 'int' ? intSpec(s as UintSchema | IntSchema) : undefined);
+    plan.schemas.push(s);
+    plan.others.push(undefined);
+    if (s.kind === 'uint' || s.kind === 'int') plan.kinds[i] = F_INT;
+    else if (s.kind === 'text') plan.kinds[i] = F_TEXT;
+    else if (s.kind === 'bytes') {
+      plan.kinds[i] = F_BYTES;
+      plan.sizes[i] = (s as BytesSchema).size ?? -1;
+    } else if (s.kind === 'any') plan.kinds[i] = F_ANY;
+    // Other kinds: resolved on first use (`others`), when every schema is built.
+    else plan.kinds[i] = F_OTHER;
+  });
+  return plan;
+}
+
+/** Reads the argument of additional information `ai` (initial byte already consumed, bounded by st.end): -1 if unusual. */
+function fastArg(st: State, ai: number): number {
+  if (ai < 24) return ai;
+  const b = st.b;
+  const p = st.pos;
+  const room = st.end - p;
+  if (ai === 24) {
+    if (room < 1) return -1;
+    st.pos = p + 1;
+    return b[p] as number;
+  }
+  if (ai === 25) {
+    if (room < 2) return -1;
+    st.pos = p + 2;
+    return ((b[p] as number) << 8) | (b[p + 1] as number);
+  }
+  if (ai === 26) {
+    if (room < 4) return -1;
+    st.pos = p + 4;
+    return (
+      (b[p] as number) * 0x1000000 + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number))
+    );
+  }
+  if (ai === 27) {
+    if (room < 8) return -1;
+    const hi =
+      (b[p] as number) * 0x1000000 +
+      (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    if (hi >= 0x200000) return -1;
+    const lo =
+      (b[p + 4] as number) * 0x1000000 +
+      (((b[p + 5] as number) << 16) | ((b[p + 6] as number) << 8) | (b[p + 7] as number));
+    st.pos = p + 8;
+    return hi * TWO32 + lo;
+  }
+  return -1;
+}
+
+function fastBigInt(v: bigint, spec: IntSpec): unknown {
+  if (v < spec.min || v > spec.max || spec.mode === M_NEVER) return BAIL;
+  return v;
+}
+
+/** Integer at st.pos (< st.end), as the generic integer reader returns it when it has no problem. */
+function fastInt(st: State, spec: IntSpec): unknown {
+  const b = st.b;
+  const ib = b[st.pos] as number;
+  const major = ib >> 5;
+  if (major > 1 || (major === 1 && !spec.signed)) return BAIL;
+  const ai = ib & 31;
+  st.pos++;
+  let a: number;
+  if (ai < 24) a = ai;
+  else if (ai === 27) {
+    const p = st.pos;
+    if (st.end - p < 8) return BAIL;
+    const hi =
+      (b[p] as number) * 0x1000000 +
+      (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    const lo =
+      (b[p + 4] as number) * 0x1000000 +
+      (((b[p + 5] as number) << 16) | ((b[p + 6] as number) << 8) | (b[p + 7] as number));
+    st.pos = p + 8;
+    if (hi >= 0x200000) {
+      const big = (BigInt(hi) << 32n) | BigInt(lo);
+      return fastBigInt(major === 0 ? big : -1n - big, spec);
+    }
+    a = hi * TWO32 + lo;
+  } else {
+    a = fastArg(st, ai);
+    if (a < 0) return BAIL;
+  }
+  let v: number;
+  if (major === 0) v = a;
+  else if (a < MAX_SAFE) v = -1 - a;
+  else return fastBigInt(-1n - BigInt(a), spec);
+  if (v < spec.loN || v > spec.hiN) return BAIL;
+  return spec.mode === M_ALWAYS ? bigOf(v) : v;
+}
+
+function fastText(st: State): unknown {
+  const ib = st.b[st.pos] as number;
+  if (ib >> 5 !== 3) return BAIL;
+  st.pos++;
+  const len = fastArg(st, ib & 31);
+  const p = st.pos;
+  if (len < 0 || len > st.end - p) return BAIL;
+  st.pos = p + len;
+  return decodeText(st.b, p, len);
+}
+
+function fastBytes(st: State, size: number): unknown {
+  const b = st.b;
+  let p = st.pos;
+  let ib = b[p] as number;
+  if (ib === 0xd8) {
+    // Tag 64 around a byte string: unwrapped in tolerant mode only.
+    if (st.strict || st.end - p < 3 || b[p + 1] !== 0x40) return BAIL;
+    p += 2;
+    ib = b[p] as number;
+  }
+  if (ib >> 5 !== 2) return BAIL;
+  st.pos = p + 1;
+  const len = fastArg(st, ib & 31);
+  const q = st.pos;
+  if (len < 0 || len > st.end - q || (size >= 0 && len !== size)) return BAIL;
+  st.pos = q + len;
+  return st.copy ? b.slice(q, q + len) : b.subarray(q, q + len);
+}
+
+function fastAny(st: State): unknown {
+  const p = st.pos;
+  const len = scanItem(st.b, p, st.end);
+  if (len < 0) return BAIL;
+  let v: unknown;
+  try {
+    v = opaqueAt(st, p, p + len);
+  } catch {
+    return BAIL;
+  }
+  st.pos = p + len;
+  // `undefined` counts as absent in a struct: left to the generic reader.
+  return v === undefined ? BAIL : v;
+}
+
+/** Runs a generic reader on the measured item at st.pos; any problem is rolled back and gives BAIL. */
+function guarded(reader: Reader): FastReader {
+  return (st) => {
+    const p = st.pos;
+    const len = scanItem(st.b, p, st.end);
+    if (len < 0) return BAIL;
+    const end = st.end;
+    const np = st.np;
+    st.end = p + len;
+    const v = reader(st);
+    st.end = end;
+    if (v === FAIL || st.np !== np) {
+      st.problems.length = np;
+      st.np = np;
+      return BAIL;
+    }
+    return v;
+  };
+}
+
+/** Fast reader of any schema (used for struct values of kinds without an inline case). */
+function fastOf(schema: Schema<unknown>): FastReader {
+  const cached = valueFastReaders.get(schema);
+  if (cached !== undefined) return cached;
+  let fast: FastReader;
+  switch (schema.kind) {
+    case 'uint':
+    case 'int': {
+      const spec = intSpec(schema as UintSchema | IntSchema);
+      fast = (st) => fastInt(st, spec);
+      break;
+    }
+    case 'text':
+      fast = fastText;
+      break;
+    case 'bytes': {
+      const size = (schema as BytesSchema).size ?? -1;
+      fast = (st) => fastBytes(st, size);
+      break;
+    }
+    case 'any':
+      fast = fastAny;
+      break;
+    case 'bool':
+      fast = (st) => {
+        const ib = st.b[st.pos];
+        if (ib !== 0xf4 && ib !== 0xf5) return BAIL;
+        st.pos++;
+        return ib === 0xf5;
+      };
+      break;
+    case 'nullable': {
+      const inner = fastOf((schema as NullableSchema<Schema<unknown>>).inner);
+      fast = (st) => {
+        if (st.b[st.pos] === 0xf6) {
+          st.pos++;
+          return null;
+        }
+        return inner(st);
+      };
+      break;
+    }
+    case 'struct':
+    case 'union':
+      fast = topFastOf(schema) ?? guarded(readerOf(schema));
+      break;
+    default:
+      fast = guarded(readerOf(schema));
+  }
+  valueFastReaders.set(schema, fast);
+  return fast;
+}
+
+/** Fast reader of a struct or union, or undefined (other kinds, or a union the fast path does not cover). */
+function topFastOf(schema: Schema<unknown>): FastReader | undefined {
+  const cached = topFastReaders.get(schema);
+  if (cached !== undefined) return cached ?? undefined;
+  let fast: FastReader | undefined;
+  if (schema.kind === 'struct') fast = fastStruct(fastPlan((schema as unknown as AnyStructSchema).fields));
+  else if (schema.kind === 'union')
+    fast = fastUnion(schema as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>);
+  topFastReaders.set(schema, fast ?? null);
+  return fast;
+}
+
+// Outputs of readFieldsFast besides its return value.
+let fastNext = 0;
+let fastReq = 0;
+
+/**
+ * Reads up to `remaining` key/value pairs at st.pos into `out`, matching keys against fields `next` … `limit - 1`
+ * in order; stops early once field `limit - 1` was read. Returns the pairs left, or -1 to bail. Sets
+ * `fastNext` (next field index) and `fastReq` (`req` plus the required fields read).
+ */
+function readFieldsFast(
+  st: State,
+  fp: FastPlan,
+  out: Record<string, unknown>,
+  next: number,
+  limit: number,
+  remaining: number,
+  req: number,
+): number {
+  const b = st.b;
+  const end = st.end;
+  const { enc, k0, kinds } = fp;
+  let p = st.pos;
+  while (remaining > 0 && next < limit) {
+    if (p >= end) return -1;
+    const kb = b[p] as number;
+    let fi = next;
+    let key: Uint8Array | undefined;
+    for (; fi < limit; fi++) {
+      if (k0[fi] !== kb) continue;
+      const k = enc[fi] as Uint8Array;
+      const kl = k.length;
+      if (kl > end - p) continue;
+      let j = 1;
+      while (j < kl && b[p + j] === k[j]) j++;
+      if (j === kl) {
+        key = k;
+        break;
+      }
+    }
+    if (key === undefined) return -1;
+    p += key.length;
+    next = fi + 1;
+    remaining--;
+    if (p >= end) return -1;
+    if (b[p] === 0xf7) {
+      // CBOR undefined counts as absent.
+      p++;
+      continue;
+    }
+    st.pos = p;
+    let v: unknown;
+    switch (kinds[fi]) {
+      case F_INT:
+        v = fastInt(st, fp.ints[fi] as IntSpec);
+        break;
+      case F_TEXT:
+        v = fastText(st);
+        break;
+      case F_BYTES:
+        v = fastBytes(st, fp.sizes[fi] as number);
+        break;
+      case F_ANY:
+        v = fastAny(st);
+        break;
+      default: {
+        let other = fp.others[fi];
+        if (other === undefined) {
+          other = fastOf(fp.schemas[fi] as Schema<unknown>);
+          fp.others[fi] = other;
+        }
+        v = other(st);
+      }
+    }
+    if (v === BAIL) return -1;
+    p = st.pos;
+    out[fp.names[fi] as string] = v;
+    if (!fp.optional[fi]) req++;
+  }
+  st.pos = p;
+  fastNext = next;
+  fastReq = req;
+  return remaining;
+}
+
+/** Reads a definite map head at st.pos (< st.end): the pair count, or -1. */
+function fastMapHead(st: State): number {
+  const ib = st.b[st.pos] as number;
+  if (ib >> 5 !== 5) return -1;
+  st.pos++;
+  return fastArg(st, ib & 31);
+}
+
+function fastStruct(fp: FastPlan): FastReader {
+  const n = fp.n;
+  return (st) => {
+    const count = fastMapHead(st);
+    if (count < 0) return BAIL;
+    const out: Record<string, unknown> = {};
+    if (readFieldsFast(st, fp, out, 0, n, count, 0) !== 0 || fastReq !== fp.required) return BAIL;
+    return out;
+  };
+}
+
+function fastUnion(schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>): FastReader | undefined {
+  const baseFields = schema.base.fields;
+  const discName = schema.discriminator;
+  const d = baseFields.findIndex((f) => f.name === discName);
+  // The fields up to the discriminator are read before the variant is known: every variant must share them.
+  const byValue = new Map<string | number, FastPlan>();
+  for (const [value, merged] of schema.merged) {
+    for (let i = 0; i <= d; i++) {
+      const a = baseFields[i] as FieldInfo;
+      const m = merged.fields[i];
+      if (m === undefined || m.name !== a.name || m.key !== a.key || m.schema !== a.schema || m.optional !== a.optional)
+        return undefined;
+    }
+    byValue.set(value, fastPlan(merged.fields));
+  }
+  const basePlan = fastPlan(baseFields);
+  return (st) => {
+    const count = fastMapHead(st);
+    if (count < 0) return BAIL;
+    const out: Record<string, unknown> = {};
+    const rest = readFieldsFast(st, basePlan, out, 0, d + 1, count, 0);
+    if (rest < 0 || fastNext !== d + 1) return BAIL;
+    let disc = out[discName];
+    if (typeof disc === 'bigint') {
+      if (disc > MAX_SAFE_BIG || disc < -MAX_SAFE_BIG) return BAIL;
+      disc = Number(disc);
+    } else if (typeof disc !== 'number' && typeof disc !== 'string') return BAIL;
+    const vp = byValue.get(disc as number | string);
+    if (vp === undefined) return BAIL;
+    if (readFieldsFast(st, vp, out, d + 1, vp.n, rest, fastReq) !== 0 || fastReq !== vp.required) return BAIL;
+    return out;
+  };
+}
+
+/** End offset of the item read by the last successful {@link readFast} (internal). */
+export let fastEnd = 0;
+
+/** Returns the fast reader of a top-level struct or union schema, when the fast path applies (internal). */
+export function fastReaderOf(schema: Schema<unknown>): FastReader | undefined {
+  return fastEnabled ? topFastOf(schema) : undefined;
+}
+
+/** Wraps the generic reader of a struct or union: the fast reader first, the generic one if it gives up. */
+function withFast(schema: Schema<unknown>, generic: Reader): Reader {
+  slowReaders.set(schema, generic);
+  const fast = topFastOf(schema);
+  if (fast === undefined) return generic;
+  return (st) => {
+    if (fastEnabled) {
+      const start = st.pos;
+      const v = fast(st);
+      if (v !== BAIL) return v;
+      st.pos = start;
+    }
+    return generic(st);
+  };
+}
+
+/** The reader without the fast attempt, for items the fast reader gave up on (internal). */
+export function slowReaderOf(schema: Schema<unknown>): Reader {
+  const reader = readerOf(schema);
+  return slowReaders.get(schema) ?? reader;
+}
+
+/**
+ * Runs a fast reader on the item at `pos` of `b`, reading nothing at or after `end` (the item need not have been
+ * measured): returns the value (problems in `lastProblems`, always none; end offset in `fastEnd`) or BAIL.
+ * @internal
+ */
+export function readFast(
+  fast: FastReader,
+  b: Uint8Array,
+  pos: number,
+  end: number,
+  strict: boolean,
+  copy: boolean,
+): unknown {
+  if (pos >= end) return BAIL;
+  let st = shared;
+  shared = undefined;
+  if (st === undefined) st = newState();
+  st.b = b;
+  st.pos = pos;
+  st.end = end;
+  st.strict = strict;
+  st.fromValue = false;
+  st.copy = copy;
+  st.np = 0;
+  st.dv = undefined;
+  try {
+    const value = fast(st);
+    if (value !== BAIL) {
+      fastEnd = st.pos;
+      lastProblems = EMPTY;
+    }
+    return value;
+  } finally {
+    st.b = EMPTY_BYTES;
+    st.dv = undefined;
+    if (st.problems.length !== 0) st.problems = [];
+    shared = st;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Entry points
 
 function pathString(prefix: string, trail: (string | number | bigint)[], wire: boolean): string {
@@ -1208,6 +1791,11 @@ function structural(
  */
 export function decode<T>(schema: Schema<T>, bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult<T> {
   const b = normalise(bytes);
+  const fast = fastReaderOf(schema);
+  if (fast !== undefined) {
+    const value = readFast(fast, b, 0, b.length, options.mode === 'strict', options.copyBytes === true);
+    if (value !== BAIL && fastEnd === b.length) return { ok: true, value: value as T, problems: EMPTY };
+  }
   const length = scanItem(b, 0, b.length);
   const bad = structural(b, 0, length, options);
   if (bad !== undefined) return bad as DecodeResult<T>;
@@ -1246,6 +1834,12 @@ export function decodeItem<T>(
   options: DecodeOptions & { end?: number } = {},
 ): DecodeItemResult<T> {
   const b = normalise(bytes);
+  const fast = fastReaderOf(schema);
+  if (fast !== undefined) {
+    const end = Math.min(options.end ?? b.length, b.length);
+    const value = readFast(fast, b, offset, end, options.mode === 'strict', options.copyBytes === true);
+    if (value !== BAIL) return { ok: true, value: value as T, problems: EMPTY, offset, length: fastEnd - offset };
+  }
   const length = scanItem(b, offset, options.end ?? b.length);
   const bad = structural(b, offset, length, options);
   if (bad !== undefined) return { ...bad, offset, length: -1 } as DecodeItemResult<T>;

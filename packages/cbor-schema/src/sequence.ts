@@ -4,7 +4,17 @@
  * @module
  */
 
-import { type DecodeMode, FAIL, lastProblems, readerOf, readRaw } from './decode.js';
+import {
+  BAIL,
+  type DecodeMode,
+  FAIL,
+  fastEnd,
+  fastReaderOf,
+  lastProblems,
+  readFast,
+  readRaw,
+  slowReaderOf,
+} from './decode.js';
 import { CborSchemaError, type Problem } from './errors.js';
 import { lastScanFailure, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem } from './scanner.js';
 import type { Schema } from './schema.js';
@@ -148,8 +158,11 @@ export function createSequenceDecoder<T = unknown>(
   schema?: Schema<T>,
   options: SequenceDecoderOptions = {},
 ): SequenceDecoder<T> {
-  const reader = schema === undefined ? undefined : readerOf(schema);
+  // The generic reader decodes items the fast reader (tried first, before the item is even measured) gives up on.
+  const reader = schema === undefined ? undefined : slowReaderOf(schema);
+  const fast = schema === undefined ? undefined : fastReaderOf(schema);
   const strict = options.mode === 'strict';
+  const copyBytes = options.copyBytes === true;
   const runOptions = { mode: options.mode, copyBytes: options.copyBytes === true, baseOffset: 0 };
   const ownOptions = { mode: options.mode, copyBytes: true, baseOffset: 0 };
   const keepBytes = options.keepBytes === true;
@@ -188,6 +201,17 @@ export function createSequenceDecoder<T = unknown>(
         ];
       }
     }
+    return makeItem(view, pos, length, offset, value, problems);
+  }
+
+  function makeItem(
+    view: Uint8Array,
+    pos: number,
+    length: number,
+    offset: number,
+    value: unknown,
+    problems: readonly Problem[],
+  ): SequenceItem<T> {
     const ok = value !== FAIL;
     const item: SequenceItem<T> = {
       kind: 'item',
@@ -270,6 +294,15 @@ export function createSequenceDecoder<T = unknown>(
           if (!(r > 0 && r <= end - pos)) throw new CborSchemaError('INVALID_SCHEMA', `intercept returned ${r}`);
           out.push({ kind: 'frame', offset: viewBase + pos, length: r, bytes: view.subarray(pos, pos + r) });
           pos += r;
+          continue;
+        }
+      }
+      if (fast !== undefined) {
+        const value = readFast(fast, view, pos, end, strict, own || copyBytes);
+        if (value !== BAIL) {
+          const length = fastEnd - pos;
+          out.push(makeItem(view, pos, length, viewBase + pos, value, lastProblems));
+          pos += length;
           continue;
         }
       }

@@ -1,0 +1,489 @@
+// The schema-specialised fast readers must give exactly what the generic readers give: values (types, key
+// order), problems, stores, offsets and lengths, in every entry point and mode. Random maps are built byte by
+// byte so that they cover the unusual encodings the fast path hands over to the generic path.
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BAIL, fastReaderOf, readFast, setFastPath } from '../src/decode.js';
+import {
+  c,
+  createSequenceDecoder,
+  type DecodeOptions,
+  decode,
+  decodeItem,
+  decodeValue,
+  encode,
+  encodeSequence,
+  type Schema,
+  type SequenceEvent,
+} from '../src/index.js';
+import { concat, plainEncoder } from './helpers.js';
+
+type Gen = fc.GeneratorValue;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schemas
+
+const id = () => c.uint({ bigint: 'always' });
+const base = c.struct({
+  seq: c.field('n', c.uint()),
+  timestamp: c.field('t', c.int()),
+  peer: c.field('p', c.text()).optional(),
+  type: c.field('e', c.uint()),
+});
+const eventSchema = c.union(base, 'type', {
+  0: c.struct({
+    direction: c.field('d', c.uint()),
+    messageType: c.field('mt', c.uint()),
+    message: c.field('msg', c.any()).optional(),
+    streamId: c.field('sid', id()).optional(),
+    raw: c.field('raw', c.bytes()).optional(),
+  }),
+  1: c.struct({
+    streamId: c.field('sid', id()),
+    direction: c.field('d', c.uint()),
+    trackAlias: c.field('ta', id()).optional(),
+    groupId: c.field('g', id()).optional(),
+  }),
+  3: c.struct({
+    streamId: c.field('sid', id()),
+    groupId: c.field('g', id()),
+    objectId: c.field('o', id()),
+    publisherPriority: c.field('pp', c.uint()),
+    objectStatus: c.field('os', c.uint()),
+  }),
+  4: c.struct({
+    streamId: c.field('sid', id()),
+    payload: c.field('pl', c.bytes()).optional(),
+    refs: c.field('refs', c.array(c.tuple([c.text(), id()]))).optional(),
+  }),
+});
+const rejecting = c.union(base, 'type', { 1: c.struct({ streamId: c.field('sid', id()) }) }, { unknown: 'reject' });
+
+const sub = c.struct({ x: c.field('x', c.uint()), y: c.field('y', c.text()).optional() });
+const kitchen = c.struct({
+  a: c.field('a', c.uint()),
+  big: c.field('big', c.uint({ bigint: 'always' })).optional(),
+  small: c.field('i', c.int({ min: -1000, max: 1000 })).optional(),
+  never: c.field('nv', c.uint({ bigint: 'never' })).optional(),
+  signed: c.field('si', c.int({ bigint: 'always' })).optional(),
+  s: c.field('s', c.text()),
+  bytes: c.field('by', c.bytes()).optional(),
+  four: c.field('b4', c.bytes({ size: 4 })).optional(),
+  message: c.field('msg', c.any()).optional(),
+  maybe: c.field('nl', c.text().nullable()).optional(),
+  flag: c.field('f', c.bool()).optional(),
+  list: c.field('arr', c.array(c.uint())).optional(),
+  pair: c.field('tup', c.tuple([c.text(), c.uint({ bigint: 'always' })])).optional(),
+  sub: c.field('sub', sub).optional(),
+  event: c.field('ev', eventSchema).optional(),
+  seven: c.field(7, c.int()).optional(),
+  minus: c.field(-3, c.text()).optional(),
+  wide: c.field(300, c.uint()).optional(),
+  long: c.field('a-rather-long-wire-key-name-over-23', c.uint()).optional(),
+  float: c.field('fl', c.float()).optional(),
+  lit: c.field('lit', c.literal('x')).optional(),
+});
+// A union whose variant overrides a base field before the discriminator (no fast union), with a text one.
+const overriding = c.union(c.struct({ kind: c.field('k', c.text()), v: c.field('v', c.uint()).optional() }), 'kind', {
+  a: c.struct({ v: c.field('v', c.text()) }),
+  b: c.struct({ w: c.field('w', c.uint()) }),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Byte-level generators
+
+function head(major: number, arg: number | bigint, width = -1): number[] {
+  const v = BigInt(arg);
+  let w = width;
+  if (w < 0) w = v < 24n ? 0 : v < 0x100n ? 1 : v < 0x10000n ? 2 : v < 0x100000000n ? 4 : 8;
+  if (w === 0) return [(major << 5) | Number(v)];
+  const ai = w === 1 ? 24 : w === 2 ? 25 : w === 4 ? 26 : 27;
+  const out = [(major << 5) | ai];
+  for (let i = w - 1; i >= 0; i--) out.push(Number((v >> BigInt(i * 8)) & 0xffn));
+  return out;
+}
+
+// How unusual the current map is: 0 = the writers' usual encoding (what the fast path reads), 1–3 = more and
+// more non-shortest heads, floats, indefinite lengths, wrong types, unknown or repeated keys.
+let noise = 0;
+
+/** True with a probability growing with `noise` (never when 0). */
+function odd(g: Gen, rare = 1): boolean {
+  return noise > 0 && g(fc.nat, { max: (12 - 3 * noise) * rare }) === 0;
+}
+
+/** A width that can hold `v` (shortest unless odd). */
+function width(g: Gen, v: bigint): number {
+  const min = v < 24n ? 0 : v < 0x100n ? 1 : v < 0x10000n ? 2 : v < 0x100000000n ? 4 : 8;
+  if (!odd(g)) return min;
+  return g(fc.constantFrom, ...[0, 1, 2, 4, 8].filter((w) => w >= min && (w > 0 || v < 24n)));
+}
+
+function uintBytes(g: Gen, v: bigint): number[] {
+  return head(0, v, width(g, v));
+}
+
+function intBytes(g: Gen, v: bigint): number[] {
+  return v >= 0n ? uintBytes(g, v) : head(1, -1n - v, width(g, -1n - v));
+}
+
+function floatBytes(v: number, size: 2 | 4 | 8): number[] {
+  if (size === 2) {
+    // Only exact half-precision integers (|v| <= 2048) are generated.
+    const dv = new DataView(new ArrayBuffer(4));
+    dv.setFloat32(0, v);
+    const f = dv.getUint32(0);
+    const sign = (f >>> 16) & 0x8000;
+    const exp = ((f >>> 23) & 0xff) - 127 + 15;
+    const mant = (f >>> 13) & 0x3ff;
+    const h = v === 0 ? sign : sign | (exp << 10) | mant;
+    return [0xf9, h >> 8, h & 0xff];
+  }
+  const dv = new DataView(new ArrayBuffer(size));
+  if (size === 4) dv.setFloat32(0, v);
+  else dv.setFloat64(0, v);
+  return [size === 4 ? 0xfa : 0xfb, ...new Uint8Array(dv.buffer)];
+}
+
+function textBytes(g: Gen, s: string): number[] {
+  const utf8 = [...new TextEncoder().encode(s)];
+  if (odd(g)) {
+    const cut = g(fc.nat, { max: utf8.length });
+    const a = utf8.slice(0, cut);
+    const b = utf8.slice(cut);
+    return [0x7f, ...head(3, a.length), ...a, ...head(3, b.length), ...b, 0xff];
+  }
+  return [...head(3, utf8.length, width(g, BigInt(utf8.length))), ...utf8];
+}
+
+function bytesBytes(g: Gen, bytes: Uint8Array): number[] {
+  const plainForm = [...head(2, bytes.length, width(g, BigInt(bytes.length))), ...bytes];
+  if (odd(g)) return [0x5f, ...head(2, bytes.length), ...bytes, 0xff];
+  // Tag 64, as the JS reference writers produce.
+  if (g(fc.nat, { max: 5 }) === 0) return [0xd8, 0x40, ...plainForm];
+  return plainForm;
+}
+
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.integer(),
+    fc.string({ maxLength: 6 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 }),
+  ),
+})).value;
+
+/** An opaque (`any`) value: a nested map most of the time. */
+function anyBytes(g: Gen): number[] {
+  const pick = g(fc.nat, { max: noise === 0 ? 12 : 9 });
+  if (pick === 0) return [0xc1, 0x1a, 0x65, 0x00, 0x00, 0x00]; // tag 1 (Date)
+  if (pick === 1) return [0xd9, 0x01, 0x2c, 0x01]; // tag 300 (kept as a tag)
+  if (pick === 2) return [0xbf, 0x61, 0x61, 0x01, 0xff]; // indefinite map
+  if (pick === 3) return [0xf7]; // undefined
+  if (pick === 4) return [0xc2, 0x41, 0x05]; // bignum tag
+  return [...plainEncoder.encode(g(() => json))];
+}
+
+/** A value that fits the schema (most of the time with the usual encoding) or a random other value. */
+function valueFor(g: Gen, schema: Schema<unknown>, depth: number): number[] {
+  if (odd(g, 2)) return randomValue(g, depth);
+  switch (schema.kind) {
+    case 'uint':
+    case 'int': {
+      const s = schema as unknown as { kind: 'uint' | 'int'; min: bigint; max: bigint };
+      // Float-ints: what JS writers produce for numbers beyond 2^32 or from arithmetic.
+      if (odd(g)) return floatBytes(g(fc.integer, { min: -2048, max: 2048 }), g(fc.constantFrom, 2, 4, 8));
+      if (odd(g)) return [0xfb, ...floatBytes(g(fc.integer, { min: 0, max: 2 ** 40 }), 8).slice(1)];
+      const pick = g(fc.nat, { max: 19 });
+      // Beyond 2^53 (8-byte heads), for uint up to 2^64 - 1 and for int down to -2^64.
+      if (pick === 0) {
+        const big = g(fc.bigInt, { min: 2n ** 53n - 2n, max: 2n ** 64n - 1n });
+        return s.kind === 'int' && g(fc.boolean) ? head(1, big, 8) : uintBytes(g, big);
+      }
+      // Out of range now and then: negative for uint, beyond min/max.
+      if (pick === 1) return intBytes(g, g(fc.bigInt, { min: -(2n ** 32n), max: 70000n }));
+      if (pick <= 4) return intBytes(g, g(fc.bigInt, { min: s.min < -2000n ? -2000n : s.min, max: 2000n }));
+      return uintBytes(g, BigInt(g(fc.nat, { max: pick <= 9 ? 1 << 20 : 30 })));
+    }
+    case 'text':
+      return textBytes(g, g(fc.string, { maxLength: 30, unit: g(fc.boolean) ? 'grapheme' : 'binary-ascii' }));
+    case 'bytes':
+      return bytesBytes(g, g(fc.uint8Array, { maxLength: g(fc.boolean) ? 4 : 30 }));
+    case 'any':
+      return anyBytes(g);
+    case 'bool':
+      return [g(fc.constantFrom, 0xf4, 0xf5)];
+    case 'nullable':
+      return g(fc.boolean) ? [0xf6] : valueFor(g, (schema as unknown as { inner: Schema<unknown> }).inner, depth);
+    case 'float':
+      return floatBytes(g(fc.double, { noNaN: true }), 8);
+    case 'literal':
+      return g(fc.boolean) ? textBytes(g, 'x') : textBytes(g, 'y');
+    case 'array': {
+      const n = g(fc.nat, { max: 3 });
+      const item = (schema as unknown as { item: Schema<unknown> }).item;
+      const items = Array.from({ length: n }, () => valueFor(g, item, depth + 1));
+      return [...head(4, n), ...items.flat()];
+    }
+    case 'tuple': {
+      const items = (schema as unknown as { items: Schema<unknown>[] }).items;
+      const n = odd(g) ? g(fc.nat, { max: 3 }) : items.length;
+      return [
+        ...head(4, n),
+        ...Array.from({ length: n }, (_, i) => valueFor(g, items[i] ?? c.uint(), depth + 1)).flat(),
+      ];
+    }
+    case 'struct':
+    case 'union':
+      return depth > 2 ? randomValue(g, depth) : mapFor(g, schema, depth + 1);
+    default:
+      return randomValue(g, depth);
+  }
+}
+
+function randomValue(g: Gen, depth: number): number[] {
+  const kinds: Schema<unknown>[] = [c.uint(), c.int(), c.text(), c.bytes(), c.any(), c.bool()];
+  if (depth < 2) kinds.push(kitchen);
+  const pick = g(fc.nat, { max: kinds.length + 2 });
+  if (pick === kinds.length) return [0xf6];
+  if (pick === kinds.length + 1) return [0xf7];
+  if (pick === kinds.length + 2) return floatBytes(g(fc.double), 8);
+  return valueFor(g, kinds[pick] as Schema<unknown>, depth + 1);
+}
+
+type Fields = { key: string | number; schema: Schema<unknown>; optional: boolean }[];
+
+function keyBytes(g: Gen, key: string | number): number[] {
+  if (typeof key === 'number') return intBytes(g, BigInt(key));
+  // Keys are mostly written shortest.
+  const utf8 = [...new TextEncoder().encode(key)];
+  return [...head(3, utf8.length, width(g, BigInt(utf8.length))), ...utf8];
+}
+
+/** A top-level map with a random amount of noise. */
+function itemFor(g: Gen, schema: Schema<unknown>): Uint8Array {
+  // Half of the maps are clean.
+  noise = Math.max(0, g(fc.nat, { max: 6 }) - 3);
+  return Uint8Array.from(mapFor(g, schema, 0));
+}
+
+/** A map for a struct or union: the declared keys in order, sometimes perturbed. */
+function mapFor(g: Gen, schema: Schema<unknown>, depth: number): number[] {
+  let fields: Fields;
+  if (schema.kind === 'union') {
+    const u = schema as unknown as {
+      base: { fields: Fields };
+      discriminator: string;
+      merged: Map<string | number, { fields: Fields }>;
+    };
+    const values = [...u.merged.keys()];
+    const disc = g(fc.nat, { max: 15 }) === 0 ? 99 : (g(fc.constantFrom, ...values) as string | number);
+    fields = (u.merged.get(disc) ?? u.base).fields.map((f) =>
+      (f as unknown as { name: string }).name === u.discriminator && !odd(g) ? { ...f, schema: c.literal(disc) } : f,
+    );
+  } else {
+    fields = (schema as unknown as { fields: Fields }).fields;
+  }
+  const entries: number[][] = [];
+  for (const f of fields) {
+    const present = f.optional ? g(fc.boolean) : !odd(g);
+    if (!present) continue;
+    const literal = (f.schema as unknown as { value?: string | number }).value;
+    const value =
+      f.schema.kind !== 'literal'
+        ? valueFor(g, f.schema, depth)
+        : typeof literal === 'string'
+          ? textBytes(g, literal)
+          : uintBytes(g, BigInt(literal as number));
+    entries.push([...keyBytes(g, f.key), ...value]);
+  }
+  const mutations = noise > 0 ? g(fc.nat, { max: noise }) : 0;
+  for (let m = 0; m < mutations; m++) {
+    const pick = g(fc.nat, { max: 3 });
+    const at = g(fc.nat, { max: entries.length });
+    if (pick === 0) {
+      const key = g(fc.boolean)
+        ? g(fc.constantFrom, 'zz', 'u', '8', '__proto__', 'extra')
+        : g(fc.integer, { min: -5, max: 9 });
+      entries.splice(at, 0, [...keyBytes(g, key), ...randomValue(g, depth)]);
+    } else if (pick === 1 && entries.length > 0) {
+      entries.splice(at, 0, entries[g(fc.nat, { max: entries.length - 1 })] as number[]);
+    } else if (pick === 2 && entries.length > 1) {
+      const i = g(fc.nat, { max: entries.length - 2 });
+      const tmp = entries[i] as number[];
+      entries[i] = entries[i + 1] as number[];
+      entries[i + 1] = tmp;
+    } else if (entries.length > 0) {
+      // Replace a value with a random one (wrong type, float, undefined, ...).
+      const f = fields[g(fc.nat, { max: fields.length - 1 })] as Fields[number];
+      entries[Math.min(at, entries.length - 1)] = [...keyBytes(g, f.key), ...randomValue(g, depth)];
+    }
+  }
+  const pairs = entries.length;
+  const body = entries.flat();
+  if (odd(g)) return [0xbf, ...body, 0xff];
+  return [...head(5, pairs, width(g, BigInt(pairs))), ...body];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparison
+
+function capture<T>(fn: () => T): T | { thrown: unknown } {
+  try {
+    return fn();
+  } catch (error) {
+    const e = error as Record<string, unknown>;
+    return { thrown: [e.name, e.code, e.message, e.path, e.wirePath, e.offset, e.key, e.expected, e.found] };
+  }
+}
+
+/** Runs `fn` with and without the fast path and expects exactly the same outcome. */
+function same<T>(fn: () => T): T | { thrown: unknown } {
+  setFastPath(false);
+  let slow: T | { thrown: unknown };
+  try {
+    slow = capture(fn);
+  } finally {
+    setFastPath(true);
+  }
+  const fast = capture(fn);
+  expect(inspect(fast, { depth: null, showHidden: false, sorted: false })).toBe(
+    inspect(slow, { depth: null, showHidden: false, sorted: false }),
+  );
+  expect(fast).toStrictEqual(slow);
+  return fast;
+}
+
+const schemas: [string, Schema<unknown>][] = [
+  ['event union', eventSchema as Schema<unknown>],
+  ['rejecting union', rejecting as Schema<unknown>],
+  ['kitchen-sink struct', kitchen as Schema<unknown>],
+  ['overriding text union', overriding as Schema<unknown>],
+];
+
+const modes: DecodeOptions[] = [{}, { mode: 'strict' }, { copyBytes: true, path: 'x[1]', baseOffset: 100 }];
+
+describe('fast path', () => {
+  for (const [name, schema] of schemas) {
+    it(`gives the generic result for random maps (${name})`, () => {
+      const fast = fastReaderOf(schema);
+      let runs = 0;
+      let taken = 0;
+      fc.assert(
+        fc.property(fc.gen(), fc.nat({ max: 2 }), (g, mode) => {
+          const item = itemFor(g, schema);
+          runs++;
+          if (fast !== undefined && readFast(fast, item, 0, item.length, false, false) !== BAIL) taken++;
+          const options = modes[mode] as DecodeOptions;
+          const before = Uint8Array.from(g(fc.uint8Array, { maxLength: 3 }));
+          const after = Uint8Array.from(g(fc.uint8Array, { maxLength: 3 }));
+          const bytes = concat(before, item, after);
+          same(() => decode(schema, item, options));
+          same(() => decode(schema, concat(item, after), options));
+          same(() => decodeItem(schema, bytes, before.length, options));
+          // A window that cuts the item short.
+          same(() => decodeItem(schema, bytes, before.length, { ...options, end: before.length + (item.length >> 1) }));
+          same(() => decodeItem(schema, bytes.subarray(0, before.length + item.length - 1), before.length, options));
+        }),
+        { numRuns: 600 },
+      );
+      // The fast path must actually be exercised (when the schema has one).
+      if (fast !== undefined) expect(taken / runs).toBeGreaterThan(0.1);
+    });
+  }
+
+  it('gives the generic events for random sequences in random chunks', () => {
+    fc.assert(
+      fc.property(fc.gen(), fc.nat({ max: 2 }), (g, mode) => {
+        const count = g(fc.nat, { max: 8 });
+        const items = Array.from({ length: count }, () => itemFor(g, eventSchema as Schema<unknown>));
+        const bytes = concat(...items);
+        const cuts = g(fc.uniqueArray, fc.nat({ max: bytes.length }), { maxLength: 4 }).sort((a, b) => a - b);
+        const options = [{}, { mode: 'strict' as const, keepBytes: true }, { copyBytes: true, baseOffset: 7 }][mode];
+        same(() => {
+          const dec = createSequenceDecoder(eventSchema as Schema<unknown>, options);
+          const out: SequenceEvent<unknown>[] = [];
+          let at = 0;
+          for (const cut of [...cuts, bytes.length]) {
+            dec.push(bytes.slice(at, cut), (e) => out.push(e));
+            at = cut;
+          }
+          out.push(...dec.end());
+          return out;
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the generic result for decodeValue of cbor-x-decoded events', () => {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const item = itemFor(g, eventSchema as Schema<unknown>);
+        const decoded = capture(() => plainEncoder.decode(item));
+        if (typeof decoded === 'object' && decoded !== null && 'thrown' in decoded) return;
+        same(() => decodeValue(eventSchema as Schema<unknown>, decoded));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the fast path for what the encoder writes, including bigints above 2^53', () => {
+    const fast = fastReaderOf(eventSchema as Schema<unknown>);
+    expect(fast).toBeDefined();
+    const events = [
+      {
+        seq: 1,
+        timestamp: -5,
+        type: 3,
+        streamId: 4n,
+        groupId: 2n ** 60n,
+        objectId: 70000n,
+        publisherPriority: 1,
+        objectStatus: 0,
+      },
+      {
+        seq: 2,
+        timestamp: 2 ** 40,
+        peer: 'p',
+        type: 0,
+        direction: 1,
+        messageType: 3,
+        message: { a: [1, 'b'] },
+        streamId: 2n ** 64n - 1n,
+        raw: new Uint8Array([1, 2]),
+      },
+      { seq: 3, timestamp: 0, type: 1, streamId: 65535n, direction: 0, groupId: 65536n },
+      { seq: 4, timestamp: 1, type: 4, streamId: 1n, refs: [['a', 1n]] },
+    ];
+    const bytes = encodeSequence(eventSchema as Schema<unknown>, events as never[]);
+    let pos = 0;
+    for (const event of events) {
+      const value = readFast(fast as NonNullable<typeof fast>, bytes, pos, bytes.length, false, false);
+      expect(value).not.toBe(BAIL);
+      expect(value).toStrictEqual(event);
+      pos += encode(eventSchema as Schema<unknown>, event as never).length;
+    }
+    // Tag 64 bytes only in tolerant mode; floats never.
+    const tagged = Uint8Array.from([0xa2, 0x61, 0x61, 0x01, 0x61, 0x73, 0x60]);
+    expect(readFast(fastReaderOf(kitchen as Schema<unknown>) as never, tagged, 0, tagged.length, false, false)).toEqual(
+      {
+        a: 1,
+        s: '',
+      },
+    );
+    const withTag = Uint8Array.from([
+      0xa3, 0x61, 0x61, 0x01, 0x61, 0x73, 0x60, 0x62, 0x62, 0x79, 0xd8, 0x40, 0x41, 0x09,
+    ]);
+    const k = fastReaderOf(kitchen as Schema<unknown>) as never;
+    expect(readFast(k, withTag, 0, withTag.length, false, false)).toEqual({ a: 1, s: '', bytes: new Uint8Array([9]) });
+    expect(readFast(k, withTag, 0, withTag.length, true, false)).toBe(BAIL);
+    const float = Uint8Array.from([0xa2, 0x61, 0x61, 0xf9, 0x3c, 0x00, 0x61, 0x73, 0x60]);
+    expect(readFast(k, float, 0, float.length, false, false)).toBe(BAIL);
+    expect(decode(kitchen, float).value).toEqual({ a: 1, s: '' });
+  });
+});
