@@ -217,6 +217,21 @@ describe('follow', () => {
     }
   });
 
+  it('waitForFile: follows a file created later; without it a missing file is IO_ERROR', async () => {
+    const path = join(dir, 'later.ss');
+    await expect(follow(path)).rejects.toMatchObject({ code: 'IO_ERROR' });
+    setTimeout(
+      () => writeFileSync(path, writeSeaStreamerFile([msg(1)], { fileName: 'l.ss', beaconInterval: 256, eos: 1n })),
+      100,
+    );
+    const reader = await follow(path, { waitForFile: true });
+    const seen: bigint[] = [];
+    for await (const m of reader) seen.push(m.seqNo);
+    expect(seen).toEqual([1n, 0n]);
+    expect(reader.end?.state).toBe('eos');
+    await reader.close();
+  });
+
   it('optional idle timeout: TIMED_OUT; from: end starts after the last message', async () => {
     const path = join(dir, 'idle.ss');
     writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2), msg(3)], { fileName: 'i.ss', beaconInterval: 256 }));

@@ -26,6 +26,8 @@ export interface FollowOptions extends ReaderOptions {
   watch?: boolean;
   /** Bytes per read (default 1 MiB). */
   chunkSize?: number;
+  /** Wait (polling with the same back-off) for the file to be created instead of failing with `IO_ERROR`. */
+  waitForFile?: boolean;
 }
 
 /**
@@ -42,13 +44,21 @@ export interface FollowOptions extends ReaderOptions {
  * ```
  */
 export async function follow(path: string, options: FollowOptions = {}): Promise<SeaStreamerReader> {
-  let source: Awaited<ReturnType<typeof openFileSource>>;
-  try {
-    source = await openFileSource(path, { chunkSize: options.chunkSize ?? 1 << 20 });
-  } catch (error) {
-    throw fromBinaryError(error);
-  }
   const maxDelay = options.maxPollInterval ?? 1024;
+  let source: Awaited<ReturnType<typeof openFileSource>> | undefined;
+  for (let delay = 1, waited = 0; source === undefined; delay = Math.min(delay * 2, maxDelay)) {
+    try {
+      source = await openFileSource(path, { chunkSize: options.chunkSize ?? 1 << 20 });
+    } catch (error) {
+      const missing = (error as { cause?: { code?: string } }).cause?.code === 'ENOENT';
+      if (!(options.waitForFile && missing)) throw fromBinaryError(error);
+      if (options.idleTimeout !== undefined && waited >= options.idleTimeout) {
+        throw new SeaStreamerFileError('TIMED_OUT', `${path} was not created within ${options.idleTimeout} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      waited += delay;
+    }
+  }
   const idleTimeout = options.idleTimeout;
   let ino: number;
   try {
