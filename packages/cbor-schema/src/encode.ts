@@ -192,6 +192,13 @@ function integerWriter(schema: UintSchema | IntSchema): WriteFn {
       }
       w.int(v === 0 ? 0 : v);
     } else if (typeof v === 'bigint') {
+      // Safe values (most ids) are checked and written as numbers: Number(v) is within ±(2^53 − 1) only when
+      // v is, and comparing a safe integer with Number(min/max) gives the exact bigint comparison.
+      const n = Number(v);
+      if (n <= MAX_SAFE && n >= -MAX_SAFE && n >= minN && n <= maxN) {
+        w.int(n);
+        return;
+      }
       if (v < min || v > max) w.invalid(`${expected} in [${min}, ${max}]`, v);
       w.bigInt(v, false);
     } else {
@@ -200,7 +207,12 @@ function integerWriter(schema: UintSchema | IntSchema): WriteFn {
   };
 }
 
+function isIntegerSchema(schema: Schema<unknown>): schema is UintSchema | IntSchema {
+  return schema.kind === 'uint' || schema.kind === 'int';
+}
+
 const _textEncoder = new TextEncoder();
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function encodeKey(key: string | number | bigint): Uint8Array {
   const w = new Writer(16);
@@ -216,6 +228,10 @@ function structWriter(fields: readonly FieldInfo[], store: string): WriteFn {
   const keyBytes = fields.map((f) => encodeKey(f.key));
   const optional = fields.map((f) => f.optional);
   const fieldWriters = fields.map((f) => writerOf(f.schema));
+  // Integer fields are written inline for safe in-range values (the common case; see integerWriter).
+  const isInt = fields.map((f) => f.schema.kind === 'uint' || f.schema.kind === 'int');
+  const minN = fields.map((f) => (isIntegerSchema(f.schema) ? Number(f.schema.min) : 0));
+  const maxN = fields.map((f) => (isIntegerSchema(f.schema) ? Number(f.schema.max) : 0));
   const wireKeys = fields.map((f) => f.key);
   const scratch: unknown[] = new Array(n);
   let busy = false;
@@ -267,6 +283,20 @@ function structWriter(fields: readonly FieldInfo[], store: string): WriteFn {
         pairs?.push(w.pos);
         w.raw(keyBytes[i] as Uint8Array);
         pairs?.push(w.pos);
+        if (isInt[i]) {
+          const v = typeof value === 'bigint' ? Number(value) : value;
+          if (
+            typeof v === 'number' &&
+            Number.isInteger(v) &&
+            v <= MAX_SAFE &&
+            v >= -MAX_SAFE &&
+            v >= (minN[i] as number) &&
+            v <= (maxN[i] as number)
+          ) {
+            w.int(v === 0 ? 0 : v);
+            continue;
+          }
+        }
         (fieldWriters[i] as WriteFn)(w, value);
       }
     } catch (error) {

@@ -487,3 +487,69 @@ describe('fast path', () => {
     expect(decode(kitchen, float).value).toEqual({ a: 1, s: '' });
   });
 });
+
+describe('encode integer fast paths', () => {
+  const integerSchemas = [
+    c.uint(),
+    c.uint({ bigint: 'always' }),
+    c.int(),
+    c.int({ min: -1000, max: 1000 }),
+    c.uint({ min: 5, max: 2n ** 60n + 1n }),
+    c.int({ min: -(2n ** 53n) - 3n, max: 2n ** 53n + 3n }),
+  ];
+  const boundary = fc.constantFrom(
+    0n,
+    23n,
+    24n,
+    2n ** 32n,
+    2n ** 53n - 1n,
+    2n ** 53n,
+    2n ** 53n + 1n,
+    2n ** 60n + 1n,
+    2n ** 60n + 2n,
+    2n ** 64n - 1n,
+    2n ** 64n,
+  );
+  const integer = fc.oneof(
+    fc.bigInt({ min: -(2n ** 65n), max: 2n ** 65n }),
+    boundary,
+    boundary.map((v) => -v),
+    boundary.map((v) => -v - 1n),
+  );
+
+  it('writes struct integer fields exactly as the integer schema does, and fails the same way', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: integerSchemas.length - 1 }), integer, fc.boolean(), (si, big, asNumber) => {
+        const schema = integerSchemas[si] as Schema<unknown>;
+        const value: number | bigint = asNumber ? Number(big) : big;
+        const alone = capture(() => encode(schema, value));
+        const inStruct = capture(() => encode(c.struct({ v: schema }) as Schema<unknown>, { v: value }));
+        // Known issue (not of the fast path): the number 2^64 passes the uint range check (Number(2^64 - 1)
+        // rounds to 2^64) and is written as 0. Struct and schema agree on it, which is all this test checks.
+        const wraps = typeof value === 'number' && value === 2 ** 64;
+        if (alone instanceof Uint8Array && wraps) {
+          expect(inStruct).toEqual(concat(Uint8Array.from([0xa1, 0x61, 0x76]), alone));
+        } else if (alone instanceof Uint8Array) {
+          expect(inStruct).toEqual(concat(Uint8Array.from([0xa1, 0x61, 0x76]), alone));
+          // The shortest integer form of the exact value, whatever the type it came in.
+          const exact = typeof value === 'bigint' ? value : BigInt(value);
+          const expected = exact >= 0n ? exact : -1n - exact;
+          const back =
+            decode(c.int() as Schema<unknown>, alone).value ?? decode(c.uint() as Schema<unknown>, alone).value;
+          expect(BigInt(back as number | bigint)).toBe(exact);
+          const width = alone.length - 1;
+          expect(width).toBe(
+            expected < 24n ? 0 : expected < 256n ? 1 : expected < 65536n ? 2 : expected < 2n ** 32n ? 4 : 8,
+          );
+        } else {
+          const thrown = (alone as { thrown: unknown[] }).thrown;
+          const inner = (inStruct as { thrown: unknown[] }).thrown;
+          expect(inner[1]).toBe('INVALID_VALUE');
+          expect(inner[7]).toBe(thrown[7]);
+          expect(inner[8]).toBe(thrown[8]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
