@@ -25,6 +25,8 @@ export interface ParseLoopResult {
   end: TraceEnd | undefined;
   /** How reading stopped. */
   stoppedBy: 'end' | 'caller' | 'interrupt' | 'removed';
+  /** Offset of the next unread byte. */
+  offset: number;
 }
 
 async function waitForGrowth(
@@ -70,13 +72,13 @@ export async function parseMoqtrace(
   try {
     for (;;) {
       const status = parser.run(visitor);
-      if (status === 'done') return { end: parser.result, stoppedBy: 'end' };
+      if (status === 'done') return { end: parser.result, stoppedBy: 'end', offset: parser.offset };
       if (options.afterChunk && (await options.afterChunk(source.position)))
-        return { end: undefined, stoppedBy: 'caller' };
+        return { end: undefined, stoppedBy: 'caller', offset: parser.offset };
       let chunk = await source.read();
       while (chunk === null && options.follow && input.path) {
         const state = await waitForGrowth(ctx, input.path, source.position, ino);
-        if (state !== 'more') return { end: undefined, stoppedBy: state };
+        if (state !== 'more') return { end: undefined, stoppedBy: state, offset: parser.offset };
         chunk = await source.read();
       }
       if (chunk === null) parser.end();

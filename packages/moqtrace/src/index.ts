@@ -18,9 +18,11 @@ export {
   type TraceHeader,
 } from './header.js';
 export * from './json.js';
+export { jsonString, renderEventJson, taggedJsonText } from './json-text.js';
 export * from './preamble.js';
 export * from './reader.js';
 export * from './recorder.js';
+export * from './records.js';
 export * from './schemas.js';
 export * from './segments.js';
 export * from './writer.js';

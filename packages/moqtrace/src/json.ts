@@ -20,8 +20,9 @@ import {
 } from './events.js';
 import type { TraceHeader } from './header.js';
 import { isTag, makeTag } from './internal/cbor.js';
+import { BYTES_LIMIT, rendersAsBytes, TYPED_ARRAYS } from './internal/render-common.js';
 import { sha256Hex } from './internal/sha256.js';
-import type { TraceProblem, TraceReadResult, TraceRecord } from './reader.js';
+import { renderEventJson } from './json-text.js';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -33,23 +34,12 @@ export interface RenderOptions {
    * canonical rendering); NDJSON export for re-import sets it.
    */
   fullBytes?: boolean;
+  /** Leave out the `payload` field of `object-payload` events (`xtrace cat --payload none`). Default `false`. */
+  omitPayload?: boolean;
 }
 
 /** Byte fields longer than this are rendered as `{"length","sha256"}` unless `fullBytes` is set. */
-export const RENDER_BYTES_LIMIT = 4096;
-
-const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
-  Uint8ClampedArray,
-  Uint16Array,
-  Uint32Array,
-  BigUint64Array,
-  Int8Array,
-  Int16Array,
-  Int32Array,
-  BigInt64Array,
-  Float32Array,
-  Float64Array,
-};
+export const RENDER_BYTES_LIMIT: number = BYTES_LIMIT;
 
 /**
  * Renders any decoded value (opaque `message`, `data`, `fields`, stores, `custom`) as JSON, tagging what JSON
@@ -84,7 +74,7 @@ export function toTaggedJson(value: unknown): JsonValue {
     for (let i = 0; i < value.length; i++) out[i] = toTaggedJson(value[i]);
     return out;
   }
-  if (value instanceof Uint8Array && (value.constructor === Uint8Array || !(value.constructor.name in TYPED_ARRAYS))) {
+  if (value instanceof Uint8Array && rendersAsBytes(value)) {
     return { $bytes: toHex(value) };
   }
   if (ArrayBuffer.isView(value)) {
@@ -231,18 +221,23 @@ export function renderEvent(event: TraceEvent, options?: RenderOptions): { [key:
   }
   const specs = EVENT_FIELDS[EVENT_TYPE_IDS[event.type]] as readonly FieldSpec[];
   const record = event as unknown as Record<string, unknown>;
+  const omitPayload = options?.omitPayload === true;
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i] as FieldSpec;
     const value = record[spec.name];
-    if (value !== undefined) out[spec.name] = renderField(spec, value, options);
+    if (value !== undefined && !(omitPayload && spec.name === 'payload'))
+      out[spec.name] = renderField(spec, value, options);
   }
   if (event.extra && Object.keys(event.extra).length > 0) out.extra = toTaggedJson(event.extra);
   return out;
 }
 
-/** One line of the canonical rendering (no trailing newline). */
+/**
+ * One line of the canonical rendering (no trailing newline): `JSON.stringify(renderEvent(event))`, written
+ * directly by {@link renderEventJson}.
+ */
 export function eventToJson(event: TraceEvent, options?: RenderOptions): string {
-  return JSON.stringify(renderEvent(event, options));
+  return renderEventJson(event, options);
 }
 
 /** Renders a header: integers as numbers, `custom` and stores as tagged JSON. */
@@ -320,128 +315,4 @@ export function parseEventJson(json: unknown): TraceEvent {
   }
   if (object.extra !== undefined) event.extra = fromTaggedJson(object.extra);
   return event as unknown as TraceEvent;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// NDJSON records (the CLI's record contract) and import
-
-/** Anything {@link renderRecord} renders: the records of `readTraceRecords`. */
-export type RenderableRecord = TraceRecord;
-
-/**
- * One NDJSON record: `{"kind":"event","offset":…,"segment":…, …canonical rendering}`, `{"kind":"header", …}`,
- * `{"kind":"error", …}` or `{"kind":"end", …}`. Event 10's own `kind` field is printed as `derivationKind`
- * there (the record's `kind` comes first and JSON objects cannot repeat a key).
- *
- * @example
- * ```ts
- * for await (const record of readTraceRecords(file)) console.log(JSON.stringify(renderRecord(record)));
- * ```
- */
-export function renderRecord(record: TraceRecord, options?: RenderOptions): { [key: string]: JsonValue } {
-  switch (record.kind) {
-    case 'event': {
-      const rendered = renderEvent(record.event, options);
-      const out: { [key: string]: JsonValue } = { kind: 'event', offset: record.offset, segment: record.segment };
-      for (const key of Object.keys(rendered)) {
-        // event 10's own `kind` would collide with the record's `kind`: it is printed as `derivationKind`
-        out[key === 'kind' ? 'derivationKind' : key] = rendered[key] as JsonValue;
-      }
-      return out;
-    }
-    case 'segment': {
-      const s = record.segment;
-      return {
-        kind: 'header',
-        offset: s.offset,
-        segment: s.index,
-        version: s.version,
-        headerLength: s.headerLength,
-        eventsOffset: s.eventsOffset,
-        header: renderHeader(s.header),
-      };
-    }
-    case 'problem': {
-      const p = record.problem;
-      const out: { [key: string]: JsonValue } = {
-        kind: 'error',
-        code: p.code,
-        severity: p.severity,
-        offset: p.offset,
-        segment: p.segment,
-      };
-      if (p.index !== undefined) out.index = p.index;
-      if (p.key !== undefined) out.key = p.key;
-      out.message = p.message;
-      if (p.value !== undefined) out.value = toTaggedJson(p.value);
-      for (const key of ['eventsDecoded', 'bytesAfterOffset', 'skippedBytes', 'skippedEvents'] as const) {
-        if (p[key] !== undefined) out[key] = p[key] as number;
-      }
-      return out;
-    }
-    case 'end':
-      return { kind: 'end', ...(record.end as unknown as { [key: string]: JsonValue }) };
-  }
-}
-
-/**
- * Exports a read trace as NDJSON (header, event, error and end records), typed bytes printed in full so that
- * {@link importNdjson} gives the trace back.
- */
-export function exportNdjson(result: TraceReadResult, options: RenderOptions = { fullBytes: true }): string {
-  const lines: string[] = [];
-  const problems = [...result.problems];
-  for (const segment of result.segments) {
-    lines.push(JSON.stringify(renderRecord({ kind: 'segment', segment }, options)));
-    segment.events.forEach((event, i) => {
-      const offset = segment.eventOffsets[i] as number;
-      while (problems.length > 0 && (problems[0] as TraceProblem).offset < offset) {
-        lines.push(JSON.stringify(renderRecord({ kind: 'problem', problem: problems.shift() as TraceProblem })));
-      }
-      lines.push(JSON.stringify(renderRecord({ kind: 'event', offset, segment: segment.index, event }, options)));
-    });
-  }
-  for (const problem of problems) lines.push(JSON.stringify(renderRecord({ kind: 'problem', problem })));
-  lines.push(JSON.stringify(renderRecord({ kind: 'end', end: result.end })));
-  return `${lines.join('\n')}\n`;
-}
-
-/** A trace rebuilt from NDJSON: segments with headers and events (feed it to `encodeTrace`). */
-export interface ImportedTrace {
-  /** Segments in order. */
-  segments: { header: TraceHeader; events: TraceEvent[] }[];
-}
-
-/**
- * Rebuilds a trace from NDJSON records (`header` and `event` records; others are ignored). Ids come back as
- * `bigint`, bytes as `Uint8Array`, tagged values as their JS types.
- *
- * @example
- * ```ts
- * const bytes = encodeTrace(importNdjson(exportNdjson(readTrace(original))));
- * ```
- */
-export function importNdjson(text: string): ImportedTrace {
-  const segments: ImportedTrace['segments'] = [];
-  let lineNumber = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch (cause) {
-      throw new MoqtraceError('INVALID_ARGUMENT', `line ${lineNumber} is not JSON`, { cause });
-    }
-    if (record.kind === 'header') {
-      segments.push({ header: parseHeaderJson(record.header), events: [] });
-    } else if (record.kind === 'event') {
-      const { kind: _kind, offset: _offset, segment: _segment, derivationKind, ...rest } = record;
-      if (derivationKind !== undefined) rest.kind = derivationKind;
-      const current = segments[segments.length - 1];
-      if (!current) throw new MoqtraceError('INVALID_ARGUMENT', `line ${lineNumber}: event before any header record`);
-      current.events.push(parseEventJson(rest));
-    }
-  }
-  return { segments };
 }

@@ -107,9 +107,9 @@ describe('NDJSON', () => {
     const bytes = encodeTrace({ header: HEADER, events: sampleEvents(3) });
     const lines: string[] = [];
     for await (const record of readTraceRecords(bytes)) lines.push(JSON.stringify(renderRecord(record)));
-    expect(lines[0]).toMatch(/^\{"kind":"header","offset":0,"segment":0,"version":1,/);
+    expect(lines[0]).toMatch(/^\{"kind":"header","offset":0,"segment":0,"format":"moqtrace","version":1,/);
     expect(lines[1]).toMatch(/^\{"kind":"event","offset":\d+,"segment":0,"type":"control","seq":0,/);
-    expect(lines.at(-1)).toMatch(/^\{"kind":"end","reason":"eof",/);
+    expect(lines.at(-1)).toMatch(/^\{"kind":"end","state":"eof",/);
     expect(lines).toHaveLength(5);
   });
 

@@ -13,7 +13,13 @@ import {
   eventToJson,
   type JsonValue,
   type KnownEventTypeName,
+  type RenderOptions,
+  renderEndRecord,
+  renderErrorRecord,
   renderEvent,
+  renderEventRecord,
+  renderEventRecordJson,
+  renderHeaderRecord,
   type TraceEvent,
   type TraceHeader,
   type TraceProblem,
@@ -23,7 +29,6 @@ import type { Input } from '../input.js';
 import type { Context } from '../io.js';
 import { parseMoqtrace } from '../moq-source.js';
 import { toBase64 } from '../output/json.js';
-import { moqEndRecord, moqErrorRecord, moqEventRecord, moqHeaderRecord } from '../output/moq-records.js';
 import { createProgress } from '../output/progress.js';
 import { oneLineCell, StreamTable } from '../output/table.js';
 import { parseTimeBound, type TimeBound } from '../time.js';
@@ -144,7 +149,10 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
   const out = ctx.out;
   const c = ctx.colors;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const recodes = options.payload !== 'auto' || options.bytes !== 'hex';
+  // --payload none is a rendering option of the library's direct writer; base64/text need the object path
+  const recodes =
+    (options.payload !== 'auto' && options.payload !== 'hex' && options.payload !== 'none') || options.bytes !== 'hex';
+  const renderOptions: RenderOptions | undefined = options.payload === 'none' ? { omitPayload: true } : undefined;
   const headers: TraceHeader[] = [];
   const drafts: (number | undefined)[] = [];
   let printed = 0;
@@ -170,7 +178,7 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
   const reportProblem = (p: TraceProblem): void => {
     problems.push(p);
     ctx.reportLine(p.code, p.message, p.offset, input.name, p.severity === 'error' ? EXIT_DATA : 0);
-    if (format === 'ndjson' || json) emit(moqErrorRecord(p));
+    if (format === 'ndjson' || json) emit(JSON.stringify(renderErrorRecord(p)));
   };
   const progress = createProgress(ctx, input.size, 'cat');
   let result: Awaited<ReturnType<typeof parseMoqtrace>>;
@@ -182,7 +190,7 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
         segment(segment) {
           headers[segment.index] = segment.header;
           drafts[segment.index] = draftFromProtocol(segment.header.protocol);
-          if (format === 'ndjson' || json) emit(moqHeaderRecord(segment));
+          if (format === 'ndjson' || json) emit(JSON.stringify(renderHeaderRecord(segment)));
           else if (format === 'table' || format === 'log') {
             const h = segment.header;
             out.append(
@@ -222,11 +230,11 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
             }
             default: {
               if (!recodes) {
-                emit(moqEventRecord(event, offset, segment));
+                emit(renderEventRecordJson(event, offset, segment, renderOptions));
               } else {
-                const rendered = renderEvent(event);
-                recodeBytes(event, rendered, options);
-                emit(moqEventRecord(event, offset, segment, rendered));
+                const record = renderEventRecord(event, offset, segment, renderOptions);
+                recodeBytes(event, record, options);
+                emit(JSON.stringify(record));
               }
             }
           }
@@ -264,7 +272,7 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
     );
   }
   if (format === 'ndjson' || json) {
-    emit(moqEndRecord(state, end));
+    emit(JSON.stringify(renderEndRecord(end ? { ...end, reason: state } : { reason: state, offset: result.offset })));
     if (json) out.append('\n]\n');
   } else if (format === 'table' || format === 'log') {
     out.append(

@@ -8,11 +8,14 @@ import {
   buildTrackTable,
   computeStats,
   encodeTrace,
-  type JsonValue,
-  parseEventJson,
-  parseHeaderJson,
+  type ImportErrorDetails,
+  importNdjsonRecords,
+  MoqtraceError,
   readTraceFrom,
-  renderEvent,
+  renderEndRecord,
+  renderErrorRecord,
+  renderEventRecordJson,
+  renderHeaderRecord,
   type TraceEvent,
   type TraceHeader,
   type TraceReadResult,
@@ -23,7 +26,6 @@ import type { Input } from '../input.js';
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
 import { stringifyJson } from '../output/json.js';
-import { moqEndRecord, moqErrorRecord, moqEventRecord, moqHeaderRecord } from '../output/moq-records.js';
 import { formatTable } from '../output/table.js';
 import { withSource } from '../ss-source.js';
 import type { ConvertOptions, NdjsonRecord } from './convert.js';
@@ -312,41 +314,32 @@ export async function convertMoqtrace(
     return;
   }
   const target = await openTextTarget(ctx, outPath);
-  const problems = [...trace.problems];
+  const problems = trace.problems;
+  let next = 0;
   for (const segment of trace.segments) {
-    let w = target.sink.write(`${moqHeaderRecord(segment)}\n`);
+    let w = target.sink.write(`${JSON.stringify(renderHeaderRecord(segment))}\n`);
     if (w) await w;
     for (let i = 0; i < segment.events.length; i++) {
       const offset = segment.eventOffsets[i]!;
-      while (problems.length > 0 && problems[0]!.offset < offset) {
-        w = target.sink.write(`${moqErrorRecord(problems.shift()!)}\n`);
+      while (next < problems.length && problems[next]!.offset < offset) {
+        w = target.sink.write(`${JSON.stringify(renderErrorRecord(problems[next++]!))}\n`);
         if (w) await w;
       }
-      const event = segment.events[i]!;
       w = target.sink.write(
-        `${moqEventRecord(event, offset, segment.index, renderEvent(event, { fullBytes: true }))}\n`,
+        `${renderEventRecordJson(segment.events[i]!, offset, segment.index, { fullBytes: true })}\n`,
       );
       if (w) await w;
     }
   }
-  for (const p of problems) target.sink.write(`${moqErrorRecord(p)}\n`);
-  target.sink.write(`${moqEndRecord(trace.end.reason === 'truncated' ? 'truncated' : 'eof', trace.end)}\n`);
+  while (next < problems.length) target.sink.write(`${JSON.stringify(renderErrorRecord(problems[next++]!))}\n`);
+  target.sink.write(`${JSON.stringify(renderEndRecord(trace.end))}\n`);
   await target.close();
 }
 
-const HEADER_RECORD_KEYS = new Set([
-  'kind',
-  'format',
-  'version',
-  'segment',
-  'offset',
-  'headerLength',
-  'eventsOffset',
-  'line',
-]);
-const EVENT_RECORD_KEYS = new Set(['kind', 'offset', 'segment', 'line']);
-
-/** `convert` from NDJSON records (as `cat --format ndjson` / `convert` print them) to `.moqtrace`. */
+/**
+ * `convert` from NDJSON records (as `cat --format ndjson` / `convert` print them) to `.moqtrace`, through the
+ * library's `importNdjsonRecords` (the CLI only strips its `line` numbers and maps errors to them).
+ */
 export async function ndjsonToMoqtrace(
   ctx: Context,
   records: NdjsonRecord[],
@@ -354,43 +347,17 @@ export async function ndjsonToMoqtrace(
   options: ConvertOptions,
 ): Promise<void> {
   const file = ctx.currentFile ?? '-';
-  const segments: { header: TraceHeader; events: TraceEvent[] }[] = [];
-  const fail = (record: NdjsonRecord, error: unknown): never => {
-    throw new XtraceError('INVALID_NDJSON', `line ${record.line}: ${(error as Error).message}`, {
+  let segments: { header: TraceHeader; events: TraceEvent[] }[];
+  try {
+    segments = importNdjsonRecords(records.map(({ line: _line, ...record }) => record)).segments;
+  } catch (error) {
+    if (!(error instanceof MoqtraceError) || error.code !== 'INVALID_ARGUMENT') throw error;
+    const details = error.details as ImportErrorDetails | undefined;
+    const line = details ? records[details.index]?.line : undefined;
+    throw new XtraceError('INVALID_NDJSON', line !== undefined ? `line ${line}: ${details!.reason}` : error.message, {
       file,
       exitCode: EXIT_DATA,
     });
-  };
-  for (const record of records) {
-    if (record.kind === 'header') {
-      const fields: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(record)) {
-        if (HEADER_RECORD_KEYS.has(k)) continue;
-        fields[k === 'segmentInfo' ? 'segment' : k] = v;
-      }
-      try {
-        segments.push({ header: parseHeaderJson(fields), events: [] });
-      } catch (error) {
-        fail(record, error);
-      }
-    } else if (record.kind === 'event') {
-      const current = segments.at(-1);
-      if (!current)
-        throw new XtraceError('INVALID_NDJSON', `line ${record.line}: event before any header record`, {
-          file,
-          exitCode: EXIT_DATA,
-        });
-      const fields: Record<string, JsonValue> = {};
-      for (const [k, v] of Object.entries(record)) {
-        if (EVENT_RECORD_KEYS.has(k)) continue;
-        fields[k === 'derivationKind' ? 'kind' : k] = v as JsonValue;
-      }
-      try {
-        current.events.push(parseEventJson(fields));
-      } catch (error) {
-        fail(record, error);
-      }
-    }
   }
   if (segments.length === 0)
     throw new XtraceError('INVALID_NDJSON', 'no header record in the NDJSON input', { file, exitCode: EXIT_DATA });
