@@ -1108,6 +1108,10 @@ interface FastPlan {
   others: (FastReader | undefined)[];
   optional: boolean[];
   required: number;
+  /** Store property name (unknown keys go there). */
+  store: string;
+  /** Some wire key is an integer (decimal text keys may then match it: left to the generic reader). */
+  hasIntKeys: boolean;
 }
 
 const valueFastReaders = new WeakMap<Schema<unknown>, FastReader>();
@@ -1167,7 +1171,7 @@ function encodeKey(key: WireKey): Uint8Array {
   return out;
 }
 
-function fastPlan(fields: readonly FieldInfo[]): FastPlan {
+function fastPlan(fields: readonly FieldInfo[], store: string): FastPlan {
   const n = fields.length;
   const plan: FastPlan = {
     n,
@@ -1181,6 +1185,8 @@ function fastPlan(fields: readonly FieldInfo[]): FastPlan {
     others: [],
     optional: [],
     required: 0,
+    store,
+    hasIntKeys: fields.some((f) => typeof f.key === 'number'),
   };
   fields.forEach((f, i) => {
     const enc = encodeKey(f.key);
@@ -1408,8 +1414,10 @@ function topFastOf(schema: Schema<unknown>): FastReader | undefined {
   const cached = topFastReaders.get(schema);
   if (cached !== undefined) return cached ?? undefined;
   let fast: FastReader | undefined;
-  if (schema.kind === 'struct') fast = fastStruct(fastPlan((schema as unknown as AnyStructSchema).fields));
-  else if (schema.kind === 'union')
+  if (schema.kind === 'struct') {
+    const struct = schema as unknown as AnyStructSchema;
+    fast = fastStruct(fastPlan(struct.fields, struct.extraKey));
+  } else if (schema.kind === 'union')
     fast = fastUnion(schema as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>);
   topFastReaders.set(schema, fast ?? null);
   return fast;
@@ -1419,10 +1427,57 @@ function topFastOf(schema: Schema<unknown>): FastReader | undefined {
 let fastNext = 0;
 let fastReq = 0;
 
+/** Whether the key at `p` is the shortest encoding of any wire key of `fp`. */
+function anyFieldKey(fp: FastPlan, b: Uint8Array, p: number, end: number): boolean {
+  for (let i = 0; i < fp.n; i++) {
+    const k = fp.enc[i] as Uint8Array;
+    if (k.length > end - p) continue;
+    let j = 0;
+    while (j < k.length && b[p + j] === k[j]) j++;
+    if (j === k.length) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads the unknown key at st.pos (< st.end) and its value into `extra` as the generic struct reader does, or
+ * returns false: only one-byte integer keys and short text keys that are no field's key in any form qualify.
+ */
+function fastExtraEntry(st: State, fp: FastPlan, extra: ExtraEntry[]): boolean {
+  const b = st.b;
+  const end = st.end;
+  const p = st.pos;
+  const kb = b[p] as number;
+  let key: string | number;
+  let vpos: number;
+  if (kb < 24) {
+    key = kb;
+    vpos = p + 1;
+  } else if (kb >= 0x20 && kb < 0x38) {
+    key = -1 - (kb - 0x20);
+    vpos = p + 1;
+  } else if (kb >= 0x60 && kb < 0x78) {
+    const len = kb - 0x60;
+    if (len >= end - p) return false;
+    key = decodeText(b, p + 1, len);
+    if (fp.hasIntKeys && DECIMAL.test(key)) return false;
+    vpos = p + 1 + len;
+  } else {
+    return false;
+  }
+  if (anyFieldKey(fp, b, p, end)) return false;
+  const len = scanItem(b, vpos, end);
+  if (len < 0) return false;
+  st.pos = vpos + len;
+  putExtra(extra, makeEntry(st, key, vpos, vpos + len));
+  return true;
+}
+
 /**
  * Reads up to `remaining` key/value pairs at st.pos into `out`, matching keys against fields `next` … `limit - 1`
- * in order; stops early once field `limit - 1` was read. Returns the pairs left, or -1 to bail. Sets
- * `fastNext` (next field index) and `fastReq` (`req` plus the required fields read).
+ * in order; stops early once field `limit - 1` was read. Unknown keys go to the store when `extraOk`, in which
+ * case the store is set on `out` at the end. Returns the pairs left, or -1 to bail. Sets `fastNext` (next
+ * field index) and `fastReq` (`req` plus the required fields read).
  */
 function readFieldsFast(
   st: State,
@@ -1432,11 +1487,13 @@ function readFieldsFast(
   limit: number,
   remaining: number,
   req: number,
+  extraOk: boolean,
 ): number {
   const b = st.b;
   const end = st.end;
   const { enc, k0, kinds } = fp;
   let p = st.pos;
+  let extra: ExtraEntry[] | undefined;
   while (remaining > 0 && next < limit) {
     if (p >= end) return -1;
     const kb = b[p] as number;
@@ -1454,7 +1511,15 @@ function readFieldsFast(
         break;
       }
     }
-    if (key === undefined) return -1;
+    if (key === undefined) {
+      if (!extraOk) return -1;
+      if (extra === undefined) extra = [];
+      st.pos = p;
+      if (!fastExtraEntry(st, fp, extra)) return -1;
+      p = st.pos;
+      remaining--;
+      continue;
+    }
     p += key.length;
     next = fi + 1;
     remaining--;
@@ -1493,6 +1558,16 @@ function readFieldsFast(
     out[fp.names[fi] as string] = v;
     if (!fp.optional[fi]) req++;
   }
+  // Unknown keys after the last field.
+  while (extraOk && remaining > 0) {
+    if (p >= end) return -1;
+    if (extra === undefined) extra = [];
+    st.pos = p;
+    if (!fastExtraEntry(st, fp, extra)) return -1;
+    p = st.pos;
+    remaining--;
+  }
+  if (extra !== undefined) out[fp.store] = extra;
   st.pos = p;
   fastNext = next;
   fastReq = req;
@@ -1513,7 +1588,7 @@ function fastStruct(fp: FastPlan): FastReader {
     const count = fastMapHead(st);
     if (count < 0) return BAIL;
     const out: Record<string, unknown> = {};
-    if (readFieldsFast(st, fp, out, 0, n, count, 0) !== 0 || fastReq !== fp.required) return BAIL;
+    if (readFieldsFast(st, fp, out, 0, n, count, 0, true) !== 0 || fastReq !== fp.required) return BAIL;
     return out;
   };
 }
@@ -1531,14 +1606,14 @@ function fastUnion(schema: UnionSchema<StructShape, string, VariantMap, 'keep' |
       if (m === undefined || m.name !== a.name || m.key !== a.key || m.schema !== a.schema || m.optional !== a.optional)
         return undefined;
     }
-    byValue.set(value, fastPlan(merged.fields));
+    byValue.set(value, fastPlan(merged.fields, merged.extraKey));
   }
-  const basePlan = fastPlan(baseFields);
+  const basePlan = fastPlan(baseFields, schema.base.extraKey);
   return (st) => {
     const count = fastMapHead(st);
     if (count < 0) return BAIL;
     const out: Record<string, unknown> = {};
-    const rest = readFieldsFast(st, basePlan, out, 0, d + 1, count, 0);
+    const rest = readFieldsFast(st, basePlan, out, 0, d + 1, count, 0, false);
     if (rest < 0 || fastNext !== d + 1) return BAIL;
     let disc = out[discName];
     if (typeof disc === 'bigint') {
@@ -1547,7 +1622,7 @@ function fastUnion(schema: UnionSchema<StructShape, string, VariantMap, 'keep' |
     } else if (typeof disc !== 'number' && typeof disc !== 'string') return BAIL;
     const vp = byValue.get(disc as number | string);
     if (vp === undefined) return BAIL;
-    if (readFieldsFast(st, vp, out, d + 1, vp.n, rest, fastReq) !== 0 || fastReq !== vp.required) return BAIL;
+    if (readFieldsFast(st, vp, out, d + 1, vp.n, rest, fastReq, true) !== 0 || fastReq !== vp.required) return BAIL;
     return out;
   };
 }

@@ -61,29 +61,32 @@ const eventSchema = c.union(base, 'type', {
 const rejecting = c.union(base, 'type', { 1: c.struct({ streamId: c.field('sid', id()) }) }, { unknown: 'reject' });
 
 const sub = c.struct({ x: c.field('x', c.uint()), y: c.field('y', c.text()).optional() });
-const kitchen = c.struct({
-  a: c.field('a', c.uint()),
-  big: c.field('big', c.uint({ bigint: 'always' })).optional(),
-  small: c.field('i', c.int({ min: -1000, max: 1000 })).optional(),
-  never: c.field('nv', c.uint({ bigint: 'never' })).optional(),
-  signed: c.field('si', c.int({ bigint: 'always' })).optional(),
-  s: c.field('s', c.text()),
-  bytes: c.field('by', c.bytes()).optional(),
-  four: c.field('b4', c.bytes({ size: 4 })).optional(),
-  message: c.field('msg', c.any()).optional(),
-  maybe: c.field('nl', c.text().nullable()).optional(),
-  flag: c.field('f', c.bool()).optional(),
-  list: c.field('arr', c.array(c.uint())).optional(),
-  pair: c.field('tup', c.tuple([c.text(), c.uint({ bigint: 'always' })])).optional(),
-  sub: c.field('sub', sub).optional(),
-  event: c.field('ev', eventSchema).optional(),
-  seven: c.field(7, c.int()).optional(),
-  minus: c.field(-3, c.text()).optional(),
-  wide: c.field(300, c.uint()).optional(),
-  long: c.field('a-rather-long-wire-key-name-over-23', c.uint()).optional(),
-  float: c.field('fl', c.float()).optional(),
-  lit: c.field('lit', c.literal('x')).optional(),
-});
+const kitchen = c.struct(
+  {
+    a: c.field('a', c.uint()),
+    big: c.field('big', c.uint({ bigint: 'always' })).optional(),
+    small: c.field('i', c.int({ min: -1000, max: 1000 })).optional(),
+    never: c.field('nv', c.uint({ bigint: 'never' })).optional(),
+    signed: c.field('si', c.int({ bigint: 'always' })).optional(),
+    s: c.field('s', c.text()),
+    bytes: c.field('by', c.bytes()).optional(),
+    four: c.field('b4', c.bytes({ size: 4 })).optional(),
+    message: c.field('msg', c.any()).optional(),
+    maybe: c.field('nl', c.text().nullable()).optional(),
+    flag: c.field('f', c.bool()).optional(),
+    list: c.field('arr', c.array(c.uint())).optional(),
+    pair: c.field('tup', c.tuple([c.text(), c.uint({ bigint: 'always' })])).optional(),
+    sub: c.field('sub', sub).optional(),
+    event: c.field('ev', eventSchema).optional(),
+    seven: c.field(7, c.int()).optional(),
+    minus: c.field(-3, c.text()).optional(),
+    wide: c.field(300, c.uint()).optional(),
+    long: c.field('a-rather-long-wire-key-name-over-23', c.uint()).optional(),
+    float: c.field('fl', c.float()).optional(),
+    lit: c.field('lit', c.literal('x')).optional(),
+  },
+  { extraKey: 'more' },
+);
 // A union whose variant overrides a base field before the discriminator (no fast union), with a text one.
 const overriding = c.union(c.struct({ kind: c.field('k', c.text()), v: c.field('v', c.uint()).optional() }), 'kind', {
   a: c.struct({ v: c.field('v', c.text()) }),
@@ -300,6 +303,15 @@ function mapFor(g: Gen, schema: Schema<unknown>, depth: number): number[] {
           ? textBytes(g, literal)
           : uintBytes(g, BigInt(literal as number));
     entries.push([...keyBytes(g, f.key), ...value]);
+  }
+  // Keys a newer writer added (also in clean maps), sometimes repeated.
+  if (g(fc.nat, { max: 3 }) === 0) {
+    const added = g(fc.integer, { min: 1, max: 3 });
+    for (let a = 0; a < added; a++) {
+      const key = g(fc.constantFrom, 'zz', 'u', '8', 9, -2, '__proto__') as string | number;
+      const value = g(fc.boolean) ? uintBytes(g, BigInt(g(fc.nat))) : anyBytes(g);
+      entries.splice(g(fc.nat, { max: entries.length }), 0, [...keyBytes(g, key), ...value]);
+    }
   }
   const mutations = noise > 0 ? g(fc.nat, { max: noise }) : 0;
   for (let m = 0; m < mutations; m++) {
