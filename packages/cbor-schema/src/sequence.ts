@@ -174,6 +174,9 @@ export function createSequenceDecoder<T = unknown>(
   let index = 0;
   let state: 'normal' | 'searching' | 'dead' | 'ended' = 'normal';
   let skippedFrom = 0;
+  // When the fast reader keeps giving up (e.g. a writer with another key order), stop trying for a while.
+  let fastMisses = 0;
+  let fastSkip = 0;
 
   function decodeAt(view: Uint8Array, pos: number, length: number, viewBase: number, own: boolean): SequenceItem<T> {
     const offset = viewBase + pos;
@@ -298,12 +301,20 @@ export function createSequenceDecoder<T = unknown>(
         }
       }
       if (fast !== undefined) {
-        const value = readFast(fast, view, pos, end, strict, own || copyBytes);
-        if (value !== BAIL) {
-          const length = fastEnd - pos;
-          out.push(makeItem(view, pos, length, viewBase + pos, value, lastProblems));
-          pos += length;
-          continue;
+        if (fastSkip > 0) fastSkip--;
+        else {
+          const value = readFast(fast, view, pos, end, strict, own || copyBytes);
+          if (value !== BAIL) {
+            fastMisses = 0;
+            const length = fastEnd - pos;
+            out.push(makeItem(view, pos, length, viewBase + pos, value, lastProblems));
+            pos += length;
+            continue;
+          }
+          if (++fastMisses >= 8) {
+            fastMisses = 0;
+            fastSkip = 256;
+          }
         }
       }
       const length = scanItem(view, pos, end);

@@ -565,3 +565,24 @@ describe('encode integer fast paths', () => {
     );
   });
 });
+
+describe('sequence decoder fast path', () => {
+  it('gives the generic events across runs of items the fast path gives up on', () => {
+    const usual = (n: number) =>
+      plainEncoder.encode({ n, t: n * 3, e: 3, sid: 4, g: n >> 4, o: n & 15, pp: 1, os: 0 }) as Uint8Array;
+    const reordered = (n: number) =>
+      plainEncoder.encode({ e: 3, n, t: n * 3, sid: 4, g: n >> 4, o: n & 15, pp: 1, os: 0 }) as Uint8Array;
+    const parts: Uint8Array[] = [];
+    for (let n = 0; n < 1200; n++) parts.push((n >> 5) % 3 === 1 || n % 97 === 0 ? reordered(n) : usual(n));
+    const bytes = concat(...parts);
+    for (const chunk of [bytes.length, 4096, 777]) {
+      same(() => {
+        const dec = createSequenceDecoder(eventSchema as Schema<unknown>);
+        const out: SequenceEvent<unknown>[] = [];
+        for (let at = 0; at < bytes.length; at += chunk) dec.push(bytes.slice(at, at + chunk), (e) => out.push(e));
+        out.push(...dec.end());
+        return out;
+      });
+    }
+  });
+});
