@@ -36,6 +36,13 @@ function u64Arg(value: string): string {
   return text;
 }
 
+/** Parses a TCP port (0 = any free port). */
+function portArg(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = nonNegativeInt(value);
   if (n === 0) throw new InvalidArgumentError('expected a positive integer');
@@ -302,13 +309,35 @@ ${EXIT_HELP}`,
 
   program
     .command('view')
-    .description('serve the viewer on 127.0.0.1 with these files loaded (arrives with the viewer)')
-    .argument('<files...>', 'files to load')
+    .description('serve the web viewer on 127.0.0.1 with these files loaded and print the URL')
+    .argument('<files...>', '.ss or .moqtrace files (- for stdin)')
+    .option(
+      '-p, --port <n>',
+      'port on 127.0.0.1; 0 = any free port (default: 4180, or a free port when it is busy)',
+      portArg,
+    )
+    .option('--open', 'also open the URL in a browser ($BROWSER, open, xdg-open); skipped when none is found')
+    .option(
+      '--viewer-dir <dir>',
+      'folder of a viewer build (index.html); default: $XTRACE_VIEWER_DIR, else the bundled one',
+    )
     .addHelpText(
       'after',
       `
+Prints the URL, e.g. http://127.0.0.1:4180/?file=/files/0/trace.moqtrace&file=/files/1/recording.ss, as the
+only line on stdout (status goes to stderr) and serves until Ctrl-C or SIGTERM (exit 0). Only 127.0.0.1 is
+bound; each file is served read-only at /files/<index>/<name>, with Range support, and opens in its own tab.
+Files that are neither format are served anyway (with a warning): the viewer shows the error.
+
+The viewer is looked up in --viewer-dir, $XTRACE_VIEWER_DIR, the copy packaged with the CLI (viewer/), then
+apps/viewer/dist in a repository checkout; build it with: pnpm --filter @x/viewer build
+
 Examples:
   $ xtrace view trace.moqtrace recording.ss
+  $ xtrace view trace.moqtrace --open
+  $ xtrace view recording.ss --port 8080
+  $ xtrace view trace.moqtrace --viewer-dir apps/viewer/dist
+  $ cat trace.moqtrace | xtrace view -
 ${EXIT_HELP}`,
     )
     .action(lazy(async () => (await import('./commands/view.js')).view as Action));
