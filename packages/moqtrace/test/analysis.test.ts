@@ -1,8 +1,12 @@
+import { fromBytes } from '@x/binary';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildTrackTable,
   computeStats,
   controlMessageName,
+  createStatsBuilder,
+  createTrackTableBuilder,
   detectDraft,
   draftFromProtocol,
   draftFromVersion,
@@ -11,9 +15,10 @@ import {
   messageTypeId,
   messageTypeName,
   readTrace,
+  streamTrace,
   type TraceEvent,
 } from '../src/index.js';
-import { corpus, loadBytes } from './helpers/fixtures.js';
+import { corpus, fixtureNames, loadBytes } from './helpers/fixtures.js';
 import { HEADER } from './helpers/generate.js';
 
 describe('control message naming', () => {
@@ -215,5 +220,110 @@ describe.skipIf(!v1.present)(`pairing on the corpus (${v1.dir})`, () => {
     const trace = readTrace(loadBytes(v1.dir, 'written-by-trace-0.1.2'));
     expect(computeStats(trace.events, { header: trace.segments[0]!.header }).events).toBe(12);
     expect(encodeTrace(trace).length).toBeGreaterThan(0);
+  });
+});
+
+describe('incremental track table and statistics', () => {
+  const corpora = [corpus('moqtrace'), corpus('moqtrace-v2')].filter((c) => c.present);
+
+  it('createTrackTableBuilder / createStatsBuilder fed by streamTrace equal the array functions on every fixture', async () => {
+    let compared = 0;
+    for (const c of corpora) {
+      for (const name of fixtureNames(c.dir)) {
+        const bytes = loadBytes(c.dir, name);
+        let trace: ReturnType<typeof readTrace>;
+        try {
+          trace = readTrace(bytes);
+        } catch {
+          continue; // no usable first segment
+        }
+        const header = trace.segments[0]!.header;
+        const tracks = createTrackTableBuilder({ header });
+        const stats = createStatsBuilder({ header });
+        await streamTrace(fromBytes(bytes, { chunkSize: 4096 }), {
+          event(event) {
+            tracks.add(event);
+            stats.add(event);
+          },
+        });
+        // the draft of these files is known from the header or a SETUP before any request
+        expect(tracks.result(), name).toEqual(buildTrackTable(trace.events, { header }));
+        expect(stats.result(), name).toEqual(computeStats(trace.events, { header }));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(corpora.length ? 10 : -1);
+  });
+
+  it('equals buildTrackTable for random request/response sequences, by request id and by stream (property)', () => {
+    const names = ['subscribe', 'subscribe_ok', 'subscribe_error', 'fetch', 'fetch_ok', 'unsubscribe', 'publish'];
+    const step = fc.record({
+      type: fc.constantFrom(...names),
+      direction: fc.integer({ min: 0, max: 1 }),
+      id: fc.integer({ min: 0, max: 3 }),
+      sid: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      alias: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      data: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.constantFrom(14, 17), (steps, draft) => {
+        const events: TraceEvent[] = [];
+        steps.forEach((s, i) => {
+          events.push({
+            type: 'control',
+            seq: events.length,
+            timestamp: i * 10,
+            direction: s.direction,
+            messageType: 0,
+            message: { type: s.type, request_id: s.id, track_alias: s.alias },
+            ...(s.sid !== undefined ? { streamId: BigInt(s.sid) } : {}),
+          });
+          if (s.data === 0) {
+            events.push({
+              type: 'stream-opened',
+              seq: events.length,
+              timestamp: i * 10 + 1,
+              streamId: BigInt(100 + i),
+              direction: 1,
+              streamType: 0,
+              trackAlias: BigInt(s.alias ?? 0),
+            });
+            events.push({
+              type: 'object-payload',
+              seq: events.length,
+              timestamp: i * 10 + 2,
+              streamId: BigInt(100 + i),
+              groupId: 0n,
+              objectId: 0n,
+              size: 10,
+            });
+          }
+        });
+        const builder = createTrackTableBuilder({ draft });
+        for (const event of events) builder.add(event);
+        expect(builder.result()).toEqual(buildTrackTable(events, { draft }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('detects the draft from a SETUP as it streams and names later messages with it', () => {
+    const setup: TraceEvent = {
+      type: 'control',
+      seq: 0,
+      timestamp: 0,
+      direction: 1,
+      messageType: 0x21,
+      message: { selected_version: 0xff000011 },
+    };
+    const builder = createTrackTableBuilder({ header: { protocol: 'moq-transport-unknown' } });
+    const stats = createStatsBuilder();
+    for (const event of [setup, { ...setup, seq: 1, messageType: 0x03, message: {}, streamId: 4n }] as TraceEvent[]) {
+      builder.add(event);
+      stats.add(event);
+    }
+    expect(builder.result().draft).toBe(17);
+    expect(builder.result().tracks).toMatchObject([{ request: 'subscribe', pairing: 'stream', streamId: 4n }]);
+    expect(stats.result().byMessage).toMatchObject({ subscribe: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { fromBlob, toHex } from '@x/binary';
 import {
-  type ControlEvent,
+  createTrackTableBuilder,
   TraceParser as LibraryTraceParser,
   readTrace,
   renderEvent,
@@ -9,10 +9,11 @@ import {
   type TraceEvent,
   type TraceProblem,
   type TraceVisitor,
+  type TrackTableBuilder,
 } from '@x/moqtrace';
 import { ColumnBuilder, StringTable, TRACE_SPEC } from './batch.js';
 import { codeOf, type FileParser, messageOf } from './errors.js';
-import { type ControlRecord, controlName, draftFromSetup, draftOf, pairRequests } from './moqt-analysis.js';
+import { controlName, draftFromSetup, draftOf, textOf } from './moqt-analysis.js';
 import type { Detail, DetailField, FromWorker, Json, StreamRow, TraceColumns, TrackRow } from './protocol.js';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -92,7 +93,7 @@ export class MoqtraceFileParser implements FileParser {
   private draft: number | null = null;
   private timeBaseUs = Number.NaN;
   private relative = false;
-  private readonly controls: ControlRecord[] = [];
+  private tracks: TrackTableBuilder | undefined;
   private readonly streams = new Map<number, StreamAcc>();
   private readonly problemOffsets: number[] = [];
 
@@ -116,6 +117,7 @@ export class MoqtraceFileParser implements FileParser {
       segment: (segment) => {
         this.segments.push(segment);
         if (this.segments.length === 1) {
+          this.tracks = createTrackTableBuilder({ header: segment.header });
           this.draft = draftOf(segment.header.protocol);
           this.timeBaseUs = segment.header.startTime * 1000;
         }
@@ -232,7 +234,6 @@ export class MoqtraceFileParser implements FileParser {
         r.size[i] = e.raw ? e.raw.length : Number.NaN;
         r.name[i] = this.strings.intern(name);
         r.summary[i] = this.strings.intern(controlSummary(e.message));
-        this.controls.push({ index, timeUs, name, event: e as ControlEvent });
         break;
       }
       case 'stream-opened': {
@@ -321,6 +322,7 @@ export class MoqtraceFileParser implements FileParser {
         r.summary[i] = this.strings.intern(`unknown event type ${e.eventType} ${shortJson(e.fields)}`);
         break;
     }
+    this.tracks?.add(e);
     builder.commit();
     if (this.count === this.offsets.length) {
       const offsets = new Float64Array(this.count * 2);
@@ -360,13 +362,12 @@ export class MoqtraceFileParser implements FileParser {
   }
 
   private trackRows(): TrackRow[] {
-    const paired = pairRequests(this.controls, this.draft);
-    return paired.map((p) => {
-      const streams = [...this.streams.values()].filter((s) =>
-        s.kind === 'fetch' || s.alias.startsWith('fetch ')
-          ? p.kind === 'fetch' && s.alias === `fetch ${p.fetchRequestId}`
-          : p.alias !== '' && p.kind !== 'fetch' && s.alias === p.alias,
-      );
+    const table = this.tracks?.result();
+    if (!table) return [];
+    return table.tracks.map((t) => {
+      const streams = t.dataStreams
+        .map((sid) => this.streams.get(Number(sid)))
+        .filter((s): s is StreamAcc => s !== undefined);
       let objects = 0;
       let bytes = 0;
       let first = Number.POSITIVE_INFINITY;
@@ -378,21 +379,28 @@ export class MoqtraceFileParser implements FileParser {
         last = Math.max(last, s.lastUs);
       }
       const spanUs = last - first;
+      const paired = t.pairing !== 'unpaired';
       return {
-        namespace: p.namespace,
-        name: p.name,
-        key: p.key,
-        alias: p.alias,
-        status: p.status,
-        reason: p.reason,
-        latencyUs: p.responseTimeUs - p.requestTimeUs,
+        namespace: textOf(t.namespace),
+        name: textOf(t.name),
+        key:
+          t.pairing === 'stream'
+            ? `sid:${t.streamId}`
+            : t.pairing === 'request-id'
+              ? String(t.requestId)
+              : `#${t.requestIndex}`,
+        alias: t.alias !== undefined ? String(t.alias) : '',
+        status: t.status,
+        // the table shows error reasons only (the library also keeps the reason of a done message)
+        reason: t.status === 'error' ? (t.reason ?? '') : paired ? '' : 'unpaired: no request id / stream id',
+        latencyUs: t.latencyMicros ?? Number.NaN,
         objects,
         bytes,
         bitrate: spanUs > 0 ? (bytes * 8) / (spanUs / 1e6) : Number.NaN,
-        requestIndex: p.requestIndex,
-        responseIndex: p.responseIndex,
+        requestIndex: t.requestIndex,
+        responseIndex: t.responseIndex ?? -1,
         streams: streams.map((s) => s.sid),
-        paired: p.paired,
+        paired,
       };
     });
   }

@@ -7,7 +7,7 @@
 import type { ControlEvent, TraceEvent } from '../events.js';
 import { messageAsMap } from '../events.js';
 import type { TraceHeader } from '../header.js';
-import { controlMessageName, detectDraft } from './naming.js';
+import { controlMessageName, detectDraft, draftFromProtocol, draftFromVersion } from './naming.js';
 
 /** Status of a track entry. */
 export type TrackStatus = 'pending' | 'active' | 'error' | 'done';
@@ -96,8 +96,200 @@ function reasonOf(message: unknown): string | undefined {
   return undefined;
 }
 
+/** Incremental {@link buildTrackTable}: feed events in order, read the table at any time. */
+export interface TrackTableBuilder {
+  /** Adds the next event (events of all segments, in file order; indexes count every added event). */
+  add(event: TraceEvent): void;
+  /** The table so far (entries are live objects that later `add` calls keep updating). */
+  result(): TrackTable;
+}
+
 /**
- * Pairs requests with responses and joins data streams into a track table.
+ * Creates an incremental track table: O(1) amortised work per event and memory proportional to requests and data
+ * streams, not events. Without `draft` the draft comes from the header's `protocol`, else from the first SETUP
+ * seen with a `selected_version` (messages before it are named without a draft). {@link buildTrackTable} is this
+ * builder fed with an array (it detects the draft over the whole array first).
+ *
+ * @example
+ * ```ts
+ * const tracks = createTrackTableBuilder({ header });
+ * await streamTrace(file, { event: (event) => tracks.add(event) });
+ * console.log(tracks.result().tracks);
+ * ```
+ */
+export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackTableBuilder {
+  let draft = options.draft ?? draftFromProtocol(options.header?.protocol);
+  let draftKnown = draft !== undefined;
+  const tracks: TrackEntry[] = [];
+  const unmatched: number[] = [];
+  const openByKey = new Map<string, TrackEntry[]>(); // key → open requests (latest last)
+  const byStreamKey = new Map<bigint, TrackEntry>();
+  const awaitingFirst = new Map<bigint, TrackEntry>(); // ≥ 17: request stream → entry awaiting its response
+  const directions = new Map<TrackEntry, number>();
+  const requestTimes = new Map<TrackEntry, TraceEvent['timestamp']>();
+  const byAlias = new Map<bigint, TrackEntry>();
+  const byFetchId = new Map<bigint, TrackEntry>();
+  const dataStream = new Map<bigint, TrackEntry>();
+  let index = -1;
+
+  const key = (id: bigint) => id.toString();
+
+  function control(control: ControlEvent): void {
+    if (!draftKnown) {
+      const found = draftFromVersion(messageAsMap(control.message)?.selected_version);
+      if (found !== undefined) {
+        draft = found;
+        draftKnown = true;
+      }
+    }
+    const byStream = draft !== undefined && draft >= 17;
+    const name = controlMessageName(control, draft);
+    const direction = Number(control.direction);
+    const message = messageAsMap(control.message);
+    if (REQUESTS.has(name)) {
+      const requestId = byStream ? undefined : requestIdOf(control.message, draft);
+      const entry: TrackEntry = {
+        request: name,
+        pairing: byStream
+          ? control.streamId !== undefined
+            ? 'stream'
+            : 'unpaired'
+          : requestId !== undefined
+            ? 'request-id'
+            : 'unpaired',
+        status: 'pending',
+        requestIndex: index,
+        objects: 0,
+        bytes: 0,
+        dataStreams: [],
+      };
+      if (requestId !== undefined) entry.requestId = requestId;
+      const ownId = requestIdOf(control.message, draft);
+      if (ownId !== undefined && entry.requestId === undefined) entry.requestId = ownId;
+      if (control.streamId !== undefined) entry.streamId = control.streamId;
+      if (message?.track_namespace !== undefined) entry.namespace = message.track_namespace;
+      if (message?.track_name !== undefined) entry.name = message.track_name;
+      const alias = toBig(message?.track_alias);
+      if (alias !== undefined) {
+        entry.alias = alias;
+        byAlias.set(alias, entry);
+      }
+      if (name === 'fetch' && entry.requestId !== undefined) byFetchId.set(entry.requestId, entry);
+      tracks.push(entry);
+      directions.set(entry, direction);
+      requestTimes.set(entry, control.timestamp);
+      if (byStream) {
+        if (control.streamId !== undefined) {
+          awaitingFirst.set(control.streamId, entry);
+          byStreamKey.set(control.streamId, entry);
+        }
+      } else if (requestId !== undefined) {
+        const list = openByKey.get(key(requestId)) ?? [];
+        list.push(entry);
+        openByKey.set(key(requestId), list);
+      }
+      return;
+    }
+    const isOk = OK.has(name);
+    const isError = ERROR.has(name);
+    const isDone = DONE.has(name);
+    if (!isOk && !isError && !isDone) return;
+    let entry: TrackEntry | undefined;
+    if (byStream) {
+      if (control.streamId === undefined) {
+        if (isOk || isError) unmatched.push(index);
+        return;
+      }
+      if (isOk || isError) {
+        const waiting = awaitingFirst.get(control.streamId);
+        if (waiting && directions.get(waiting) !== direction) {
+          entry = waiting;
+          awaitingFirst.delete(control.streamId);
+        }
+      } else entry = byStreamKey.get(control.streamId);
+    } else {
+      const id = requestIdOf(control.message, draft);
+      if (id !== undefined) {
+        const list = openByKey.get(key(id));
+        if (list) {
+          for (let i = list.length - 1; i >= 0; i--) {
+            const candidate = list[i] as TrackEntry;
+            if (isDone || (candidate.responseIndex === undefined && directions.get(candidate) !== direction)) {
+              entry = candidate;
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (!entry) {
+      if (isOk || isError) unmatched.push(index);
+      return;
+    }
+    if (isOk || isError) {
+      if (entry.responseIndex !== undefined) return;
+      entry.responseIndex = index;
+      const requestTime = requestTimes.get(entry);
+      if (typeof requestTime === 'number' && typeof control.timestamp === 'number') {
+        entry.latencyMicros = control.timestamp - requestTime;
+      }
+      entry.status = isOk ? 'active' : 'error';
+      if (isError) {
+        const reason = reasonOf(control.message);
+        if (reason !== undefined) entry.reason = reason;
+      }
+      const alias = toBig(message?.track_alias);
+      if (isOk && alias !== undefined) {
+        entry.alias = alias;
+        byAlias.set(alias, entry);
+      }
+    } else {
+      entry.status = 'done';
+      const reason = reasonOf(control.message);
+      if (reason !== undefined) entry.reason = reason;
+    }
+  }
+
+  return {
+    add(event) {
+      index++;
+      switch (event.type) {
+        case 'control':
+          control(event);
+          return;
+        case 'stream-opened': {
+          let entry: TrackEntry | undefined;
+          if (event.fetchRequestId !== undefined) entry = byFetchId.get(event.fetchRequestId);
+          if (!entry && event.trackAlias !== undefined) entry = byAlias.get(event.trackAlias);
+          if (entry) {
+            dataStream.set(event.streamId, entry);
+            entry.dataStreams.push(event.streamId);
+          }
+          return;
+        }
+        case 'object-header': {
+          const entry = dataStream.get(event.streamId);
+          if (entry) entry.objects++;
+          return;
+        }
+        case 'object-payload': {
+          const entry = dataStream.get(event.streamId);
+          if (entry) entry.bytes += Number(event.size);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+    result() {
+      return { draft, tracks: tracks.slice(), unmatchedResponses: unmatched.slice() };
+    },
+  };
+}
+
+/**
+ * Pairs requests with responses and joins data streams into a track table (the draft is detected over the
+ * whole array first; see {@link createTrackTableBuilder} for streaming).
  *
  * @example
  * ```ts
@@ -106,148 +298,7 @@ function reasonOf(message: unknown): string | undefined {
  * ```
  */
 export function buildTrackTable(events: readonly TraceEvent[], options: TrackTableOptions = {}): TrackTable {
-  const draft = options.draft ?? detectDraft(options.header, events);
-  const byStream = draft !== undefined && draft >= 17;
-  const tracks: TrackEntry[] = [];
-  const unmatched: number[] = [];
-  const openByKey = new Map<string, TrackEntry[]>(); // key → open requests (latest last)
-  const byStreamKey = new Map<bigint, TrackEntry>();
-  const awaitingFirst = new Map<bigint, TrackEntry>(); // ≥ 17: request stream → entry awaiting its response
-  const directions = new Map<TrackEntry, number>();
-  const byAlias = new Map<bigint, TrackEntry>();
-  const byFetchId = new Map<bigint, TrackEntry>();
-  const dataStream = new Map<bigint, TrackEntry>();
-
-  const key = (id: bigint) => id.toString();
-
-  events.forEach((event, index) => {
-    if (event.type === 'control') {
-      const control = event as ControlEvent;
-      const name = controlMessageName(control, draft);
-      const direction = Number(control.direction);
-      const message = messageAsMap(control.message);
-      if (REQUESTS.has(name)) {
-        const requestId = byStream ? undefined : requestIdOf(control.message, draft);
-        const entry: TrackEntry = {
-          request: name,
-          pairing: byStream
-            ? control.streamId !== undefined
-              ? 'stream'
-              : 'unpaired'
-            : requestId !== undefined
-              ? 'request-id'
-              : 'unpaired',
-          status: 'pending',
-          requestIndex: index,
-          objects: 0,
-          bytes: 0,
-          dataStreams: [],
-        };
-        if (requestId !== undefined) entry.requestId = requestId;
-        const ownId = requestIdOf(control.message, draft);
-        if (ownId !== undefined && entry.requestId === undefined) entry.requestId = ownId;
-        if (control.streamId !== undefined) entry.streamId = control.streamId;
-        if (message?.track_namespace !== undefined) entry.namespace = message.track_namespace;
-        if (message?.track_name !== undefined) entry.name = message.track_name;
-        const alias = toBig(message?.track_alias);
-        if (alias !== undefined) {
-          entry.alias = alias;
-          byAlias.set(alias, entry);
-        }
-        if (name === 'fetch' && entry.requestId !== undefined) byFetchId.set(entry.requestId, entry);
-        tracks.push(entry);
-        directions.set(entry, direction);
-        if (byStream) {
-          if (control.streamId !== undefined) {
-            awaitingFirst.set(control.streamId, entry);
-            byStreamKey.set(control.streamId, entry);
-          }
-        } else if (requestId !== undefined) {
-          const list = openByKey.get(key(requestId)) ?? [];
-          list.push(entry);
-          openByKey.set(key(requestId), list);
-        }
-        return;
-      }
-      const isOk = OK.has(name);
-      const isError = ERROR.has(name);
-      const isDone = DONE.has(name);
-      if (!isOk && !isError && !isDone) return;
-      let entry: TrackEntry | undefined;
-      if (byStream) {
-        if (control.streamId === undefined) {
-          if (isOk || isError) unmatched.push(index);
-          return;
-        }
-        if (isOk || isError) {
-          const waiting = awaitingFirst.get(control.streamId);
-          if (waiting && directions.get(waiting) !== direction) {
-            entry = waiting;
-            awaitingFirst.delete(control.streamId);
-          }
-        } else entry = byStreamKey.get(control.streamId);
-      } else {
-        const id = requestIdOf(control.message, draft);
-        if (id !== undefined) {
-          const list = openByKey.get(key(id));
-          if (list) {
-            for (let i = list.length - 1; i >= 0; i--) {
-              const candidate = list[i] as TrackEntry;
-              if (isDone || (candidate.responseIndex === undefined && directions.get(candidate) !== direction)) {
-                entry = candidate;
-                break;
-              }
-            }
-          }
-        }
-      }
-      if (!entry) {
-        if (isOk || isError) unmatched.push(index);
-        return;
-      }
-      if (isOk || isError) {
-        if (entry.responseIndex !== undefined) return;
-        entry.responseIndex = index;
-        const request = events[entry.requestIndex] as TraceEvent;
-        if (typeof request.timestamp === 'number' && typeof event.timestamp === 'number') {
-          entry.latencyMicros = event.timestamp - request.timestamp;
-        }
-        entry.status = isOk ? 'active' : 'error';
-        if (isError) {
-          const reason = reasonOf(control.message);
-          if (reason !== undefined) entry.reason = reason;
-        }
-        const alias = toBig(message?.track_alias);
-        if (isOk && alias !== undefined) {
-          entry.alias = alias;
-          byAlias.set(alias, entry);
-        }
-      } else {
-        entry.status = 'done';
-        const reason = reasonOf(control.message);
-        if (reason !== undefined) entry.reason = reason;
-      }
-      return;
-    }
-    if (event.type === 'stream-opened') {
-      let entry: TrackEntry | undefined;
-      if (event.fetchRequestId !== undefined) entry = byFetchId.get(event.fetchRequestId);
-      if (!entry && event.trackAlias !== undefined) entry = byAlias.get(event.trackAlias);
-      if (entry) {
-        dataStream.set(event.streamId, entry);
-        entry.dataStreams.push(event.streamId);
-      }
-      return;
-    }
-    if (event.type === 'object-header') {
-      const entry = dataStream.get(event.streamId);
-      if (entry) entry.objects++;
-      return;
-    }
-    if (event.type === 'object-payload') {
-      const entry = dataStream.get(event.streamId);
-      if (entry) entry.bytes += Number(event.size);
-    }
-  });
-  return { draft, tracks, unmatchedResponses: unmatched };
+  const builder = createTrackTableBuilder({ draft: options.draft ?? detectDraft(options.header, events) });
+  for (const event of events) builder.add(event);
+  return builder.result();
 }
