@@ -878,6 +878,106 @@ export class TraceParser {
 }
 
 // -------------------------------------------------------------------------------------------------------
+// Single events
+
+/** Options of {@link decodeEventAt}. */
+export interface DecodeEventOptions {
+  /** Segment index reported in a problem (default 0). */
+  segment?: number;
+  /** Copy typed byte fields out of `bytes` instead of viewing it. Default false. */
+  copyBytes?: boolean;
+}
+
+/** What {@link decodeEventAt} returns: the event and the offset after its item, or the problem it has. */
+export type EventDecodeResult =
+  | { ok: true; event: TraceEvent; end: number }
+  | { ok: false; problem: TraceProblem; end?: number };
+
+/**
+ * Decodes the one event item starting at `offset` (an event offset reported by the readers), without its
+ * segment's preamble and header: events do not depend on them. A damaged item gives a problem
+ * (`MALFORMED_EVENT` with the item's `end`, `TRUNCATED`, `MALFORMED_CBOR`) instead of throwing.
+ *
+ * @example
+ * ```ts
+ * const item = new Uint8Array(await file.slice(offset, nextOffset).arrayBuffer());
+ * const decoded = decodeEventAt(item, 0);
+ * if (decoded.ok) console.log(decoded.event.type);
+ * ```
+ */
+export function decodeEventAt(bytes: Uint8Array, offset: number, options: DecodeEventOptions = {}): EventDecodeResult {
+  const segment = options.segment ?? 0;
+  const b = plain(bytes);
+  if (!Number.isInteger(offset) || offset < 0 || offset >= b.length) {
+    throw new MoqtraceError('INVALID_ARGUMENT', `offset ${offset} is outside the ${b.length} bytes given`);
+  }
+  const entries = new MapEntries();
+  const result = walkMap(b, offset, b.length, entries);
+  if (result >= 0) {
+    let event: TraceEvent | EventDecodeFailure;
+    try {
+      event = decodeEvent(b, entries, { copyBytes: options.copyBytes ?? false });
+    } catch (error) {
+      event = new EventDecodeFailure(`item cannot be decoded: ${(error as Error).message}`, undefined);
+    }
+    if (!(event instanceof EventDecodeFailure)) return { ok: true, event, end: result };
+    return { ok: false, end: result, problem: malformedItem(b, offset, result, segment, event.message, event.key) };
+  }
+  if (result === WALK_NOT_MAP || result === WALK_BAD_KEY) {
+    const message = result === WALK_NOT_MAP ? 'item is not a map' : 'item has a key that is not text or a number';
+    return { ok: false, end: walkEnd, problem: malformedItem(b, offset, walkEnd, segment, message, undefined) };
+  }
+  if (result === SCAN_TRUNCATED) {
+    return {
+      ok: false,
+      problem: {
+        code: 'TRUNCATED',
+        severity: 'error',
+        offset,
+        segment,
+        message: `truncated: the item starting at byte ${offset} is incomplete (${b.length - offset} bytes left)`,
+        bytesAfterOffset: b.length - offset,
+      },
+    };
+  }
+  return {
+    ok: false,
+    problem: {
+      code: 'MALFORMED_CBOR',
+      severity: 'error',
+      offset,
+      segment,
+      message: `invalid CBOR structure in the item at byte ${offset}`,
+    },
+  };
+}
+
+function malformedItem(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  segment: number,
+  message: string,
+  key: string | undefined,
+): TraceProblem {
+  let value: unknown;
+  try {
+    value = decodeOpaque(b, start, end);
+  } catch {
+    value = undefined;
+  }
+  return {
+    code: 'MALFORMED_EVENT',
+    severity: 'error',
+    offset: start,
+    segment,
+    ...(key !== undefined ? { key } : {}),
+    message: `item at byte ${start}: ${message}`,
+    value,
+  };
+}
+
+// -------------------------------------------------------------------------------------------------------
 // Whole-buffer reading
 
 /** The result of a whole-file read (spec §8.7). */

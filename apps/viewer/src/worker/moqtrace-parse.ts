@@ -1,8 +1,8 @@
 import { fromBlob, toHex } from '@x/binary';
 import {
   createTrackTableBuilder,
+  decodeEventAt,
   TraceParser as LibraryTraceParser,
-  readTrace,
   renderEvent,
   renderHeader,
   type SegmentInfoRecord,
@@ -405,7 +405,7 @@ export class MoqtraceFileParser implements FileParser {
     });
   }
 
-  /** Re-reads one event: its segment's preamble and header plus the event's bytes, decoded by the library. */
+  /** Re-reads one event's bytes and decodes them with the library's `decodeEventAt`. */
   async detail(index: number): Promise<Detail | null> {
     if (index < 0 || index >= this.count) return null;
     const offset = this.offsets[index] as number;
@@ -417,14 +417,10 @@ export class MoqtraceFileParser implements FileParser {
     const nextSeg = this.segments[segIndex + 1];
     if (nextSeg && nextSeg.offset < end) end = nextSeg.offset;
     for (const p of this.problemOffsets) if (p > offset && p < end) end = p;
-    const head = new Uint8Array(await this.file.slice(seg.offset, seg.eventsOffset).arrayBuffer());
     const item = new Uint8Array(await this.file.slice(offset, end).arrayBuffer());
-    const bytes = new Uint8Array(head.length + item.length);
-    bytes.set(head, 0);
-    bytes.set(item, head.length);
-    const result = readTrace(bytes);
-    const event = result.events[0];
-    if (!event) return null;
+    const decoded = decodeEventAt(item, 0, { segment: segIndex });
+    if (!decoded.ok) return null;
+    const event = decoded.event;
     return this.describe(index, event, offset, item.length);
   }
 
