@@ -1819,6 +1819,18 @@ export function runReader(
 
 const EMPTY_BYTES = new Uint8Array(0);
 
+/**
+ * `{ ok: true, value, problems }`, built from an empty literal: V8 does not pretenure those, so results a caller
+ * keeps do not make later short-lived results start in the old generation.
+ */
+function okResult<T>(value: T, problems: readonly Problem[]): { ok: true; value: T; problems: readonly Problem[] } {
+  const result = {} as { ok: true; value: T; problems: readonly Problem[] };
+  result.ok = true;
+  result.value = value;
+  result.problems = problems;
+  return result;
+}
+
 function normalise(bytes: Uint8Array): Uint8Array {
   // Node Buffers (and other subclasses) become plain views so that no Buffer leaks into values.
   return Object.getPrototypeOf(bytes) === Uint8Array.prototype
@@ -1869,7 +1881,7 @@ export function decode<T>(schema: Schema<T>, bytes: Uint8Array, options: DecodeO
   const fast = fastReaderOf(schema);
   if (fast !== undefined) {
     const value = readFast(fast, b, 0, b.length, options.mode === 'strict', options.copyBytes === true);
-    if (value !== BAIL && fastEnd === b.length) return { ok: true, value: value as T, problems: EMPTY };
+    if (value !== BAIL && fastEnd === b.length) return okResult(value as T, EMPTY) as DecodeResult<T>;
   }
   const length = scanItem(b, 0, b.length);
   const bad = structural(b, 0, length, options);
@@ -1913,7 +1925,12 @@ export function decodeItem<T>(
   if (fast !== undefined) {
     const end = Math.min(options.end ?? b.length, b.length);
     const value = readFast(fast, b, offset, end, options.mode === 'strict', options.copyBytes === true);
-    if (value !== BAIL) return { ok: true, value: value as T, problems: EMPTY, offset, length: fastEnd - offset };
+    if (value !== BAIL) {
+      const result = okResult(value as T, EMPTY) as DecodeItemResult<T>;
+      result.offset = offset;
+      result.length = fastEnd - offset;
+      return result;
+    }
   }
   const length = scanItem(b, offset, options.end ?? b.length);
   const bad = structural(b, offset, length, options);

@@ -216,15 +216,16 @@ export function createSequenceDecoder<T = unknown>(
     problems: readonly Problem[],
   ): SequenceItem<T> {
     const ok = value !== FAIL;
-    const item: SequenceItem<T> = {
-      kind: 'item',
-      index: index++,
-      offset,
-      length,
-      ok,
-      value: (ok ? value : undefined) as T | undefined,
-      problems,
-    };
+    // Built from an empty literal: V8 does not pretenure those, so items kept by one caller (an array of
+    // events) do not make the items of later streaming calls start in the old generation.
+    const item = {} as SequenceItem<T>;
+    item.kind = 'item';
+    item.index = index++;
+    item.offset = offset;
+    item.length = length;
+    item.ok = ok;
+    item.value = (ok ? value : undefined) as T | undefined;
+    item.problems = problems;
     if (keepBytes) item.bytes = view.slice(pos, pos + length);
     return item;
   }

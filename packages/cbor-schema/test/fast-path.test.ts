@@ -586,3 +586,29 @@ describe('sequence decoder fast path', () => {
     }
   });
 });
+
+describe('result objects', () => {
+  it('keep their property order and plain prototype', () => {
+    const bytes = encode(eventSchema as Schema<unknown>, { seq: 1, timestamp: 2, type: 2 } as never);
+    const garbled = Uint8Array.from([0xa1, 0x61, 0x6e, 0x61, 0x78]);
+    for (const fast of [true, false]) {
+      setFastPath(fast);
+      try {
+        for (const input of [bytes, garbled]) {
+          const item = decodeItem(eventSchema as Schema<unknown>, input, 0);
+          expect(Object.keys(item)).toEqual(['ok', 'value', 'problems', 'offset', 'length']);
+          expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+          expect(Object.keys(decode(eventSchema as Schema<unknown>, input))).toEqual(['ok', 'value', 'problems']);
+          for (const keepBytes of [false, true]) {
+            const [event] = createSequenceDecoder(eventSchema as Schema<unknown>, { keepBytes }).push(input);
+            const keys = ['kind', 'index', 'offset', 'length', 'ok', 'value', 'problems'];
+            expect(Object.keys(event as object)).toEqual(keepBytes ? [...keys, 'bytes'] : keys);
+            expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+          }
+        }
+      } finally {
+        setFastPath(true);
+      }
+    }
+  });
+});
