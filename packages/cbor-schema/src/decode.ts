@@ -1259,7 +1259,8 @@ function fastInt(st: State, spec: IntSpec): unknown {
   const b = st.b;
   const ib = b[st.pos] as number;
   const major = ib >> 5;
-  if (major > 1 || (major === 1 && !spec.signed)) return BAIL;
+  if (major > 1) return ib >= 0xf9 && ib <= 0xfb ? fastFloatInt(st, spec, ib) : BAIL;
+  if (major === 1 && !spec.signed) return BAIL;
   const ai = ib & 31;
   st.pos++;
   let a: number;
@@ -1287,6 +1288,33 @@ function fastInt(st: State, spec: IntSpec): unknown {
   if (major === 0) v = a;
   else if (a < MAX_SAFE) v = -1 - a;
   else return fastBigInt(-1n - BigInt(a), spec);
+  if (v < spec.loN || v > spec.hiN) return BAIL;
+  return spec.mode === M_ALWAYS ? bigOf(v) : v;
+}
+
+/** An integral float for an integer (tolerant mode only), as the generic integer reader takes it. */
+function fastFloatInt(st: State, spec: IntSpec, ib: number): unknown {
+  if (st.strict) return BAIL;
+  const b = st.b;
+  const p = st.pos;
+  const room = st.end - p;
+  let f: number;
+  if (ib === 0xf9) {
+    if (room < 3) return BAIL;
+    f = half(b[p + 1] as number, b[p + 2] as number);
+    st.pos = p + 3;
+  } else if (ib === 0xfa) {
+    if (room < 5) return BAIL;
+    f = dataView(st).getFloat32(p + 1);
+    st.pos = p + 5;
+  } else {
+    if (room < 9) return BAIL;
+    f = dataView(st).getFloat64(p + 1);
+    st.pos = p + 9;
+  }
+  if (!Number.isInteger(f)) return BAIL;
+  if (!Number.isSafeInteger(f)) return fastBigInt(BigInt(f), spec);
+  const v = f === 0 ? 0 : f; // -0 becomes 0
   if (v < spec.loN || v > spec.hiN) return BAIL;
   return spec.mode === M_ALWAYS ? bigOf(v) : v;
 }

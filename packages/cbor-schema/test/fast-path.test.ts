@@ -198,9 +198,13 @@ function valueFor(g: Gen, schema: Schema<unknown>, depth: number): number[] {
     case 'uint':
     case 'int': {
       const s = schema as unknown as { kind: 'uint' | 'int'; min: bigint; max: bigint };
-      // Float-ints: what JS writers produce for numbers beyond 2^32 or from arithmetic.
-      if (odd(g)) return floatBytes(g(fc.integer, { min: -2048, max: 2048 }), g(fc.constantFrom, 2, 4, 8));
-      if (odd(g)) return [0xfb, ...floatBytes(g(fc.integer, { min: 0, max: 2 ** 40 }), 8).slice(1)];
+      // Float-ints: what JS writers produce for numbers beyond 2^32 or from arithmetic (also in clean maps).
+      if (odd(g) || g(fc.nat, { max: 29 }) === 0)
+        return floatBytes(g(fc.integer, { min: -2048, max: 2048 }), g(fc.constantFrom, 2, 4, 8));
+      if (odd(g) || g(fc.nat, { max: 29 }) === 0) {
+        const f = g(fc.constantFrom, 0, -0, 0.5, 2 ** 53, 2 ** 64, -(2 ** 63), 1e300, Number.NaN, 2 ** 40 + 1);
+        return floatBytes(g(fc.boolean) ? f : g(fc.integer, { min: -(2 ** 40), max: 2 ** 40 }), 8);
+      }
       const pick = g(fc.nat, { max: 19 });
       // Beyond 2^53 (8-byte heads), for uint up to 2^64 - 1 and for int down to -2^64.
       if (pick === 0) {
@@ -480,7 +484,7 @@ describe('fast path', () => {
       expect(value).toStrictEqual(event);
       pos += encode(eventSchema as Schema<unknown>, event as never).length;
     }
-    // Tag 64 bytes only in tolerant mode; floats never.
+    // Tag 64 bytes and integral floats for integers only in tolerant mode.
     const tagged = Uint8Array.from([0xa2, 0x61, 0x61, 0x01, 0x61, 0x73, 0x60]);
     expect(readFast(fastReaderOf(kitchen as Schema<unknown>) as never, tagged, 0, tagged.length, false, false)).toEqual(
       {
@@ -495,7 +499,8 @@ describe('fast path', () => {
     expect(readFast(k, withTag, 0, withTag.length, false, false)).toEqual({ a: 1, s: '', bytes: new Uint8Array([9]) });
     expect(readFast(k, withTag, 0, withTag.length, true, false)).toBe(BAIL);
     const float = Uint8Array.from([0xa2, 0x61, 0x61, 0xf9, 0x3c, 0x00, 0x61, 0x73, 0x60]);
-    expect(readFast(k, float, 0, float.length, false, false)).toBe(BAIL);
+    expect(readFast(k, float, 0, float.length, false, false)).toEqual({ a: 1, s: '' });
+    expect(readFast(k, float, 0, float.length, true, false)).toBe(BAIL);
     expect(decode(kitchen, float).value).toEqual({ a: 1, s: '' });
   });
 });
