@@ -1061,12 +1061,12 @@ function unionReader(schema: UnionSchema<StructShape, string, VariantMap, 'keep'
 // Fast path
 //
 // Structs and unions first try a schema-specialised reader that handles the common wire form only: a definite
-// map whose keys are the shortest encodings of the declared wire keys, in declared order, each at most once, with
-// values that decode without any problem (integers, definite text and bytes, tag 64 bytes in tolerant mode,
-// opaque values, ...). Anything else (unknown, repeated or reordered keys, floats for integers, indefinite
-// lengths, a value with a problem, a missing required field, truncation) makes it give up with BAIL, and the
-// generic reader above decodes the item from its start, so results, problems and stores are the same either
-// way. Fast readers push no problems (nested generic readers are rolled back) and read nothing at or after
+// map whose keys are the shortest encodings of the declared wire keys, in declared order, each at most once
+// (plus short unknown keys, kept in the store as the generic reader keeps them), with values that decode without
+// any problem (integers, integral floats and tag 64 bytes in tolerant mode, definite text and bytes, opaque
+// values, ...). Anything else (repeated or reordered keys, indefinite lengths, a value with a problem, a missing
+// required field, an unknown union variant, truncation) makes it give up with BAIL, and the generic reader above
+// decodes the item from its start, so results, problems and stores are the same either way. Fast readers push no problems (nested generic readers are rolled back) and read nothing at or after
 // `st.end`, so the sequence decoder may run them on a window before the item was measured.
 
 /** Returned by fast readers that give up; `st.pos` is then unspecified (internal). */
