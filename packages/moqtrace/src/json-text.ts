@@ -182,6 +182,44 @@ for (const [type, id] of Object.entries(EVENT_TYPE_IDS)) {
   );
 }
 
+function finite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/**
+ * One-template lines of the most frequent events (object headers and payloads, stream closes) when every value
+ * has its usual JS type and there is no `peer` or `extra`: about a third fewer intermediate strings. `undefined`
+ * means "use the generic writer" (which gives the same bytes for these events).
+ */
+function commonEventText(event: TraceEvent, options: RenderOptions | undefined, head: string): string | undefined {
+  if (event.peer !== undefined || (event as { extra?: unknown }).extra !== undefined) return undefined;
+  const seq = event.seq;
+  const timestamp = event.timestamp;
+  if (!finite(seq) || !finite(timestamp)) return undefined;
+  switch (event.type) {
+    case 'object-header': {
+      const { streamId, groupId, objectId, publisherPriority, objectStatus } = event;
+      if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return undefined;
+      if (!finite(publisherPriority) || !finite(objectStatus)) return undefined;
+      return `{${head}"type":"object-header","seq":${seq},"timestamp":${timestamp},"streamId":"${streamId}","groupId":"${groupId}","objectId":"${objectId}","publisherPriority":${publisherPriority},"objectStatus":${objectStatus}}`;
+    }
+    case 'object-payload': {
+      const { streamId, groupId, objectId, size } = event;
+      if (event.payload !== undefined && options?.omitPayload !== true) return undefined;
+      if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return undefined;
+      if (!finite(size)) return undefined;
+      return `{${head}"type":"object-payload","seq":${seq},"timestamp":${timestamp},"streamId":"${streamId}","groupId":"${groupId}","objectId":"${objectId}","size":${size}}`;
+    }
+    case 'stream-closed': {
+      const { streamId, errorCode } = event;
+      if (typeof streamId !== 'bigint' || !finite(errorCode)) return undefined;
+      return `{${head}"type":"stream-closed","seq":${seq},"timestamp":${timestamp},"streamId":"${streamId}","errorCode":${errorCode}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Writes the members of the canonical rendering (without the braces). `record` renames event 10's `kind` to
  * `derivationKind`. `omitPayload` leaves out `payload`.
@@ -227,5 +265,11 @@ export function eventMembersText(event: TraceEvent, options: RenderOptions | und
  * ```
  */
 export function renderEventJson(event: TraceEvent, options?: RenderOptions): string {
-  return `{${eventMembersText(event, options, false)}}`;
+  return commonEventText(event, options, '') ?? `{${eventMembersText(event, options, false)}}`;
+}
+
+/** The record form (see `renderEventRecordJson`): `"kind","offset","segment"` first, event 10's `kind` renamed. */
+export function eventRecordText(event: TraceEvent, offset: number, segment: number, options?: RenderOptions): string {
+  const head = `"kind":"event","offset":${offset},"segment":${segment},`;
+  return commonEventText(event, options, head) ?? `{${head}${eventMembersText(event, options, true)}}`;
 }

@@ -6,6 +6,10 @@
  * Damaged data gives results, not exceptions: truncation, malformed items and malformed later segments are
  * {@link TraceProblem}s; only an input without a usable first segment throws {@link MoqtraceError}.
  *
+ * Ownership of byte sources: a function closes a source it created (from bytes, a Blob, a ReadableStream
+ * (cancelled) or an async iterable (`return()` called)) on every exit — end, error, or a consumer leaving
+ * `readTraceRecords` early; a `ByteSource` the caller passes in stays open for the caller to close (or read on).
+ *
  * @module
  */
 import { type ByteInput, type ByteSource, isByteSource, toByteSource } from '@x/binary';
@@ -1067,6 +1071,8 @@ export type TraceInput = ByteInput;
 /**
  * Streams a trace from any byte source, calling the visitor for each segment, event and problem. Memory is
  * bounded by the largest item. Resolves with the end state; rejects only when there is no usable first segment.
+ * Closes the source when it created it (any input but a `ByteSource`), also on errors; a `ByteSource` passed
+ * in stays open.
  *
  * @example
  * ```ts
@@ -1094,7 +1100,10 @@ export async function streamTrace(
   return parser.result as TraceEnd;
 }
 
-/** Reads a whole trace from any byte source (Blob/File, stream, ...). */
+/**
+ * Reads a whole trace from any byte source (Blob/File, stream, ...). Like {@link streamTrace}, it closes a source
+ * it created and leaves a `ByteSource` passed in open.
+ */
 export async function readTraceFrom(input: TraceInput, options: ReadTraceOptions = {}): Promise<TraceReadResult> {
   const collector = new Collector();
   const end = await streamTrace(input, collector, options);
@@ -1109,7 +1118,9 @@ export type TraceRecord =
   | { kind: 'end'; end: TraceEnd };
 
 /**
- * Streams a trace as async-iterable records (segment, event with offset, problem, then one end record).
+ * Streams a trace as async-iterable records (segment, event with offset, problem, then one end record). A
+ * source it created is closed when iteration ends, fails or is left early (`break`); a `ByteSource` passed in
+ * stays open.
  *
  * @example
  * ```ts

@@ -32,7 +32,7 @@ import {
   renderHeader,
   toTaggedJson,
 } from './json.js';
-import { eventMembersText } from './json-text.js';
+import { eventRecordText } from './json-text.js';
 import type { TraceEnd, TraceProblem, TraceReadResult, TraceRecord } from './reader.js';
 import type { SegmentInfoRecord } from './segments.js';
 
@@ -140,7 +140,7 @@ export function renderEventRecordJson(
   segment: number,
   options?: RenderOptions,
 ): string {
-  return `{"kind":"event","offset":${offset},"segment":${segment},${eventMembersText(event, options, true)}}`;
+  return eventRecordText(event, offset, segment, options);
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type ImportErrorDetails,
   importNdjsonRecords,
   MoqtraceError,
-  readTraceFrom,
+  readTrace,
   renderEndRecord,
   renderErrorRecord,
   renderEventRecordJson,
@@ -21,20 +21,26 @@ import {
   type TraceReadResult,
   type VersionChoice,
 } from '@x/moqtrace';
+import { readTraceFile } from '@x/moqtrace/node';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
-import type { Input } from '../input.js';
+import { type Input, ioError } from '../input.js';
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
 import { stringifyJson } from '../output/json.js';
 import { formatTable } from '../output/table.js';
-import { withSource } from '../ss-source.js';
 import type { ConvertOptions, NdjsonRecord } from './convert.js';
 import type { Region } from './hexdump.js';
 import { keyValues } from './info.js';
 import type { ValidationResult } from './validate.js';
 
+/** Reads a whole `.moqtrace` input; the library opens and closes the file itself. */
 async function readWhole(input: Input): Promise<TraceReadResult> {
-  return withSource(input, (source) => readTraceFrom(source));
+  if (input.bytes) return readTrace(input.bytes);
+  try {
+    return await readTraceFile(input.path!);
+  } catch (error) {
+    throw error instanceof MoqtraceError ? error : ioError(error, input.name);
+  }
 }
 
 function iso(ms: number | undefined): string {
@@ -365,8 +371,8 @@ export async function ndjsonToMoqtrace(
 }
 
 /** Annotated regions of a `.moqtrace` file for `hexdump`: preambles, header maps, events and problems. */
-export async function moqtraceRegions(_ctx: Context, input: Input, bytes: Uint8Array): Promise<Region[]> {
-  const trace = await withSource({ ...input, bytes }, (source) => readTraceFrom(source));
+export async function moqtraceRegions(_ctx: Context, _input: Input, bytes: Uint8Array): Promise<Region[]> {
+  const trace = readTrace(bytes);
   const boundaries = new Set<number>([bytes.length, trace.end.offset]);
   for (const s of trace.segments) {
     boundaries.add(s.offset);
