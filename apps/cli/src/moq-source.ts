@@ -1,13 +1,14 @@
 /**
  * Reading `.moqtrace` inputs for the CLI: a pull loop over the library's incremental `TraceParser` that lets
- * the caller flush output between chunks (backpressure), stop early (`--limit`) and keep waiting for appended
- * bytes (`--follow`, an adapter: the library has no follow API for `.moqtrace`).
+ * the caller flush output between chunks (backpressure) and stop early (`--limit`); `--follow` is the library's
+ * `followTrace` (`@x/moqtrace/node`), stopped by Ctrl-C (the run's abort signal) or when the file is removed.
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { type TraceEnd, TraceParser, type TraceVisitor } from '@x/moqtrace';
+import { followTrace } from '@x/moqtrace/node';
 import type { Input } from './input.js';
+import { ioError } from './input.js';
 import type { Context } from './io.js';
 import { inputSource } from './ss-source.js';
 
@@ -21,42 +22,12 @@ export interface ParseLoopOptions {
 
 /** Result of {@link parseMoqtrace}. */
 export interface ParseLoopResult {
-  /** The parser's end state, undefined when stopped early. */
+  /** The parser's end state, undefined when stopped early or when the followed file was removed. */
   end: TraceEnd | undefined;
   /** How reading stopped. */
   stoppedBy: 'end' | 'caller' | 'interrupt' | 'removed';
   /** Offset of the next unread byte. */
   offset: number;
-}
-
-async function waitForGrowth(
-  ctx: Context,
-  path: string,
-  position: number,
-  ino: number,
-): Promise<'more' | 'removed' | 'interrupt'> {
-  let delay = 4;
-  for (;;) {
-    if (ctx.io.signal?.aborted) return 'interrupt';
-    try {
-      const st = await stat(path);
-      if (st.ino !== ino || st.size < position) return 'removed';
-      if (st.size > position) return 'more';
-    } catch {
-      return 'removed';
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, delay);
-      const signal = ctx.io.signal;
-      function done(): void {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    });
-    delay = Math.min(delay * 2, 1024);
-  }
 }
 
 /** Parses a `.moqtrace` input, calling `visitor` for segments, events and problems. */
@@ -66,21 +37,38 @@ export async function parseMoqtrace(
   visitor: TraceVisitor,
   options: ParseLoopOptions = {},
 ): Promise<ParseLoopResult> {
+  if (options.follow && input.path) {
+    let stopped = false;
+    let end: Awaited<ReturnType<typeof followTrace>>;
+    try {
+      end = await followTrace(input.path, visitor, {
+        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+        afterChunk: async (position) => {
+          stopped = options.afterChunk ? await options.afterChunk(position) : false;
+          return stopped;
+        },
+      });
+    } catch (error) {
+      throw (error as { code?: string }).code === 'IO_ERROR' ? ioError((error as Error).cause, input.name) : error;
+    }
+    if (end.reason === 'removed') return { end: undefined, stoppedBy: 'removed', offset: end.offset };
+    const { stoppedBy: _stoppedBy, ...traceEnd } = end;
+    if (stopped) return { end: undefined, stoppedBy: 'caller', offset: end.offset };
+    return {
+      end: traceEnd as TraceEnd,
+      stoppedBy: end.stoppedBy === 'signal' ? 'interrupt' : 'end',
+      offset: end.offset,
+    };
+  }
   const source = await inputSource(input);
   const parser = new TraceParser();
-  const ino = options.follow && input.path ? (await stat(input.path)).ino : 0;
   try {
     for (;;) {
       const status = parser.run(visitor);
       if (status === 'done') return { end: parser.result, stoppedBy: 'end', offset: parser.offset };
       if (options.afterChunk && (await options.afterChunk(source.position)))
         return { end: undefined, stoppedBy: 'caller', offset: parser.offset };
-      let chunk = await source.read();
-      while (chunk === null && options.follow && input.path) {
-        const state = await waitForGrowth(ctx, input.path, source.position, ino);
-        if (state !== 'more') return { end: undefined, stoppedBy: state, offset: parser.offset };
-        chunk = await source.read();
-      }
+      const chunk = await source.read();
       if (chunk === null) parser.end();
       else parser.push(chunk);
     }

@@ -12,6 +12,8 @@
  *
  * @module @x/moqtrace/node
  */
+export { type FollowEnd, type FollowTraceOptions, followTrace } from './follow.js';
+
 import { type FileHandle, open } from 'node:fs/promises';
 import { openFileSource } from '@x/binary/node';
 import {
