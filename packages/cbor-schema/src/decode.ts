@@ -559,6 +559,9 @@ function readScalar(st: State): unknown {
   const b = st.b;
   const ib = b[st.pos] as number;
   const major = ib >> 5;
+  // Only readNum sets wasFloat: a stale value (from an earlier number, even of an earlier decode) made strict
+  // mode reject a text, bool or null literal.
+  st.wasFloat = false;
   if (major === 3) return readTextAt(st);
   const k = readNum(st);
   if (k >= 0) return st.isBig ? st.big : st.num;
