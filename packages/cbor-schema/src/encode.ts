@@ -186,9 +186,10 @@ function integerWriter(schema: UintSchema | IntSchema): WriteFn {
   return (w: Writer, v: unknown) => {
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) w.invalid(expected, v);
-      if (v < minN || v > maxN) {
-        if (!Number.isSafeInteger(v) || BigInt(v) < min || BigInt(v) > max)
-          w.invalid(`${expected} in [${min}, ${max}]`, v);
+      // Number(min/max) can round (2^64 - 1 becomes 2^64), so values outside the safe range are compared
+      // exactly as bigints.
+      if (Number.isSafeInteger(v) ? v < minN || v > maxN : BigInt(v) < min || BigInt(v) > max) {
+        w.invalid(`${expected} in [${min}, ${max}]`, v);
       }
       w.int(v === 0 ? 0 : v);
     } else if (typeof v === 'bigint') {

@@ -457,3 +457,17 @@ describe('decodeItem and trailing bytes', () => {
     });
   });
 });
+
+describe('integer range at the 64-bit edge', () => {
+  it('refuses the number 2^64 for a uint (Number(2^64 - 1) rounds up to it) and writes the largest exact numbers', () => {
+    expect(() => encode(c.uint(), 2 ** 64)).toThrowError(expect.objectContaining({ code: 'INVALID_VALUE' }));
+    expect(() => encode(c.int(), 2 ** 63)).toThrowError(expect.objectContaining({ code: 'INVALID_VALUE' }));
+    expect(() => encode(c.struct({ v: c.field('v', c.uint()) }), { v: 2 ** 64 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    );
+    // 2^64 - 2048 is the largest double below 2^64: exact, in range.
+    const bytes = encode(c.uint(), 2 ** 64 - 2048);
+    expect(decode(c.uint({ bigint: 'always' }), bytes).value).toBe(2n ** 64n - 2048n);
+    expect(decode(c.int(), encode(c.int(), -(2 ** 63))).value).toBe(-(2n ** 63n));
+  });
+});
