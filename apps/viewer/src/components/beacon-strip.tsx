@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fmtBytes, fmtInt } from '../format.js';
 import type { FileSession } from '../state/session.js';
 import { SS_FLAG } from '../worker/protocol.js';
@@ -67,8 +67,11 @@ export function BeaconStrip({ session, onSelect }: { session: FileSession; onSel
     const rect = ref.current!.getBoundingClientRect();
     return win.from + ((clientX - rect.left) / rect.width) * (win.to - win.from);
   };
-  const spliced = countFlag(session, SS_FLAG.spliced);
-  const bad = countFlag(session, SS_FLAG.checksum);
+  // Counted once per data version, not on every zoom or pan render.
+  const [spliced, bad] = useMemo(
+    () => [countFlag(session, SS_FLAG.spliced), countFlag(session, SS_FLAG.checksum)],
+    [session, session.rowsVersion],
+  );
   return (
     <div class="panel" data-testid="beacon-strip">
       <p>

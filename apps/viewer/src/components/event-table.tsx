@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import { dirArrow, fmtId, fmtUs, typeName } from '../format.js';
 import type { FileSession } from '../state/session.js';
 import { eventSummary } from '../state/trace-filter.js';
@@ -12,6 +13,26 @@ export interface EventTableProps {
 
 /** The event list: seq, relative time, type, direction, message name, stream, group/object, size, summary. */
 export function EventTable({ session, index, selectedRow, onSelect }: EventTableProps) {
+  const t = session.trace;
+  // Stable between renders for the same rows, so that a selection change re-renders two rows, not all of them.
+  const [columns, rowClass] = useMemo(() => makeColumns(session, index), [session, index]);
+  const rowCount = index ? index.length : t.length;
+  return (
+    <VirtualTable
+      className="events"
+      testId="event-table"
+      rowCount={rowCount}
+      columns={columns}
+      selected={selectedRow}
+      onSelect={onSelect}
+      version={session.rowsVersion}
+      rowClass={rowClass}
+      emptyText={session.done ? 'No events match the filters' : 'Loading…'}
+    />
+  );
+}
+
+function makeColumns(session: FileSession, index: Int32Array | null): [TableColumn[], (row: number) => string] {
   const t = session.trace;
   const ev = (row: number) => (index ? (index[row] as number) : row);
   const columns: TableColumn[] = [
@@ -41,21 +62,9 @@ export function EventTable({ session, index, selectedRow, onSelect }: EventTable
     { key: 'size', label: 'size', className: 'c-size num', render: (r) => fmtId(t.size.data[ev(r)] as number) },
     { key: 'summary', label: 'summary', className: 'c-summary', render: (r) => eventSummary(session, ev(r)) },
   ];
-  const rowCount = index ? index.length : t.length;
-  return (
-    <VirtualTable
-      className="events"
-      testId="event-table"
-      rowCount={rowCount}
-      columns={columns}
-      selected={selectedRow}
-      onSelect={onSelect}
-      version={session.rowsVersion}
-      rowClass={(r) => {
-        const type = t.type.data[ev(r)] as number;
-        return type === 6 ? 'row-error' : type === 7 ? 'row-note' : type === 0 ? 'row-control' : '';
-      }}
-      emptyText={session.done ? 'No events match the filters' : 'Loading…'}
-    />
-  );
+  const rowClass = (r: number) => {
+    const type = t.type.data[ev(r)] as number;
+    return type === 6 ? 'row-error' : type === 7 ? 'row-note' : type === 0 ? 'row-control' : '';
+  };
+  return [columns, rowClass];
 }

@@ -84,7 +84,6 @@ export function SsView({ session }: { session: FileSession }) {
   const s = session.ss;
   const rowCount = index ? index.length : s.length;
   const selectedRow = rowOfIndex(index, selected, s.length);
-  const msg = (row: number) => (index ? (index[row] as number) : row);
 
   useEffect(() => {
     patchHash({
@@ -124,39 +123,8 @@ export function SsView({ session }: { session: FileSession }) {
     }
   };
 
-  const columns: TableColumn[] = [
-    { key: 'n', label: '#', className: 'c-n num', render: (r) => String(msg(r)) },
-    {
-      key: 'stream',
-      label: 'stream key',
-      className: 'c-key',
-      render: (r) => session.ssStreams[s.stream.data[msg(r)] as number]?.key ?? '',
-    },
-    {
-      key: 'shard',
-      label: 'shard',
-      className: 'c-shard num',
-      render: (r) => session.ssStreams[s.stream.data[msg(r)] as number]?.shard ?? '',
-    },
-    { key: 'seq', label: 'seq', className: 'c-seq num', render: (r) => String(s.seq.data[msg(r)]) },
-    { key: 'ts', label: 'timestamp', className: 'c-ts', render: (r) => fmtDate(s.ts.data[msg(r)] as number) },
-    { key: 'size', label: 'size', className: 'c-size num', render: (r) => String(s.size.data[msg(r)]) },
-    {
-      key: 'flags',
-      label: '',
-      className: 'c-flags',
-      render: (r) => {
-        const f = s.flags.data[msg(r)] as number;
-        return `${f & SS_FLAG.checksum ? '✗crc ' : ''}${f & SS_FLAG.spliced ? '✂ ' : ''}${f & SS_FLAG.eos ? 'EOS' : ''}`;
-      },
-    },
-    {
-      key: 'preview',
-      label: 'payload',
-      className: 'c-preview',
-      render: (r) => session.str(s.preview.data[msg(r)] as number),
-    },
-  ];
+  // Stable between renders for the same rows, so that a selection change re-renders two rows, not all of them.
+  const [columns, rowClass] = useMemo(() => makeColumns(session, index), [session, index]);
 
   return (
     <div class="ssview">
@@ -267,10 +235,7 @@ export function SsView({ session }: { session: FileSession }) {
               selected={selectedRow}
               onSelect={selectRow}
               version={session.rowsVersion}
-              rowClass={(r) => {
-                const f = s.flags.data[msg(r)] as number;
-                return f & SS_FLAG.checksum ? 'row-bad' : f & SS_FLAG.eos ? 'row-note' : '';
-              }}
+              rowClass={rowClass}
               emptyText={session.done ? 'No messages match the filters' : 'Loading…'}
             />
             <DetailPane session={session} event={selected} />
@@ -359,4 +324,47 @@ function SsStreams({ session, onSelect }: { session: FileSession; onSelect(strea
       </table>
     </div>
   );
+}
+
+function makeColumns(session: FileSession, index: Int32Array | null): [TableColumn[], (row: number) => string] {
+  const s = session.ss;
+  const msg = (row: number) => (index ? (index[row] as number) : row);
+  const columns: TableColumn[] = [
+    { key: 'n', label: '#', className: 'c-n num', render: (r) => String(msg(r)) },
+    {
+      key: 'stream',
+      label: 'stream key',
+      className: 'c-key',
+      render: (r) => session.ssStreams[s.stream.data[msg(r)] as number]?.key ?? '',
+    },
+    {
+      key: 'shard',
+      label: 'shard',
+      className: 'c-shard num',
+      render: (r) => session.ssStreams[s.stream.data[msg(r)] as number]?.shard ?? '',
+    },
+    { key: 'seq', label: 'seq', className: 'c-seq num', render: (r) => String(s.seq.data[msg(r)]) },
+    { key: 'ts', label: 'timestamp', className: 'c-ts', render: (r) => fmtDate(s.ts.data[msg(r)] as number) },
+    { key: 'size', label: 'size', className: 'c-size num', render: (r) => String(s.size.data[msg(r)]) },
+    {
+      key: 'flags',
+      label: '',
+      className: 'c-flags',
+      render: (r) => {
+        const f = s.flags.data[msg(r)] as number;
+        return `${f & SS_FLAG.checksum ? '✗crc ' : ''}${f & SS_FLAG.spliced ? '✂ ' : ''}${f & SS_FLAG.eos ? 'EOS' : ''}`;
+      },
+    },
+    {
+      key: 'preview',
+      label: 'payload',
+      className: 'c-preview',
+      render: (r) => session.str(s.preview.data[msg(r)] as number),
+    },
+  ];
+  const rowClass = (r: number) => {
+    const f = s.flags.data[msg(r)] as number;
+    return f & SS_FLAG.checksum ? 'row-bad' : f & SS_FLAG.eos ? 'row-note' : '';
+  };
+  return [columns, rowClass];
 }

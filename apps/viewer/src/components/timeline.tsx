@@ -177,9 +177,18 @@ export function Timeline({ session, onRange }: { session: FileSession; onRange(f
 /** Events per second and payload bitrate over the visible window, drawn by uPlot. */
 function RateChart({ session, from, to }: { session: FileSession; from: number; to: number }) {
   const ref = useRef<HTMLDivElement>(null);
+  // One uPlot per chart: zooming and panning (one update per wheel or pointer event) only replace its data.
+  const plotRef = useRef<uPlot | null>(null);
+  useEffect(
+    () => () => {
+      plotRef.current?.destroy();
+      plotRef.current = null;
+    },
+    [],
+  );
   useEffect(() => {
     const el = ref.current;
-    if (!el) return undefined;
+    if (!el) return;
     const t = session.trace;
     const bins = 200;
     const width = (to - from) / bins;
@@ -202,7 +211,12 @@ function RateChart({ session, from, to }: { session: FileSession; from: number; 
       counts[b] = (counts[b] as number) * perSec;
       bits[b] = ((bits[b] as number) * perSec) / 1000;
     }
-    const plot = new uPlot(
+    const data: uPlot.AlignedData = [Array.from(xs), Array.from(counts), Array.from(bits)];
+    if (plotRef.current) {
+      plotRef.current.setData(data);
+      return;
+    }
+    plotRef.current = new uPlot(
       {
         width: el.clientWidth || 800,
         height: 180,
@@ -218,10 +232,9 @@ function RateChart({ session, from, to }: { session: FileSession; from: number; 
           { label: 'payload kbit/s', stroke: '#f59e0b', width: 1, scale: 'kbps' },
         ],
       },
-      [Array.from(xs), Array.from(counts), Array.from(bits)],
+      data,
       el,
     );
-    return () => plot.destroy();
   }, [session, from, to, session.rowsVersion]);
   return <div ref={ref} class="ratechart" data-testid="rate-chart" />;
 }
