@@ -1,4 +1,4 @@
-import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { readSeaStreamerFile, writeSeaStreamerFile } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSsDemo } from '../scripts/demo-data.mjs';
 import { type Harness, openFiles, openPage, screenshot, startHarness, tableRows, waitLoaded } from './harness.js';
@@ -126,6 +126,31 @@ describe('.ss demo', () => {
     await page.fill('[data-testid="seek-value"]', String(Number(demo.messages.at(-1)!.timestamp) + 1e6));
     await page.click('[data-testid="seek-go"]');
     await expect.poll(() => page.textContent('[data-testid="seek-message"]')).toContain('SEEK_OUT_OF_BOUND');
+    await page.context().close();
+  });
+
+  it('shows the details of a frame cut by several beacons (random access to its offset)', async () => {
+    const messages = Array.from({ length: 6 }, (_, i) => ({
+      streamKey: 'big',
+      shardId: 3n,
+      seqNo: BigInt(i),
+      timestamp: BigInt(1_700_000_000_000 + i),
+      payload: `${String(i).repeat(40)}:${'x'.repeat(700 + i * 150)}`,
+    }));
+    const bytes = writeSeaStreamerFile(messages, { fileName: 'spliced.ss', beaconInterval: 256, createdAt: 1 });
+    const read = readSeaStreamerFile(bytes).messages;
+    const index = read.findIndex((m) => m.splicedBy.length >= 3 && m.offset > 2048);
+    const target = read[index]!;
+    const { page } = await openPage(h);
+    await openFiles(page, [{ name: 'spliced.ss', bytes }]);
+    await waitLoaded(page);
+    await page.click(`[data-testid="message-table"] .vrow[data-row="${index}"]`);
+    await expect.poll(() => page.textContent('[data-testid="detail-title"]')).toBe(`big / 3 · seq ${target.seqNo}`);
+    const fields = await page.textContent('[data-testid="detail-fields"]');
+    expect(fields).toContain(target.splicedBy.join(', '));
+    expect(fields).toContain(`${target.offset} – ${target.endOffset} (frame ${target.frameSize} bytes)`);
+    expect(fields).toContain('✓ ok');
+    expect(await page.textContent('[data-testid="detail-text"]')).toBe(messages[index]!.payload);
     await page.context().close();
   });
 

@@ -24,6 +24,9 @@
  * - `SEEK_OUT_OF_BOUND`: no message matches a seek; the previous position is kept.
  * - `SEEK_EXHAUSTED`: reserved for parity with the reference (the deterministic search never gives up).
  * - `NOT_SEEKABLE`: random access was asked of a source without `readAt`/`seek`/size (a plain stream).
+ * - `OUT_OF_RANGE`: `readMessageAt` was given an offset where no message frame starts: inside the header,
+ *   on or inside a beacon, inside the frame a beacon cuts, beyond the data, or where the beacons inside the
+ *   frame do not agree with the frame's size.
  * - `TIMED_OUT`: a follower's configured idle timeout elapsed.
  * - `FILE_REMOVED`: the file was deleted or shrank below the read position.
  * - `IO_ERROR`: the operating system or the byte sink/source failed.
@@ -49,6 +52,7 @@ export type SeaStreamerFileErrorCode =
   | 'SEEK_OUT_OF_BOUND'
   | 'SEEK_EXHAUSTED'
   | 'NOT_SEEKABLE'
+  | 'OUT_OF_RANGE'
   | 'TIMED_OUT'
   | 'FILE_REMOVED'
   | 'IO_ERROR'

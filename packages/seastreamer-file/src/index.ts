@@ -58,6 +58,7 @@ export {
   type LiveHooks,
   type ReaderOptions,
   type RewindResult,
+  readMessageAt,
   readSeaStreamerFile,
   type SeaStreamerFileContents,
   SeaStreamerReader,

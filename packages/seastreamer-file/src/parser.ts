@@ -278,6 +278,18 @@ export class ParserCore {
     }
   }
 
+  /**
+   * Decodes the one frame starting at `pos` (random access to a known message offset, which must not be a
+   * multiple of the interval), stitching it across the beacons inside it. Appends the message (or an error
+   * item carrying it) and then those beacons to `out`. Returns false (with `pos`/`need`/`hint` set) when
+   * `buf` ends first.
+   */
+  parseOne(buf: Uint8Array, bufStart: number, pos: number, out: CoreItem[]): boolean {
+    if (buf.constructor !== Uint8Array) buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.stoppedAtEos = false;
+    return this.parseSpliced(buf, this.viewOf(buf), bufStart, pos, out);
+  }
+
   /** Stitches a frame across beacons. Returns false (with `pos`/`need` set) when bytes are missing. */
   private parseSpliced(buf: Uint8Array, view: DataView, bufStart: number, pos: number, out: CoreItem[]): boolean {
     const I = this.interval;
@@ -330,6 +342,43 @@ export class ParserCore {
     const rest = payloadSize + 3;
     // Never allocate for a length the window cannot hold (corrupt or truncated data).
     if (bufEnd - p < rest) return this.short(pos, p + rest, estimate(p, rest));
+    if (beacons.length === 0 && p + rest <= pos - (pos % I) + I) {
+      // The whole frame lies in the window before the next boundary (only reached from `parseOne`; `parse`
+      // takes its fast path for such frames): decode it in place, like the fast path.
+      const rel = pos - bufStart;
+      const ps = p - bufStart;
+      const pe = ps + payloadSize;
+      let key: string;
+      let keyError = false;
+      try {
+        key = this.keys.decode(buf, rel + 1, k, this.options.lenientUtf8);
+      } catch {
+        key = decodeUtf8(buf, rel + 1, rel + h, true);
+        keyError = true;
+      }
+      this.emit(
+        out,
+        key,
+        keyError,
+        headView.getBigUint64(h),
+        headView.getBigUint64(h + 8),
+        headView.getBigUint64(h + 16),
+        buf,
+        ps,
+        pe,
+        this.options.copyPayloads,
+        view.getUint16(pe),
+        buf[pe + 2] as number,
+        pos,
+        p + rest,
+        h + 28 + rest,
+        NO_BEACONS,
+      );
+      this.pos = p + rest;
+      this.need = 1;
+      this.hint = 1;
+      return true;
+    }
     const frame = new Uint8Array(h + 28 + rest);
     frame.set(head.subarray(0, h + 28), 0);
     if (!gather(rest, frame, h + 28)) return this.short(pos, shortNeed, shortHint);

@@ -7,10 +7,17 @@
  * @module
  */
 import { type ByteInput, type ByteSource, toByteSource } from '@x/binary';
-import type { SeaStreamerBeacon } from './beacon.js';
+import { decodeBeacon, type SeaStreamerBeacon } from './beacon.js';
 import { SeaStreamerFileError } from './errors.js';
 import type { SeaStreamerMessage } from './frame.js';
 import { HEADER_SIZE, parseHeader, type SeaStreamerHeader } from './header.js';
+import {
+  checkMessageOffset,
+  checkOpeningBeacon,
+  decodeMessageAt,
+  randomAccessOptions,
+  truncatedAt,
+} from './message-at.js';
 import {
   type ChecksumMismatchPolicy,
   type CoreItem,
@@ -110,6 +117,53 @@ export function readSeaStreamerFile(bytes: Uint8Array, options: ReaderOptions = 
   return { header, messages, beacons, problems: core.problems, end };
 }
 
+/**
+ * Decodes the one message whose frame starts at `offset` (a message's `offset`, e.g. from an index built
+ * while reading sequentially) directly, stitching the frame across the beacons inside it: the same
+ * message, with the same `splicedBy`, `endOffset` and `checksumOk`, as the sequential readers give.
+ *
+ * Throws `OUT_OF_RANGE` when no frame can start at `offset` (inside the header, on or inside a beacon,
+ * inside the rest of a frame a beacon cuts, beyond the data, or beacons inside the frame that disagree
+ * with its size), `TRUNCATED` when the data ends inside the frame, and, like the readers, a
+ * `CHECKSUM_MISMATCH` error carrying the decoded message (or, with `onChecksumMismatch: 'report'`, returns
+ * it with `checksumOk: false`). Options about running checksums, problems and `stopAtEos` do not apply.
+ *
+ * @param header - the file's header (only `beaconInterval` is used).
+ * @example
+ * ```ts
+ * const { header, messages } = readSeaStreamerFile(bytes);
+ * const again = readMessageAt(bytes, header, messages[42].offset); // equal to messages[42]
+ * ```
+ */
+export function readMessageAt(
+  bytes: Uint8Array,
+  header: Pick<SeaStreamerHeader, 'beaconInterval'>,
+  offset: number,
+  options: ReaderOptions = {},
+): SeaStreamerMessage {
+  const I = header.beaconInterval;
+  checkMessageOffset(offset, I);
+  if (offset >= bytes.length) {
+    throw new SeaStreamerFileError(
+      'OUT_OF_RANGE',
+      `no message starts at offset ${offset}: the data ends at ${bytes.length}`,
+      {
+        offset,
+      },
+    );
+  }
+  const beaconOffset = offset - (offset % I);
+  if (beaconOffset >= I) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const beacon = decodeBeacon(bytes, view, 0, beaconOffset, I);
+    checkOpeningBeacon(typeof beacon === 'number' ? undefined : beacon, beaconOffset, offset);
+  }
+  const core = new ParserCore(I, randomAccessOptions(coreOptions(options)));
+  const message = decodeMessageAt(core, bytes, 0, offset);
+  if (typeof message === 'number') throw truncatedAt(offset, bytes.length - offset);
+  return message;
+}
+
 /** @internal Hooks that turn a reader into a follower (see `follow()` in `@x/seastreamer-file/node`). */
 export interface LiveHooks {
   /** Waits until the source may have more bytes; resolves `'removed'` when it never will. */
@@ -153,6 +207,8 @@ export interface TimestampSeekOptions {
 }
 
 const JOIN_WINDOW = 4096;
+/** First read of `readMessageAt`, grown as the frame needs. */
+const RANDOM_READ = 16 * 1024;
 
 /**
  * A streaming reader over any byte source: messages in file order with their offsets, beacons on
@@ -173,6 +229,7 @@ export class SeaStreamerReader {
   /** The byte source read. */
   readonly source: ByteSource;
   private readonly core: ParserCore;
+  private readonly randomOptions: CoreOptions;
   private live: LiveHooks | undefined;
   private readonly liveHooks: LiveHooks | undefined;
   private chunks: Uint8Array[] = [];
@@ -188,6 +245,7 @@ export class SeaStreamerReader {
     this.source = source;
     this.header = header;
     this.core = core;
+    this.randomOptions = randomAccessOptions(core.options);
     this.live = live;
     this.liveHooks = live;
     this.dataEnd = source.position;
@@ -656,6 +714,78 @@ export class SeaStreamerReader {
   async readBeacon(index: number): Promise<SeaStreamerBeacon | TruncatedBeacon | undefined> {
     const { readAt } = this.requireRandomAccess();
     return readBeaconAt(readAt, this.header.beaconInterval, index);
+  }
+
+  /**
+   * Decodes the one message whose frame starts at `offset` (a message's `offset`, e.g. from an index built
+   * while reading) by random access, without moving the reading position: the frame is read directly and
+   * stitched across the beacons inside it, instead of rewinding to a beacon and reading forward. The result
+   * equals the message the sequential reader gives (`splicedBy`, `endOffset`, `checksumOk`...).
+   *
+   * Rejects with `OUT_OF_RANGE` when no frame can start at `offset` (inside the header, on or inside a beacon,
+   * inside the rest of a frame a beacon cuts, beyond the data, or beacons inside the frame that disagree
+   * with its size), `TRUNCATED` when the data ends inside the frame, `NOT_SEEKABLE` for sources without
+   * random access, and follows the reader's `onChecksumMismatch` policy: a `CHECKSUM_MISMATCH` error carrying
+   * the decoded message, or (`'report'`) the message with `checksumOk: false`. Nothing is added to
+   * {@link SeaStreamerReader.problems}.
+   *
+   * @example
+   * ```ts
+   * const reader = await SeaStreamerReader.open(file);
+   * const message = await reader.readMessageAt(24964);
+   * ```
+   */
+  async readMessageAt(offset: number): Promise<SeaStreamerMessage> {
+    const { readAt } = this.requireRandomAccess();
+    const I = this.header.beaconInterval;
+    checkMessageOffset(offset, I);
+    const beaconOffset = offset - (offset % I);
+    let beaconChecked = beaconOffset < I;
+    // One read covers the opening beacon and the frame when they are close; else the beacon is read alone.
+    const start = !beaconChecked && offset - beaconOffset <= RANDOM_READ ? beaconOffset : offset;
+    if (!beaconChecked && start === offset) {
+      const beacon = await readBeaconAt(readAt, I, beaconOffset / I);
+      checkOpeningBeacon(beacon === undefined || 'truncated' in beacon ? undefined : beacon, beaconOffset, offset);
+      beaconChecked = true;
+    }
+    const core = new ParserCore(I, this.randomOptions);
+    let length = offset - start + RANDOM_READ;
+    for (;;) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readAt(start, length);
+      } catch (error) {
+        throw fromBinaryError(error);
+      }
+      const atEnd = bytes.length < length;
+      if (!beaconChecked) {
+        const beacon = decodeBeacon(
+          bytes,
+          new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          start,
+          start,
+          I,
+        );
+        if (typeof beacon === 'number') {
+          if (atEnd) checkOpeningBeacon(undefined, beaconOffset, offset);
+          length = Math.max(length * 2, beacon - start);
+          continue;
+        }
+        checkOpeningBeacon(beacon, beaconOffset, offset);
+        beaconChecked = true;
+      }
+      if (start + bytes.length <= offset) {
+        throw new SeaStreamerFileError(
+          'OUT_OF_RANGE',
+          `no message starts at offset ${offset}: the data ends at ${start + bytes.length}`,
+          { offset },
+        );
+      }
+      const message = decodeMessageAt(core, bytes, start, offset);
+      if (typeof message !== 'number') return message;
+      if (atEnd) throw truncatedAt(offset, start + bytes.length - offset);
+      length = Math.max(length * 2, offset - start + message);
+    }
   }
 
   /** Releases the source. Further reads throw `STREAM_ENDED`. */

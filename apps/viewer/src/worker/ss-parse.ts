@@ -34,7 +34,6 @@ export class SsParser implements FileParser {
   private readonly streamIndex = new Map<string, number>();
   private offsets = new Float64Array(1024);
   private count = 0;
-  private interval = 0;
   private randomReader: Promise<SeaStreamerReader> | null = null;
 
   constructor(
@@ -56,7 +55,6 @@ export class SsParser implements FileParser {
       return;
     }
     const h = reader.header;
-    this.interval = h.beaconInterval;
     this.post({
       kind: 'header',
       header: {
@@ -239,17 +237,7 @@ export class SsParser implements FileParser {
     if (index < 0 || index >= this.count) return null;
     const offset = this.offsets[index] as number;
     const reader = await this.random();
-    await reader.rewindToBeacon(Math.floor(offset / this.interval));
-    let m: SeaStreamerMessage | null = null;
-    for (;;) {
-      const next = await reader.next();
-      if (next === null || next.offset > offset) break;
-      if (next.offset === offset) {
-        m = next;
-        break;
-      }
-    }
-    if (!m) return null;
+    const m = await reader.readMessageAt(offset);
     const payload = m.payload.slice(0, 1 << 20);
     const fields = [
       { label: 'message', value: `#${index}` },
