@@ -90,6 +90,7 @@ export {
 } from './timestamp.js';
 export { toU64 } from './u64.js';
 export {
+  type BeaconIntervalIgnoredWarning,
   type ByteSink,
   createMemorySink,
   createWriter,
@@ -101,5 +102,6 @@ export {
   toWritableStreamSink,
   type WriteFileOptions,
   type WriterOptions,
+  type WriterWarning,
   writeSeaStreamerFile,
 } from './writer.js';

@@ -47,7 +47,27 @@ export interface WriterOptions {
   allowReservedStreamKeys?: boolean;
   /** Bytes buffered before they are handed to the sink (default 64 KiB). `flush()` hands them over at once. */
   bufferSize?: number;
+  /** Called for every warning as it is recorded (see {@link SeaStreamerWriter.warnings}). */
+  onWarning?: (warning: WriterWarning) => void;
 }
+
+/**
+ * An append asked for a beacon interval different from the file's: the file's interval is kept (it cannot
+ * change within a file, and readers take it from the header), the requested one is ignored.
+ */
+export interface BeaconIntervalIgnoredWarning {
+  /** Stable code. */
+  readonly code: 'BEACON_INTERVAL_IGNORED';
+  /** Human-readable description. */
+  readonly description: string;
+  /** The file's beacon interval, which the writer uses. */
+  readonly fileInterval: number;
+  /** The beacon interval that was asked for and ignored. */
+  readonly requestedInterval: number;
+}
+
+/** Something a writer was asked to do and did differently; writing went on. */
+export type WriterWarning = BeaconIntervalIgnoredWarning;
 
 /** Per (stream key, shard) state of a writer run: what beacon markers carry. */
 export interface StreamState {
@@ -132,6 +152,8 @@ export class SeaStreamerWriter {
   private readonly head = new Uint8Array(1 + 255 + 28);
   private readonly headView = new DataView(this.head.buffer);
   private readonly tail = new Uint8Array(3);
+  private readonly warningList: WriterWarning[] = [];
+  private readonly onWarning: ((warning: WriterWarning) => void) | undefined;
 
   /** @internal Use {@link createWriter} or {@link resumeWriter}. */
   constructor(sink: ByteSink, options: WriterOptions, resume?: ResumeState) {
@@ -159,6 +181,7 @@ export class SeaStreamerWriter {
     this.bufferSize = bufferSize;
     this.allowEmpty = options.allowEmptyStreamKey ?? false;
     this.allowReserved = options.allowReservedStreamKeys ?? false;
+    this.onWarning = options.onWarning;
     this.buf = new Uint8Array(bufferSize + this.maxBeaconSize + 1024);
     this.view = new DataView(this.buf.buffer);
     this.written = resume ? resume.offset : 0;
@@ -187,6 +210,20 @@ export class SeaStreamerWriter {
     // append resuming exactly at a boundary).
     if (this.written % interval === 0) this.writeBeacon(0, true);
     this.handOff();
+  }
+
+  /**
+   * Warnings recorded so far, e.g. `BEACON_INTERVAL_IGNORED` when an append asked for an interval different
+   * from the file's (which is kept).
+   */
+  get warnings(): readonly WriterWarning[] {
+    return this.warningList;
+  }
+
+  /** @internal Records a warning and calls `onWarning`. */
+  warn(warning: WriterWarning): void {
+    this.warningList.push(warning);
+    this.onWarning?.(warning);
   }
 
   /** Bytes of the file so far (including bytes still buffered). */
@@ -523,18 +560,38 @@ export function createWriter(sink: ByteSink, options: WriterOptions): SeaStreame
 /**
  * Continues an existing file in `sink`, which must receive the bytes that follow the first
  * `resume.offset` bytes of the file (see `planAppend` and the Node `openFileWriter({ append: true })`).
- * Header options come from `resume`; `options.fileName`/`beaconInterval`/`createdAt` are ignored.
+ * Header fields come from `resume`: the file's name and creation time are kept, and so is its beacon
+ * interval; an `options.beaconInterval` that differs from it is ignored and recorded as a
+ * `BEACON_INTERVAL_IGNORED` warning ({@link SeaStreamerWriter.warnings}, `onWarning`).
+ *
+ * @example
+ * ```ts
+ * const writer = resumeWriter(sink, plan.resume, { beaconInterval: 4096 });
+ * for (const w of writer.warnings) console.warn(w.code, w.description); // if the file's interval differs
+ * ```
  */
 export function resumeWriter(
   sink: ByteSink,
   resume: ResumeState,
-  options: Omit<WriterOptions, 'fileName' | 'beaconInterval' | 'createdAt'> = {},
+  options: Omit<WriterOptions, 'fileName' | 'createdAt'> = {},
 ): SeaStreamerWriter {
-  return new SeaStreamerWriter(
+  const writer = new SeaStreamerWriter(
     sink,
     { ...options, fileName: resume.fileName, beaconInterval: resume.beaconInterval, createdAt: resume.createdAt },
     resume,
   );
+  const requested = options.beaconInterval;
+  if (requested !== undefined && requested !== resume.beaconInterval) {
+    writer.warn({
+      code: 'BEACON_INTERVAL_IGNORED',
+      description:
+        `beacon interval ${requested} ignored: appending keeps the file's interval ${resume.beaconInterval} ` +
+        '(an interval cannot change within a file)',
+      fileInterval: resume.beaconInterval,
+      requestedInterval: requested,
+    });
+  }
+  return writer;
 }
 
 /** A sink collecting the file in memory: {@link MemorySink.toBytes} or {@link MemorySink.toBlob}. */

@@ -100,8 +100,23 @@ describe('append', () => {
     const first = await openFileWriter(path, { beaconInterval: 1024, createdAt: 42 });
     for (let i = 0; i < 60; i++) first.write(msg(i));
     await first.end({ eos: true });
-    const second = await openFileWriter(path, { append: true, beaconInterval: 4096, fileName: 'ignored' });
+    const seen: unknown[] = [];
+    const second = await openFileWriter(path, {
+      append: true,
+      beaconInterval: 4096,
+      fileName: 'ignored',
+      onWarning: (w) => seen.push(w),
+    });
     expect(second.beaconInterval).toBe(1024);
+    expect(second.warnings).toEqual([
+      {
+        code: 'BEACON_INTERVAL_IGNORED',
+        fileInterval: 1024,
+        requestedInterval: 4096,
+        description: expect.stringContaining('4096 ignored'),
+      },
+    ]);
+    expect(seen).toEqual(second.warnings);
     for (let i = 60; i < 150; i++) second.write(msg(i));
     await second.end({ eos: true });
     const result = readSeaStreamerFile(readFileSync(path));
@@ -116,6 +131,20 @@ describe('append', () => {
       { fileName: 'append.ss', beaconInterval: 1024, createdAt: 42, eos: result.messages.at(-1)!.timestamp },
     );
     expect(readSeaStreamerFile(oneRun).messages.map((m) => m.offset)).toEqual(result.messages.map((m) => m.offset));
+  });
+
+  it('no interval warning when the requested interval matches, is absent, or the file is created', async () => {
+    const path = join(dir, 'append-same.ss');
+    const created = await openFileWriter(path, { append: true, beaconInterval: 2048 });
+    expect(created.warnings).toEqual([]);
+    created.write(msg(0));
+    await created.end();
+    for (const options of [{ beaconInterval: 2048 }, {}]) {
+      const again = await openFileWriter(path, { append: true, ...options });
+      expect([again.beaconInterval, again.warnings]).toEqual([2048, []]);
+      await again.end();
+    }
+    expect(readSeaStreamerFile(readFileSync(path)).header.beaconInterval).toBe(2048);
   });
 
   it('truncates stale bytes after the last complete message (a crashed writer, a shorter new tail)', async () => {

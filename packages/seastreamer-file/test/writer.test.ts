@@ -9,7 +9,9 @@ import {
   isValidStreamKey,
   markersPerBeacon,
   parseHeader,
+  planAppend,
   readSeaStreamerFile,
+  resumeWriter,
   SeaStreamerFileError,
   timestampToDate,
   toSafeNumber,
@@ -256,6 +258,34 @@ describe('writer behaviour', () => {
       { fileName: 'f.ss', beaconInterval: 1024 },
     );
     await expect(writer.flush()).rejects.toMatchObject({ code: 'IO_ERROR' });
+  });
+});
+
+describe('append interval', () => {
+  it("resumeWriter keeps the file's interval and warns BEACON_INTERVAL_IGNORED for a different one", async () => {
+    const bytes = writeSeaStreamerFile([{ streamKey: 'a', seqNo: 1, timestamp: 1, payload: 'x'.repeat(900) }], {
+      fileName: 'i.ss',
+      beaconInterval: 300,
+    });
+    const plan = await planAppend(bytes);
+    const sink = createMemorySink();
+    sink.write(bytes.subarray(0, plan.resume.offset));
+    const warnings: unknown[] = [];
+    const writer = resumeWriter(sink, plan.resume, { beaconInterval: 1024, onWarning: (w) => warnings.push(w) });
+    expect(writer.beaconInterval).toBe(300);
+    expect(writer.warnings).toMatchObject([
+      { code: 'BEACON_INTERVAL_IGNORED', fileInterval: 300, requestedInterval: 1024 },
+    ]);
+    expect(warnings).toEqual(writer.warnings);
+    writer.write({ streamKey: 'a', seqNo: 2, timestamp: 2, payload: 'y'.repeat(700) });
+    await writer.end();
+    const result = readSeaStreamerFile(sink.toBytes());
+    expect(result.header.beaconInterval).toBe(300);
+    expect(result.messages.map((m) => m.seqNo)).toEqual([1n, 2n]);
+    expect(result.beacons.every((b) => b.offset % 300 === 0)).toBe(true);
+    expect(result.problems).toEqual([]);
+    expect(resumeWriter(createMemorySink(), plan.resume, { beaconInterval: 300 }).warnings).toEqual([]);
+    expect(createWriter(createMemorySink(), { fileName: 'n.ss', beaconInterval: 1024 }).warnings).toEqual([]);
   });
 });
 

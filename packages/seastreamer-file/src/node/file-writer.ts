@@ -16,8 +16,10 @@ export interface FileWriterOptions extends Omit<WriterOptions, 'fileName'> {
   /** Name stored in the header (default: the base name of the path). */
   fileName?: string;
   /**
-   * Continue an existing file instead of replacing it (default false). The file's own header and interval
-   * are kept; a missing file is created.
+   * Continue an existing file instead of replacing it (default false). The file's own header (name,
+   * creation time) and beacon interval are kept; a `beaconInterval` different from the file's is ignored and
+   * recorded as a `BEACON_INTERVAL_IGNORED` warning in `writer.warnings` (and passed to `onWarning`). A
+   * missing file is created with the options given.
    */
   append?: boolean;
   /** `fsync` on every `flush()` (default false: written bytes are visible to readers, not necessarily durable). */
@@ -94,6 +96,8 @@ class FileSink implements ByteSink {
  * set. With `append`, the existing file is read first: writing resumes after its last complete message
  * (or at the start of a trailing end-of-stream message, which is overwritten), the stale bytes after that
  * point are truncated, and the per-stream state is rebuilt so that markers and running checksums continue.
+ * The file's beacon interval always wins: a different `beaconInterval` gives a `BEACON_INTERVAL_IGNORED`
+ * warning in `writer.warnings`.
  * Writes are synchronous positional writes; call `flush()` to make buffered messages visible to readers.
  *
  * @example
