@@ -39,7 +39,14 @@ export {
   type Problem,
 } from './errors.js';
 export { CborTag, decodeOpaque, isCborTag } from './opaque.js';
-export { type MeasureResult, measureItem, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem } from './scanner.js';
+export {
+  type MeasureResult,
+  measureItem,
+  SCAN_MALFORMED,
+  SCAN_TRUNCATED,
+  scanItem,
+  scanNeeded,
+} from './scanner.js';
 export {
   AnySchema,
   type AnyStructSchema,

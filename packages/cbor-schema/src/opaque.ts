@@ -13,15 +13,18 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  * `bigint` whatever their value, other integers `number`, tag 64 and bare byte strings `Uint8Array` (views
  * into `bytes`), tags 1/258/259/65–87 `Date`/`Set`/`Map`/typed arrays, other tags {@link CborTag}.
  *
- * @param bytes - exactly one CBOR item.
+ * @param bytes - exactly one CBOR item, or a buffer holding it at `[start, end)`.
+ * @param start - offset of the item (default 0).
+ * @param end - end of the item, exclusive (default `bytes.length`).
  * @example
  * ```ts
  * decodeOpaque(new Uint8Array([0xa1, 0x61, 0x61, 0x01])); // { a: 1 }
+ * decodeOpaque(new Uint8Array([0x00, 0x18, 0x2a, 0x00]), 1, 3); // 42
  * ```
  */
-export function decodeOpaque(bytes: Uint8Array): unknown {
-  // cbor-x caches a DataView on the input object: give it a fresh plain view.
-  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function decodeOpaque(bytes: Uint8Array, start = 0, end: number = bytes.length): unknown {
+  // cbor-x caches a DataView on the input object: give it a fresh plain view (one allocation).
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
   return decoder.decode(view);
 }
 

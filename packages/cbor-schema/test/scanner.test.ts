@@ -1,7 +1,7 @@
 import { encode as cborgEncode } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeAny, measureItem, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem } from '../src/index.js';
+import { encodeAny, measureItem, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem, scanNeeded } from '../src/index.js';
 import { concat, fromHex, plainEncoder } from './helpers.js';
 
 const jsonish = fc.letrec((tie) => ({
@@ -92,7 +92,7 @@ describe('scanItem', () => {
     ]) {
       expect(scanItem(fromHex(text), 0), text).toBe(SCAN_TRUNCATED);
     }
-    expect(measureItem(fromHex('9affffffff00'), 0)).toEqual({ kind: 'truncated', offset: 0 });
+    expect(measureItem(fromHex('9affffffff00'), 0)).toEqual({ kind: 'truncated', offset: 0, needed: 5 + 0xffffffff });
   });
 
   it('never throws and never reads past end on random bytes', () => {
@@ -103,6 +103,93 @@ describe('scanItem', () => {
         expect(r === SCAN_TRUNCATED || r === SCAN_MALFORMED || (r >= 1 && offset + r <= bytes.length)).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('scanNeeded', () => {
+  it('is a lower bound of the item length, above the bytes available, for every prefix', () => {
+    fc.assert(
+      fc.property(jsonish, (value) => {
+        const b = new Uint8Array(encodeAny(value));
+        const shifted = concat(new Uint8Array([0x00, 0x00, 0x00]), b);
+        for (let cut = 0; cut < b.length; cut++) {
+          expect(scanItem(shifted, 3, 3 + cut)).toBe(SCAN_TRUNCATED);
+          const needed = scanNeeded();
+          expect(needed).toBeGreaterThan(cut);
+          expect(needed).toBeLessThanOrEqual(b.length);
+          const measured = measureItem(shifted, 3, 3 + cut);
+          expect(measured).toEqual({ kind: 'truncated', offset: 3, needed });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the declared end of a cut string, head or container', () => {
+    const cases: [string, number, number][] = [
+      ['', 0, 1], // nothing: at least the initial byte
+      ['19', 1, 3], // 2-byte argument head cut
+      ['1b0000', 3, 9], // 8-byte argument head cut
+      ['5a00100000aa', 6, 5 + 0x100000], // bytes(1 MiB) with 1 byte present: the whole string
+      ['a3616101', 4, 7], // map(3): at least one byte per key and value
+      ['8201', 2, 3], // array(2), 1 element present
+      ['82016568656c', 6, 8], // array(2) with a cut text(5): the text's end
+      ['9f6568', 3, 7], // indefinite array, cut text(5)
+      ['7f6161', 3, 4], // indefinite text, chunk complete, break missing
+      ['1bffffffffffffffff', 9, 9], // complete (not truncated)
+    ];
+    for (const [hex, available, needed] of cases) {
+      const bytes = fromHex(hex);
+      const result = scanItem(bytes, 0, available);
+      if (available === needed) {
+        expect(result).toBe(needed);
+        continue;
+      }
+      expect(result, hex).toBe(SCAN_TRUNCATED);
+      expect(scanNeeded(), hex).toBe(needed);
+    }
+  });
+
+  it('refuses an oversized 8-byte declared length at once', () => {
+    expect(scanItem(fromHex('5bffffffffffffffff00'), 0)).toBe(SCAN_TRUNCATED);
+    expect(scanNeeded()).toBeGreaterThan(2 ** 52);
+  });
+});
+
+describe('scanItem lenient', () => {
+  it('sizes the three delimitable non-well-formed forms only when asked', () => {
+    const cases: [string, number][] = [
+      ['f810', 2], // two-byte simple value below 32
+      ['82f81001', 4],
+      ['bf6161ff', 4], // indefinite map, odd count
+      ['9fc1ff', 3], // break right after a tag closes the array
+      ['829fc1ff01', 5],
+    ];
+    for (const [hex, length] of cases) {
+      const bytes = fromHex(hex);
+      expect(scanItem(bytes, 0), hex).toBe(SCAN_MALFORMED);
+      expect(scanItem(bytes, 0, bytes.length, true), hex).toBe(length);
+      expect(measureItem(bytes, 0, bytes.length, true)).toEqual({ kind: 'item', offset: 0, length });
+    }
+  });
+
+  it('still refuses what loses the boundary', () => {
+    for (const hex of ['ff', '1c', '1f', 'df01', '5f01ff', '8201ff', 'c1ff']) {
+      expect(scanItem(fromHex(hex), 0, undefined, true), hex).toBe(SCAN_MALFORMED);
+    }
+  });
+
+  it('agrees with the strict scanner on well-formed items and prefixes', () => {
+    fc.assert(
+      fc.property(jsonish, (value) => {
+        const b = new Uint8Array(encodeAny(value));
+        expect(scanItem(b, 0, b.length, true)).toBe(b.length);
+        for (let cut = 0; cut < b.length; cut++) {
+          expect(scanItem(b, 0, cut, true)).toBe(SCAN_TRUNCATED);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,165 +1,36 @@
 /**
- * Low-level CBOR helpers of the reader and writer: a structural item scanner (no allocation), typed value
- * readers over spans of a buffer, the cbor-x decoder used for opaque values, and a normal-form encoder.
- *
- * This module is the only place that talks to cbor-x; it can be swapped for `@x/cbor-schema` primitives.
+ * Low-level CBOR helpers of the reader: typed value readers over spans of a buffer and the key-collecting map
+ * walk. Item measuring ({@link skipItem}) and opaque values are `@x/cbor-schema`'s (`scanItem`/`scanNeeded`,
+ * `decodeOpaque`), which is the only place that talks to cbor-x.
  *
  * @internal
  * @module
  */
-import { Decoder, Tag } from 'cbor-x';
+import {
+  CborTag,
+  decodeOpaque as decodeOpaqueSpan,
+  isCborTag,
+  SCAN_MALFORMED,
+  SCAN_TRUNCATED,
+  scanItem,
+  scanNeeded,
+} from '@x/cbor-schema';
 
-/** Scanner result: the item runs past the end of the buffer. {@link scanNeed} holds the bytes it needs. */
-export const SCAN_TRUNCATED = -1;
-/** Scanner result: invalid CBOR structure (boundary lost). */
-export const SCAN_MALFORMED = -2;
+export { SCAN_MALFORMED, SCAN_TRUNCATED };
 
-/** After {@link skipItem} returned {@link SCAN_TRUNCATED}: lower bound of the end offset the item needs. */
+/** After a function of this module returned {@link SCAN_TRUNCATED}: lower bound of the end offset the item needs. */
 export let scanNeed = 0;
 
-const INDEFINITE = -1;
-let stack = new Float64Array(64);
-
 /**
- * Measures the CBOR item starting at `pos` without decoding it. Returns the offset after it,
- * {@link SCAN_TRUNCATED} or {@link SCAN_MALFORMED}. Works iteratively: nesting depth costs no call stack.
+ * Measures the CBOR item starting at `pos` without decoding it (`@x/cbor-schema`'s lenient `scanItem`, sizing
+ * items cbor-x then refuses as moqtrace always did: they are malformed events, not lost boundaries). Returns the
+ * offset after it, {@link SCAN_TRUNCATED} (with {@link scanNeed} set from `scanNeeded`) or {@link SCAN_MALFORMED}.
  */
 export function skipItem(b: Uint8Array, pos: number, end: number): number {
-  let sp = 0;
-  let pending = 1; // items still to read at the current level (INDEFINITE for indefinite containers)
-  for (;;) {
-    if (pos >= end) {
-      scanNeed = pos + 1;
-      return SCAN_TRUNCATED;
-    }
-    const ib = b[pos++] as number;
-    const major = ib >> 5;
-    const ai = ib & 31;
-    let arg: number;
-    if (ai < 24) arg = ai;
-    else if (ai === 24) {
-      if (pos + 1 > end) return truncatedAt(pos + 1);
-      arg = b[pos] as number;
-      pos += 1;
-    } else if (ai === 25) {
-      if (pos + 2 > end) return truncatedAt(pos + 2);
-      arg = ((b[pos] as number) << 8) | (b[pos + 1] as number);
-      pos += 2;
-    } else if (ai === 26) {
-      if (pos + 4 > end) return truncatedAt(pos + 4);
-      arg =
-        (b[pos] as number) * 0x1000000 +
-        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number));
-      pos += 4;
-    } else if (ai === 27) {
-      if (pos + 8 > end) return truncatedAt(pos + 8);
-      const hi =
-        (b[pos] as number) * 0x1000000 +
-        (((b[pos + 1] as number) << 16) | ((b[pos + 2] as number) << 8) | (b[pos + 3] as number));
-      const lo =
-        (b[pos + 4] as number) * 0x1000000 +
-        (((b[pos + 5] as number) << 16) | ((b[pos + 6] as number) << 8) | (b[pos + 7] as number));
-      arg = hi * 0x100000000 + lo;
-      pos += 8;
-    } else if (ai === 31) {
-      // indefinite length or break
-      if (major === 7) {
-        // break: closes the innermost indefinite container
-        if (pending !== INDEFINITE) return SCAN_MALFORMED;
-        sp--;
-        pending = stack[sp] as number;
-        // the container counts as one item of its parent
-        if (sp === 0) return pos;
-        if (pending !== INDEFINITE) {
-          pending--;
-          while (pending === 0) {
-            sp--;
-            if (sp === 0) return pos;
-            pending = stack[sp] as number;
-            if (pending !== INDEFINITE) pending--;
-          }
-        }
-        continue;
-      }
-      if (major === 2 || major === 3) {
-        // chunks of the same major type, definite, until break
-        for (;;) {
-          if (pos >= end) return truncatedAt(pos + 1);
-          const cb = b[pos] as number;
-          if (cb === 0xff) {
-            pos++;
-            break;
-          }
-          if (cb >> 5 !== major || (cb & 31) > 27) return SCAN_MALFORMED;
-          const after = skipItem(b, pos, end);
-          if (after < 0) return after;
-          pos = after;
-        }
-      } else if (major === 4 || major === 5) {
-        if (sp + 2 >= stack.length) {
-          const bigger = new Float64Array(stack.length * 2);
-          bigger.set(stack);
-          stack = bigger;
-        }
-        stack[sp++] = pending;
-        pending = INDEFINITE;
-        continue;
-      } else return SCAN_MALFORMED;
-      arg = 0; // consumed above
-      if (sp === 0) return pos;
-      if (pending !== INDEFINITE) {
-        pending--;
-        while (pending === 0) {
-          sp--;
-          if (sp === 0) return pos;
-          pending = stack[sp] as number;
-          if (pending !== INDEFINITE) pending--;
-        }
-      }
-      continue;
-    } else return SCAN_MALFORMED; // 28..30 reserved
-    switch (major) {
-      case 2:
-      case 3:
-        if (arg > end - pos) return truncatedAt(pos + arg);
-        pos += arg;
-        break;
-      case 4:
-      case 5: {
-        const count = major === 5 ? arg * 2 : arg;
-        if (count > 0) {
-          if (count > end - pos) {
-            // every element needs at least one byte
-            return truncatedAt(pos + count);
-          }
-          if (sp + 2 >= stack.length) {
-            const bigger = new Float64Array(stack.length * 2);
-            bigger.set(stack);
-            stack = bigger;
-          }
-          stack[sp++] = pending;
-          pending = count;
-          continue;
-        }
-        break;
-      }
-      case 6:
-        continue; // the tag content follows as the same pending item
-      default:
-        break; // 0, 1, 7: done
-    }
-    // one item complete at this level
-    if (sp === 0) return pos;
-    if (pending !== INDEFINITE) {
-      pending--;
-      while (pending === 0) {
-        sp--;
-        if (sp === 0) return pos;
-        pending = stack[sp] as number;
-        if (pending !== INDEFINITE) pending--;
-      }
-    }
-  }
+  const length = scanItem(b, pos, end, true);
+  if (length >= 0) return pos + length;
+  if (length === SCAN_TRUNCATED) scanNeed = pos + scanNeeded();
+  return length;
 }
 
 function truncatedAt(need: number): number {
@@ -359,21 +230,19 @@ export function isUndefined(b: Uint8Array, pos: number): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Opaque values: decoded exactly as cbor-x 1.6 does with {useRecords: false, mapsAsObjects: true}.
 
-const opaqueDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
-
-/** Decodes the CBOR item occupying exactly [start, end) with cbor-x. Throws what cbor-x throws. */
+/** Decodes the CBOR item occupying exactly [start, end) (cbor-schema's `decodeOpaque`). Throws what cbor-x throws. */
 export function decodeOpaque(b: Uint8Array, start: number, end: number): unknown {
-  return opaqueDecoder.decode(b.subarray(start, end));
+  return decodeOpaqueSpan(b, start, end);
 }
 
 /** True when `value` is a cbor-x `Tag` (an unrecognised tag kept with its number). */
 export function isTag(value: unknown): value is { tag: number; value: unknown } {
-  return value instanceof Tag;
+  return isCborTag(value);
 }
 
 /** Creates a cbor-x `Tag` (used by NDJSON import for `$tag`). */
 export function makeTag(tag: number, value: unknown): unknown {
-  return new Tag(value, tag);
+  return new CborTag(value, tag);
 }
 
 // ---------------------------------------------------------------------------------------------------------
