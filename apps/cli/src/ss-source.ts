@@ -40,7 +40,10 @@ export async function openSsReader(input: Input, options: ReaderOptions = {}): P
   }
 }
 
-/** Severity of a reader problem: running-checksum mismatches are warnings (appends restart registers). */
-export function problemSeverity(problem: Pick<ReaderProblem, 'code'>): 'error' | 'warning' {
-  return problem.code === 'RUNNING_CHECKSUM_MISMATCH' || problem.code === 'WATCH_ERROR' ? 'warning' : 'error';
+/**
+ * Severity of a reader problem, as the library classifies it: reported payload checksum mismatches are
+ * errors; running-checksum restarts (appends), decoration bytes and watcher failures are warnings.
+ */
+export function problemSeverity(problem: Pick<ReaderProblem, 'severity'>): 'error' | 'warning' {
+  return problem.severity;
 }

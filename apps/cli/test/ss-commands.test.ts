@@ -203,6 +203,41 @@ describe('.ss commands on generated files', () => {
     );
   });
 
+  it("validate reports the library's decoration warnings (terminator, beacon delimiters, header padding)", async () => {
+    const contents = readSeaStreamerFile(bytes);
+    const frame = contents.messages[5]!;
+    const beacon = contents.beacons[2]!;
+    const damaged = bytes.slice();
+    damaged[40] = 0x01; // header padding
+    damaged[frame.endOffset - 1] = 0x0a; // terminator
+    damaged[beacon.offset + beacon.size - 1] = 0x00; // beacon tail
+    const path = join(tmp.dir, 'decoration.ss');
+    writeFileSync(path, damaged);
+    const r = await xtrace(['validate', path]);
+    expect(r.code).toBe(0); // warnings only
+    expect(r.stdout).toContain('BAD_HEADER_PADDING at offset 40: header byte 40 is 0x01, expected 0x00');
+    expect(r.stdout).toMatch(
+      new RegExp(`BAD_TERMINATOR at offset ${frame.offset}: .*byte ${frame.endOffset - 1}.* is 0x0a.*\\(warning\\)`),
+    );
+    expect(r.stdout).toMatch(new RegExp(`BAD_BEACON_DELIMITER at offset ${beacon.offset}: .*0x0d/0x00.*\\(warning\\)`));
+    expect(r.stdout).toMatch(/decoration\.ss: ok, 3 warnings \(ss, \d+ messages, \d+ beacons, end: eos/);
+    const json = JSON.parse((await xtrace(['validate', path, '--json'])).stdout);
+    expect(json.ok).toBe(true);
+    expect(
+      json.problems.map((p: { code: string; severity: string; offset: number }) => [p.code, p.severity, p.offset]),
+    ).toEqual([
+      ['BAD_HEADER_PADDING', 'warning', 40],
+      ['BAD_TERMINATOR', 'warning', frame.offset],
+      ['BAD_BEACON_DELIMITER', 'warning', beacon.offset],
+    ]);
+    // The same problems are warnings for cat too: the output is complete and the exit status 0.
+    const cat = await xtrace(['cat', path, '--format', 'ndjson']);
+    expect(cat.code).toBe(0);
+    expect(parseNdjson(cat.stdout).filter((rec) => rec.kind === 'message').length).toBe(contents.messages.length);
+    const clean = await xtrace(['validate', file, '--json']);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('hexdump annotates header fields, frames, beacons and splices', async () => {
     const r = await xtrace(['hexdump', file, '--offset', '0', '--length', '2048']);
     expect(r.code).toBe(0);

@@ -42,9 +42,9 @@ export interface SeaStreamerBeacon {
   readonly size: number;
   /** The markers. */
   readonly markers: readonly SeaStreamerMarker[];
-  /** First byte (0x0D when well formed). */
+  /** First byte (0x0D when well formed; readers warn `BAD_BEACON_DELIMITER` otherwise). */
   readonly leadByte: number;
-  /** Last byte (0x0D when well formed). */
+  /** Last byte (0x0D when well formed; readers warn `BAD_BEACON_DELIMITER` otherwise). */
   readonly tailByte: number;
 }
 

@@ -11,6 +11,10 @@
  * - `BAD_MAGIC` / `UNSUPPORTED_VERSION`: bytes 0–1 are not `Ss` / byte 2 is not 1.
  * - `CHECKSUM_MISMATCH`: a payload's CRC-16 differs from the stored checksum.
  * - `RUNNING_CHECKSUM_MISMATCH`: a beacon marker's running checksum differs (a warning, never thrown).
+ * - `BAD_TERMINATOR` / `BAD_BEACON_DELIMITER` / `BAD_HEADER_PADDING`: a `0x0D` decoration byte (frame
+ *   terminator, beacon lead or tail byte, header byte 127) or a header padding byte (`0x00`) holds another
+ *   value; the reference readers never check these (warnings, never thrown; `verifyDecoration: false` turns
+ *   them off).
  * - `INVALID_STREAM_KEY`: a key with characters outside `[A-Za-z0-9._-]`, longer than 249 bytes, empty
  *   (writers, unless allowed) or reserved (writers).
  * - `TIMESTAMP_OUT_OF_RANGE`: a timestamp outside 0..253402300799999 ms.
@@ -40,6 +44,9 @@ export type SeaStreamerFileErrorCode =
   | 'UNSUPPORTED_VERSION'
   | 'CHECKSUM_MISMATCH'
   | 'RUNNING_CHECKSUM_MISMATCH'
+  | 'BAD_TERMINATOR'
+  | 'BAD_BEACON_DELIMITER'
+  | 'BAD_HEADER_PADDING'
   | 'INVALID_STREAM_KEY'
   | 'TIMESTAMP_OUT_OF_RANGE'
   | 'FILE_NAME_TOO_LONG'

@@ -42,7 +42,7 @@ export interface SeaStreamerMessage {
   readonly checksum: number;
   /** Whether the stored checksum equals the payload's CRC; `undefined` when checksums were not verified. */
   readonly checksumOk: boolean | undefined;
-  /** Last frame byte (0x0D when well formed; not validated, like the reference). */
+  /** Last frame byte (0x0D when well formed; any other value is a `BAD_TERMINATOR` warning, never an error). */
   readonly terminator: number;
   /** File offset of the first frame byte (after any beacon at that position). */
   readonly offset: number;

@@ -36,7 +36,10 @@ export interface SeaStreamerHeader {
   readonly createdAt: bigint;
   /** Beacon interval `I` in bytes (≥ 128). */
   readonly beaconInterval: number;
-  /** True when the padding is all zeros followed by `0x0D` at offset 127 (not checked by the reference). */
+  /**
+   * True when the padding is all zeros followed by `0x0D` at offset 127 (not checked by the reference; the
+   * readers record a `BAD_HEADER_PADDING` warning otherwise).
+   */
   readonly paddingOk: boolean;
 }
 

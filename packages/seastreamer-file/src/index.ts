@@ -47,6 +47,7 @@ export {
 export type {
   ChecksumMismatchPolicy,
   ChecksumMismatchProblem,
+  DecorationProblem,
   OtherReaderProblem,
   ReadEnd,
   ReaderProblem,

@@ -13,10 +13,16 @@ import { Message, type SeaStreamerMessage, StreamKeyDecoder } from './frame.js';
 import { isValidStreamKey, SEA_STREAMER_INTERNAL } from './stream-key.js';
 import { MAX_TIMESTAMP_MS } from './timestamp.js';
 
-/** A warning found while reading; reading went on. */
+/** A problem found while reading; reading went on. */
 export interface ReaderProblemBase {
   /** Stable code. */
   readonly code: SeaStreamerFileErrorCode;
+  /**
+   * `'error'`: the data is damaged (a payload checksum mismatch delivered with `onChecksumMismatch:
+   * 'report'`); `'warning'`: legitimate or harmless deviations (running-checksum restarts, decoration bytes,
+   * watcher failures).
+   */
+  readonly severity: 'error' | 'warning';
   /** File offset the problem refers to, when known. */
   readonly offset: number | undefined;
   /** Human-readable description. */
@@ -27,6 +33,8 @@ export interface ReaderProblemBase {
 export interface ChecksumMismatchProblem extends ReaderProblemBase {
   /** Code of this problem. */
   readonly code: 'CHECKSUM_MISMATCH';
+  /** Always `'error'`. */
+  readonly severity: 'error';
   /** Offset of the message. */
   readonly offset: number;
   /** Checksum stored in the frame. */
@@ -45,6 +53,8 @@ export interface ChecksumMismatchProblem extends ReaderProblemBase {
 export interface RunningChecksumMismatchProblem extends ReaderProblemBase {
   /** Code of this problem. */
   readonly code: 'RUNNING_CHECKSUM_MISMATCH';
+  /** Always `'warning'`. */
+  readonly severity: 'warning';
   /** Offset of the beacon. */
   readonly offset: number;
   /** Offset of the beacon (same as `offset`). */
@@ -59,14 +69,72 @@ export interface RunningChecksumMismatchProblem extends ReaderProblemBase {
   readonly found: number;
 }
 
-/** Any other warning (`WATCH_ERROR`, ...). */
-export interface OtherReaderProblem extends ReaderProblemBase {
+/**
+ * A decoration byte with an unexpected value (spec §1, §3, §5): a frame terminator (`BAD_TERMINATOR`), a
+ * beacon lead or tail byte (`BAD_BEACON_DELIMITER`), both `0x0D`, or the header padding (`BAD_HEADER_PADDING`:
+ * zeros, then `0x0D` at offset 127). The reference readers never check them and the data still decodes, so
+ * these are warnings; they usually mean damage or a foreign writer. Reported once per frame, beacon or header
+ * (the first bad byte), unless `verifyDecoration: false`.
+ */
+export interface DecorationProblem extends ReaderProblemBase {
   /** Code of this problem. */
-  readonly code: Exclude<SeaStreamerFileErrorCode, 'CHECKSUM_MISMATCH' | 'RUNNING_CHECKSUM_MISMATCH'>;
+  readonly code: 'BAD_TERMINATOR' | 'BAD_BEACON_DELIMITER' | 'BAD_HEADER_PADDING';
+  /** Always `'warning'`. */
+  readonly severity: 'warning';
+  /** Offset of the message or beacon; for the header, of the bad byte. */
+  readonly offset: number;
+  /** Offset of the (first) bad byte. */
+  readonly byteOffset: number;
+  /** The byte found there. */
+  readonly found: number;
+  /** The byte expected there (`0x0D`, or `0x00` in the header padding). */
+  readonly expected: number;
 }
 
-/** A warning recorded by a reader. */
-export type ReaderProblem = ChecksumMismatchProblem | RunningChecksumMismatchProblem | OtherReaderProblem;
+/** Any other problem (`WATCH_ERROR`, ...). */
+export interface OtherReaderProblem extends ReaderProblemBase {
+  /** Code of this problem. */
+  readonly code: Exclude<
+    SeaStreamerFileErrorCode,
+    'CHECKSUM_MISMATCH' | 'RUNNING_CHECKSUM_MISMATCH' | 'BAD_TERMINATOR' | 'BAD_BEACON_DELIMITER' | 'BAD_HEADER_PADDING'
+  >;
+}
+
+/** A problem recorded by a reader (see {@link ReaderProblemBase.severity}). */
+export type ReaderProblem =
+  | ChecksumMismatchProblem
+  | RunningChecksumMismatchProblem
+  | DecorationProblem
+  | OtherReaderProblem;
+
+const CR = 0x0d;
+
+function hexByte(b: number): string {
+  return `0x${b.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * @internal The `BAD_HEADER_PADDING` problem of a header (`bytes` holds at least its 128 bytes), or
+ * `undefined` when the padding is zeros followed by `0x0D`.
+ */
+export function headerPaddingProblem(bytes: Uint8Array): DecorationProblem | undefined {
+  const n = bytes[3] as number;
+  let at = -1;
+  for (let i = 16 + n; i < 127 && at < 0; i++) if (bytes[i] !== 0) at = i;
+  if (at < 0 && bytes[127] !== CR) at = 127;
+  if (at < 0) return undefined;
+  const found = bytes[at] as number;
+  const expected = at === 127 ? CR : 0;
+  return {
+    code: 'BAD_HEADER_PADDING',
+    severity: 'warning',
+    offset: at,
+    byteOffset: at,
+    found,
+    expected,
+    description: `header byte ${at} is ${hexByte(found)}, expected ${hexByte(expected)} (padding: zeros, then 0x0d at offset 127)`,
+  };
+}
 
 /** @internal An error to be thrown when the consumer reaches it (the position is already past the frame). */
 export interface ErrorItem {
@@ -88,6 +156,7 @@ export interface CoreOptions {
   verifyChecksums: boolean;
   onChecksumMismatch: ChecksumMismatchPolicy;
   verifyRunningChecksums: boolean;
+  verifyDecoration: boolean;
   copyPayloads: boolean;
   lenientUtf8: boolean;
   strict: boolean;
@@ -215,7 +284,7 @@ export class ParserCore {
           return;
         }
         this.lastBeaconSize = beacon.size;
-        this.checkMarkers(beacon);
+        this.checkBeacon(beacon);
         out.push(beacon);
         if (this.standaloneBeaconOffset < 0) this.standaloneBeaconOffset = pos;
         pos += beacon.size;
@@ -413,7 +482,7 @@ export class ParserCore {
       splicedBy,
     );
     for (const beacon of beacons) {
-      this.checkMarkers(beacon);
+      this.checkBeacon(beacon);
       out.push(beacon);
     }
     this.pos = p;
@@ -478,6 +547,17 @@ export class ParserCore {
       isEos,
     );
     if (options.verifyRunningChecksums) this.updateRegister(key, shardId, checksum);
+    if (terminator !== CR && options.verifyDecoration) {
+      this.addProblem({
+        code: 'BAD_TERMINATOR',
+        severity: 'warning',
+        offset,
+        byteOffset: endOffset - 1,
+        found: terminator,
+        expected: CR,
+        description: `the terminator of the message at offset ${offset} (byte ${endOffset - 1}) is ${hexByte(terminator)}, expected 0x0d`,
+      });
+    }
     this.standaloneBeaconOffset = -1;
     this.lastMessageIsEos = isEos;
     if (keyError) {
@@ -497,7 +577,15 @@ export class ParserCore {
     } else if (checksumOk === false) {
       const description = `checksum mismatch in the message at offset ${offset}: received ${checksum}, computed ${computed}`;
       if (options.onChecksumMismatch === 'report') {
-        this.addProblem({ code: 'CHECKSUM_MISMATCH', offset, received: checksum, computed, message, description });
+        this.addProblem({
+          code: 'CHECKSUM_MISMATCH',
+          severity: 'error',
+          offset,
+          received: checksum,
+          computed,
+          message,
+          description,
+        });
         out.push(message);
       } else {
         out.push({
@@ -531,8 +619,26 @@ export class ParserCore {
     register.crc = crc16UpdateU16(register.crc, checksum);
   }
 
+  private checkBeacon(beacon: SeaStreamerBeacon): void {
+    if (this.options.verifyDecoration && (beacon.leadByte !== CR || beacon.tailByte !== CR)) {
+      const lead = beacon.leadByte !== CR;
+      const found = lead ? beacon.leadByte : beacon.tailByte;
+      this.addProblem({
+        code: 'BAD_BEACON_DELIMITER',
+        severity: 'warning',
+        offset: beacon.offset,
+        byteOffset: lead ? beacon.offset : beacon.offset + beacon.size - 1,
+        found,
+        expected: CR,
+        description:
+          `beacon #${beacon.index} lead/tail bytes are ${hexByte(beacon.leadByte)}/${hexByte(beacon.tailByte)}, ` +
+          'expected 0x0d/0x0d',
+      });
+    }
+    if (this.options.verifyRunningChecksums) this.checkMarkers(beacon);
+  }
+
   private checkMarkers(beacon: SeaStreamerBeacon): void {
-    if (!this.options.verifyRunningChecksums) return;
     for (const marker of beacon.markers) {
       let shards = this.registers.get(marker.streamKey);
       if (shards === undefined) {
@@ -546,6 +652,7 @@ export class ParserCore {
       } else if (register.crc !== marker.runningChecksum) {
         this.addProblem({
           code: 'RUNNING_CHECKSUM_MISMATCH',
+          severity: 'warning',
           offset: beacon.offset,
           beaconOffset: beacon.offset,
           streamKey: marker.streamKey,

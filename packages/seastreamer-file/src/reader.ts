@@ -24,6 +24,7 @@ import {
   type CoreOptions,
   computeEnd,
   fromBinaryError,
+  headerPaddingProblem,
   ParserCore,
   type ReadEnd,
   type ReaderProblem,
@@ -45,6 +46,12 @@ export interface ReaderOptions {
   onChecksumMismatch?: ChecksumMismatchPolicy;
   /** Verify beacon markers' running checksums per writer run, recording warnings (default true). */
   verifyRunningChecksums?: boolean;
+  /**
+   * Check the decoration bytes the reference readers ignore, recording warnings (default true): frame
+   * terminators and beacon lead/tail bytes (`0x0D`: `BAD_TERMINATOR`, `BAD_BEACON_DELIMITER`) and the header
+   * padding (zeros, then `0x0D` at offset 127: `BAD_HEADER_PADDING`). Reading is the same either way.
+   */
+  verifyDecoration?: boolean;
   /** Give every message its own payload copy instead of a view into the read buffers (default false). */
   copyPayloads?: boolean;
   /** Decode invalid UTF-8 in keys and the file name with U+FFFD instead of failing (default false). */
@@ -64,6 +71,7 @@ function coreOptions(options: ReaderOptions): CoreOptions {
     verifyChecksums: options.verifyChecksums ?? true,
     onChecksumMismatch: options.onChecksumMismatch ?? 'error',
     verifyRunningChecksums: options.verifyRunningChecksums ?? true,
+    verifyDecoration: options.verifyDecoration ?? true,
     copyPayloads: options.copyPayloads ?? false,
     lenientUtf8: options.lenientUtf8 ?? false,
     strict: options.strict ?? false,
@@ -71,6 +79,12 @@ function coreOptions(options: ReaderOptions): CoreOptions {
     maxProblems: options.maxProblems ?? 10_000,
     onProblem: options.onProblem,
   };
+}
+
+function checkHeaderPadding(core: ParserCore, bytes: Uint8Array): void {
+  if (!core.options.verifyDecoration) return;
+  const problem = headerPaddingProblem(bytes);
+  if (problem !== undefined) core.addProblem(problem);
 }
 
 /** Everything {@link readSeaStreamerFile} found. */
@@ -102,6 +116,7 @@ export interface SeaStreamerFileContents {
 export function readSeaStreamerFile(bytes: Uint8Array, options: ReaderOptions = {}): SeaStreamerFileContents {
   const header = parseHeader(bytes, { lenientUtf8: options.lenientUtf8 ?? false });
   const core = new ParserCore(header.beaconInterval, coreOptions(options));
+  checkHeaderPadding(core, bytes);
   const out: CoreItem[] = [];
   core.parse(bytes, 0, HEADER_SIZE, out);
   const messages: SeaStreamerMessage[] = [];
@@ -288,6 +303,7 @@ export class SeaStreamerReader {
     const first = join(chunks, have);
     const header = parseHeader(first, { lenientUtf8: options.lenientUtf8 ?? false });
     const core = new ParserCore(header.beaconInterval, coreOptions(options));
+    checkHeaderPadding(core, first);
     const reader = new SeaStreamerReader(source, header, core, options.live);
     reader.dataEnd = 0;
     reader.pushChunk(first);
@@ -544,6 +560,7 @@ export class SeaStreamerReader {
       const options = this.core.options;
       options.verifyChecksums = false;
       options.verifyRunningChecksums = false;
+      options.verifyDecoration = false;
       options.stopAtEos = false;
       const live = this.live;
       this.live = undefined;
@@ -655,6 +672,7 @@ export class SeaStreamerReader {
           if (error.code === 'CHECKSUM_MISMATCH') {
             this.core.addProblem({
               code: 'CHECKSUM_MISMATCH',
+              severity: 'error',
               offset: decoded.offset,
               received: error.received ?? decoded.checksum,
               computed: error.computed ?? decoded.checksum,

@@ -241,6 +241,23 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     expect(warnings).toEqual(['rs-appended@2048:app/0', 'rs-file-producer@6144:hello/0']);
   });
 
+  it('no other problem over the corpus: decoration bytes are clean, only the damaged checksum is reported', async () => {
+    const problems: string[] = [];
+    for (const name of names) {
+      if (readExpected(name).error) continue;
+      const bytes = readFixture(name);
+      const result = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      for (const p of result.problems) problems.push(`${name}@${p.offset}:${p.code}:${p.severity}`);
+      const { reader } = await readAllItems(bytes, 65536);
+      expect(reader.problems).toEqual(result.problems);
+    }
+    expect(problems).toEqual([
+      'rs-appended@2048:RUNNING_CHECKSUM_MISMATCH:warning',
+      'rs-file-producer@6144:RUNNING_CHECKSUM_MISMATCH:warning',
+      'rs-interval-1024.bad-checksum@1793:CHECKSUM_MISMATCH:error',
+    ]);
+  });
+
   it('bad checksum: a typed error naming offset, received and computed; reading can go on past it', async () => {
     const bytes = readFixture('rs-interval-1024.bad-checksum');
     let caught: unknown;

@@ -208,3 +208,74 @@ describe('rewind and running checksums', () => {
     ).toEqual([]);
   });
 });
+
+describe('decoration bytes (0x0D terminator and beacon delimiters, header padding)', () => {
+  const plainMessages = (ms: readonly SeaStreamerMessage[]) =>
+    ms.map((m) => ({ ...m, payload: [...m.payload], terminator: 0 }));
+  const clean = readSeaStreamerFile(bytes);
+  const spliced = clean.messages.find((m) => m.splicedBy.length > 0 && m.endOffset % 1024 !== 0)!;
+  const plainFrame = clean.messages.find((m) => m.splicedBy.length === 0 && m.offset > 3000)!;
+  const beacon = clean.beacons[3]!;
+
+  function damage(): Uint8Array {
+    const d = bytes.slice();
+    d[60] = 0x07; // header padding (the name is 4 bytes: padding is 20..126)
+    d[127] = 0x0a; // header CR
+    d[plainFrame.endOffset - 1] = 0x0a; // a terminator
+    d[spliced.endOffset - 1] = 0x00; // the terminator of a frame cut by a beacon
+    d[beacon.offset + beacon.size - 1] = 0x20; // a beacon tail
+    d[clean.beacons[5]!.offset] = 0xff; // a beacon lead
+    return d;
+  }
+
+  it('are warnings with stable codes, offsets and values; the data reads the same', async () => {
+    const damaged = damage();
+    const result = readSeaStreamerFile(damaged);
+    expect(plainMessages(result.messages)).toEqual(plainMessages(clean.messages));
+    const summary = result.problems.map((p) => [
+      p.code,
+      p.severity,
+      p.offset,
+      'byteOffset' in p ? p.byteOffset : undefined,
+      'found' in p ? p.found : undefined,
+    ]);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['BAD_HEADER_PADDING', 'warning', 60, 60, 0x07],
+        ['BAD_TERMINATOR', 'warning', plainFrame.offset, plainFrame.endOffset - 1, 0x0a],
+        ['BAD_TERMINATOR', 'warning', spliced.offset, spliced.endOffset - 1, 0x00],
+        ['BAD_BEACON_DELIMITER', 'warning', beacon.offset, beacon.offset + beacon.size - 1, 0x20],
+        ['BAD_BEACON_DELIMITER', 'warning', clean.beacons[5]!.offset, clean.beacons[5]!.offset, 0xff],
+      ]),
+    );
+    expect(summary.length).toBe(5);
+    expect(result.problems[0]!.description).toContain('header byte 60 is 0x07');
+    // The streaming reader reports the same problems, in the same order, at any chunk size, through onProblem too.
+    for (const chunkSize of [1, 100, 5000]) {
+      const seen: string[] = [];
+      const reader = await SeaStreamerReader.open(fromAsyncIterable(chunks(damaged, chunkSize)), {
+        onProblem: (p) => seen.push(`${p.code}@${p.offset}`),
+      });
+      await collect(reader);
+      expect(reader.problems).toEqual(result.problems);
+      expect(seen).toEqual(result.problems.map((p) => `${p.code}@${p.offset}`));
+    }
+  });
+
+  it('only the header CR wrong: byte 127; verifyDecoration: false reports nothing', () => {
+    const d = bytes.slice();
+    d[127] = 0;
+    expect(readSeaStreamerFile(d).problems).toMatchObject([
+      { code: 'BAD_HEADER_PADDING', offset: 127, found: 0, expected: 0x0d },
+    ]);
+    expect(readSeaStreamerFile(damage(), { verifyDecoration: false }).problems).toEqual([]);
+  });
+
+  it('clean files have none', () => {
+    expect(clean.problems).toEqual([]);
+  });
+});
+
+async function* chunks(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < data.length; i += size) yield data.slice(i, i + size);
+}

@@ -1,16 +1,19 @@
 /**
  * `xtrace validate FILE...`: every checksum, running checksum, structural rule, key rule and the end state.
  * Prints each problem with its offset; exit 0 when every file is clean, 1 when problems were found.
+ * For `.ss` files, payload and running checksums and the decoration bytes (frame terminators, beacon
+ * delimiters, header padding) are the reader's own problems (`@x/seastreamer-file`, with their severity);
+ * key, timestamp, end-of-stream and truncation rules are checked here.
  *
  * @module
  */
-import { isTimestampInRange, isValidStreamKey, type SeaStreamerItem } from '@x/seastreamer-file';
+import { isTimestampInRange, isValidStreamKey } from '@x/seastreamer-file';
 import { EXIT_DATA, toErrorReport } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
 import { stringifyJson } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
-import { openSsReader, problemSeverity } from '../ss-source.js';
+import { openSsReader } from '../ss-source.js';
 
 /** Options of `validate`. */
 export interface ValidateOptions {
@@ -100,54 +103,29 @@ async function validateSs(ctx: Context, input: Input): Promise<ValidationResult>
     problemCount++;
     if (problems.length < MAX_LISTED) problems.push(p);
   };
+  // Checksums, running checksums and decoration bytes (BAD_TERMINATOR, BAD_BEACON_DELIMITER,
+  // BAD_HEADER_PADDING) come from the reader, the header padding already while opening.
   const reader = await openSsReader(input, {
     onChecksumMismatch: 'report',
     verifyRunningChecksums: true,
+    verifyDecoration: true,
     lenientUtf8: true,
-    onProblem: (p) => add({ code: p.code, offset: p.offset, message: p.description, severity: problemSeverity(p) }),
+    onProblem: (p) => add({ code: p.code, offset: p.offset, message: p.description, severity: p.severity }),
   });
-  const h = reader.header;
-  if (!h.paddingOk) {
-    add({
-      code: 'BAD_PADDING',
-      offset: 0,
-      message: 'header padding is not zeros followed by 0x0D',
-      severity: 'warning',
-    });
-  }
   let messages = 0;
   let beacons = 0;
   let eosAt: number | undefined;
   const progress = createProgress(ctx, input.size, 'validate', false);
-  const checkBeacon = (b: Extract<SeaStreamerItem, { kind: 'beacon' }>): void => {
-    beacons++;
-    if (b.leadByte !== 0x0d || b.tailByte !== 0x0d) {
-      add({
-        code: 'BAD_BEACON_DELIMITER',
-        offset: b.offset,
-        message: `beacon #${b.index} lead/tail bytes are 0x${b.leadByte.toString(16)}/0x${b.tailByte.toString(16)}, expected 0x0d`,
-        severity: 'warning',
-      });
-    }
-  };
   try {
     for (;;) {
       const batch = await reader.nextBatch();
       if (batch === null) break;
       for (const item of batch) {
         if (item.kind === 'beacon') {
-          checkBeacon(item);
+          beacons++;
           continue;
         }
         messages++;
-        if (item.terminator !== 0x0d) {
-          add({
-            code: 'BAD_TERMINATOR',
-            offset: item.offset,
-            message: `frame terminator is 0x${item.terminator.toString(16)}, expected 0x0d`,
-            severity: 'warning',
-          });
-        }
         if (!item.isEos && !isValidStreamKey(item.streamKey, true) && item.streamKey !== 'SEA_STREAMER_INTERNAL') {
           add({
             code: 'INVALID_STREAM_KEY',

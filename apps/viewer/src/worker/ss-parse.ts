@@ -138,7 +138,7 @@ export class SsParser implements FileParser {
     this.post({
       kind: 'problem',
       problem: {
-        severity: p.code === 'CHECKSUM_MISMATCH' ? 'error' : 'warning',
+        severity: p.severity,
         code: p.code,
         message: p.description,
         ...(p.offset !== undefined ? { offset: p.offset } : {}),

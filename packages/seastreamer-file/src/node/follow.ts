@@ -85,6 +85,7 @@ export async function follow(path: string, options: FollowOptions = {}): Promise
       watcher.on('error', (error) => {
         report({
           code: 'WATCH_ERROR',
+          severity: 'warning',
           offset: undefined,
           description: `file-change notifications failed, polling instead: ${String(error)}`,
         });
@@ -94,6 +95,7 @@ export async function follow(path: string, options: FollowOptions = {}): Promise
     } catch (error) {
       report({
         code: 'WATCH_ERROR',
+        severity: 'warning',
         offset: undefined,
         description: `file-change notifications unavailable, polling instead: ${String(error)}`,
       });
