@@ -523,7 +523,7 @@ export class ParserCore {
       computed = crc16(buf, ps, pe);
       checksumOk = computed === checksum;
     }
-    const payload = copy ? buf.slice(ps, pe) : buf.subarray(ps, pe);
+    const payload = copy ? buf.slice(ps, pe) : new Uint8Array(buf.buffer, buf.byteOffset + ps, pe - ps);
     const isEos =
       pe - ps === 3 &&
       buf[ps] === 0x45 &&

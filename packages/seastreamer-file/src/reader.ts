@@ -23,6 +23,7 @@ import {
   type CoreItem,
   type CoreOptions,
   computeEnd,
+  type ErrorItem,
   fromBinaryError,
   headerPaddingProblem,
   ParserCore,
@@ -222,6 +223,8 @@ export interface TimestampSeekOptions {
 }
 
 const JOIN_WINDOW = 4096;
+/** Bytes parsed per batch when a chunk holds more. */
+const BATCH_WINDOW = 64 * 1024;
 /** First read of `readMessageAt`, grown as the frame needs. */
 const RANDOM_READ = 16 * 1024;
 
@@ -377,18 +380,17 @@ export class SeaStreamerReader {
       if (this.ended !== undefined) return null;
       await this.fill();
     }
-    const batch: SeaStreamerItem[] = [];
-    while (this.outIndex < this.out.length) {
-      const item = this.out[this.outIndex] as CoreItem;
-      if (item.kind === 'error') {
-        if (batch.length > 0) return batch;
-        this.outIndex++;
-        throw item.error;
-      }
-      batch.push(item);
+    const out = this.out;
+    const start = this.outIndex;
+    let end = start;
+    while (end < out.length && (out[end] as CoreItem).kind !== 'error') end++;
+    if (end === start) {
       this.outIndex++;
+      throw (out[start] as ErrorItem).error;
     }
-    return batch;
+    this.outIndex = end;
+    // The decoded window is handed over as it is (a later fill() starts a new array), else the error-free part.
+    return (start === 0 && end === out.length ? out : out.slice(start, end)) as SeaStreamerItem[];
   }
 
   /** Iterates over messages (beacons skipped). */
@@ -471,8 +473,13 @@ export class SeaStreamerReader {
       let window: Uint8Array;
       let windowStart: number;
       if (pos + need <= firstStart + first.length) {
-        window = first;
-        windowStart = firstStart;
+        // Parse at most about BATCH_WINDOW bytes per batch (at least the next frame): the messages of a batch
+        // then die young once the caller is done with them, instead of a whole chunk's worth surviving
+        // garbage collections while it is parsed.
+        const from = pos - firstStart;
+        const to = Math.min(first.length, from + Math.max(BATCH_WINDOW, core.hint));
+        window = from === 0 && to === first.length ? first : first.subarray(from, to);
+        windowStart = pos;
       } else {
         const want = Math.min(this.dataEnd - pos, Math.max(core.hint, JOIN_WINDOW));
         window = this.copyRange(pos, want);
