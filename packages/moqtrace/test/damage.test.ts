@@ -142,3 +142,24 @@ describe('reader tolerance rules', () => {
     expect(parser.result).toMatchObject({ reason: 'truncated', offset: bytes.length });
   });
 });
+
+describe('delimitable non-well-formed items (cbor-schema lenient scanner)', () => {
+  const hex = (h: string) => Uint8Array.from((h.match(/../g) ?? []).map((x) => Number.parseInt(x, 16)));
+  // {n: 0, t: 0, e: 7, label: "x", data: <value>}
+  const annotation = 'a5616e00617400616507656c6162656c61786464617461';
+  const next = { n: 1, t: 1, e: 5, from: 'a', to: 'b' };
+  for (const [name, value] of [
+    ['two-byte simple value below 32', 'f810'],
+    ['odd indefinite map', 'bf6161ff'],
+    ['break right after a tag', '9fc1ff'],
+  ] as const) {
+    it(`${name}: a malformed event with a known boundary, the next event is read`, () => {
+      const result = readTrace(build(header, [hex(annotation + value), next]));
+      expect(result.events.map((event) => event.type)).toEqual(['state-change']);
+      expect(result.problems).toEqual([
+        expect.objectContaining({ code: 'MALFORMED_EVENT', offset: expect.any(Number), index: 0 }),
+      ]);
+      expect(result.problems[0]?.message).toMatch(/item cannot be decoded/);
+    });
+  }
+});
