@@ -8,9 +8,7 @@
  *
  * @module
  */
-import { type FSWatcher, watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { openFileSource } from '@x/binary/node';
+import { type FileGrowth, type FileGrowthWatcher, openFileSource, watchFileGrowth } from '@x/binary/node';
 import { MoqtraceError } from '../errors.js';
 import type { TraceEvent } from '../events.js';
 import { type ReadOptions, type TraceEnd, TraceParser, type TraceProblem, type TraceVisitor } from '../reader.js';
@@ -71,27 +69,19 @@ export async function followTrace(
   } catch (cause) {
     throw new MoqtraceError('IO_ERROR', `opening ${path} failed`, { cause });
   }
-  let watcher: FSWatcher | undefined;
-  let wake: (() => void) | undefined;
-  let changed = false;
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
+  let growth: FileGrowthWatcher;
   try {
-    const ino = (await stat(path)).ino;
-    if (options.watch ?? true) {
-      try {
-        watcher = watch(path, { persistent: false }, () => {
-          changed = true;
-          wake?.();
-        });
-        watcher.on('error', () => {
-          watcher?.close();
-          watcher = undefined; // polling continues
-        });
-      } catch {
-        watcher = undefined;
-      }
-    }
+    growth = await watchFileGrowth(path, {
+      ...(idleTimeout === undefined ? {} : { idleTimeout }),
+      ...(signal === undefined ? {} : { signal }),
+      maxPollInterval: maxDelay,
+      watch: options.watch ?? true,
+    });
+  } catch (cause) {
+    await source.close();
+    throw new MoqtraceError('IO_ERROR', `opening ${path} failed`, { cause });
+  }
+  try {
     // counts for a `removed` end, which the parser does not produce
     let segments = 0;
     let events = 0;
@@ -114,53 +104,30 @@ export async function followTrace(
       parser.run(counting);
       return { ...(parser.result as TraceEnd), stoppedBy };
     };
-    let delay = 1;
-    let lastData = Date.now();
     for (;;) {
       if (parser.run(counting) === 'done') return { ...(parser.result as TraceEnd), stoppedBy: 'caller' };
       if (options.afterChunk && (await options.afterChunk(source.position))) return finish('caller');
       const chunk = await source.read();
       if (chunk !== null) {
         parser.push(chunk);
-        delay = 1;
-        lastData = Date.now();
+        growth.dataArrived();
         continue;
       }
       // at the current end of the file: wait for growth, removal, the signal or the idle timeout
-      for (;;) {
-        if (signal?.aborted) return finish('signal');
-        let size: number;
-        try {
-          const st = await stat(path);
-          size = st.ino === ino ? st.size : -1;
-        } catch {
-          size = -1;
-        }
-        if (size < source.position) {
-          return { reason: 'removed', offset: parser.offset, segments, events, complete: false, stoppedBy: 'removed' };
-        }
-        if (size > source.position) break;
-        if (idleTimeout !== undefined && Date.now() - lastData >= idleTimeout) return finish('idle');
-        if (!changed) {
-          let wait = delay;
-          if (idleTimeout !== undefined) wait = Math.max(1, Math.min(wait, lastData + idleTimeout - Date.now()));
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, wait);
-            function done() {
-              clearTimeout(timer);
-              wake = undefined;
-              resolve();
-            }
-            wake = done;
-          });
-          delay = Math.min(delay * 2, maxDelay);
-        }
-        changed = false;
+      let state: FileGrowth;
+      try {
+        state = await growth.wait(source.position);
+      } catch {
+        state = 'removed'; // the file cannot be looked at any more
       }
+      if (state === 'removed') {
+        return { reason: 'removed', offset: parser.offset, segments, events, complete: false, stoppedBy: 'removed' };
+      }
+      if (state === 'idle') return finish('idle');
+      if (state === 'aborted') return finish('signal');
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    watcher?.close();
+    growth.close();
     await source.close();
   }
 }

@@ -7,9 +7,7 @@
  *
  * @module
  */
-import { type FSWatcher, watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { openFileSource } from '@x/binary/node';
+import { type FileGrowth, type FileGrowthWatcher, openFileSource, watchFileGrowth } from '@x/binary/node';
 import { SeaStreamerFileError } from '../errors.js';
 import { fromBinaryError, type ReaderProblem } from '../parser.js';
 import { type LiveHooks, type ReaderOptions, SeaStreamerReader } from '../reader.js';
@@ -60,93 +58,50 @@ export async function follow(path: string, options: FollowOptions = {}): Promise
     }
   }
   const idleTimeout = options.idleTimeout;
-  let ino: number;
-  try {
-    ino = (await stat(path)).ino;
-  } catch (error) {
-    await source.close();
-    throw new SeaStreamerFileError('IO_ERROR', `cannot stat ${path}: ${String(error)}`, { cause: error });
-  }
   const early: ReaderProblem[] = [];
   let reader: SeaStreamerReader | undefined;
   const report = (problem: ReaderProblem) => {
     if (reader) reader.reportProblem(problem);
     else early.push(problem);
   };
-  let watcher: FSWatcher | undefined;
-  let wake: (() => void) | undefined;
-  let changed = false;
-  if (options.watch ?? true) {
-    try {
-      watcher = watch(path, { persistent: false }, () => {
-        changed = true;
-        wake?.();
-      });
-      watcher.on('error', (error) => {
+  let growth: FileGrowthWatcher;
+  try {
+    growth = await watchFileGrowth(path, {
+      ...(idleTimeout === undefined ? {} : { idleTimeout }),
+      maxPollInterval: maxDelay,
+      watch: options.watch ?? true,
+      onWatchError: (error) =>
         report({
           code: 'WATCH_ERROR',
           severity: 'warning',
           offset: undefined,
-          description: `file-change notifications failed, polling instead: ${String(error)}`,
-        });
-        watcher?.close();
-        watcher = undefined;
-      });
-    } catch (error) {
-      report({
-        code: 'WATCH_ERROR',
-        severity: 'warning',
-        offset: undefined,
-        description: `file-change notifications unavailable, polling instead: ${String(error)}`,
-      });
-    }
+          description: `file-change notifications unavailable, polling instead: ${String(error)}`,
+        }),
+    });
+  } catch (error) {
+    await source.close();
+    throw fromBinaryError(error);
   }
-  let delay = 1;
-  let lastData = Date.now();
   let closed = false;
   const hooks: LiveHooks = {
     async wait() {
       if (closed) throw new SeaStreamerFileError('STREAM_ENDED', 'the follower was closed');
-      let size: number;
+      let state: FileGrowth;
       try {
-        const st = await stat(path);
-        if (st.ino !== ino) return 'removed';
-        size = st.size;
+        state = await growth.wait(source.position);
       } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') return 'removed';
-        throw new SeaStreamerFileError('IO_ERROR', `cannot stat ${path}: ${String(error)}`, { cause: error });
+        throw fromBinaryError(error);
       }
-      if (size < source.position) return 'removed';
-      if (size > source.position) return 'more';
-      if (idleTimeout !== undefined && Date.now() - lastData >= idleTimeout) {
-        throw new SeaStreamerFileError('TIMED_OUT', `no new data in ${path} for ${idleTimeout} ms`);
-      }
-      if (!changed) {
-        let wait = delay;
-        if (idleTimeout !== undefined) wait = Math.max(1, Math.min(wait, lastData + idleTimeout - Date.now()));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, wait);
-          function done() {
-            clearTimeout(timer);
-            wake = undefined;
-            resolve();
-          }
-          wake = done;
-        });
-        delay = Math.min(delay * 2, maxDelay);
-      }
-      changed = false;
-      return 'more';
+      if (state === 'idle') throw new SeaStreamerFileError('TIMED_OUT', `no new data in ${path} for ${idleTimeout} ms`);
+      if (state === 'aborted') throw new SeaStreamerFileError('STREAM_ENDED', 'the follower was closed');
+      return state;
     },
     dataArrived() {
-      delay = 1;
-      lastData = Date.now();
+      growth.dataArrived();
     },
     close() {
       closed = true;
-      watcher?.close();
-      watcher = undefined;
-      wake?.();
+      growth.close();
     },
   };
   try {
