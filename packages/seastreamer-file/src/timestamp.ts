@@ -41,9 +41,21 @@ export function dateToTimestamp(date: Date): bigint {
  * style). Values a `Date` cannot hold are rendered as `<n> ms`.
  */
 export function formatIsoTimestamp(ms: bigint): string {
-  const date = timestampToDate(ms);
-  return date === undefined ? `${ms} ms` : date.toISOString();
+  if (ms > DATE_LIMIT || ms < -DATE_LIMIT) return `${ms} ms`;
+  const n = Number(ms);
+  const second = Math.floor(n / 1000);
+  // Messages come in time order, so most calls share the second of the previous one: its text
+  // ("2023-11-14T22:13:20.") is kept and only the milliseconds are appended.
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+    isoSecond = second;
+  }
+  const milli = n - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
+
+let isoSecond = Number.NaN;
+let isoPrefix = '';
 
 /**
  * The Rust `ss-decode` style (§11.1): UTC `YYYY-MM-DDTHH:MM:SS.f` without a zone letter, where `f` is the
