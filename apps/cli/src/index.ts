@@ -40,7 +40,6 @@ export {
   type EndState,
   endRecord,
   errorRecord,
-  isoFromMs,
   ssBeaconRecord,
   ssHeaderRecord,
   ssMessageRecord,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ReaderProblem, SeaStreamerItem, SeaStreamerMessage, SeaStreamerReader } from '@x/seastreamer-file';
-import { formatRustTimestamp } from '@x/seastreamer-file';
+import { formatIsoTimestamp, formatRustTimestamp } from '@x/seastreamer-file';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
@@ -15,7 +15,6 @@ import {
   type EndState,
   endRecord,
   errorRecord,
-  isoFromMs,
   ssBeaconRecord,
   ssHeaderRecord,
   ssMessageRecord,
@@ -144,7 +143,7 @@ function textPrinter(ctx: Context, format: 'table' | 'log', options: CatOptions,
   return {
     header: (reader) => {
       const h = reader.header;
-      const line = `# ${fileName}: .ss v1, file name ${JSON.stringify(h.fileName)}, created ${isoFromMs(h.createdAt)}, beacon interval ${h.beaconInterval}\n`;
+      const line = `# ${fileName}: .ss v1, file name ${JSON.stringify(h.fileName)}, created ${formatIsoTimestamp(h.createdAt)}, beacon interval ${h.beaconInterval}\n`;
       return ctx.out.write(c.dim(line) + (format === 'table' ? `${table.header()}` : ''));
     },
     message: (m) => {
@@ -154,7 +153,7 @@ function textPrinter(ctx: Context, format: 'table' | 'log', options: CatOptions,
         return ctx.out.write(
           table.row([
             c.dim(String(m.offset)),
-            isoFromMs(m.timestamp),
+            formatIsoTimestamp(m.timestamp),
             c.cyan(m.streamKey),
             String(m.shardId),
             String(m.seqNo),
@@ -164,7 +163,7 @@ function textPrinter(ctx: Context, format: 'table' | 'log', options: CatOptions,
         );
       }
       return ctx.out.write(
-        `${c.dim(isoFromMs(m.timestamp))} ${c.cyan(m.streamKey)}/${m.shardId} #${m.seqNo}${eos} ${payload}\n`,
+        `${c.dim(formatIsoTimestamp(m.timestamp))} ${c.cyan(m.streamKey)}/${m.shardId} #${m.seqNo}${eos} ${payload}\n`,
       );
     },
     beacon: (b) => {

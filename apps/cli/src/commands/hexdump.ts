@@ -4,11 +4,12 @@
  *
  * @module
  */
+
 import { asciiChar } from '@x/binary';
 import type { SeaStreamerBeacon, SeaStreamerMessage } from '@x/seastreamer-file';
+import { formatIsoTimestamp } from '@x/seastreamer-file';
 import { type Input, openInput, readInputBytes } from '../input.js';
 import type { Context } from '../io.js';
-import { isoFromMs } from '../output/records.js';
 import { openSsReader } from '../ss-source.js';
 
 /** Options of `hexdump`. */
@@ -111,7 +112,7 @@ async function ssRegions(input: Input, bytes: Uint8Array): Promise<Region[]> {
     {
       start: 4 + n,
       end: 12 + n,
-      label: `header: created at ${isoFromMs(h.createdAt)} (${h.createdAt} ms)`,
+      label: `header: created at ${formatIsoTimestamp(h.createdAt)} (${h.createdAt} ms)`,
       kind: 'header',
     },
     { start: 12 + n, end: 16 + n, label: `header: beacon interval ${h.beaconInterval}`, kind: 'header' },
@@ -153,7 +154,7 @@ async function ssRegions(input: Input, bytes: Uint8Array): Promise<Region[]> {
       ],
       [8, `${name}: shard ${m.shardId}`, 'frame'],
       [8, `${name}: seq ${m.seqNo}`, 'frame'],
-      [8, `${name}: timestamp ${isoFromMs(m.timestamp)}`, 'frame'],
+      [8, `${name}: timestamp ${formatIsoTimestamp(m.timestamp)}`, 'frame'],
       [4, `${name}: payload size ${p}`, 'frame'],
       [p, `${name}: payload${m.isEos ? ' (EOS)' : ''}`, 'payload'],
       [

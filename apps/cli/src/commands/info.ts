@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { computeStats } from '@x/seastreamer-file';
+import { computeStats, formatIsoTimestamp } from '@x/seastreamer-file';
 import { EXIT_DATA } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
 import { stringifyJson, u64Json } from '../output/json.js';
-import { isoFromMs } from '../output/records.js';
 import { formatTable } from '../output/table.js';
 import { withSource } from '../ss-source.js';
 
@@ -58,7 +57,7 @@ async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise
         header: {
           fileName: h.fileName,
           createdAtMs: u64Json(h.createdAt),
-          createdAt: isoFromMs(h.createdAt),
+          createdAt: formatIsoTimestamp(h.createdAt),
           beaconInterval: h.beaconInterval,
           paddingOk: h.paddingOk,
         },
@@ -69,7 +68,12 @@ async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise
         timeRange:
           first === undefined || last === undefined
             ? null
-            : { firstMs: u64Json(first), first: isoFromMs(first), lastMs: u64Json(last), last: isoFromMs(last) },
+            : {
+                firstMs: u64Json(first),
+                first: formatIsoTimestamp(first),
+                lastMs: u64Json(last),
+                last: formatIsoTimestamp(last),
+              },
         beaconCount: stats.beaconCount,
         end: end ? { state: end.state, offset: end.offset, trailingBytes: end.trailingBytes } : null,
         eos: stats.ended,
@@ -88,11 +92,16 @@ async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise
           ['format', 'SeaStreamer .ss, version 1'],
           ['file size', `${input.size} bytes`],
           ['file name', JSON.stringify(h.fileName)],
-          ['created at', `${isoFromMs(h.createdAt)} (${h.createdAt} ms)`],
+          ['created at', `${formatIsoTimestamp(h.createdAt)} (${h.createdAt} ms)`],
           ['beacon interval', `${h.beaconInterval} bytes`],
           ['padding', h.paddingOk ? 'ok' : 'not zeros + 0x0D'],
           ['messages', `${stats.messageCount} in ${stats.streams.length} stream/shard pairs`],
-          ['time range', first === undefined || last === undefined ? '-' : `${isoFromMs(first)} .. ${isoFromMs(last)}`],
+          [
+            'time range',
+            first === undefined || last === undefined
+              ? '-'
+              : `${formatIsoTimestamp(first)} .. ${formatIsoTimestamp(last)}`,
+          ],
           ['beacons', String(stats.beaconCount)],
           ['end', state],
           ['end of stream', stats.ended ? 'yes (EOS)' : 'no'],

@@ -4,12 +4,13 @@
  *
  * @module
  */
+import { formatIsoTimestamp } from '@x/seastreamer-file';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import { openInput } from '../input.js';
 import type { Context } from '../io.js';
 import type { PayloadMode } from '../output/json.js';
 import { RecordStream } from '../output/record-stream.js';
-import { isoFromMs, ssMessageRecord } from '../output/records.js';
+import { ssMessageRecord } from '../output/records.js';
 import { formatTable } from '../output/table.js';
 import { openSsReader } from '../ss-source.js';
 import { boundToEpochMs, parseTimeBound } from '../time.js';
@@ -89,7 +90,7 @@ export async function seek(ctx: Context, file: string, options: SeekOptions): Pr
   }
   const rows = found.map((m) => [
     String(m.offset),
-    isoFromMs(m.timestamp),
+    formatIsoTimestamp(m.timestamp),
     m.streamKey,
     String(m.shardId),
     String(m.seqNo),

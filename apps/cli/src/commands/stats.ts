@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { computeStats } from '@x/seastreamer-file';
+import { computeStats, formatIsoTimestamp } from '@x/seastreamer-file';
 import { EXIT_DATA } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
 import { stringifyJson, u64Json } from '../output/json.js';
-import { isoFromMs } from '../output/records.js';
 import { formatTable } from '../output/table.js';
 import { withSource } from '../ss-source.js';
 
@@ -64,8 +63,8 @@ async function statsSs(ctx: Context, input: Input, options: StatsCommandOptions)
       String(x.shardId),
       String(x.messageCount),
       `${x.minSeqNo}..${x.maxSeqNo}`,
-      isoFromMs(x.minTimestamp),
-      isoFromMs(x.maxTimestamp),
+      formatIsoTimestamp(x.minTimestamp),
+      formatIsoTimestamp(x.maxTimestamp),
       String(x.payloadBytes ?? '-'),
       x.messageCount > 0 && x.payloadBytes !== undefined ? (x.payloadBytes / x.messageCount).toFixed(1) : '-',
     ]);

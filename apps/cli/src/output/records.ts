@@ -15,56 +15,32 @@
  *
  * @module
  */
+import {
+  formatIsoTimestamp,
+  type SeaStreamerBeacon,
+  type SeaStreamerHeader,
+  type SeaStreamerMessage,
+} from '@x/seastreamer-file';
 import { type PayloadMode, renderPayload, u64Text } from './json.js';
 
 /** End states of a read. */
 export type EndState = 'eof' | 'eos' | 'truncated' | 'removed';
 
 /** A `.ss` header as the records need it. */
-export interface SsHeaderLike {
-  readonly fileName: string;
-  readonly createdAt: bigint;
-  readonly beaconInterval: number;
-  readonly paddingOk: boolean;
-}
+export type SsHeaderLike = Pick<SeaStreamerHeader, 'fileName' | 'createdAt' | 'beaconInterval' | 'paddingOk'>;
 
 /** A `.ss` message as the records need it. */
-export interface SsMessageLike {
-  readonly streamKey: string;
-  readonly shardId: bigint;
-  readonly seqNo: bigint;
-  readonly timestamp: bigint;
-  readonly payload: Uint8Array;
-  readonly checksum: number;
-  readonly offset: number;
-  readonly isEos: boolean;
-}
+export type SsMessageLike = Pick<
+  SeaStreamerMessage,
+  'streamKey' | 'shardId' | 'seqNo' | 'timestamp' | 'payload' | 'checksum' | 'offset' | 'isEos'
+>;
 
 /** A `.ss` beacon as the records need it. */
-export interface SsBeaconLike {
-  readonly offset: number;
-  readonly index: number;
-  readonly remainingMessageBytes: number;
-  readonly size: number;
-  readonly markers: readonly {
-    readonly streamKey: string;
-    readonly shardId: bigint;
-    readonly seqNo: bigint;
-    readonly timestamp: bigint;
-    readonly runningChecksum: number;
-  }[];
-}
-
-const DATE_LIMIT = 8_640_000_000_000_000n;
-
-/** ISO-8601 UTC with milliseconds (`Date.toISOString`), or `<n> ms` outside what a Date holds. */
-export function isoFromMs(ms: bigint): string {
-  return ms > DATE_LIMIT || ms < -DATE_LIMIT ? `${ms} ms` : new Date(Number(ms)).toISOString();
-}
+export type SsBeaconLike = Pick<SeaStreamerBeacon, 'offset' | 'index' | 'remainingMessageBytes' | 'size' | 'markers'>;
 
 /** The `.ss` header record (without the trailing newline). */
 export function ssHeaderRecord(h: SsHeaderLike): string {
-  return `{"kind":"header","format":"ss","version":1,"offset":0,"fileName":${JSON.stringify(h.fileName)},"createdAtMs":${u64Text(h.createdAt)},"createdAt":${JSON.stringify(isoFromMs(h.createdAt))},"beaconInterval":${h.beaconInterval},"paddingOk":${h.paddingOk}}`;
+  return `{"kind":"header","format":"ss","version":1,"offset":0,"fileName":${JSON.stringify(h.fileName)},"createdAtMs":${u64Text(h.createdAt)},"createdAt":${JSON.stringify(formatIsoTimestamp(h.createdAt))},"beaconInterval":${h.beaconInterval},"paddingOk":${h.paddingOk}}`;
 }
 
 /** A `.ss` message record (without the trailing newline). */
@@ -73,7 +49,7 @@ export function ssMessageRecord(m: SsMessageLike, payloadMode: PayloadMode): str
   const payload = rendered
     ? `,"payload":${JSON.stringify(rendered.payload)},"payloadEncoding":"${rendered.payloadEncoding}"`
     : '';
-  return `{"kind":"message","offset":${m.offset},"streamKey":${JSON.stringify(m.streamKey)},"shardId":${u64Text(m.shardId)},"seqNo":${u64Text(m.seqNo)},"timestampMs":${u64Text(m.timestamp)},"timestamp":${JSON.stringify(isoFromMs(m.timestamp))},"payloadSize":${m.payload.length},"checksum":${m.checksum}${payload},"eos":${m.isEos}}`;
+  return `{"kind":"message","offset":${m.offset},"streamKey":${JSON.stringify(m.streamKey)},"shardId":${u64Text(m.shardId)},"seqNo":${u64Text(m.seqNo)},"timestampMs":${u64Text(m.timestamp)},"timestamp":${JSON.stringify(formatIsoTimestamp(m.timestamp))},"payloadSize":${m.payload.length},"checksum":${m.checksum}${payload},"eos":${m.isEos}}`;
 }
 
 /** A `.ss` beacon record (without the trailing newline). */
@@ -81,7 +57,7 @@ export function ssBeaconRecord(b: SsBeaconLike): string {
   const markers = b.markers
     .map(
       (k) =>
-        `{"streamKey":${JSON.stringify(k.streamKey)},"shardId":${u64Text(k.shardId)},"seqNo":${u64Text(k.seqNo)},"timestampMs":${u64Text(k.timestamp)},"timestamp":${JSON.stringify(isoFromMs(k.timestamp))},"runningChecksum":${k.runningChecksum}}`,
+        `{"streamKey":${JSON.stringify(k.streamKey)},"shardId":${u64Text(k.shardId)},"seqNo":${u64Text(k.seqNo)},"timestampMs":${u64Text(k.timestamp)},"timestamp":${JSON.stringify(formatIsoTimestamp(k.timestamp))},"runningChecksum":${k.runningChecksum}}`,
     )
     .join(',');
   return `{"kind":"beacon","offset":${b.offset},"index":${b.index},"remainingMessageBytes":${b.remainingMessageBytes},"size":${b.size},"markers":[${markers}]}`;
