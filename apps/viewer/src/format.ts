@@ -1,18 +1,8 @@
 /** Display helpers shared by the panels. */
+import { EVENT_TYPE_NAMES } from '@x/moqtrace';
 
-export const TYPE_NAMES = [
-  'control',
-  'stream-opened',
-  'stream-closed',
-  'object-header',
-  'object-payload',
-  'state-change',
-  'error',
-  'annotation',
-  'peer-connected',
-  'peer-disconnected',
-  'subscription-derivation',
-];
+/** Event type names 0–10 in `e` order, from the library (one table for the CLI, the viewer and the docs). */
+export const TYPE_NAMES: readonly string[] = EVENT_TYPE_NAMES;
 
 export const UNKNOWN_TYPE = 255;
 
