@@ -22,8 +22,7 @@ const FLUSH_AT = 64 * 1024;
  * loop costs nothing per line: `const p = sink.write(line); if (p) await p;`.
  */
 export class OutputSink {
-  private parts: string[] = [];
-  private size = 0;
+  private text = '';
   private closed = false;
   private pending: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -46,9 +45,8 @@ export class OutputSink {
   /** Appends text; returns a promise when a flush happened and the caller should wait. */
   write(text: string): Promise<void> | undefined {
     this.check();
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= FLUSH_AT) return this.flush();
+    this.text += text;
+    if (this.text.length >= FLUSH_AT) return this.flush();
     return undefined;
   }
 
@@ -81,10 +79,9 @@ export class OutputSink {
   /** Writes everything buffered and waits for the stream to accept it. */
   async flush(): Promise<void> {
     this.check();
-    if (this.parts.length === 0) return;
-    const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
-    this.parts = [];
-    this.size = 0;
+    if (this.text.length === 0) return;
+    const text = this.text;
+    this.text = '';
     await this.push(text);
   }
 
