@@ -56,6 +56,22 @@ describe('.ss demo', () => {
     await page.locator('[data-testid="beacon-strip"] canvas').waitFor();
     const beacons = Math.floor(demo.bytes.length / (demo.options.beaconInterval as number));
     expect(await page.textContent('[data-testid="beacon-strip"]')).toContain(`${beacons} beacons`);
+    // The largest message is drawn over its whole extent: the pixel at its middle is painted, not background.
+    const read = readSeaStreamerFile(demo.bytes).messages;
+    const big = read.reduce((a, b) => (b.endOffset - b.offset > a.endOffset - a.offset ? b : a));
+    const middle = (big.offset + big.endOffset) / 2 / demo.bytes.length;
+    const pixelAt = (fraction: number) => {
+      const canvas = document.querySelector('[data-testid="beacon-strip"] canvas') as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      const y = Math.round(32 * (window.devicePixelRatio || 1));
+      return [...ctx.getImageData(Math.round(fraction * canvas.width), y, 1, 1).data].join(',');
+    };
+    // the strip is drawn by an effect after the canvas appears: wait until something is painted there
+    await page.waitForFunction(`(${pixelAt})(${middle}) !== '0,0,0,0'`);
+    const painted = await page.evaluate(pixelAt, middle);
+    expect(big.endOffset - big.offset).toBeGreaterThan(5000);
+    expect(big.splicedBy.length).toBeGreaterThan(0);
+    expect(painted).toBe('245,158,11,255'); // the spliced-message colour (#f59e0b)
     await screenshot(page, 'ss-strip');
     expect(errors).toEqual([]);
     await page.context().close();

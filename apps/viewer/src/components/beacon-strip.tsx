@@ -6,7 +6,7 @@ import { SS_FLAG } from '../worker/protocol.js';
 const H = 64;
 
 /**
- * The file as a horizontal strip: messages as ticks (spliced ones highlighted, checksum problems in red) and
+ * The file as a horizontal strip: messages at their extent (spliced ones highlighted, checksum problems in red) and
  * beacons as marks at multiples of the interval. Wheel zooms, drag pans, click selects the nearest message.
  */
 export function BeaconStrip({ session, onSelect }: { session: FileSession; onSelect(message: number): void }) {
@@ -33,13 +33,17 @@ export function BeaconStrip({ session, onSelect }: { session: FileSession; onSel
     const px = (offset: number) => (offset - win.from) * scale;
     ctx.fillStyle = css.getPropertyValue('--panel').trim() || '#f5f5f5';
     ctx.fillRect(0, 16, width, 32);
+    // Frames are contiguous in file order: a message spans from its offset to the next message's (beacons
+    // inside it included), the last one to the end of the file. Each is drawn at its true extent, with a
+    // 1 px gap before the next when there is room, so large messages are not mistaken for empty space.
     for (let i = 0; i < s.length; i++) {
       const off = s.offset.data[i] as number;
-      if (off < win.from || off > win.to) continue;
+      const end = i + 1 < s.length ? (s.offset.data[i + 1] as number) : size;
+      if (end < win.from || off > win.to) continue;
       const f = s.flags.data[i] as number;
       ctx.fillStyle = f & SS_FLAG.checksum ? '#ef4444' : f & SS_FLAG.spliced ? '#f59e0b' : msgColor;
-      const w = Math.max(1, (s.size.data[i] as number) * scale);
-      ctx.fillRect(px(off), 20, Math.min(w, 3), 24);
+      const w = (end - off) * scale;
+      ctx.fillRect(px(off), 20, w > 3 ? w - 1 : Math.max(1, w), 24);
     }
     ctx.fillStyle = '#8b5cf6';
     for (let i = 0; i < s.beaconOffset.length; i++) {
