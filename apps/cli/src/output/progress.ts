@@ -16,6 +16,12 @@ export interface Progress {
 
 const NOOP: Progress = { update() {}, stop() {} };
 
+/** How long work runs before the bar appears: `XTRACE_PROGRESS_DELAY_MS` (ms, default 1000). */
+function progressDelay(value: string | undefined): number {
+  const ms = value === undefined || value === '' ? Number.NaN : Number(value);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+}
+
 interface Bar {
   start(total: number, value: number): void;
   update(value: number): void;
@@ -28,6 +34,7 @@ interface Bar {
  */
 export function createProgress(ctx: Context, total: number, label: string, writesStdout = true): Progress {
   if (!ctx.progressAllowed || (writesStdout && ctx.stdoutIsTTY) || !(total > 0)) return NOOP;
+  const delay = progressDelay(ctx.io.env.XTRACE_PROGRESS_DELAY_MS);
   const started = Date.now();
   let bar: Bar | undefined;
   let loading = false;
@@ -60,7 +67,7 @@ export function createProgress(ctx: Context, total: number, label: string, write
     update(done: number): void {
       last = done;
       if (bar) bar.update(done);
-      else if (!loading && Date.now() - started > 1000) load();
+      else if (!loading && Date.now() - started >= delay) load();
     },
     stop(): void {
       stopped = true;
