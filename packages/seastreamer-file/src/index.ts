@@ -68,7 +68,15 @@ export {
   type TimestampSeekOptions,
 } from './reader.js';
 export { alignAfterBeacon, type ReadAt, readBeaconAt, type TruncatedBeacon } from './seek.js';
-export { computeStats, type FileStats, type StatsOptions, type StreamStats } from './stats.js';
+export {
+  computeStats,
+  createStatsBuilder,
+  type FileStats,
+  type StatsBuilder,
+  type StatsMessage,
+  type StatsOptions,
+  type StreamStats,
+} from './stats.js';
 export {
   EOS_PAYLOAD,
   isEndOfStream,

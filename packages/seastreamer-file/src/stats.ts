@@ -68,6 +68,7 @@ export interface StatsOptions {
 }
 
 interface Acc {
+  index: number;
   streamKey: string;
   shardId: bigint;
   count: number;
@@ -81,6 +82,8 @@ interface Acc {
 
 class Accumulator {
   readonly map = new Map<string, Map<bigint, Acc>>();
+  /** The streams in order of first appearance. */
+  readonly list: Acc[] = [];
 
   get(streamKey: string, shardId: bigint, seqNo: bigint, timestamp: bigint): Acc {
     let shards = this.map.get(streamKey);
@@ -88,6 +91,7 @@ class Accumulator {
     let a = shards.get(shardId);
     if (a === undefined) {
       a = {
+        index: this.list.length,
         streamKey,
         shardId,
         count: 0,
@@ -99,11 +103,12 @@ class Accumulator {
         frameBytes: 0,
       };
       shards.set(shardId, a);
+      this.list.push(a);
     }
     return a;
   }
 
-  add(m: SeaStreamerMessage): void {
+  add(m: StatsMessage): number {
     const a = this.get(m.streamKey, m.shardId, m.seqNo, m.timestamp);
     a.count++;
     if (m.seqNo < a.minSeqNo) a.minSeqNo = m.seqNo;
@@ -112,37 +117,72 @@ class Accumulator {
     if (m.timestamp > a.maxTimestamp) a.maxTimestamp = m.timestamp;
     a.payloadBytes += m.payload.length;
     a.frameBytes += m.frameSize;
+    return a.index;
   }
 
   sorted(estimated: boolean): StreamStats[] {
-    const all: StreamStats[] = [];
-    for (const shards of this.map.values()) {
-      for (const a of shards.values()) {
-        all.push({
-          streamKey: a.streamKey,
-          shardId: a.shardId,
-          messageCount: estimated ? Math.max(a.count, Number(a.maxSeqNo - a.minSeqNo) + 1) : a.count,
-          minSeqNo: a.minSeqNo,
-          maxSeqNo: a.maxSeqNo,
-          minTimestamp: a.minTimestamp,
-          maxTimestamp: a.maxTimestamp,
-          payloadBytes: estimated ? undefined : a.payloadBytes,
-          frameBytes: estimated ? undefined : a.frameBytes,
-        });
-      }
-    }
-    return all.sort((x, y) =>
-      x.streamKey < y.streamKey
-        ? -1
-        : x.streamKey > y.streamKey
-          ? 1
-          : x.shardId < y.shardId
-            ? -1
-            : x.shardId > y.shardId
-              ? 1
-              : 0,
-    );
+    return this.list
+      .map((a) => toStreamStats(a, estimated))
+      .sort((x, y) =>
+        x.streamKey < y.streamKey
+          ? -1
+          : x.streamKey > y.streamKey
+            ? 1
+            : x.shardId < y.shardId
+              ? -1
+              : x.shardId > y.shardId
+                ? 1
+                : 0,
+      );
   }
+}
+
+function toStreamStats(a: Acc, estimated: boolean): StreamStats {
+  return {
+    streamKey: a.streamKey,
+    shardId: a.shardId,
+    messageCount: estimated ? Math.max(a.count, Number(a.maxSeqNo - a.minSeqNo) + 1) : a.count,
+    minSeqNo: a.minSeqNo,
+    maxSeqNo: a.maxSeqNo,
+    minTimestamp: a.minTimestamp,
+    maxTimestamp: a.maxTimestamp,
+    payloadBytes: estimated ? undefined : a.payloadBytes,
+    frameBytes: estimated ? undefined : a.frameBytes,
+  };
+}
+
+/** The message fields a {@link StatsBuilder} counts. */
+export type StatsMessage = Pick<
+  SeaStreamerMessage,
+  'streamKey' | 'shardId' | 'seqNo' | 'timestamp' | 'payload' | 'frameSize'
+>;
+
+/** Per-stream statistics built one message at a time (see {@link createStatsBuilder}). */
+export interface StatsBuilder {
+  /** Counts a message and returns its stream's index: 0, 1, 2 … in order of first appearance. */
+  add(message: StatsMessage): number;
+  /** The exact statistics so far, one entry per stream, in index order. */
+  streams(): StreamStats[];
+}
+
+/**
+ * Per-stream statistics (count, seq and time ranges, payload and frame bytes) built incrementally, for readers
+ * that already iterate the messages (a viewer, a CLI) and should not read the file twice. `computeStats` uses
+ * the same accumulator.
+ *
+ * @example
+ * ```ts
+ * const stats = createStatsBuilder();
+ * for await (const m of reader) row.stream = stats.add(m);
+ * console.log(stats.streams()[0]?.messageCount);
+ * ```
+ */
+export function createStatsBuilder(): StatsBuilder {
+  const acc = new Accumulator();
+  return {
+    add: (message) => acc.add(message),
+    streams: () => acc.list.map((a) => toStreamStats(a, false)),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { fromBlob, toHex } from '@x/binary';
 import {
+  createStatsBuilder,
   formatIsoTimestamp,
   type ReaderProblem,
   type SeaStreamerMessage,
@@ -12,26 +13,15 @@ import { type Detail, type FromWorker, SS_FLAG, type SsColumns, type SsStreamInf
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
-interface StreamAcc {
-  key: string;
-  shard: bigint;
-  count: number;
-  minSeq: bigint;
-  maxSeq: bigint;
-  minTs: bigint;
-  maxTs: bigint;
-  bytes: number;
-  ended: boolean;
-}
-
 const BATCH = 8192;
 const CHUNK = 1 << 20;
 
 /** Parses a SeaStreamer .ss file with @x/seastreamer-file's streaming reader, posting columnar batches. */
 export class SsParser implements FileParser {
   private readonly strings = new StringTable();
-  private readonly streams: StreamAcc[] = [];
-  private readonly streamIndex = new Map<string, number>();
+  private readonly stats = createStatsBuilder();
+  /** Keys and shards by stream index (for seeks), and whether the stream ended with EOS. */
+  private readonly streams: { key: string; shard: bigint; ended: boolean }[] = [];
   private offsets = new Float64Array(1024);
   private count = 0;
   private randomReader: Promise<SeaStreamerReader> | null = null;
@@ -147,31 +137,9 @@ export class SsParser implements FileParser {
   }
 
   private addMessage(builder: ColumnBuilder<SsColumns>, m: SeaStreamerMessage): void {
-    const id = `${m.streamKey}\u0000${m.shardId}`;
-    let s = this.streamIndex.get(id);
-    if (s === undefined) {
-      s = this.streams.length;
-      this.streamIndex.set(id, s);
-      this.streams.push({
-        key: m.streamKey,
-        shard: m.shardId,
-        count: 0,
-        minSeq: m.seqNo,
-        maxSeq: m.seqNo,
-        minTs: m.timestamp,
-        maxTs: m.timestamp,
-        bytes: 0,
-        ended: false,
-      });
-    }
-    const acc = this.streams[s] as StreamAcc;
-    acc.count++;
-    if (m.seqNo < acc.minSeq) acc.minSeq = m.seqNo;
-    if (m.seqNo > acc.maxSeq) acc.maxSeq = m.seqNo;
-    if (m.timestamp < acc.minTs) acc.minTs = m.timestamp;
-    if (m.timestamp > acc.maxTs) acc.maxTs = m.timestamp;
-    acc.bytes += m.payload.length;
-    if (m.isEos) acc.ended = true;
+    const s = this.stats.add(m);
+    const stream = (this.streams[s] ??= { key: m.streamKey, shard: m.shardId, ended: false });
+    if (m.isEos) stream.ended = true;
     const view = m.isEos ? { text: true, json: false, preview: 'EOS (end of stream)' } : previewPayload(m.payload);
     const row = builder.row;
     const i = builder.length;
@@ -197,16 +165,16 @@ export class SsParser implements FileParser {
   }
 
   private streamInfos(): SsStreamInfo[] {
-    return this.streams.map((s) => ({
-      key: s.key,
-      shard: String(s.shard),
-      count: s.count,
-      minSeq: String(s.minSeq),
-      maxSeq: String(s.maxSeq),
-      minTs: Number(s.minTs),
-      maxTs: Number(s.maxTs),
-      bytes: s.bytes,
-      ended: s.ended,
+    return this.stats.streams().map((st, i) => ({
+      key: st.streamKey,
+      shard: String(st.shardId),
+      count: st.messageCount,
+      minSeq: String(st.minSeqNo),
+      maxSeq: String(st.maxSeqNo),
+      minTs: Number(st.minTimestamp),
+      maxTs: Number(st.maxTimestamp),
+      bytes: st.payloadBytes ?? 0,
+      ended: this.streams[i]?.ended ?? false,
     }));
   }
 
