@@ -6,9 +6,10 @@
 //     installs into an empty folder with npm and can be imported there, pulling only its own dependencies.
 // Run after `turbo run build`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { workspacePackages } from './workspace.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -26,20 +27,9 @@ const FORBIDDEN = {
   '@x/moqtrace': ['@x/seastreamer-file'],
 };
 
-const packages = [];
-for (const group of ['packages', 'apps']) {
-  const groupDir = join(root, group);
-  if (!existsSync(groupDir)) continue;
-  for (const dirName of readdirSync(groupDir)) {
-    const dir = join(groupDir, dirName);
-    const manifestPath = join(dir, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (manifest.private) continue;
-    if (only.length > 0 && !only.includes(manifest.name)) continue;
-    packages.push({ dir, manifest, isLibrary: group === 'packages' });
-  }
-}
+const packages = workspacePackages(root)
+  .filter(({ manifest }) => !manifest.private && (only.length === 0 || only.includes(manifest.name)))
+  .map(({ dir, group, manifest }) => ({ dir, manifest, isLibrary: group === 'packages' }));
 
 let failures = 0;
 function step(label, fn) {

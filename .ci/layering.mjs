@@ -1,7 +1,8 @@
 // The allowed dependency graph between workspace packages, and a checker that reads package.json
 // dependencies and the import specifiers in source files. Used by check-layering.mjs and its test.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { workspacePackages } from './workspace.mjs';
 
 /** Direct edges a package may have to other @x packages (transitive descent is allowed). */
 export const LAYERS = {
@@ -28,36 +29,28 @@ function* sourceFiles(dir) {
 /** Returns the list of violations (empty when the workspace respects the layering). */
 export function checkLayering(root) {
   const problems = [];
-  for (const group of ['packages', 'apps']) {
-    const groupDir = join(root, group);
-    if (!existsSync(groupDir)) continue;
-    for (const dirName of readdirSync(groupDir)) {
-      const dir = join(groupDir, dirName);
-      const manifestPath = join(dir, 'package.json');
-      if (!existsSync(manifestPath)) continue;
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      const name = manifest.name;
-      const allowed = LAYERS[name];
-      if (!allowed) {
-        problems.push(
-          `${relative(root, manifestPath)}: package ${name} has no place in the layering (add it to .ci/layering.mjs)`,
-        );
-        continue;
-      }
-      for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
-        for (const dep of Object.keys(manifest[field] ?? {})) {
-          if (dep.startsWith('@x/') && !allowed.includes(dep)) {
-            problems.push(`${relative(root, manifestPath)}: ${name} must not depend on ${dep} (${field})`);
-          }
+  for (const { dir, manifestPath, manifest } of workspacePackages(root)) {
+    const name = manifest.name;
+    const allowed = LAYERS[name];
+    if (!allowed) {
+      problems.push(
+        `${relative(root, manifestPath)}: package ${name} has no place in the layering (add it to .ci/layering.mjs)`,
+      );
+      continue;
+    }
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+      for (const dep of Object.keys(manifest[field] ?? {})) {
+        if (dep.startsWith('@x/') && !allowed.includes(dep)) {
+          problems.push(`${relative(root, manifestPath)}: ${name} must not depend on ${dep} (${field})`);
         }
       }
-      for (const file of sourceFiles(dir)) {
-        const text = readFileSync(file, 'utf8');
-        for (const match of text.matchAll(IMPORT_RE)) {
-          const dep = match[1] ?? match[2] ?? match[3];
-          if (dep !== name && !allowed.includes(dep)) {
-            problems.push(`${relative(root, file)}: ${name} must not import ${dep}`);
-          }
+    }
+    for (const file of sourceFiles(dir)) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(IMPORT_RE)) {
+        const dep = match[1] ?? match[2] ?? match[3];
+        if (dep !== name && !allowed.includes(dep)) {
+          problems.push(`${relative(root, file)}: ${name} must not import ${dep}`);
         }
       }
     }

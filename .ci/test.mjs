@@ -2,19 +2,15 @@
 // Runs every suite (each package's vitest through turbo, plus the repository checks) and prints the plain
 // total over all of them as the last line: "N passed, N failed" (", N skipped" when some were).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { workspacePackages } from './workspace.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const resultFiles = () => {
-  const files = [join(root, '.ci/.test-results/vitest.json')];
-  for (const group of ['packages', 'apps']) {
-    const dir = join(root, group);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) files.push(join(dir, name, '.test-results/vitest.json'));
-  }
-  return files;
-};
+const resultFiles = () => [
+  join(root, '.ci/.test-results/vitest.json'),
+  ...workspacePackages(root).map(({ dir }) => join(dir, '.test-results/vitest.json')),
+];
 
 // Stale results from an earlier run must not be counted.
 for (const file of resultFiles()) rmSync(file, { force: true });
