@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceWriter } from '@x/moqtrace';
 import { createWriter } from '@x/seastreamer-file';
-import { chromium } from 'playwright-core';
 import { preview } from 'vite';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 const root = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname;
 if (!existsSync(join(root, 'dist/index.html'))) {
@@ -226,18 +226,7 @@ for (const f of files) {
 
 const server = await preview({ root, logLevel: 'silent', preview: { host: '127.0.0.1', port: 0 } });
 const url = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-    '--disable-quic',
-  ],
-});
+const browser = await launchChromium();
 const results = [];
 const ok = (value, target) => (target === null ? '' : value <= target ? ' ✓' : ' ✗');
 try {

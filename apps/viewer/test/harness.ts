@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
+import { launchChromium } from '../scripts/chromium.mjs';
 
 export const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const outputDir = join(appRoot, 'test-output');
@@ -18,16 +19,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
-
 export async function startHarness(): Promise<Harness> {
   const server = await preview({
     root: appRoot,
@@ -36,10 +27,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   return {
     browser,
     server,

@@ -8,10 +8,11 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { makeSsDemo, makeTraceDemo } from '../scripts/demo-data.mjs';
-import { appRoot, CHROMIUM_ARGS, screenshot, tableRows, waitLoaded } from './harness.js';
+import { appRoot, screenshot, tableRows, waitLoaded } from './harness.js';
 
 const cliRoot = join(appRoot, '..', 'cli');
 const cliBuilt = existsSync(join(cliRoot, 'dist', 'cli.js'));
@@ -56,10 +57,7 @@ describe.skipIf(!cliBuilt)(
         });
         child.on('exit', (code) => reject(new Error(`xtrace view exited (${code}); stderr: ${stderr}`)));
       });
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
