@@ -184,7 +184,7 @@ export class SourceBuffer extends ByteQueue {
   /** Moves to `offset` (random-access sources only), dropping buffered bytes. */
   seek(offset: number): void {
     if (!this.source.seek) {
-      throw new BinaryError('OUT_OF_RANGE', 'this byte source does not support seeking', { offset });
+      throw new BinaryError('NOT_SEEKABLE', 'this byte source does not support seeking', { offset });
     }
     this.source.seek(offset);
     this.reset(offset);

@@ -100,7 +100,7 @@ export class ByteReader {
   need(count: number): void {
     if (!(count >= 0 && this.pos + count <= this.end)) {
       if (count < 0 || !Number.isFinite(count)) {
-        throw new BinaryError('OUT_OF_RANGE', `invalid byte count ${count}`, { offset: this.base + this.pos });
+        throw new BinaryError('INVALID_ARGUMENT', `invalid byte count ${count}`, { offset: this.base + this.pos });
       }
       throw truncatedError(this.base + this.pos, count, this.end - this.pos);
     }
@@ -192,7 +192,7 @@ export class ByteReader {
   }
 
   /**
-   * Reads an unsigned 64-bit integer as a `number`. Throws `OVERFLOW` (position unchanged) when the value
+   * Reads an unsigned 64-bit integer as a `number`. Throws `OUT_OF_RANGE` (position unchanged) when the value
    * is above `Number.MAX_SAFE_INTEGER` (2^53-1).
    */
   u64Number(littleEndian?: boolean): number {
@@ -203,14 +203,16 @@ export class ByteReader {
     const hi = le ? view.getUint32(p + 4, true) : view.getUint32(p, false);
     const lo = le ? view.getUint32(p, true) : view.getUint32(p + 4, false);
     if (hi > 0x1fffff) {
-      throw new BinaryError('OVERFLOW', `u64 at offset ${this.base + p} is above 2^53-1`, { offset: this.base + p });
+      throw new BinaryError('OUT_OF_RANGE', `u64 at offset ${this.base + p} is above 2^53-1`, {
+        offset: this.base + p,
+      });
     }
     this.pos = p + 8;
     return hi * TWO_POW_32 + lo;
   }
 
   /**
-   * Reads a signed 64-bit integer as a `number`. Throws `OVERFLOW` (position unchanged) when the value is
+   * Reads a signed 64-bit integer as a `number`. Throws `OUT_OF_RANGE` (position unchanged) when the value is
    * outside the safe integer range.
    */
   i64Number(littleEndian?: boolean): number {
@@ -218,7 +220,7 @@ export class ByteReader {
     if (p + 8 > this.end) throw truncatedError(this.base + p, 8, this.end - p);
     const value = (littleEndian ?? this.le) ? this.view.getBigInt64(p, true) : this.view.getBigInt64(p, false);
     if (value > 9007199254740991n || value < -9007199254740991n) {
-      throw new BinaryError('OVERFLOW', `i64 at offset ${this.base + p} is outside the safe integer range`, {
+      throw new BinaryError('OUT_OF_RANGE', `i64 at offset ${this.base + p} is outside the safe integer range`, {
         offset: this.base + p,
       });
     }

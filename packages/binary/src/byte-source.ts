@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { BinaryError } from './errors.js';
+import { BinaryError, closedError } from './errors.js';
 
 /** Default chunk size of sources that choose their own chunking (arrays, blobs, files): 64 KiB. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
@@ -46,21 +46,21 @@ export interface ChunkOptions {
 
 function checkChunkSize(chunkSize: number): number {
   if (!(Number.isInteger(chunkSize) && chunkSize > 0)) {
-    throw new BinaryError('OUT_OF_RANGE', `chunkSize must be a positive integer, got ${chunkSize}`);
+    throw new BinaryError('INVALID_ARGUMENT', `chunkSize must be a positive integer, got ${chunkSize}`);
   }
   return chunkSize;
 }
 
 function checkRange(position: number, length: number): void {
   if (!(Number.isSafeInteger(position) && position >= 0 && Number.isSafeInteger(length) && length >= 0)) {
-    throw new BinaryError('OUT_OF_RANGE', `invalid range: position ${position}, length ${length}`, {
+    throw new BinaryError('INVALID_ARGUMENT', `invalid range: position ${position}, length ${length}`, {
       offset: position,
     });
   }
 }
 
-function closedError(): BinaryError {
-  return new BinaryError('SOURCE_CLOSED', 'the byte source was closed');
+function sourceClosed(): BinaryError {
+  return closedError('the byte source');
 }
 
 /**
@@ -82,7 +82,7 @@ export function fromBytes(bytes: Uint8Array, options: ChunkOptions = {}): ByteSo
       return position;
     },
     async read() {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       if (position >= bytes.length) return null;
       const end = Math.min(bytes.length, position + chunkSize);
       const chunk = bytes.subarray(position, end);
@@ -90,7 +90,7 @@ export function fromBytes(bytes: Uint8Array, options: ChunkOptions = {}): ByteSo
       return chunk;
     },
     async readAt(at: number, length: number) {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       checkRange(at, length);
       return bytes.subarray(Math.min(at, bytes.length), Math.min(bytes.length, at + length));
     },
@@ -139,7 +139,7 @@ export function fromAsyncIterable(iterable: AsyncIterable<Uint8Array | ArrayBuff
       return position;
     },
     async read() {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       if (done) return null;
       iterator ??= iterable[Symbol.asyncIterator]();
       for (;;) {
@@ -186,7 +186,7 @@ export function fromReadableStream(stream: ReadableStream<Uint8Array>): ByteSour
       return position;
     },
     async read() {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       while (!done) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
@@ -244,7 +244,7 @@ export function fromBlob(blob: Blob, options: ChunkOptions = {}): ByteSource {
       return position;
     },
     async read() {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       if (position >= blob.size) return null;
       const end = Math.min(blob.size, position + chunkSize);
       const chunk = await slice(position, end);
@@ -252,7 +252,7 @@ export function fromBlob(blob: Blob, options: ChunkOptions = {}): ByteSource {
       return chunk;
     },
     async readAt(at: number, length: number) {
-      if (closed) throw closedError();
+      if (closed) throw sourceClosed();
       checkRange(at, length);
       if (at >= blob.size || length === 0) return new Uint8Array(0);
       return slice(at, Math.min(blob.size, at + length));
@@ -302,7 +302,7 @@ export function toByteSource(input: ByteInput, options: ChunkOptions = {}): Byte
   if (typeof ReadableStream !== 'undefined' && input instanceof ReadableStream) return fromReadableStream(input);
   if (typeof input === 'object' && input !== null && Symbol.asyncIterator in input) return fromAsyncIterable(input);
   throw new BinaryError(
-    'OUT_OF_RANGE',
+    'INVALID_ARGUMENT',
     'unsupported input: expected bytes, a Blob, a ReadableStream or an async iterable',
   );
 }

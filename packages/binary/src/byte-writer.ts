@@ -19,14 +19,14 @@ const I64_MIN = -0x8000_0000_0000_0000n;
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 
 function rangeError(kind: string, value: number | bigint, offset: number): BinaryError {
-  return new BinaryError('OUT_OF_RANGE', `${String(value)} is not a valid ${kind}`, { offset });
+  return new BinaryError('INVALID_ARGUMENT', `${String(value)} is not a valid ${kind}`, { offset });
 }
 
 /**
  * A growable buffer with writers for every integer width in both byte orders, floats, bytes and UTF-8,
  * plus {@link ByteWriter.reserve} and the `set*` methods to back-fill length fields.
  *
- * Values are checked before anything is written: a value outside its type's range throws `OUT_OF_RANGE`
+ * Values are checked before anything is written: a value outside its type's range throws `INVALID_ARGUMENT`
  * and leaves the buffer unchanged.
  *
  * @example

@@ -103,7 +103,8 @@ export function asciiChar(byte: number): string {
 /** The lines of a hex dump as structured values. */
 export function hexdumpLines(bytes: Uint8Array, options: HexdumpOptions = {}): HexdumpLine[] {
   const width = options.width ?? 16;
-  if (!(Number.isInteger(width) && width > 0)) throw new BinaryError('OUT_OF_RANGE', `invalid hexdump width ${width}`);
+  if (!(Number.isInteger(width) && width > 0))
+    throw new BinaryError('INVALID_ARGUMENT', `invalid hexdump width ${width}`);
   const start = Math.max(0, options.start ?? 0);
   const end = Math.min(bytes.length, options.length === undefined ? bytes.length : start + options.length);
   const base = options.baseOffset ?? 0;

@@ -1,6 +1,7 @@
 /**
- * `@x/binary`: bytes, cursors, CRC-16/CDMA2000, hex and streaming byte sources. Browser-safe; Node-only
- * helpers are in `@x/binary/node`.
+ * `@x/binary`: bytes, cursors, CRC-16/CDMA2000, hex, SHA-256, u64 helpers, streaming byte sources and sinks, the
+ * error base and the reading vocabulary (problems, end states) shared by every package of the toolkit.
+ * Browser-safe; Node-only helpers (files, watching a growing file) are in `@x/binary/node`.
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
  */
 export { ByteQueue, SourceBuffer } from './byte-queue.js';
 export { ByteReader, type ByteReaderOptions } from './byte-reader.js';
+export { type ByteSink, createMemorySink, MemorySink, toWritableStreamSink } from './byte-sink.js';
 export {
   type ByteInput,
   type ByteSource,
@@ -28,6 +30,19 @@ export {
 } from './byte-source.js';
 export { ByteWriter, type ByteWriterOptions } from './byte-writer.js';
 export { CRC16_INIT, crc16, crc16Update, crc16UpdateU16 } from './crc16.js';
-export { BinaryError, type BinaryErrorCode, type BinaryErrorOptions, truncatedError } from './errors.js';
+export {
+  BinaryError,
+  type BinaryErrorCode,
+  type BinaryErrorOptions,
+  CodedError,
+  type CodedErrorOptions,
+  describeArgument,
+  SHARED_ERROR_CODES,
+  type SharedErrorCode,
+  truncatedError,
+} from './errors.js';
 export { asciiChar, fromHex, type HexdumpLine, type HexdumpOptions, hexdump, hexdumpLines, toHex } from './hex.js';
+export type { EndState, ProblemSeverity, ReadEnd, ReadProblem } from './read-result.js';
+export { sha256Hex } from './sha256.js';
+export { toSafeNumber, toU64, U64_MAX } from './u64.js';
 export { decodeUtf8, encodeUtf8, encodeUtf8Into, isValidUtf8, utf8ByteLength } from './utf8.js';

@@ -116,7 +116,7 @@ describe('ByteReader / ByteWriter round trips', () => {
         return e;
       }
     })();
-    expect(BinaryError.is(error) && error.code).toBe('OVERFLOW');
+    expect(BinaryError.is(error) && error.code).toBe('OUT_OF_RANGE');
     expect((error as BinaryError).offset).toBe(8);
     expect(reader.position).toBe(8);
     reader.skip(8);
@@ -128,7 +128,7 @@ describe('ByteReader / ByteWriter round trips', () => {
     writer.i64(-(2n ** 53n) + 1n).i64(-(2n ** 53n));
     const reader = new ByteReader(writer.finish(), { littleEndian: true });
     expect(reader.i64Number()).toBe(-Number.MAX_SAFE_INTEGER);
-    expect(() => reader.i64Number()).toThrowError(expect.objectContaining({ code: 'OVERFLOW', offset: 8 }));
+    expect(() => reader.i64Number()).toThrowError(expect.objectContaining({ code: 'OUT_OF_RANGE', offset: 8 }));
   });
 
   it('default byte order comes from the options', () => {
@@ -191,7 +191,7 @@ describe('ByteReader truncation', () => {
     expect(() => reader.peek(1000)).toThrowError(expect.objectContaining({ code: 'TRUNCATED' }));
     expect(reader.peek(4)).toEqual(sample.subarray(3, 7));
     expect(reader.position).toBe(3);
-    expect(() => reader.bytes(-1)).toThrowError(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
+    expect(() => reader.bytes(-1)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('seek() accepts 0..length and refuses anything else', () => {
@@ -253,7 +253,7 @@ describe('ByteWriter', () => {
       () => writer.i8(128),
     ];
     for (const attempt of attempts) {
-      expect(attempt).toThrowError(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
+      expect(attempt).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
       expect(writer.length).toBe(0);
     }
   });

@@ -177,10 +177,10 @@ describe('source errors', () => {
     await expect(source.read()).rejects.toMatchObject({ code: 'IO_ERROR', offset: 5 });
   });
 
-  it('reading after close is SOURCE_CLOSED', async () => {
+  it('reading after close is CLOSED', async () => {
     const source = fromBytes(new Uint8Array(4));
     await source.close();
-    await expect(source.read()).rejects.toMatchObject({ code: 'SOURCE_CLOSED' });
+    await expect(source.read()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   it('a missing file or a directory is an IO_ERROR naming the path', async () => {

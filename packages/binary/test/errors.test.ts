@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryError, ByteReader } from '../src/index.js';
+import { BinaryError, ByteReader, CodedError, describeArgument, SHARED_ERROR_CODES } from '../src/index.js';
 
 describe('BinaryError', () => {
   it('carries code, offset, name and cause', () => {
@@ -32,5 +32,47 @@ describe('BinaryError', () => {
     } catch (error) {
       expect((error as Error).message).toBe('unexpected end of data at offset 40: needed 4 bytes, 2 available');
     }
+  });
+});
+
+describe('CodedError, the base of every toolkit error', () => {
+  class FormatError extends CodedError<'BAD_MAGIC' | 'TRUNCATED'> {
+    static override readonly marker: symbol = Symbol.for('@x/binary.test.FormatError');
+    constructor(code: 'BAD_MAGIC' | 'TRUNCATED', message: string, options?: { offset?: number }) {
+      super(code, message, options);
+      this.name = 'FormatError';
+    }
+  }
+
+  it('a subclass is recognised by its own is() and by CodedError.is(), not by a sibling class', () => {
+    const error = new FormatError('BAD_MAGIC', 'not this format', { offset: 0 });
+    expect(FormatError.is(error)).toBe(true);
+    expect(CodedError.is(error)).toBe(true);
+    expect(BinaryError.is(error)).toBe(false);
+    expect(FormatError.is(new BinaryError('TRUNCATED', 'x'))).toBe(false);
+    expect(CodedError.is(new BinaryError('TRUNCATED', 'x'))).toBe(true);
+    expect(error.name).toBe('FormatError');
+    expect(error.code).toBe('BAD_MAGIC');
+    expect(error.offset).toBe(0);
+  });
+
+  it('CodedError.is() recognises a subclass instance made by another copy of the package', async () => {
+    const copy = (await import('../src/errors.js?copy2')) as typeof import('../src/errors.js');
+    expect(CodedError.is(new copy.BinaryError('CLOSED', 'x'))).toBe(true);
+    expect(copy.CodedError.is(new BinaryError('CLOSED', 'x'))).toBe(true);
+  });
+
+  it('the shared vocabulary lists each code once', () => {
+    expect(new Set(SHARED_ERROR_CODES).size).toBe(SHARED_ERROR_CODES.length);
+    expect(SHARED_ERROR_CODES).toEqual(
+      expect.arrayContaining(['TRUNCATED', 'OUT_OF_RANGE', 'INVALID_ARGUMENT', 'CLOSED']),
+    );
+  });
+
+  it('describeArgument keeps messages short', () => {
+    expect(describeArgument('x'.repeat(100))).toBe(`"${'x'.repeat(40)}…"`);
+    expect(describeArgument(5n)).toBe('5n');
+    expect(describeArgument(new Uint8Array(3))).toBe('3 bytes');
+    expect(describeArgument({ a: 1 })).toBe('an object');
   });
 });

@@ -8,7 +8,7 @@ import { toHex } from '@x/binary';
 import { EVENT_FIELDS, EVENT_TYPE_IDS, type FieldSpec, type SubscriptionRef, type TraceEvent } from './events.js';
 import { isTag } from './internal/cbor.js';
 import { BYTES_LIMIT, rendersAsBytes } from './internal/render-common.js';
-import { sha256Hex } from './internal/sha256.js';
+import { sha256Hex } from '@x/binary';
 import type { RenderOptions } from './json.js';
 
 /**

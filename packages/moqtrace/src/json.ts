@@ -21,7 +21,7 @@ import {
 import type { TraceHeader } from './header.js';
 import { isTag, makeTag } from './internal/cbor.js';
 import { BYTES_LIMIT, rendersAsBytes, TYPED_ARRAYS } from './internal/render-common.js';
-import { sha256Hex } from './internal/sha256.js';
+import { sha256Hex } from '@x/binary';
 import { renderEventJson } from './json-text.js';
 
 /** A JSON value. */

@@ -48,7 +48,7 @@ function ioError(path: string, action: string, cause: unknown, offset?: number):
 export async function openFileSource(path: string, options: ChunkOptions = {}): Promise<FileSource> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!(Number.isInteger(chunkSize) && chunkSize > 0)) {
-    throw new BinaryError('OUT_OF_RANGE', `chunkSize must be a positive integer, got ${chunkSize}`);
+    throw new BinaryError('INVALID_ARGUMENT', `chunkSize must be a positive integer, got ${chunkSize}`);
   }
   let handle: FileHandle;
   let size: number;
@@ -68,7 +68,7 @@ export async function openFileSource(path: string, options: ChunkOptions = {}): 
   let position = 0;
   let closed = false;
   const readInto = async (at: number, length: number): Promise<Uint8Array> => {
-    if (closed) throw new BinaryError('SOURCE_CLOSED', `the file source for ${path} was closed`);
+    if (closed) throw new BinaryError('CLOSED', `the file source for ${path} was closed`);
     const buffer = new Uint8Array(length);
     let filled = 0;
     try {
@@ -99,18 +99,18 @@ export async function openFileSource(path: string, options: ChunkOptions = {}): 
     },
     async readAt(at: number, length: number) {
       if (!(Number.isSafeInteger(at) && at >= 0 && Number.isSafeInteger(length) && length >= 0)) {
-        throw new BinaryError('OUT_OF_RANGE', `invalid range: position ${at}, length ${length}`, { offset: at });
+        throw new BinaryError('INVALID_ARGUMENT', `invalid range: position ${at}, length ${length}`, { offset: at });
       }
       return readInto(at, length);
     },
     seek(at: number) {
       if (!(Number.isSafeInteger(at) && at >= 0)) {
-        throw new BinaryError('OUT_OF_RANGE', `invalid position ${at}`, { offset: at });
+        throw new BinaryError('INVALID_ARGUMENT', `invalid position ${at}`, { offset: at });
       }
       position = at;
     },
     async refreshSize() {
-      if (closed) throw new BinaryError('SOURCE_CLOSED', `the file source for ${path} was closed`);
+      if (closed) throw new BinaryError('CLOSED', `the file source for ${path} was closed`);
       try {
         size = (await handle.stat()).size;
       } catch (cause) {

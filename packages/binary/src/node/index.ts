@@ -1,5 +1,5 @@
 /**
- * Node-only helpers of `@x/binary`: byte sources over file paths, and waiting for a growing file.
+ * Node-only helpers of `@x/binary`: byte sources and sinks on file paths, and waiting for a growing file.
  *
  * @example
  * ```ts
@@ -10,4 +10,5 @@
  * @module @x/binary/node
  */
 export { type FileGrowth, type FileGrowthOptions, type FileGrowthWatcher, watchFileGrowth } from './file-growth.js';
+export { type FileSink, type FileSinkOptions, openFileSink } from './file-sink.js';
 export { type FileSource, openFileSource } from './file-source.js';

@@ -1,8 +1,7 @@
 /**
- * Synchronous SHA-256 (FIPS 180-4), browser-safe, for the `{"length","sha256"}` rendering of large byte
- * fields.
+ * Synchronous SHA-256 (FIPS 180-4), browser-safe (no `crypto.subtle`, which is asynchronous and missing on
+ * plain-HTTP pages): digests of payloads in renderings and reports.
  *
- * @internal
  * @module
  */
 
@@ -17,7 +16,14 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
-/** SHA-256 of `data` as lowercase hex. */
+/**
+ * SHA-256 of `data` as lowercase hex.
+ *
+ * @example
+ * ```ts
+ * sha256Hex(new Uint8Array(0)); // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ * ```
+ */
 export function sha256Hex(data: Uint8Array): string {
   const h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
