@@ -42,6 +42,7 @@ export {
   truncatedError,
 } from './errors.js';
 export { asciiChar, fromHex, type HexdumpLine, type HexdumpOptions, hexdump, hexdumpLines, toHex } from './hex.js';
+export { jsonNestingDepth, type ReadLinesOptions, readLines, type TextLine } from './lines.js';
 export type { EndState, ProblemSeverity, ReadEnd, ReadProblem } from './read-result.js';
 export { sha256Hex } from './sha256.js';
 export { toSafeNumber, toU64, U64_MAX } from './u64.js';
