@@ -58,8 +58,9 @@ export interface CodedErrorOptions {
 
 const BASE_MARKER = Symbol.for('@x/binary.CodedError');
 
-/** A class of the {@link CodedError} family, as seen by the static `is()`. */
-interface MarkedClass {
+/** A class of the {@link CodedError} family, as seen by the static `is()`: it carries its own marker. */
+export interface CodedErrorClass {
+  /** The `Symbol.for` marker its instances carry. */
   readonly marker: symbol;
 }
 
@@ -97,7 +98,7 @@ export class CodedError<C extends string = string> extends Error {
     // Mark the instance with the marker of every class in its chain, so `X.is()` works for each of them.
     for (let k: unknown = new.target; typeof k === 'function' && k !== Error; k = Object.getPrototypeOf(k)) {
       if (Object.hasOwn(k, 'marker')) {
-        Object.defineProperty(this, (k as unknown as MarkedClass).marker, { value: true });
+        Object.defineProperty(this, (k as unknown as CodedErrorClass).marker, { value: true });
       }
     }
   }
@@ -106,7 +107,9 @@ export class CodedError<C extends string = string> extends Error {
    * True when `value` is an instance of the class `is` is called on (`CodedError.is`: any toolkit error;
    * `MoqtraceError.is`: only those), also one created by another copy of its package.
    */
-  static is<T>(this: (abstract new (...args: never[]) => T) & MarkedClass, value: unknown): value is T {
+  static is<T>(this: (abstract new (...args: never[]) => T) & CodedErrorClass, value: unknown): value is T {
+    // `this` is the class `is` was called on (polymorphic on purpose): each subclass checks its own marker.
+    // biome-ignore lint/complexity/noThisInStatic: the receiver class decides which marker to check
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[this.marker] === true;
   }
 }

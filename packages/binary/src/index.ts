@@ -35,6 +35,7 @@ export {
   type BinaryErrorCode,
   type BinaryErrorOptions,
   CodedError,
+  type CodedErrorClass,
   type CodedErrorOptions,
   describeArgument,
   SHARED_ERROR_CODES,
