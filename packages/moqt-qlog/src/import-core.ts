@@ -1,0 +1,621 @@
+/**
+ * The import pipeline without I/O: framed records in, `.moqtrace` records out (spec §9.1–9.2). Both readers (the
+ * synchronous whole-buffer one and the streaming one) run this core.
+ *
+ * Headers: a qlog header record (JSON-SEQ/NDJSON), the file and trace fields of a contained file (each trace is
+ * a segment), or none (moxygen, header-less event sequences). The `.moqtrace` header needs what only the first
+ * events show (the start time of an absolute clock, the MoQT version of the setup message, moxygen's vantage
+ * point), so a segment's first events are held until its header is settled: up to the first control message,
+ * at most {@link LOOKAHEAD_RECORDS} records. Exported files (`moqtrace.header` in the trace) are settled at once.
+ *
+ * @module
+ * @internal
+ */
+import type { Numeric, TraceEvent, TraceHeader } from '@x/moqtrace';
+import { MOQTRACE_SCHEMA } from './constants.js';
+import { QlogError, type QlogProblem, type QlogProblemCode } from './errors.js';
+import type { FramedItem, FramingProblem } from './framing.js';
+import { DETAIL_RANK, type EventBase, EventMapper, envelopeExtra } from './import-events.js';
+import { snakeCase } from './messages.js';
+import { draftFromProtocol, draftFromVersion, fromTaggedJson, messageAsMap } from './moqtrace-api.js';
+import { isMoqtName } from './names.js';
+import { isObject, type JsonObject, microsOf, numericIn, parseIsoTime } from './values.js';
+
+/** Records held back at most while a segment's header is settled. */
+export const LOOKAHEAD_RECORDS = 256;
+
+/** How string times (moxygen) are scaled: their unit. */
+export type StringTimeUnit = 'ns' | 'us' | 'ms';
+
+/** Options of the import core (and of the readers). */
+export interface ImportOptions {
+  /** The `.moqtrace` protocol to state (default: from the setup message's version, else `"unknown"`). */
+  protocol?: string;
+  /** Start time (epoch ms) for files with a relative clock (moxygen, moq-rs); `/node` passes the file's mtime. */
+  startTime?: number;
+  /** File name, for the session id of producers that name files after the connection id. */
+  fileName?: string;
+  /** Unit of string times (moxygen writes nanoseconds on Linux, microseconds on macOS). Default `ns`. */
+  stringTimeUnit?: StringTimeUnit;
+  /** Import transport-layer events (`quic:*`, `transport:*`, `http3:*`, ...) as annotations instead of skipping them. */
+  keepTransport?: boolean;
+}
+
+/** One record produced by the import. */
+export type ImportRecord =
+  | { kind: 'event'; offset: number; segment: number; event: TraceEvent }
+  | { kind: 'segment'; offset: number; segment: number; header: TraceHeader };
+
+interface QueuedEvent {
+  offset: number;
+  record: number;
+  value: unknown;
+  latin1: boolean;
+}
+
+interface Segment {
+  index: number;
+  offset: number;
+  file: JsonObject;
+  trace: JsonObject;
+  ours: TraceHeader | undefined;
+  header: TraceHeader | undefined;
+  mapper: EventMapper | undefined;
+  queue: QueuedEvent[];
+  common: JsonObject;
+  eventFields: string[] | undefined;
+  epochMs: number | undefined;
+  relative: boolean;
+  offsetMs: number;
+  previousTime: number;
+  seq: number;
+}
+
+const TIME_DIVISOR: Record<StringTimeUnit, number> = { ns: 1e6, us: 1e3, ms: 1 };
+
+function isHeaderRecord(value: JsonObject): boolean {
+  return (
+    (value.trace !== undefined ||
+      value.qlog_format !== undefined ||
+      value.file_schema !== undefined ||
+      value.qlog_version !== undefined) &&
+    typeof value.name !== 'string'
+  );
+}
+
+function schemasOf(segment: Segment): string[] | undefined {
+  const list = segment.trace.event_schemas ?? segment.file.event_schemas;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+function versionDraft(value: unknown): number | undefined {
+  if (Array.isArray(value)) {
+    let best: number | undefined;
+    for (const item of value) {
+      const draft = versionDraft(item);
+      if (draft !== undefined && (best === undefined || draft > best)) best = draft;
+    }
+    return best;
+  }
+  if (typeof value === 'string') {
+    const named = /^DRAFT_?(\d{1,3})$/i.exec(value);
+    if (named) return Number(named[1]);
+    const numeric = numericIn(value);
+    return numeric === undefined ? undefined : draftFromVersion(numeric);
+  }
+  return draftFromVersion(value);
+}
+
+/** The draft a setup message announces (`version`, `selected_version`, `supported_versions`). */
+function setupDraft(event: JsonObject): number | undefined {
+  const data = isObject(event.data) ? event.data : {};
+  const message = isObject(data.message) ? data.message : data;
+  const map = messageAsMap(message);
+  if (!map) return undefined;
+  for (const key of Object.keys(map)) {
+    const snake = snakeCase(key);
+    if (snake === 'selected_version' || snake === 'version' || snake === 'supported_versions') {
+      const draft = versionDraft(map[key]);
+      if (draft !== undefined) return draft;
+    }
+  }
+  return undefined;
+}
+
+/** The import core: feed it framed items, take records and problems. */
+export class ImportCore {
+  private readonly options: ImportOptions;
+  private readonly maxProblems: number;
+  private readonly onProblem: ((problem: QlogProblem) => void) | undefined;
+  private file: JsonObject = {};
+  private segment: Segment | undefined;
+  private segmentCount = 0;
+  private recordCount = 0;
+  private sawRecord = false;
+  private headerless = false;
+  private firstSegmentSettled = false;
+  private latin1 = false;
+  /** Records produced and not yet taken. */
+  out: ImportRecord[] = [];
+  /** Problems (at most `maxProblems`). */
+  readonly problems: QlogProblem[] = [];
+  /** Errors reported (uncapped). */
+  errors = 0;
+  /** Warnings reported (uncapped). */
+  warnings = 0;
+  /** Events produced. */
+  events = 0;
+  /** Transport events skipped. */
+  skipped = 0;
+  /** Offset of a cut last record (the end state is then `truncated`). */
+  truncatedAt: number | undefined;
+  /** The first segment's header, once settled. */
+  header: TraceHeader | undefined;
+  /** A MoQT event was seen. */
+  sawMoqt = false;
+
+  constructor(options: ImportOptions & { maxProblems?: number; onProblem?: (problem: QlogProblem) => void } = {}) {
+    this.options = options;
+    this.maxProblems = options.maxProblems ?? 1000;
+    this.onProblem = options.onProblem;
+  }
+
+  /** qlog records read so far. */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Segments started so far. */
+  get segments(): number {
+    return this.segmentCount;
+  }
+
+  /** True once the first segment's header is known. */
+  get settled(): boolean {
+    return this.firstSegmentSettled;
+  }
+
+  private report(code: QlogProblemCode, offset: number, message: string, severity: 'error' | 'warning'): void {
+    const problem: QlogProblem = {
+      code,
+      severity,
+      offset,
+      message,
+      record: this.recordCount,
+      segment: Math.max(0, this.segmentCount - 1),
+    };
+    if (severity === 'error') this.errors++;
+    else this.warnings++;
+    if (this.problems.length < this.maxProblems) this.problems.push(problem);
+    this.onProblem?.(problem);
+  }
+
+  /** Takes one framed item. `latin1`: the framer decoded it as Latin-1. */
+  handle(item: FramedItem, latin1: boolean): void {
+    switch (item.kind) {
+      case 'problem':
+        this.framingProblem(item.problem);
+        return;
+      case 'file':
+        this.sawRecord = true;
+        this.file = item.value;
+        return;
+      case 'trace':
+        this.sawRecord = true;
+        this.startSegment(item.offset, this.file, item.value);
+        return;
+      case 'trace-end':
+        this.endSegment();
+        return;
+      case 'event':
+        this.recordCount++;
+        this.sawRecord = true;
+        this.event(item.offset, item.value, latin1);
+        return;
+      case 'record':
+        this.recordCount++;
+        this.record(item.offset, item.value, latin1);
+        return;
+    }
+  }
+
+  private framingProblem(problem: FramingProblem): void {
+    const warning = problem.code !== 'MALFORMED';
+    if (problem.code === 'MALFORMED' || problem.code === 'TRUNCATED') this.recordCount++;
+    if (problem.code === 'TRUNCATED') this.truncatedAt = problem.offset;
+    this.report(problem.code, problem.offset, problem.message, warning ? 'warning' : 'error');
+  }
+
+  private record(offset: number, value: unknown, latin1: boolean): void {
+    if (!this.sawRecord) {
+      this.sawRecord = true;
+      if (isObject(value) && isHeaderRecord(value)) {
+        const trace = isObject(value.trace) ? value.trace : {};
+        const file: JsonObject = {};
+        for (const key of Object.keys(value)) if (key !== 'trace') file[key] = value[key];
+        this.startSegment(offset, file, trace);
+        return;
+      }
+      if ((isObject(value) && typeof value.name === 'string') || Array.isArray(value)) {
+        this.headerless = true;
+        this.startSegment(offset, {}, {});
+      } else {
+        throw new QlogError('NOT_QLOG', 'the first record is neither a qlog header nor an event', { offset });
+      }
+    }
+    this.event(offset, value, latin1);
+  }
+
+  private startSegment(offset: number, file: JsonObject, trace: JsonObject): void {
+    this.endSegment();
+    const common: JsonObject = {
+      ...(isObject(file.common_fields) ? file.common_fields : {}),
+      ...(isObject(trace.common_fields) ? trace.common_fields : {}),
+    };
+    const own =
+      isObject(trace.moqtrace) && trace.moqtrace.schema === MOQTRACE_SCHEMA ? trace.moqtrace.header : undefined;
+    let ours: TraceHeader | undefined;
+    if (isObject(own)) {
+      const header = fromTaggedJson(own) as TraceHeader;
+      if (typeof header.startTime === 'number') ours = header;
+    }
+    const fields = trace.event_fields ?? file.event_fields;
+    this.segment = {
+      index: this.segmentCount++,
+      offset,
+      file,
+      trace,
+      ours,
+      header: undefined,
+      mapper: undefined,
+      queue: [],
+      common,
+      eventFields: Array.isArray(fields) ? fields.map(String) : undefined,
+      epochMs: undefined,
+      relative: false,
+      offsetMs: 0,
+      previousTime: 0,
+      seq: 0,
+    };
+    if (ours) this.settle();
+  }
+
+  /** Flushes a segment: settles its header if needed and emits streams still waiting for a direction. */
+  private endSegment(): void {
+    const segment = this.segment;
+    if (segment === undefined) return;
+    if (segment.header === undefined) this.settle();
+    if (segment.mapper) {
+      const events: TraceEvent[] = [];
+      segment.mapper.finish(events);
+      this.emit(segment, segment.offset, events);
+    }
+  }
+
+  /** Call at the end of the input. */
+  finish(): void {
+    if (!this.sawRecord) {
+      if (this.truncatedAt !== undefined) {
+        throw new QlogError('NOT_QLOG', 'the input ends inside its first record: no qlog record', {
+          offset: this.truncatedAt,
+        });
+      }
+      throw new QlogError('NOT_QLOG', 'no qlog record was found', { offset: 0 });
+    }
+    this.endSegment();
+    this.segment = undefined;
+  }
+
+  private event(offset: number, value: unknown, latin1: boolean): void {
+    const segment = this.segment;
+    if (segment === undefined) {
+      // An event before any trace (contained files without traces do not exist; a stray record).
+      this.startSegment(offset, this.file, {});
+      this.event(offset, value, latin1);
+      return;
+    }
+    if (segment.header === undefined) {
+      segment.queue.push({ offset, record: this.recordCount, value, latin1 });
+      if (this.canSettle(segment)) this.settle();
+      return;
+    }
+    this.mapOne(segment, offset, value, latin1);
+  }
+
+  /** The queue shows enough: a control message (its setup), or the look-ahead is full. */
+  private canSettle(segment: Segment): boolean {
+    if (segment.queue.length >= LOOKAHEAD_RECORDS) return true;
+    const last = segment.queue[segment.queue.length - 1]?.value;
+    return (
+      isObject(last) && typeof last.name === 'string' && last.name.toLowerCase().startsWith('moqt:control_message')
+    );
+  }
+
+  private normalized(segment: Segment, value: unknown): JsonObject | undefined {
+    if (isObject(value)) return value;
+    if (!Array.isArray(value)) return undefined;
+    const fields = segment.eventFields ?? ['time', 'category', 'event', 'data'];
+    const out: JsonObject = {};
+    fields.forEach((field, index) => {
+      out[field] = value[index];
+    });
+    if (typeof out.name !== 'string' && typeof out.event === 'string') {
+      const event = out.event;
+      out.name = event.includes(':') ? event : `${String(out.category ?? 'unknown')}:${event}`;
+    }
+    if (out.time === undefined && out.relative_time !== undefined) out.time = out.relative_time;
+    return out;
+  }
+
+  /** Event time in ms as written (before the time format is applied), or undefined. */
+  private rawTime(value: unknown): number | undefined {
+    if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+    if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) {
+      return Number(value) / TIME_DIVISOR[this.options.stringTimeUnit ?? 'ns'];
+    }
+    return undefined;
+  }
+
+  /** Builds the segment's `.moqtrace` header and maps the events held back. */
+  private settle(): void {
+    const segment = this.segment;
+    if (segment === undefined || segment.header !== undefined) return;
+    const queue = segment.queue;
+    segment.queue = [];
+    const header = segment.ours !== undefined ? this.oursHeader(segment) : this.foreignHeader(segment, queue);
+    segment.header = header;
+    const draft = draftFromProtocol(header.protocol);
+    segment.mapper =
+      this.segmentMapper(segment) ??
+      new EventMapper({
+        ours: segment.ours !== undefined,
+        draft,
+        keepTransport: this.options.keepTransport ?? false,
+        latin1: () => this.latin1,
+        nextSeq: () => (this.segment === undefined ? 0 : this.segment.seq++),
+      });
+    if (segment.index === 0) {
+      this.oursFile = segment.ours !== undefined;
+      this.header = header;
+      this.firstSegmentSettled = true;
+    }
+    this.out.push({ kind: 'segment', offset: segment.offset, segment: segment.index, header });
+    if (segment.index === 0 && segment.ours === undefined) this.checkMoqt(segment, queue);
+    for (const queued of queue) this.mapOne(segment, queued.offset, queued.value, queued.latin1);
+  }
+
+  /** A later segment of an exported trace continues the mapper of the first (streams span segments). */
+  private previousMapper: EventMapper | undefined;
+  private segmentMapper(segment: Segment): EventMapper | undefined {
+    if (segment.ours !== undefined && segment.index > 0 && this.previousMapper) return this.previousMapper;
+    return undefined;
+  }
+
+  /** Rejects a first segment that is not a MoQT log (spec §9.1 step 4). */
+  private checkMoqt(segment: Segment, queue: QueuedEvent[]): void {
+    const moqtInQueue = queue.some((queued) => {
+      const value = this.normalized(segment, queued.value);
+      return typeof value?.name === 'string' && isMoqtName(value.name.toLowerCase());
+    });
+    if (moqtInQueue) return;
+    const schemas = schemasOf(segment);
+    const nonMoqtSchemas =
+      schemas !== undefined && schemas.length > 0 && !schemas.some((uri) => /moqt|moqtrace/i.test(uri));
+    if (nonMoqtSchemas) {
+      throw new QlogError(
+        'NO_MOQT_EVENTS',
+        `not a MoQT log: its event schemas are ${schemas.join(', ')} and its first events are not MoQT events`,
+        { offset: segment.offset },
+      );
+    }
+  }
+
+  /** Throws `NO_MOQT_EVENTS` at the end of a foreign file with events but none of MoQT. */
+  checkEndMoqt(): void {
+    if (this.sawMoqt || this.header === undefined || this.oursFile) return;
+    if (this.events > 0 || this.skipped > 0) {
+      throw new QlogError('NO_MOQT_EVENTS', 'not a MoQT log: the file has no moqt:* event', { offset: 0 });
+    }
+  }
+
+  private oursHeader(segment: Segment): TraceHeader {
+    const header = segment.ours as TraceHeader;
+    const first = this.firstOurs ?? header;
+    if (segment.index === 0 || this.firstOurs === undefined) this.firstOurs = header;
+    segment.epochMs = first.startTime;
+    segment.offsetMs = first.startTime - header.startTime;
+    return header;
+  }
+
+  private firstOurs: TraceHeader | undefined;
+  private oursFile = false;
+
+  private foreignHeader(segment: Segment, queue: QueuedEvent[]): TraceHeader {
+    const { file, trace, common } = segment;
+    const vantage = isObject(trace.vantage_point)
+      ? trace.vantage_point
+      : isObject(file.vantage_point)
+        ? file.vantage_point
+        : {};
+    const firstEvent = queue
+      .map((queued) => this.normalized(segment, queued.value))
+      .find((value) => value !== undefined);
+    // Clock: an epoch from reference_time, else a time that looks like epoch ms, else relative.
+    const reference = common.reference_time;
+    let epochMs: number | undefined;
+    if (isObject(reference)) epochMs = parseIsoTime(reference.epoch);
+    else if (typeof reference === 'number') epochMs = reference;
+    const firstRaw = firstEvent ? this.rawTime(firstEvent.time) : undefined;
+    const stringTimes = typeof firstEvent?.time === 'string';
+    if (epochMs === undefined && !stringTimes && firstRaw !== undefined && firstRaw >= 1e11) epochMs = 0;
+    const relative = epochMs === undefined;
+    let startTime: number;
+    if (!relative) {
+      const firstAbs = firstRaw !== undefined ? (epochMs as number) + firstRaw : (epochMs as number);
+      startTime = Math.floor(firstAbs);
+    } else startTime = this.options.startTime ?? 0;
+    segment.epochMs = epochMs;
+    segment.relative = relative;
+    segment.offsetMs = relative ? 0 : (epochMs as number) - startTime;
+    // Protocol: the setup message's version (never the moqt-NN schema suffix).
+    let protocol = this.options.protocol;
+    if (protocol === undefined) {
+      for (const queued of queue) {
+        const value = this.normalized(segment, queued.value);
+        if (!value || typeof value.name !== 'string' || !value.name.toLowerCase().startsWith('moqt:control_message')) {
+          continue;
+        }
+        const draft = setupDraft(value);
+        if (draft !== undefined) protocol = `moq-transport-${draft}`;
+        break;
+      }
+    }
+    const perspectiveSource = vantage.type ?? (firstEvent ? firstEvent.vantagePoint : undefined);
+    const perspective =
+      perspectiveSource === 'network'
+        ? 'observer'
+        : perspectiveSource === 'client' || perspectiveSource === 'server'
+          ? perspectiveSource
+          : 'unknown';
+    const header: TraceHeader = {
+      protocol: protocol ?? 'unknown',
+      perspective,
+      detail: 'control',
+      startTime,
+    };
+    const source =
+      (typeof vantage.name === 'string' ? vantage.name : undefined) ??
+      (typeof file.title === 'string' ? file.title : undefined) ??
+      (typeof trace.title === 'string' ? trace.title : undefined) ??
+      (this.headerless && (firstEvent?.vantagePoint !== undefined || stringTimes) ? 'moxygen' : undefined);
+    if (source !== undefined) header.source = source;
+    const session =
+      (typeof common.group_id === 'string' ? common.group_id : undefined) ??
+      (typeof common.ODCID === 'string' ? common.ODCID : undefined) ??
+      sessionFromFileName(this.options.fileName);
+    if (session !== undefined) header.sessionId = session;
+    const original: JsonObject = {};
+    for (const key of Object.keys(file)) if (key !== 'traces' && key !== 'trace') original[key] = file[key];
+    const traceFields: JsonObject = {};
+    for (const key of Object.keys(trace)) if (key !== 'events') traceFields[key] = trace[key];
+    if (Object.keys(traceFields).length > 0) original.trace = traceFields;
+    const custom: JsonObject = {};
+    if (Object.keys(original).length > 0) custom.qlog = original;
+    if (relative) custom.qlogTimeBase = 'relative';
+    if (Object.keys(custom).length > 0) header.custom = custom;
+    return header;
+  }
+
+  private mapOne(segment: Segment, offset: number, raw: unknown, latin1: boolean): void {
+    const value = this.normalized(segment, raw);
+    if (value === undefined || typeof value.name !== 'string') {
+      this.report('MALFORMED_EVENT', offset, `record at byte ${offset} is not a qlog event (no name)`, 'error');
+      return;
+    }
+    const name = value.name.toLowerCase();
+    const ours = segment.ours !== undefined;
+    if (ours && name === 'moqtrace:segment') {
+      this.oursSegment(offset, value);
+      return;
+    }
+    const timeFormat = value.time_format ?? segment.common.time_format;
+    let time = this.rawTime(value.time);
+    if (time === undefined) {
+      if (ours && value.moqtrace_timestamp !== undefined) time = 0;
+      else {
+        this.report('MALFORMED_EVENT', offset, `event at byte ${offset} has no usable time`, 'error');
+        return;
+      }
+    }
+    if (timeFormat === 'relative_to_previous_event' || timeFormat === 'delta') {
+      time = segment.previousTime + time;
+    }
+    segment.previousTime = time;
+    let timestamp: Numeric = microsOf(segment.offsetMs, time);
+    if (ours && value.moqtrace_timestamp !== undefined) {
+      timestamp = numericIn(value.moqtrace_timestamp, true) ?? timestamp;
+    }
+    let seq: Numeric;
+    if (ours && value.moqtrace_seq !== undefined) seq = numericIn(value.moqtrace_seq) ?? segment.seq;
+    else seq = segment.seq;
+    const base: EventBase = { seq, timestamp };
+    if (ours) {
+      if (typeof value.group_id === 'string') base.peer = value.group_id;
+      if (value.moqtrace_extra !== undefined) base.oursExtra = fromTaggedJson(value.moqtrace_extra) as JsonObject;
+    } else {
+      const extra = envelopeExtra(value);
+      if (extra !== undefined) base.envelopeExtra = extra;
+    }
+    const data = isObject(value.data) ? value.data : {};
+    const events: TraceEvent[] = [];
+    this.latin1 = latin1;
+    const mapper = segment.mapper as EventMapper;
+    // Foreign events number their events in order; `nextSeq` hands out the numbers after the first.
+    segment.seq++;
+    try {
+      mapper.map(name, value, data, base, events);
+    } catch (error) {
+      this.report(
+        'MALFORMED_EVENT',
+        offset,
+        `event at byte ${offset} cannot be mapped: ${(error as Error).message}`,
+        'error',
+      );
+      return;
+    }
+    if (ours && typeof seq === 'number') segment.seq = seq + 1;
+    this.sawMoqt ||= mapper.sawMoqt;
+    this.skipped = mapper.skipped;
+    if (!ours) {
+      const rank = mapper.detail;
+      const header = segment.header as TraceHeader;
+      if (DETAIL_RANK.indexOf(header.detail as (typeof DETAIL_RANK)[number]) < rank)
+        header.detail = DETAIL_RANK[rank] as string;
+    }
+    this.emit(segment, offset, events);
+  }
+
+  private oursSegment(offset: number, value: JsonObject): void {
+    const data = isObject(value.data) ? value.data : {};
+    const header = isObject(data.header) ? (fromTaggedJson(data.header) as TraceHeader) : undefined;
+    if (header === undefined || typeof header.startTime !== 'number') {
+      this.report('MALFORMED_EVENT', offset, `segment event at byte ${offset} has no usable header`, 'error');
+      return;
+    }
+    const previous = this.segment;
+    this.previousMapper = previous?.mapper;
+    this.segment = {
+      index: this.segmentCount++,
+      offset,
+      file: previous?.file ?? {},
+      trace: previous?.trace ?? {},
+      ours: header,
+      header: undefined,
+      mapper: undefined,
+      queue: [],
+      common: previous?.common ?? {},
+      eventFields: undefined,
+      epochMs: undefined,
+      relative: false,
+      offsetMs: 0,
+      previousTime: 0,
+      seq: 0,
+    };
+    this.settle();
+  }
+
+  private emit(segment: Segment, offset: number, events: TraceEvent[]): void {
+    for (const event of events) {
+      this.events++;
+      this.out.push({ kind: 'event', offset, segment: segment.index, event });
+    }
+  }
+}
+
+/** A connection id in a producer's file name (`{dcid_hex}.mlog`, `<cid>_server.mlog`, `<ODCID>.server.qlog`). */
+function sessionFromFileName(fileName: string | undefined): string | undefined {
+  if (fileName === undefined) return undefined;
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const match = /^([0-9a-fA-F]{8,})(?:[._](?:server|client))?\.(?:s?qlog|mlog|json)$/.exec(base);
+  return match ? match[1] : undefined;
+}

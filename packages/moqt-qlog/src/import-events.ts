@@ -1,0 +1,735 @@
+/**
+ * qlog events → `.moqtrace` events (spec §9.3–9.4), one qlog event at a time, for every producer's shape.
+ *
+ * The mapper keeps one small state per data stream (whether its `stream-opened` event was emitted, the group and
+ * priority of its subgroup header, the previous object id for `object_id_delta`); at most
+ * {@link MAX_STREAM_STATES} are kept (the oldest is forgotten first).
+ *
+ * Files written by this package's exporter (`ours`) are read exactly: the `moqtrace_*` keys restore what the
+ * standard events cannot hold, and nothing is synthesized. In other files unmapped keys go to the event's `extra`.
+ *
+ * @module
+ * @internal
+ */
+import type { Numeric, StreamOpenedEvent, SubscriptionRef, TraceEvent } from '@x/moqtrace';
+import { MAX_STREAM_STATES } from './export-events.js';
+import { annotationData } from './import-check.js';
+import { normalizeMessage } from './messages.js';
+import { fromTaggedJson, messageAsMap, messageTypeId } from './moqtrace-api.js';
+import { classifyName, ENVELOPE_KEYS, isPrivateKey, suffixOf } from './names.js';
+import {
+  bytesOfByteString,
+  hexIn,
+  idIn,
+  isObject,
+  type JsonObject,
+  numericIn,
+  readRawInfo,
+  utf8Bytes,
+} from './values.js';
+
+/** Detail levels in order (index = rank). */
+export const DETAIL_RANK = ['control', 'headers', 'headers+sizes', 'headers+data', 'full'] as const;
+
+/** The envelope of one qlog event, resolved by the caller. */
+export interface EventBase {
+  /** Sequence number of the first event produced. */
+  seq: Numeric;
+  /** µs since the segment start. */
+  timestamp: Numeric;
+  /** Peer (`group_id` of an exported relay-tap trace). */
+  peer?: string;
+  /** Event-level keys that belong to no field (foreign files). */
+  envelopeExtra?: JsonObject;
+  /** `moqtrace_extra` of an exported event, decoded. */
+  oursExtra?: JsonObject;
+}
+
+interface StreamState {
+  opened: boolean;
+  pendingOpen: StreamOpenedEvent | undefined;
+  groupId: bigint | undefined;
+  priority: Numeric | undefined;
+  previousObject: bigint | undefined;
+  headerExtra: JsonObject | undefined;
+}
+
+const WIRE_TO_STATUS: Record<number, number> = { 0: 0, 3: 1, 4: 2, 1: 3 };
+const STATUS_NAMES: Record<string, number> = {
+  normalobject: 0,
+  normal: 0,
+  objectdoesnotexist: 1,
+  doesnotexist: 1,
+  endofgroup: 3,
+  endoftrack: 4,
+  endoftrackandgroup: 4,
+};
+
+const OBJECT_KEYS = new Set([
+  'stream_id',
+  'streamId',
+  'group_id',
+  'groupId',
+  'object_id',
+  'objectId',
+  'object_id_delta',
+  'publisher_priority',
+  'publisherPriority',
+  'object_status',
+  'objectStatus',
+  'object_payload',
+  'objectPayload',
+  'object_payload_length',
+  'objectPayloadLength',
+  'payload_length',
+  'event_type',
+]);
+
+function pick(data: JsonObject, ...keys: string[]): unknown {
+  for (const key of keys) if (data[key] !== undefined) return data[key];
+  return undefined;
+}
+
+function leftover(data: JsonObject, used: ReadonlySet<string>): JsonObject | undefined {
+  let out: JsonObject | undefined;
+  for (const key of Object.keys(data)) {
+    if (used.has(key) || isPrivateKey(key)) continue;
+    out ??= {};
+    out[key] = data[key];
+  }
+  return out;
+}
+
+function mergeExtra(...parts: (JsonObject | undefined)[]): JsonObject | undefined {
+  let out: JsonObject | undefined;
+  for (const part of parts) {
+    if (part === undefined) continue;
+    for (const key of Object.keys(part)) {
+      out ??= {};
+      if (!(key in out)) out[key] = part[key];
+    }
+  }
+  return out;
+}
+
+/** Maps qlog events of one file to `.moqtrace` events. */
+export class EventMapper {
+  private readonly ours: boolean;
+  private readonly draft: number | undefined;
+  private readonly keepTransport: boolean;
+  private readonly latin1: () => boolean;
+  private readonly streams = new Map<string, StreamState>();
+  private nextSeq: () => Numeric;
+  /** Rank of the detail level the events so far need. */
+  detail = 0;
+  /** Transport-layer events skipped. */
+  skipped = 0;
+  /** A MoQT event (`moqt:*`, `moqtrace:*`) was seen. */
+  sawMoqt = false;
+
+  constructor(options: {
+    ours: boolean;
+    draft: number | undefined;
+    keepTransport: boolean;
+    latin1: () => boolean;
+    nextSeq: () => Numeric;
+  }) {
+    this.ours = options.ours;
+    this.draft = options.draft;
+    this.keepTransport = options.keepTransport;
+    this.latin1 = options.latin1;
+    this.nextSeq = options.nextSeq;
+  }
+
+  private need(level: number): void {
+    if (level > this.detail) this.detail = level;
+  }
+
+  private state(key: string, create: boolean): StreamState | undefined {
+    let state = this.streams.get(key);
+    if (state === undefined && create) {
+      if (this.streams.size >= MAX_STREAM_STATES) this.streams.delete(this.streams.keys().next().value as string);
+      state = {
+        opened: false,
+        pendingOpen: undefined,
+        groupId: undefined,
+        priority: undefined,
+        previousObject: undefined,
+        headerExtra: undefined,
+      };
+      this.streams.set(key, state);
+    }
+    return state;
+  }
+
+  private key(peer: string | undefined, streamId: bigint): string {
+    return peer === undefined ? streamId.toString() : `${peer}\u0000${streamId}`;
+  }
+
+  /** The events a pending `stream-opened` (no `owner`) becomes once its direction is known, or at the end. */
+  private flushOpen(state: StreamState | undefined, direction: number, out: TraceEvent[]): void {
+    if (state?.pendingOpen === undefined) return;
+    state.pendingOpen.direction = direction;
+    out.push(state.pendingOpen);
+    state.pendingOpen = undefined;
+  }
+
+  /** Emits every `stream-opened` still waiting for its direction (incoming, the importer's default). */
+  finish(out: TraceEvent[]): void {
+    for (const state of this.streams.values()) this.flushOpen(state, 1, out);
+  }
+
+  /** Maps one event. `name` is lowercase; `event` the whole qlog event object; `data` its data object. */
+  map(name: string, event: JsonObject, data: JsonObject, base: EventBase, out: TraceEvent[]): void {
+    const kind = classifyName(name);
+    if (kind !== 'transport' && (name.startsWith('moqt:') || name.startsWith('moqtrace:'))) this.sawMoqt = true;
+    const before = out.length;
+    let mapped: boolean;
+    switch (kind) {
+      case 'control':
+        mapped = this.control(name, data, base, out);
+        break;
+      case 'stream-type':
+        mapped = this.streamType(data, base, out);
+        break;
+      case 'subgroup-header':
+      case 'fetch-header':
+        mapped = this.streamHeader(name, kind, data, base, out);
+        break;
+      case 'subgroup-object':
+      case 'fetch-object':
+      case 'datagram':
+        mapped = this.object(name, kind, data, base, out);
+        break;
+      case 'error-level':
+        mapped = this.errorLevel(name, data, base, out);
+        break;
+      case 'private':
+        mapped = this.privateEvent(name, data, base, out);
+        break;
+      case 'transport':
+        if (!this.keepTransport) {
+          this.skipped++;
+          return;
+        }
+        mapped = false;
+        break;
+      default:
+        mapped = false;
+    }
+    if (!mapped) {
+      out.length = before;
+      this.annotation(name, event, data, base, out);
+    }
+  }
+
+  private envelope(
+    base: EventBase,
+    kindExtra: JsonObject | undefined,
+  ): {
+    seq: Numeric;
+    timestamp: Numeric;
+    peer?: string;
+    extra?: JsonObject;
+  } {
+    const out: { seq: Numeric; timestamp: Numeric; peer?: string; extra?: JsonObject } = {
+      seq: base.seq,
+      timestamp: base.timestamp,
+    };
+    if (base.peer !== undefined) out.peer = base.peer;
+    const extra = this.ours ? base.oursExtra : mergeExtra(kindExtra, base.envelopeExtra);
+    if (extra !== undefined && Object.keys(extra).length > 0) out.extra = extra;
+    return out;
+  }
+
+  /** The unmapped keys of a foreign event (exported events carry theirs in `moqtrace_extra`). */
+  private extraOf(data: JsonObject, used: ReadonlySet<string>): JsonObject | undefined {
+    return this.ours ? undefined : leftover(data, used);
+  }
+
+  private control(name: string, data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
+    const suffix = suffixOf(name);
+    let direction: Numeric = suffix === 'created' ? 0 : 1;
+    if (this.ours && data.moqtrace_direction !== undefined) direction = numericIn(data.moqtrace_direction) ?? direction;
+    let message: unknown;
+    const used = new Set(['stream_id', 'streamId', 'length', 'message', 'raw', 'message_type_id', 'event_type']);
+    if (data.message !== undefined) message = normalizeMessage(data.message);
+    else if (typeof data.message_type === 'string') {
+      const flat: JsonObject = { type: data.message_type };
+      for (const key of Object.keys(data)) {
+        if (key === 'stream_id' || key === 'event_type' || key === 'message_type' || isPrivateKey(key)) continue;
+        flat[key] = data[key];
+        used.add(key);
+      }
+      used.add('message_type');
+      message = normalizeMessage(flat);
+    } else message = {};
+    if (this.ours && data.moqtrace_message !== undefined) message = fromTaggedJson(data.moqtrace_message);
+    const type = messageAsMap(message)?.type;
+    let messageType: Numeric | undefined = numericIn(data.message_type_id);
+    if (messageType === undefined && typeof type === 'string') {
+      messageType =
+        (this.draft !== undefined ? messageTypeId(type, this.draft) : undefined) ?? messageTypeId(type, 16) ?? 0;
+    }
+    const raw = readRawInfo(data.raw);
+    const extraKeys = new Set(used);
+    if (raw?.bytes !== undefined && data.length !== undefined && numericIn(data.length) !== raw.bytes.length) {
+      extraKeys.delete('length');
+    }
+    const event: TraceEvent = {
+      type: 'control',
+      ...this.envelope(base, this.extraOf(data, extraKeys)),
+      direction,
+      messageType: messageType ?? 0,
+      message,
+    };
+    // moxygen writes `streamId` "0" for every control message: not a stream id (spec §9.4).
+    const hardCoded = data.streamId !== undefined && data.stream_id === undefined;
+    const streamId = idIn(data.stream_id);
+    if (streamId !== undefined && !hardCoded && !(this.ours && data.moqtrace_no_stream_id === true)) {
+      event.streamId = streamId;
+    }
+    if (raw?.bytes !== undefined) {
+      event.raw = raw.bytes;
+      this.need(4);
+    }
+    out.push(event);
+    return true;
+  }
+
+  private streamType(data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
+    const rawType = pick(data, 'stream_type', 'streamType');
+    let streamType: number | undefined;
+    if (rawType === 'subgroup_header' || rawType === '1') streamType = 0;
+    else if (rawType === 'fetch_header' || rawType === '2') streamType = 2;
+    const streamId = idIn(pick(data, 'stream_id', 'streamId'));
+    if (streamType === undefined || streamId === undefined) return false;
+    const owner = pick(data, 'owner');
+    let direction: number | undefined;
+    if (owner === 'local' || owner === '0' || owner === 0) direction = 0;
+    else if (owner === 'remote' || owner === '1' || owner === 1) direction = 1;
+    else if (owner !== undefined) return false;
+    const used = new Set(['stream_id', 'streamId', 'stream_type', 'streamType', 'owner', 'event_type']);
+    const opened = this.openedEvent(streamId, direction ?? 1, streamType, data, used, base);
+    const state = this.resetStream(base.peer, streamId);
+    state.opened = true;
+    if (direction === undefined) state.pendingOpen = opened;
+    else out.push(opened);
+    return true;
+  }
+
+  private openedEvent(
+    streamId: bigint,
+    direction: Numeric,
+    streamType: Numeric,
+    data: JsonObject,
+    used: Set<string>,
+    base: EventBase,
+  ): StreamOpenedEvent {
+    const ids: Partial<StreamOpenedEvent> = {};
+    const idKeys = [
+      ['track_alias', 'trackAlias'],
+      ['subgroup_id', 'subgroupId'],
+      ['fetch_request_id', 'fetchRequestId'],
+      ['group_id', 'groupId'],
+    ] as const;
+    for (const [key, field] of idKeys) {
+      const value = idIn(data[key]);
+      if (value !== undefined) {
+        ids[field] = value;
+        used.add(key);
+      }
+    }
+    const event: StreamOpenedEvent = {
+      type: 'stream-opened',
+      ...this.envelope(base, this.extraOf(data, used)),
+      streamId,
+      direction,
+      streamType,
+      ...ids,
+    };
+    this.need(1);
+    return event;
+  }
+
+  private resetStream(peer: string | undefined, streamId: bigint): StreamState {
+    const key = this.key(peer, streamId);
+    this.streams.delete(key);
+    return this.state(key, true) as StreamState;
+  }
+
+  private streamHeader(
+    name: string,
+    kind: 'subgroup-header' | 'fetch-header',
+    data: JsonObject,
+    base: EventBase,
+    out: TraceEvent[],
+  ): boolean {
+    const streamId = idIn(pick(data, 'stream_id', 'streamId'));
+    if (streamId === undefined) return false;
+    const state = this.state(this.key(base.peer, streamId), true) as StreamState;
+    const created = suffixOf(name) === 'created';
+    this.flushOpen(state, created ? 0 : 1, out);
+    const groupId = idIn(pick(data, 'group_id', 'groupId'));
+    const priority = numericIn(pick(data, 'publisher_priority', 'publisherPriority'));
+    state.groupId = groupId;
+    state.priority = priority;
+    state.previousObject = undefined;
+    this.need(1);
+    if (this.ours && data.moqtrace_synthesized === true) {
+      state.opened = true;
+      return true;
+    }
+    const used = new Set(['stream_id', 'streamId', 'group_id', 'groupId', 'publisher_priority', 'publisherPriority']);
+    if (!state.opened) {
+      state.opened = true;
+      const opened = this.openedEvent(streamId, created ? 0 : 1, kind === 'subgroup-header' ? 0 : 2, data, used, base);
+      if (kind === 'fetch-header') {
+        const requestId = idIn(data.request_id);
+        if (requestId !== undefined) {
+          opened.fetchRequestId = requestId;
+          if (opened.extra) delete opened.extra.request_id;
+          if (opened.extra && Object.keys(opened.extra).length === 0) delete opened.extra;
+        }
+      }
+      if (kind === 'subgroup-header' && opened.groupId !== undefined) {
+        // A subgroup header's group is the group of its objects, not event 1's datagram `g`.
+        delete opened.groupId;
+      }
+      out.push(opened);
+    } else {
+      state.headerExtra = leftover(data, used);
+    }
+    return true;
+  }
+
+  private object(
+    name: string,
+    kind: 'subgroup-object' | 'fetch-object' | 'datagram',
+    data: JsonObject,
+    base: EventBase,
+    out: TraceEvent[],
+  ): boolean {
+    const created = suffixOf(name) === 'created';
+    const trackAlias = idIn(pick(data, 'track_alias', 'trackAlias'));
+    let streamId = idIn(pick(data, 'stream_id', 'streamId'));
+    const used = new Set(OBJECT_KEYS);
+    let extraFromAlias: JsonObject | undefined;
+    if (streamId === undefined && kind === 'datagram' && trackAlias !== undefined) {
+      // Datagrams have no QUIC stream: the track alias is their stream key (decision 2).
+      streamId = trackAlias;
+      extraFromAlias = { track_alias: data.track_alias ?? data.trackAlias };
+    }
+    if (streamId === undefined) return false;
+    const key = this.key(base.peer, streamId);
+    let state = this.state(key, false);
+    this.flushOpen(state, created ? 0 : 1, out);
+    if (kind === 'datagram' && !this.ours && state?.opened !== true) {
+      state = this.state(key, true) as StreamState;
+      state.opened = true;
+      const opened: StreamOpenedEvent = {
+        type: 'stream-opened',
+        ...this.envelope(base, extraFromAlias),
+        streamId,
+        direction: created ? 0 : 1,
+        streamType: 1,
+      };
+      if (trackAlias !== undefined && extraFromAlias === undefined) opened.trackAlias = trackAlias;
+      out.push(opened);
+      base = { ...base, seq: this.nextSeq() };
+      extraFromAlias = undefined;
+    }
+    if (kind === 'datagram') used.add('track_alias').add('trackAlias');
+    const groupId = idIn(pick(data, 'group_id', 'groupId')) ?? state?.groupId;
+    let objectId = idIn(pick(data, 'object_id', 'objectId'));
+    if (objectId === undefined) {
+      const delta = idIn(data.object_id_delta);
+      if (delta !== undefined)
+        objectId = state?.previousObject === undefined ? delta : state.previousObject + delta + 1n;
+    }
+    if (groupId === undefined || objectId === undefined) return false;
+    if (state !== undefined) state.previousObject = objectId;
+    const priority = numericIn(pick(data, 'publisher_priority', 'publisherPriority')) ?? state?.priority ?? 0;
+    const status = this.status(data);
+    const noHeader = this.ours && data.moqtrace_no_header === true;
+    const { size, bytes } = this.payload(data, kind);
+    if (kind === 'fetch-object') {
+      for (const flag of ['datagram', 'end_of_nonexistent_range', 'end_of_unknown_range']) {
+        if (data[flag] === false) used.add(flag);
+      }
+    }
+    if (kind === 'datagram' && data.end_of_group === (status === 1)) used.add('end_of_group');
+    let extra = this.ours ? undefined : mergeExtra(leftover(data, used), extraFromAlias);
+    if (state?.headerExtra !== undefined) {
+      extra = mergeExtra(extra, { subgroup_header: state.headerExtra });
+      state.headerExtra = undefined;
+    }
+    this.need(1);
+    if (!noHeader) {
+      const header: TraceEvent = {
+        type: 'object-header',
+        ...this.envelope(base, extra),
+        streamId,
+        groupId,
+        objectId,
+        publisherPriority: priority,
+        objectStatus: status,
+      };
+      out.push(header);
+    }
+    if (size !== undefined || bytes !== undefined) {
+      this.need(bytes !== undefined ? 3 : 2);
+      let payloadBase: EventBase = base;
+      if (!noHeader) {
+        if (this.ours) {
+          const payloadExtra = data.moqtrace_payload_extra;
+          payloadBase = {
+            ...base,
+            seq: numericIn(data.moqtrace_payload_seq) ?? (typeof base.seq === 'number' ? base.seq + 1 : base.seq),
+            timestamp: numericIn(data.moqtrace_payload_timestamp, true) ?? base.timestamp,
+            oursExtra: payloadExtra === undefined ? undefined : (fromTaggedJson(payloadExtra) as JsonObject),
+          };
+        } else payloadBase = { ...base, seq: this.nextSeq(), envelopeExtra: undefined };
+      }
+      const payloadEvent: TraceEvent = {
+        type: 'object-payload',
+        ...this.envelope(payloadBase, noHeader ? extra : undefined),
+        streamId,
+        groupId,
+        objectId,
+        size: size ?? (bytes as Uint8Array).length,
+      };
+      if (bytes !== undefined) payloadEvent.payload = bytes;
+      out.push(payloadEvent);
+    }
+    return true;
+  }
+
+  private status(data: JsonObject): Numeric {
+    if (this.ours && data.moqtrace_object_status !== undefined) {
+      const own = numericIn(data.moqtrace_object_status);
+      if (own !== undefined) return own;
+    }
+    const value = pick(data, 'object_status', 'objectStatus');
+    let wire: Numeric | undefined = numericIn(value);
+    if (wire === undefined && typeof value === 'string')
+      wire = STATUS_NAMES[value.replace(/[_\s-]/g, '').toLowerCase()];
+    if (wire === undefined) return 0;
+    return typeof wire === 'number' ? (WIRE_TO_STATUS[wire] ?? wire) : wire;
+  }
+
+  private payload(
+    data: JsonObject,
+    kind: 'subgroup-object' | 'fetch-object' | 'datagram',
+  ): { size: Numeric | undefined; bytes: Uint8Array | undefined } {
+    let size = numericIn(pick(data, 'object_payload_length', 'objectPayloadLength', 'payload_length'));
+    let bytes: Uint8Array | undefined;
+    const payload = pick(data, 'object_payload', 'objectPayload');
+    if (typeof payload === 'string') {
+      // moxygen: the payload bytes as a raw JSON string.
+      bytes = this.latin1() ? latin1Bytes(payload) : utf8Bytes(payload);
+    } else if (payload !== undefined) {
+      const info = readRawInfo(payload);
+      if (info !== undefined) {
+        bytes = info.bytes;
+        if (size === undefined && (kind === 'datagram' || info.length !== undefined)) size = info.length;
+      }
+    }
+    if (!this.ours && bytes !== undefined && size !== undefined && BigInt(size) !== BigInt(bytes.length)) {
+      bytes = undefined; // cut or mangled: only the size survives
+    }
+    return { size, bytes };
+  }
+
+  private errorLevel(name: string, data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
+    const level = name.slice('loglevel:'.length);
+    const used = new Set(['code', 'message', 'event_type']);
+    const errorCode = numericIn(data.code) ?? 0;
+    if (typeof data.message !== 'string') used.delete('message');
+    const event: TraceEvent = {
+      type: 'error',
+      ...this.envelope(base, mergeExtra(level === 'error' ? undefined : { level }, this.extraOf(data, used))),
+      errorCode,
+      reason: typeof data.message === 'string' ? data.message : '',
+    };
+    if (this.ours) {
+      const streamId = idIn(data.stream_id);
+      if (streamId !== undefined) event.streamId = streamId;
+      if (typeof data.error_kind === 'string') event.errorKind = data.error_kind;
+      const rawLength = numericIn(data.raw_length);
+      if (rawLength !== undefined) event.rawLength = rawLength;
+      const raw = readRawInfo(data.raw);
+      if (raw?.bytes !== undefined) event.raw = raw.bytes;
+    }
+    out.push(event);
+    return true;
+  }
+
+  private annotation(name: string, event: JsonObject, data: JsonObject, base: EventBase, out: TraceEvent[]): void {
+    const groupId = event.group_id;
+    const foreignExtra = groupId === undefined ? undefined : { group_id: groupId };
+    const annotation: TraceEvent = {
+      type: 'annotation',
+      ...this.envelope({ ...base, envelopeExtra: undefined }, foreignExtra),
+      label: `qlog:${name}`,
+      data: annotationData(event.data === undefined ? undefined : data, event),
+    };
+    out.push(annotation);
+  }
+
+  private privateEvent(name: string, data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
+    const type = name.slice('moqtrace:'.length);
+    const env = this.envelope(base, undefined);
+    let event: TraceEvent | undefined;
+    switch (type) {
+      case 'stream_opened': {
+        const streamId = idIn(data.stream_id);
+        const direction = numericIn(data.direction);
+        const streamType = numericIn(data.stream_type);
+        if (streamId === undefined || direction === undefined || streamType === undefined) return false;
+        const used = new Set(['stream_id', 'direction', 'stream_type']);
+        const opened = this.openedEvent(streamId, direction, streamType, data, used, base);
+        if (!this.ours) delete opened.extra;
+        const state = this.resetStream(base.peer, streamId);
+        state.opened = true;
+        event = opened;
+        break;
+      }
+      case 'stream_closed': {
+        const streamId = idIn(data.stream_id);
+        const errorCode = numericIn(data.error_code);
+        if (streamId === undefined || errorCode === undefined) return false;
+        this.streams.delete(this.key(base.peer, streamId));
+        event = { type: 'stream-closed', ...env, streamId, errorCode };
+        break;
+      }
+      case 'state_change':
+        if (typeof data.from !== 'string' || typeof data.to !== 'string') return false;
+        event = { type: 'state-change', ...env, from: data.from, to: data.to };
+        break;
+      case 'annotation':
+        if (typeof data.label !== 'string') return false;
+        event = { type: 'annotation', ...env, label: data.label };
+        if ('data' in data) event.data = fromTaggedJson(data.data);
+        break;
+      case 'peer_connected': {
+        if (base.peer === undefined) return false;
+        const connected: TraceEvent = { type: 'peer-connected', ...env, peer: base.peer };
+        for (const key of ['endpoint', 'transport', 'role', 'side'] as const) {
+          if (typeof data[key] === 'string') connected[key] = data[key] as string;
+        }
+        event = connected;
+        break;
+      }
+      case 'peer_disconnected': {
+        const errorCode = numericIn(data.error_code);
+        if (base.peer === undefined || errorCode === undefined) return false;
+        event = { type: 'peer-disconnected', ...env, peer: base.peer, errorCode };
+        if (typeof data.reason === 'string') event.reason = data.reason;
+        break;
+      }
+      case 'subscription_derivation':
+        event = derivation(data, env);
+        if (event === undefined) return false;
+        break;
+      case 'unknown': {
+        const eventType = numericIn(data.event_type);
+        if (eventType === undefined || !isObject(data.fields)) return false;
+        const { extra: _ignored, ...common } = env;
+        event = {
+          type: 'unknown',
+          ...common,
+          eventType,
+          fields: fromTaggedJson(data.fields) as Record<string, unknown>,
+        };
+        break;
+      }
+      default:
+        return false;
+    }
+    out.push(event);
+    return true;
+  }
+}
+
+function refIn(value: unknown): SubscriptionRef | undefined {
+  if (!isObject(value) || typeof value.peer !== 'string') return undefined;
+  const requestId = idIn(value.request_id);
+  return requestId === undefined ? undefined : { peer: value.peer, requestId };
+}
+
+/** A hop time: ms (number) back to µs, or the exact `"<µs>us"` text the exporter writes when ms would round. */
+function hopTimeIn(value: unknown): Numeric | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 1000);
+  if (typeof value === 'string' && value.endsWith('us')) return numericIn(value.slice(0, -2), true);
+  return undefined;
+}
+
+function derivation(
+  data: JsonObject,
+  env: { seq: Numeric; timestamp: Numeric; peer?: string },
+): TraceEvent | undefined {
+  const upstream = refIn(data.upstream);
+  if (upstream === undefined || !Array.isArray(data.downstream) || typeof data.kind !== 'string') return undefined;
+  const downstream: SubscriptionRef[] = [];
+  for (const item of data.downstream) {
+    const ref = refIn(item);
+    if (ref === undefined) return undefined;
+    downstream.push(ref);
+  }
+  const event: TraceEvent = { type: 'subscription-derivation', ...env, upstream, downstream, kind: data.kind };
+  if (data.trace_id !== undefined) {
+    const traceId = hexIn(data.trace_id);
+    if (traceId === undefined) return undefined;
+    event.traceId = traceId;
+  }
+  if (Array.isArray(data.namespace)) {
+    const fields: Uint8Array[] = [];
+    for (const item of data.namespace) {
+      const bytes = bytesOfByteString(item);
+      if (bytes === undefined) return undefined;
+      fields.push(bytes);
+    }
+    event.namespace = fields;
+  }
+  if (data.track_name !== undefined) {
+    const name = bytesOfByteString(data.track_name);
+    if (name === undefined) return undefined;
+    event.trackName = name;
+  }
+  const times = [
+    ['t_downstream_received', 'tDownstreamReceived'],
+    ['t_upstream_sent', 'tUpstreamSent'],
+    ['t_upstream_ok_received', 'tUpstreamOkReceived'],
+    ['t_downstream_ok_sent', 'tDownstreamOkSent'],
+  ] as const;
+  for (const [key, field] of times) {
+    if (data[key] === undefined) continue;
+    const value = hopTimeIn(data[key]);
+    if (value === undefined) return undefined;
+    event[field] = value;
+  }
+  return event;
+}
+
+/** Bytes of a string read as Latin-1 (each UTF-16 unit masked to 8 bits). */
+function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Event-level keys of a foreign event that belong to no field (kept in `extra`). */
+export function envelopeExtra(event: JsonObject): JsonObject | undefined {
+  let out: JsonObject | undefined;
+  for (const key of Object.keys(event)) {
+    if (ENVELOPE_KEYS.has(key) || isPrivateKey(key)) continue;
+    out ??= {};
+    out[key] = event[key];
+  }
+  if (event.group_id !== undefined) {
+    out ??= {};
+    out.group_id = event.group_id;
+  }
+  return out;
+}
