@@ -288,6 +288,7 @@ export class ImportCore {
     if (segment.mapper) {
       const events: TraceEvent[] = [];
       segment.mapper.finish(events);
+      if (segment.ours === undefined) for (const event of events) event.seq = segment.seq++;
       this.emit(segment, segment.offset, events);
     }
   }
@@ -342,8 +343,13 @@ export class ImportCore {
     if (typeof out.name !== 'string' && typeof out.event === 'string') {
       const event = out.event;
       out.name = event.includes(':') ? event : `${String(out.category ?? 'unknown')}:${event}`;
+      delete out.event;
+      delete out.category;
     }
-    if (out.time === undefined && out.relative_time !== undefined) out.time = out.relative_time;
+    if (out.time === undefined && out.relative_time !== undefined) {
+      out.time = out.relative_time;
+      delete out.relative_time;
+    }
     return out;
   }
 
@@ -372,7 +378,6 @@ export class ImportCore {
         draft,
         keepTransport: this.options.keepTransport ?? false,
         latin1: () => this.latin1,
-        nextSeq: () => (this.segment === undefined ? 0 : this.segment.seq++),
       });
     if (segment.index === 0) {
       this.oursFile = segment.ours !== undefined;
@@ -550,8 +555,6 @@ export class ImportCore {
     const events: TraceEvent[] = [];
     this.latin1 = latin1;
     const mapper = segment.mapper as EventMapper;
-    // Foreign events number their events in order; `nextSeq` hands out the numbers after the first.
-    segment.seq++;
     try {
       mapper.map(name, value, data, base, events);
     } catch (error) {
@@ -564,6 +567,8 @@ export class ImportCore {
       return;
     }
     if (ours && typeof seq === 'number') segment.seq = seq + 1;
+    // Events of other producers are numbered in the order they are produced.
+    if (!ours) for (const event of events) event.seq = segment.seq++;
     this.sawMoqt ||= mapper.sawMoqt;
     this.skipped = mapper.skipped;
     if (!ours) {

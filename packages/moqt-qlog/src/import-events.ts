@@ -93,7 +93,7 @@ function pick(data: JsonObject, ...keys: string[]): unknown {
 function leftover(data: JsonObject, used: ReadonlySet<string>): JsonObject | undefined {
   let out: JsonObject | undefined;
   for (const key of Object.keys(data)) {
-    if (used.has(key) || isPrivateKey(key)) continue;
+    if (used.has(key) || isPrivateKey(key) || key === 'event_type') continue;
     out ??= {};
     out[key] = data[key];
   }
@@ -119,7 +119,6 @@ export class EventMapper {
   private readonly keepTransport: boolean;
   private readonly latin1: () => boolean;
   private readonly streams = new Map<string, StreamState>();
-  private nextSeq: () => Numeric;
   /** Rank of the detail level the events so far need. */
   detail = 0;
   /** Transport-layer events skipped. */
@@ -132,13 +131,11 @@ export class EventMapper {
     draft: number | undefined;
     keepTransport: boolean;
     latin1: () => boolean;
-    nextSeq: () => Numeric;
   }) {
     this.ours = options.ours;
     this.draft = options.draft;
     this.keepTransport = options.keepTransport;
     this.latin1 = options.latin1;
-    this.nextSeq = options.nextSeq;
   }
 
   private need(level: number): void {
@@ -268,12 +265,17 @@ export class EventMapper {
     const type = messageAsMap(message)?.type;
     let messageType: Numeric | undefined = numericIn(data.message_type_id);
     if (messageType === undefined && typeof type === 'string') {
-      messageType =
-        (this.draft !== undefined ? messageTypeId(type, this.draft) : undefined) ?? messageTypeId(type, 16) ?? 0;
+      // The trace's draft first; without one (or for names it lacks) drafts 16, 19 and 14, else 0 (no id).
+      for (const draft of [this.draft, 16, 19, 14]) {
+        if (draft === undefined) continue;
+        messageType = messageTypeId(type, draft);
+        if (messageType !== undefined) break;
+      }
     }
     const raw = readRawInfo(data.raw);
     const extraKeys = new Set(used);
-    if (raw?.bytes !== undefined && data.length !== undefined && numericIn(data.length) !== raw.bytes.length) {
+    // `length` says the same as complete raw bytes; otherwise (imquic cuts `raw` to 40 bytes) it is kept.
+    if (data.length !== undefined && (raw?.bytes === undefined || numericIn(data.length) !== raw.bytes.length)) {
       extraKeys.delete('length');
     }
     const event: TraceEvent = {
@@ -434,9 +436,8 @@ export class EventMapper {
         direction: created ? 0 : 1,
         streamType: 1,
       };
-      if (trackAlias !== undefined && extraFromAlias === undefined) opened.trackAlias = trackAlias;
+      if (trackAlias !== undefined) opened.trackAlias = trackAlias;
       out.push(opened);
-      base = { ...base, seq: this.nextSeq() };
       extraFromAlias = undefined;
     }
     if (kind === 'datagram') used.add('track_alias').add('trackAlias');
@@ -489,7 +490,7 @@ export class EventMapper {
             timestamp: numericIn(data.moqtrace_payload_timestamp, true) ?? base.timestamp,
             oursExtra: payloadExtra === undefined ? undefined : (fromTaggedJson(payloadExtra) as JsonObject),
           };
-        } else payloadBase = { ...base, seq: this.nextSeq(), envelopeExtra: undefined };
+        } else payloadBase = { ...base, envelopeExtra: undefined };
       }
       const payloadEvent: TraceEvent = {
         type: 'object-payload',
