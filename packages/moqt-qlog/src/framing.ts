@@ -673,7 +673,7 @@ export class Framer {
         let j = i + 1;
         while (j < this.fill && isSpace(this.data[j] as number)) j++;
         if (j >= this.fill && !this.eof) return 'need-more';
-        if (this.data[j] === 0x7d || this.data[j] === 0x2c) {
+        if (this.data[j] === 0x7d) {
           this.pos = i + 1;
           this.eventsDone = true;
           this.state = 'trace-sep';

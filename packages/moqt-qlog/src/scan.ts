@@ -106,9 +106,25 @@ export class ValueScan {
         return i;
       }
     }
+    let nextLf = -2; // position of the next line feed at or after `i` (-2: not looked up, -1: none)
     while (i < end) {
       if (this.inString) {
         let j = b.indexOf(QUOTE, i);
+        if (cutAtLineBrace) {
+          // A raw line feed cannot be inside a JSON string: followed by `{` it starts the next record.
+          if (nextLf === -2 || (nextLf >= 0 && nextLf < i)) nextLf = b.indexOf(LF, i);
+          if (nextLf >= end) nextLf = -1;
+          if (nextLf >= 0 && (j < 0 || j >= end || nextLf < j)) {
+            if (nextLf + 1 >= end && !eof) {
+              this.pos = nextLf;
+              return SCAN_NEED;
+            }
+            if (b[nextLf + 1] === OPEN_BRACE) {
+              this.cut = true;
+              return this.bad(nextLf + 1, 'the record is cut by a line starting a new one');
+            }
+          }
+        }
         for (;;) {
           if (j < 0 || j >= end) {
             this.pos = end;

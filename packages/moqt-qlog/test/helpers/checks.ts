@@ -26,7 +26,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Asserts the main schema's rules on a header object and its events; returns the namespaces used. */
-export function checkStructure(file: Record<string, unknown>, trace: Record<string, unknown>, events: unknown[]): Set<string> {
+export function checkStructure(
+  file: Record<string, unknown>,
+  trace: Record<string, unknown>,
+  events: unknown[],
+): Set<string> {
   expect(typeof file.file_schema).toBe('string');
   expect(typeof file.serialization_format).toBe('string');
   expect(JSON.stringify(file).indexOf('"serialization_format"')).toBeLessThan(256);
@@ -48,7 +52,9 @@ export function checkStructure(file: Record<string, unknown>, trace: Record<stri
     const namespace = (record.name as string).split(':')[0] as string;
     used.add(namespace);
     const declared = schemas.some((uri) =>
-      namespace === 'moqtrace' ? uri === 'urn:x-moqtrace:qlog-events:1' : uri.startsWith(`urn:ietf:params:qlog:events:${namespace}`),
+      namespace === 'moqtrace'
+        ? uri === 'urn:x-moqtrace:qlog-events:1'
+        : uri.startsWith(`urn:ietf:params:qlog:events:${namespace}`),
     );
     expect(declared, `namespace ${namespace} is declared in event_schemas`).toBe(true);
   }
