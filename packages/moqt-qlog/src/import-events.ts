@@ -85,15 +85,16 @@ const OBJECT_KEYS = new Set([
   'event_type',
 ]);
 
-function pick(data: JsonObject, ...keys: string[]): unknown {
-  for (const key of keys) if (data[key] !== undefined) return data[key];
-  return undefined;
+/** The value of the snake_case key, else of its camelCase alias (moxygen). */
+function pick(data: JsonObject, snake: string, camel: string): unknown {
+  const value = data[snake];
+  return value !== undefined ? value : data[camel];
 }
 
-function leftover(data: JsonObject, used: ReadonlySet<string>): JsonObject | undefined {
+function leftover(data: JsonObject, used: ReadonlySet<string>, also?: ReadonlySet<string>): JsonObject | undefined {
   let out: JsonObject | undefined;
   for (const key of Object.keys(data)) {
-    if (used.has(key) || isPrivateKey(key) || key === 'event_type') continue;
+    if (used.has(key) || also?.has(key) || isPrivateKey(key) || key === 'event_type') continue;
     out ??= {};
     out[key] = data[key];
   }
@@ -220,21 +221,24 @@ export class EventMapper {
     }
   }
 
-  private envelope(
-    base: EventBase,
-    kindExtra: JsonObject | undefined,
-  ): {
-    seq: Numeric;
-    timestamp: Numeric;
-    peer?: string;
-    extra?: JsonObject;
-  } {
+  /** Sets the envelope of a new event: its seq, timestamp, peer and extra (exported events: `moqtrace_extra`). */
+  private stamp<T extends TraceEvent>(base: EventBase, kindExtra: JsonObject | undefined, event: T): T {
+    event.seq = base.seq;
+    event.timestamp = base.timestamp;
+    if (base.peer !== undefined) event.peer = base.peer;
+    const extra = this.ours ? base.oursExtra : mergeExtra(kindExtra, base.envelopeExtra);
+    if (extra !== undefined && event.type !== 'unknown' && Object.keys(extra).length > 0) event.extra = extra;
+    return event;
+  }
+
+  /** The envelope fields alone (private events build their event from it). */
+  private envelope(base: EventBase): { seq: Numeric; timestamp: Numeric; peer?: string; extra?: JsonObject } {
     const out: { seq: Numeric; timestamp: Numeric; peer?: string; extra?: JsonObject } = {
       seq: base.seq,
       timestamp: base.timestamp,
     };
     if (base.peer !== undefined) out.peer = base.peer;
-    const extra = this.ours ? base.oursExtra : mergeExtra(kindExtra, base.envelopeExtra);
+    const extra = this.ours ? base.oursExtra : base.envelopeExtra;
     if (extra !== undefined && Object.keys(extra).length > 0) out.extra = extra;
     return out;
   }
@@ -278,13 +282,14 @@ export class EventMapper {
     if (data.length !== undefined && (raw?.bytes === undefined || numericIn(data.length) !== raw.bytes.length)) {
       extraKeys.delete('length');
     }
-    const event: TraceEvent = {
+    const event: TraceEvent = this.stamp(base, this.extraOf(data, extraKeys), {
+      seq: 0,
+      timestamp: 0,
       type: 'control',
-      ...this.envelope(base, this.extraOf(data, extraKeys)),
       direction,
       messageType: messageType ?? 0,
       message,
-    };
+    });
     // moxygen writes `streamId` "0" for every control message: not a stream id (spec §9.4).
     const hardCoded = data.streamId !== undefined && data.stream_id === undefined;
     const streamId = idIn(data.stream_id);
@@ -306,7 +311,7 @@ export class EventMapper {
     else if (rawType === 'fetch_header' || rawType === '2') streamType = 2;
     const streamId = idIn(pick(data, 'stream_id', 'streamId'));
     if (streamType === undefined || streamId === undefined) return false;
-    const owner = pick(data, 'owner');
+    const owner = data.owner;
     let direction: number | undefined;
     if (owner === 'local' || owner === '0' || owner === 0) direction = 0;
     else if (owner === 'remote' || owner === '1' || owner === 1) direction = 1;
@@ -342,14 +347,15 @@ export class EventMapper {
         used.add(key);
       }
     }
-    const event: StreamOpenedEvent = {
+    const event: StreamOpenedEvent = this.stamp(base, this.extraOf(data, used), {
+      seq: 0,
+      timestamp: 0,
       type: 'stream-opened',
-      ...this.envelope(base, this.extraOf(data, used)),
       streamId,
       direction,
       streamType,
       ...ids,
-    };
+    });
     this.need(1);
     return event;
   }
@@ -415,7 +421,7 @@ export class EventMapper {
     const created = suffixOf(name) === 'created';
     const trackAlias = idIn(pick(data, 'track_alias', 'trackAlias'));
     let streamId = idIn(pick(data, 'stream_id', 'streamId'));
-    const used = new Set(OBJECT_KEYS);
+    const used: Set<string> | undefined = this.ours ? undefined : new Set<string>();
     let extraFromAlias: JsonObject | undefined;
     if (streamId === undefined && kind === 'datagram' && trackAlias !== undefined) {
       // Datagrams have no QUIC stream: the track alias is their stream key (decision 2).
@@ -429,18 +435,19 @@ export class EventMapper {
     if (kind === 'datagram' && !this.ours && state?.opened !== true) {
       state = this.state(key, true) as StreamState;
       state.opened = true;
-      const opened: StreamOpenedEvent = {
+      const opened: StreamOpenedEvent = this.stamp(base, extraFromAlias, {
+        seq: 0,
+        timestamp: 0,
         type: 'stream-opened',
-        ...this.envelope(base, extraFromAlias),
         streamId,
         direction: created ? 0 : 1,
         streamType: 1,
-      };
+      });
       if (trackAlias !== undefined) opened.trackAlias = trackAlias;
       out.push(opened);
       extraFromAlias = undefined;
     }
-    if (kind === 'datagram') used.add('track_alias').add('trackAlias');
+    if (kind === 'datagram') used?.add('track_alias').add('trackAlias');
     const groupId = idIn(pick(data, 'group_id', 'groupId')) ?? state?.groupId;
     let objectId = idIn(pick(data, 'object_id', 'objectId'));
     if (objectId === undefined) {
@@ -456,26 +463,27 @@ export class EventMapper {
     const { size, bytes } = this.payload(data, kind);
     if (kind === 'fetch-object') {
       for (const flag of ['datagram', 'end_of_nonexistent_range', 'end_of_unknown_range']) {
-        if (data[flag] === false) used.add(flag);
+        if (data[flag] === false) used?.add(flag);
       }
     }
-    if (kind === 'datagram' && data.end_of_group === (status === 1)) used.add('end_of_group');
-    let extra = this.ours ? undefined : mergeExtra(leftover(data, used), extraFromAlias);
+    if (kind === 'datagram' && data.end_of_group === (status === 1)) used?.add('end_of_group');
+    let extra = used === undefined ? undefined : mergeExtra(leftover(data, used, OBJECT_KEYS), extraFromAlias);
     if (state?.headerExtra !== undefined) {
       extra = mergeExtra(extra, { subgroup_header: state.headerExtra });
       state.headerExtra = undefined;
     }
     this.need(1);
     if (!noHeader) {
-      const header: TraceEvent = {
+      const header: TraceEvent = this.stamp(base, extra, {
+        seq: 0,
+        timestamp: 0,
         type: 'object-header',
-        ...this.envelope(base, extra),
         streamId,
         groupId,
         objectId,
         publisherPriority: priority,
         objectStatus: status,
-      };
+      });
       out.push(header);
     }
     if (size !== undefined || bytes !== undefined) {
@@ -492,14 +500,15 @@ export class EventMapper {
           };
         } else payloadBase = { ...base, envelopeExtra: undefined };
       }
-      const payloadEvent: TraceEvent = {
+      const payloadEvent: TraceEvent = this.stamp(payloadBase, noHeader ? extra : undefined, {
+        seq: 0,
+        timestamp: 0,
         type: 'object-payload',
-        ...this.envelope(payloadBase, noHeader ? extra : undefined),
         streamId,
         groupId,
         objectId,
         size: size ?? (bytes as Uint8Array).length,
-      };
+      });
       if (bytes !== undefined) payloadEvent.payload = bytes;
       out.push(payloadEvent);
     }
@@ -523,7 +532,7 @@ export class EventMapper {
     data: JsonObject,
     kind: 'subgroup-object' | 'fetch-object' | 'datagram',
   ): { size: Numeric | undefined; bytes: Uint8Array | undefined } {
-    let size = numericIn(pick(data, 'object_payload_length', 'objectPayloadLength', 'payload_length'));
+    let size = numericIn(pick(data, 'object_payload_length', 'objectPayloadLength') ?? data.payload_length);
     let bytes: Uint8Array | undefined;
     const payload = pick(data, 'object_payload', 'objectPayload');
     if (typeof payload === 'string') {
@@ -547,12 +556,17 @@ export class EventMapper {
     const used = new Set(['code', 'message', 'event_type']);
     const errorCode = numericIn(data.code) ?? 0;
     if (typeof data.message !== 'string') used.delete('message');
-    const event: TraceEvent = {
-      type: 'error',
-      ...this.envelope(base, mergeExtra(level === 'error' ? undefined : { level }, this.extraOf(data, used))),
-      errorCode,
-      reason: typeof data.message === 'string' ? data.message : '',
-    };
+    const event: TraceEvent = this.stamp(
+      base,
+      mergeExtra(level === 'error' ? undefined : { level }, this.extraOf(data, used)),
+      {
+        seq: 0,
+        timestamp: 0,
+        type: 'error',
+        errorCode,
+        reason: typeof data.message === 'string' ? data.message : '',
+      },
+    );
     if (this.ours) {
       const streamId = idIn(data.stream_id);
       if (streamId !== undefined) event.streamId = streamId;
@@ -569,18 +583,19 @@ export class EventMapper {
   private annotation(name: string, event: JsonObject, data: JsonObject, base: EventBase, out: TraceEvent[]): void {
     const groupId = event.group_id;
     const foreignExtra = groupId === undefined ? undefined : { group_id: groupId };
-    const annotation: TraceEvent = {
+    const annotation: TraceEvent = this.stamp({ ...base, envelopeExtra: undefined }, foreignExtra, {
+      seq: 0,
+      timestamp: 0,
       type: 'annotation',
-      ...this.envelope({ ...base, envelopeExtra: undefined }, foreignExtra),
       label: `qlog:${name}`,
       data: annotationData(event.data === undefined ? undefined : data, event),
-    };
+    });
     out.push(annotation);
   }
 
   private privateEvent(name: string, data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
     const type = name.slice('moqtrace:'.length);
-    const env = this.envelope(base, undefined);
+    const env = this.envelope(base);
     let event: TraceEvent | undefined;
     switch (type) {
       case 'stream_opened': {
@@ -601,21 +616,21 @@ export class EventMapper {
         const errorCode = numericIn(data.error_code);
         if (streamId === undefined || errorCode === undefined) return false;
         this.streams.delete(this.key(base.peer, streamId));
-        event = { type: 'stream-closed', ...env, streamId, errorCode };
+        event = { ...env, type: 'stream-closed', streamId, errorCode };
         break;
       }
       case 'state_change':
         if (typeof data.from !== 'string' || typeof data.to !== 'string') return false;
-        event = { type: 'state-change', ...env, from: data.from, to: data.to };
+        event = { ...env, type: 'state-change', from: data.from, to: data.to };
         break;
       case 'annotation':
         if (typeof data.label !== 'string') return false;
-        event = { type: 'annotation', ...env, label: data.label };
+        event = { ...env, type: 'annotation', label: data.label };
         if ('data' in data) event.data = fromTaggedJson(data.data);
         break;
       case 'peer_connected': {
         if (base.peer === undefined) return false;
-        const connected: TraceEvent = { type: 'peer-connected', ...env, peer: base.peer };
+        const connected: TraceEvent = { ...env, type: 'peer-connected', peer: base.peer };
         for (const key of ['endpoint', 'transport', 'role', 'side'] as const) {
           if (typeof data[key] === 'string') connected[key] = data[key] as string;
         }
@@ -625,7 +640,7 @@ export class EventMapper {
       case 'peer_disconnected': {
         const errorCode = numericIn(data.error_code);
         if (base.peer === undefined || errorCode === undefined) return false;
-        event = { type: 'peer-disconnected', ...env, peer: base.peer, errorCode };
+        event = { ...env, type: 'peer-disconnected', peer: base.peer, errorCode };
         if (typeof data.reason === 'string') event.reason = data.reason;
         break;
       }

@@ -40,8 +40,19 @@ export function suffixOf(name: string): 'created' | 'parsed' | undefined {
   return undefined;
 }
 
-/** The class of a (lowercase) qlog event name. */
+const classes = new Map<string, NameClass>();
+
+/** The class of a (lowercase) qlog event name (cached: a file uses few names). */
 export function classifyName(name: string): NameClass {
+  let found = classes.get(name);
+  if (found === undefined) {
+    found = classify(name);
+    if (classes.size < 4096) classes.set(name, found);
+  }
+  return found;
+}
+
+function classify(name: string): NameClass {
   const colon = name.indexOf(':');
   const namespace = colon < 0 ? '' : name.slice(0, colon);
   const type = colon < 0 ? name : name.slice(colon + 1);
