@@ -41,8 +41,11 @@ export interface ImportOptions {
   keepTransport?: boolean;
 }
 
-/** One record produced by the import. */
-export type ImportRecord =
+/**
+ * One record of a qlog reader: an event with the byte offset of its qlog record (a header and payload merged into
+ * one qlog event share it), or the start of a segment (with the reader option `segments`).
+ */
+export type QlogRecord =
   | { kind: 'event'; offset: number; segment: number; event: TraceEvent }
   | { kind: 'segment'; offset: number; segment: number; header: TraceHeader };
 
@@ -136,7 +139,7 @@ export class ImportCore {
   private firstSegmentSettled = false;
   private latin1 = false;
   /** Records produced and not yet taken. */
-  out: ImportRecord[] = [];
+  out: QlogRecord[] = [];
   /** Problems (at most `maxProblems`). */
   readonly problems: QlogProblem[] = [];
   /** Errors reported (uncapped). */

@@ -10,10 +10,9 @@ import { type ByteInput, type ByteSource, type EndState, isByteSource, toByteSou
 import type { TraceEvent, TraceHeader } from '@x/moqtrace';
 import { type QlogEnd, QlogError, type QlogProblem } from './errors.js';
 import { Framer, type Framing } from './framing.js';
-import { ImportCore, type ImportOptions, type ImportRecord } from './import-core.js';
+import { ImportCore, type ImportOptions, type QlogRecord } from './import-core.js';
 
-/** One record of a qlog reader: an event (with the byte offset of its qlog record), or a segment start. */
-export type QlogRecord = ImportRecord;
+export type { QlogRecord };
 
 /** Options of {@link readQlog} and {@link openQlogReader}. */
 export interface QlogReadOptions extends ImportOptions {
@@ -136,7 +135,7 @@ class ImportSession {
     let excess = this.core.events - this.limit;
     const out = this.core.out;
     for (let i = out.length - 1; i >= 0 && excess > 0; i--) {
-      if ((out[i] as ImportRecord).kind === 'event') {
+      if ((out[i] as QlogRecord).kind === 'event') {
         out.splice(i, 1);
         excess--;
       }
