@@ -341,3 +341,38 @@ describe('streaming reader', () => {
     expect(reader.header.detail).toBe('headers+data');
   });
 });
+
+describe('contained files with several traces', () => {
+  it('reads each trace as a segment with its own header; trace fields after the events are a warning', () => {
+    const trace = (name: string, type: string, events: unknown[], late?: unknown) => ({
+      vantage_point: { name, type },
+      common_fields: { reference_time: { clock_type: 'system', epoch: '1970-01-01T00:00:00.000Z' } },
+      events,
+      ...(late === undefined ? {} : { title: late }),
+    });
+    const event = (time: number) => ({
+      time,
+      name: 'moqt:control_message_created',
+      data: { stream_id: 0, message: { type: 'goaway' } },
+    });
+    const file = {
+      file_schema: 'urn:ietf:params:qlog:file:contained',
+      serialization_format: 'application/qlog+json',
+      traces: [
+        trace('a', 'client', [event(1_767_225_600_000.5)]),
+        trace('b', 'server', [event(1_767_225_601_000), event(1_767_225_601_002)], 'late'),
+      ],
+    };
+    const result = readQlog(new TextEncoder().encode(JSON.stringify(file)));
+    expect(
+      result.segments.map((segment) => [segment.header.source, segment.header.perspective, segment.events.length]),
+    ).toEqual([
+      ['a', 'client', 1],
+      ['b', 'server', 2],
+    ]);
+    expect(result.segments[1]?.header.startTime).toBe(1_767_225_601_000);
+    expect(result.segments[1]?.events.map((e) => e.timestamp)).toEqual([0, 2000]);
+    expect(result.problems.map((p) => [p.code, p.severity])).toEqual([['LATE_TRACE_FIELDS', 'warning']]);
+    expect(result.end).toMatchObject({ segments: 2, events: 3, complete: true });
+  });
+});
