@@ -15,31 +15,24 @@ import type { Numeric, TraceEvent, TraceHeader } from '@x/moqtrace';
 import { MOQTRACE_SCHEMA } from './constants.js';
 import { QlogError, type QlogProblem, type QlogProblemCode } from './errors.js';
 import type { FramedItem, FramingProblem } from './framing.js';
-import { DETAIL_RANK, type EventBase, EventMapper, envelopeExtra } from './import-events.js';
-import { snakeCase } from './messages.js';
-import { draftFromProtocol, draftFromVersion, fromTaggedJson, messageAsMap } from './moqtrace-api.js';
+import { DETAIL_RANK, type EventBase, EventMapper } from './import-events.js';
+import {
+  foreignHeader,
+  type ImportOptions,
+  isHeaderRecord,
+  normalizeEvent,
+  rawTime,
+  schemasOf,
+} from './import-header.js';
+import { envelopeExtra } from './import-values.js';
+import { draftFromProtocol, fromTaggedJson } from './moqtrace-api.js';
 import { isMoqtName } from './names.js';
-import { isObject, type JsonObject, microsOf, numericIn, parseIsoTime } from './values.js';
+import { isObject, type JsonObject, microsOf, numericIn } from './values.js';
 
 /** Records held back at most while a segment's header is settled. */
 export const LOOKAHEAD_RECORDS = 256;
 
-/** How string times (moxygen) are scaled: their unit. */
-export type StringTimeUnit = 'ns' | 'us' | 'ms';
-
-/** Options of the import core (and of the readers). */
-export interface ImportOptions {
-  /** The `.moqtrace` protocol to state (default: from the setup message's version, else `"unknown"`). */
-  protocol?: string;
-  /** Start time (epoch ms) for files with a relative clock (moxygen, moq-rs); `/node` passes the file's mtime. */
-  startTime?: number;
-  /** File name, for the session id of producers that name files after the connection id. */
-  fileName?: string;
-  /** Unit of string times (moxygen writes nanoseconds on Linux, microseconds on macOS). Default `ns`. */
-  stringTimeUnit?: StringTimeUnit;
-  /** Import transport-layer events (`quic:*`, `transport:*`, `http3:*`, ...) as annotations instead of skipping them. */
-  keepTransport?: boolean;
-}
+export type { ImportOptions, StringTimeUnit } from './import-header.js';
 
 /**
  * One record of a qlog reader: an event with the byte offset of its qlog record (a header and payload merged into
@@ -72,57 +65,6 @@ interface Segment {
   offsetMs: number;
   previousTime: number;
   seq: number;
-}
-
-const TIME_DIVISOR: Record<StringTimeUnit, number> = { ns: 1e6, us: 1e3, ms: 1 };
-
-function isHeaderRecord(value: JsonObject): boolean {
-  return (
-    (value.trace !== undefined ||
-      value.qlog_format !== undefined ||
-      value.file_schema !== undefined ||
-      value.qlog_version !== undefined) &&
-    typeof value.name !== 'string'
-  );
-}
-
-function schemasOf(segment: Segment): string[] | undefined {
-  const list = segment.trace.event_schemas ?? segment.file.event_schemas;
-  return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : undefined;
-}
-
-function versionDraft(value: unknown): number | undefined {
-  if (Array.isArray(value)) {
-    let best: number | undefined;
-    for (const item of value) {
-      const draft = versionDraft(item);
-      if (draft !== undefined && (best === undefined || draft > best)) best = draft;
-    }
-    return best;
-  }
-  if (typeof value === 'string') {
-    const named = /^DRAFT_?(\d{1,3})$/i.exec(value);
-    if (named) return Number(named[1]);
-    const numeric = numericIn(value);
-    return numeric === undefined ? undefined : draftFromVersion(numeric);
-  }
-  return draftFromVersion(value);
-}
-
-/** The draft a setup message announces (`version`, `selected_version`, `supported_versions`). */
-function setupDraft(event: JsonObject): number | undefined {
-  const data = isObject(event.data) ? event.data : {};
-  const message = isObject(data.message) ? data.message : data;
-  const map = messageAsMap(message);
-  if (!map) return undefined;
-  for (const key of Object.keys(map)) {
-    const snake = snakeCase(key);
-    if (snake === 'selected_version' || snake === 'version' || snake === 'supported_versions') {
-      const draft = versionDraft(map[key]);
-      if (draft !== undefined) return draft;
-    }
-  }
-  return undefined;
 }
 
 /** The import core: feed it framed items, take records and problems. */
@@ -335,43 +277,31 @@ export class ImportCore {
     );
   }
 
-  private normalized(segment: Segment, value: unknown): JsonObject | undefined {
-    if (isObject(value)) return value;
-    if (!Array.isArray(value)) return undefined;
-    const fields = segment.eventFields ?? ['time', 'category', 'event', 'data'];
-    const out: JsonObject = {};
-    fields.forEach((field, index) => {
-      out[field] = value[index];
-    });
-    if (typeof out.name !== 'string' && typeof out.event === 'string') {
-      const event = out.event;
-      out.name = event.includes(':') ? event : `${String(out.category ?? 'unknown')}:${event}`;
-      delete out.event;
-      delete out.category;
-    }
-    if (out.time === undefined && out.relative_time !== undefined) {
-      out.time = out.relative_time;
-      delete out.relative_time;
-    }
-    return out;
-  }
-
-  /** Event time in ms as written (before the time format is applied), or undefined. */
-  private rawTime(value: unknown): number | undefined {
-    if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-    if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) {
-      return Number(value) / TIME_DIVISOR[this.options.stringTimeUnit ?? 'ns'];
-    }
-    return undefined;
-  }
-
   /** Builds the segment's `.moqtrace` header and maps the events held back. */
   private settle(): void {
     const segment = this.segment;
     if (segment === undefined || segment.header !== undefined) return;
     const queue = segment.queue;
     segment.queue = [];
-    const header = segment.ours !== undefined ? this.oursHeader(segment) : this.foreignHeader(segment, queue);
+    let header: TraceHeader;
+    if (segment.ours !== undefined) header = this.oursHeader(segment);
+    else {
+      const built = foreignHeader(
+        {
+          file: segment.file,
+          trace: segment.trace,
+          common: segment.common,
+          eventFields: segment.eventFields,
+          queue: queue.map((queued) => queued.value),
+          headerless: this.headerless,
+        },
+        this.options,
+      );
+      header = built.header;
+      segment.epochMs = built.time.epochMs;
+      segment.relative = built.time.relative;
+      segment.offsetMs = built.time.offsetMs;
+    }
     segment.header = header;
     const draft = draftFromProtocol(header.protocol);
     segment.mapper =
@@ -402,7 +332,7 @@ export class ImportCore {
   /** Rejects a first segment that is not a MoQT log (spec §9.1 step 4). */
   private checkMoqt(segment: Segment, queue: QueuedEvent[]): void {
     const moqtInQueue = queue.some((queued) => {
-      const value = this.normalized(segment, queued.value);
+      const value = normalizeEvent(segment.eventFields, queued.value);
       return typeof value?.name === 'string' && isMoqtName(value.name.toLowerCase());
     });
     if (moqtInQueue) return;
@@ -438,84 +368,8 @@ export class ImportCore {
   private firstOurs: TraceHeader | undefined;
   private oursFile = false;
 
-  private foreignHeader(segment: Segment, queue: QueuedEvent[]): TraceHeader {
-    const { file, trace, common } = segment;
-    const vantage = isObject(trace.vantage_point)
-      ? trace.vantage_point
-      : isObject(file.vantage_point)
-        ? file.vantage_point
-        : {};
-    const firstEvent = queue
-      .map((queued) => this.normalized(segment, queued.value))
-      .find((value) => value !== undefined);
-    // Clock: an epoch from reference_time, else a time that looks like epoch ms, else relative.
-    const reference = common.reference_time;
-    let epochMs: number | undefined;
-    if (isObject(reference)) epochMs = parseIsoTime(reference.epoch);
-    else if (typeof reference === 'number') epochMs = reference;
-    const firstRaw = firstEvent ? this.rawTime(firstEvent.time) : undefined;
-    const stringTimes = typeof firstEvent?.time === 'string';
-    if (epochMs === undefined && !stringTimes && firstRaw !== undefined && firstRaw >= 1e11) epochMs = 0;
-    const relative = epochMs === undefined;
-    let startTime: number;
-    if (!relative) {
-      const firstAbs = firstRaw !== undefined ? (epochMs as number) + firstRaw : (epochMs as number);
-      startTime = Math.floor(firstAbs);
-    } else startTime = this.options.startTime ?? 0;
-    segment.epochMs = epochMs;
-    segment.relative = relative;
-    segment.offsetMs = relative ? 0 : (epochMs as number) - startTime;
-    // Protocol: the setup message's version (never the moqt-NN schema suffix).
-    let protocol = this.options.protocol;
-    if (protocol === undefined) {
-      for (const queued of queue) {
-        const value = this.normalized(segment, queued.value);
-        if (!value || typeof value.name !== 'string' || !value.name.toLowerCase().startsWith('moqt:control_message')) {
-          continue;
-        }
-        const draft = setupDraft(value);
-        if (draft !== undefined) protocol = `moq-transport-${draft}`;
-        break;
-      }
-    }
-    const perspectiveSource = vantage.type ?? (firstEvent ? firstEvent.vantagePoint : undefined);
-    const perspective =
-      perspectiveSource === 'network'
-        ? 'observer'
-        : perspectiveSource === 'client' || perspectiveSource === 'server'
-          ? perspectiveSource
-          : 'unknown';
-    const header: TraceHeader = {
-      protocol: protocol ?? 'unknown',
-      perspective,
-      detail: 'control',
-      startTime,
-    };
-    const source =
-      (typeof vantage.name === 'string' ? vantage.name : undefined) ??
-      (typeof file.title === 'string' ? file.title : undefined) ??
-      (typeof trace.title === 'string' ? trace.title : undefined) ??
-      (this.headerless && (firstEvent?.vantagePoint !== undefined || stringTimes) ? 'moxygen' : undefined);
-    if (source !== undefined) header.source = source;
-    const session =
-      (typeof common.group_id === 'string' ? common.group_id : undefined) ??
-      (typeof common.ODCID === 'string' ? common.ODCID : undefined) ??
-      sessionFromFileName(this.options.fileName);
-    if (session !== undefined) header.sessionId = session;
-    const original: JsonObject = {};
-    for (const key of Object.keys(file)) if (key !== 'traces' && key !== 'trace') original[key] = file[key];
-    const traceFields: JsonObject = {};
-    for (const key of Object.keys(trace)) if (key !== 'events') traceFields[key] = trace[key];
-    if (Object.keys(traceFields).length > 0) original.trace = traceFields;
-    const custom: JsonObject = {};
-    if (Object.keys(original).length > 0) custom.qlog = original;
-    if (relative) custom.qlogTimeBase = 'relative';
-    if (Object.keys(custom).length > 0) header.custom = custom;
-    return header;
-  }
-
   private mapOne(segment: Segment, offset: number, raw: unknown, latin1: boolean): void {
-    const value = this.normalized(segment, raw);
+    const value = normalizeEvent(segment.eventFields, raw);
     if (value === undefined || typeof value.name !== 'string') {
       this.report('MALFORMED_EVENT', offset, `record at byte ${offset} is not a qlog event (no name)`, 'error');
       return;
@@ -527,7 +381,7 @@ export class ImportCore {
       return;
     }
     const timeFormat = value.time_format ?? segment.common.time_format;
-    let time = this.rawTime(value.time);
+    let time = rawTime(value.time, this.options.stringTimeUnit);
     if (time === undefined) {
       if (ours && value.moqtrace_timestamp !== undefined) time = 0;
       else {
@@ -618,12 +472,4 @@ export class ImportCore {
       this.out.push({ kind: 'event', offset, segment: segment.index, event });
     }
   }
-}
-
-/** A connection id in a producer's file name (`{dcid_hex}.mlog`, `<cid>_server.mlog`, `<ODCID>.server.qlog`). */
-function sessionFromFileName(fileName: string | undefined): string | undefined {
-  if (fileName === undefined) return undefined;
-  const base = fileName.split(/[\\/]/).pop() ?? '';
-  const match = /^([0-9a-fA-F]{8,})(?:[._](?:server|client))?\.(?:s?qlog|mlog|json)$/.exec(base);
-  return match ? match[1] : undefined;
 }

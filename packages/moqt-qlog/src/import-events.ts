@@ -11,22 +11,15 @@
  * @module
  * @internal
  */
-import type { Numeric, StreamOpenedEvent, SubscriptionRef, TraceEvent } from '@x/moqtrace';
+import type { Numeric, StreamOpenedEvent, TraceEvent } from '@x/moqtrace';
 import { MAX_STREAM_STATES } from './export-events.js';
 import { annotationData } from './import-check.js';
+import { statelessPrivateEvent } from './import-private.js';
+import { leftover, mergeExtra, OBJECT_KEYS, objectPayload, objectStatus, pick } from './import-values.js';
 import { normalizeMessage } from './messages.js';
 import { fromTaggedJson, messageAsMap, messageTypeId } from './moqtrace-api.js';
-import { classifyName, ENVELOPE_KEYS, isPrivateKey, suffixOf } from './names.js';
-import {
-  bytesOfByteString,
-  hexIn,
-  idIn,
-  isObject,
-  type JsonObject,
-  numericIn,
-  readRawInfo,
-  utf8Bytes,
-} from './values.js';
+import { classifyName, isPrivateKey, suffixOf } from './names.js';
+import { idIn, type JsonObject, numericIn, readRawInfo } from './values.js';
 
 /** Detail levels in order (index = rank). */
 export const DETAIL_RANK = ['control', 'headers', 'headers+sizes', 'headers+data', 'full'] as const;
@@ -52,65 +45,6 @@ interface StreamState {
   priority: Numeric | undefined;
   previousObject: bigint | undefined;
   headerExtra: JsonObject | undefined;
-}
-
-const WIRE_TO_STATUS: Record<number, number> = { 0: 0, 3: 1, 4: 2, 1: 3 };
-const STATUS_NAMES: Record<string, number> = {
-  normalobject: 0,
-  normal: 0,
-  objectdoesnotexist: 1,
-  doesnotexist: 1,
-  endofgroup: 3,
-  endoftrack: 4,
-  endoftrackandgroup: 4,
-};
-
-const OBJECT_KEYS = new Set([
-  'stream_id',
-  'streamId',
-  'group_id',
-  'groupId',
-  'object_id',
-  'objectId',
-  'object_id_delta',
-  'publisher_priority',
-  'publisherPriority',
-  'object_status',
-  'objectStatus',
-  'object_payload',
-  'objectPayload',
-  'object_payload_length',
-  'objectPayloadLength',
-  'payload_length',
-  'event_type',
-]);
-
-/** The value of the snake_case key, else of its camelCase alias (moxygen). */
-function pick(data: JsonObject, snake: string, camel: string): unknown {
-  const value = data[snake];
-  return value !== undefined ? value : data[camel];
-}
-
-function leftover(data: JsonObject, used: ReadonlySet<string>, also?: ReadonlySet<string>): JsonObject | undefined {
-  let out: JsonObject | undefined;
-  for (const key of Object.keys(data)) {
-    if (used.has(key) || also?.has(key) || isPrivateKey(key) || key === 'event_type') continue;
-    out ??= {};
-    out[key] = data[key];
-  }
-  return out;
-}
-
-function mergeExtra(...parts: (JsonObject | undefined)[]): JsonObject | undefined {
-  let out: JsonObject | undefined;
-  for (const part of parts) {
-    if (part === undefined) continue;
-    for (const key of Object.keys(part)) {
-      out ??= {};
-      if (!(key in out)) out[key] = part[key];
-    }
-  }
-  return out;
 }
 
 /** Maps qlog events of one file to `.moqtrace` events. */
@@ -458,9 +392,9 @@ export class EventMapper {
     if (groupId === undefined || objectId === undefined) return false;
     if (state !== undefined) state.previousObject = objectId;
     const priority = numericIn(pick(data, 'publisher_priority', 'publisherPriority')) ?? state?.priority ?? 0;
-    const status = this.status(data);
+    const status = objectStatus(data, this.ours);
     const noHeader = this.ours && data.moqtrace_no_header === true;
-    const { size, bytes } = this.payload(data, kind);
+    const { size, bytes } = objectPayload(data, kind, this.ours, this.latin1());
     if (kind === 'fetch-object') {
       for (const flag of ['datagram', 'end_of_nonexistent_range', 'end_of_unknown_range']) {
         if (data[flag] === false) used?.add(flag);
@@ -513,42 +447,6 @@ export class EventMapper {
       out.push(payloadEvent);
     }
     return true;
-  }
-
-  private status(data: JsonObject): Numeric {
-    if (this.ours && data.moqtrace_object_status !== undefined) {
-      const own = numericIn(data.moqtrace_object_status);
-      if (own !== undefined) return own;
-    }
-    const value = pick(data, 'object_status', 'objectStatus');
-    let wire: Numeric | undefined = numericIn(value);
-    if (wire === undefined && typeof value === 'string')
-      wire = STATUS_NAMES[value.replace(/[_\s-]/g, '').toLowerCase()];
-    if (wire === undefined) return 0;
-    return typeof wire === 'number' ? (WIRE_TO_STATUS[wire] ?? wire) : wire;
-  }
-
-  private payload(
-    data: JsonObject,
-    kind: 'subgroup-object' | 'fetch-object' | 'datagram',
-  ): { size: Numeric | undefined; bytes: Uint8Array | undefined } {
-    let size = numericIn(pick(data, 'object_payload_length', 'objectPayloadLength') ?? data.payload_length);
-    let bytes: Uint8Array | undefined;
-    const payload = pick(data, 'object_payload', 'objectPayload');
-    if (typeof payload === 'string') {
-      // moxygen: the payload bytes as a raw JSON string.
-      bytes = this.latin1() ? latin1Bytes(payload) : utf8Bytes(payload);
-    } else if (payload !== undefined) {
-      const info = readRawInfo(payload);
-      if (info !== undefined) {
-        bytes = info.bytes;
-        if (size === undefined && (kind === 'datagram' || info.length !== undefined)) size = info.length;
-      }
-    }
-    if (!this.ours && bytes !== undefined && size !== undefined && BigInt(size) !== BigInt(bytes.length)) {
-      bytes = undefined; // cut or mangled: only the size survives
-    }
-    return { size, bytes };
   }
 
   private errorLevel(name: string, data: JsonObject, base: EventBase, out: TraceEvent[]): boolean {
@@ -619,133 +517,12 @@ export class EventMapper {
         event = { ...env, type: 'stream-closed', streamId, errorCode };
         break;
       }
-      case 'state_change':
-        if (typeof data.from !== 'string' || typeof data.to !== 'string') return false;
-        event = { ...env, type: 'state-change', from: data.from, to: data.to };
-        break;
-      case 'annotation':
-        if (typeof data.label !== 'string') return false;
-        event = { ...env, type: 'annotation', label: data.label };
-        if ('data' in data) event.data = fromTaggedJson(data.data);
-        break;
-      case 'peer_connected': {
-        if (base.peer === undefined) return false;
-        const connected: TraceEvent = { ...env, type: 'peer-connected', peer: base.peer };
-        for (const key of ['endpoint', 'transport', 'role', 'side'] as const) {
-          if (typeof data[key] === 'string') connected[key] = data[key] as string;
-        }
-        event = connected;
-        break;
-      }
-      case 'peer_disconnected': {
-        const errorCode = numericIn(data.error_code);
-        if (base.peer === undefined || errorCode === undefined) return false;
-        event = { ...env, type: 'peer-disconnected', peer: base.peer, errorCode };
-        if (typeof data.reason === 'string') event.reason = data.reason;
-        break;
-      }
-      case 'subscription_derivation':
-        event = derivation(data, env);
+      default:
+        event = statelessPrivateEvent(type, data, env);
         if (event === undefined) return false;
         break;
-      case 'unknown': {
-        const eventType = numericIn(data.event_type);
-        if (eventType === undefined || !isObject(data.fields)) return false;
-        const { extra: _ignored, ...common } = env;
-        event = {
-          type: 'unknown',
-          ...common,
-          eventType,
-          fields: fromTaggedJson(data.fields) as Record<string, unknown>,
-        };
-        break;
-      }
-      default:
-        return false;
     }
     out.push(event);
     return true;
   }
-}
-
-function refIn(value: unknown): SubscriptionRef | undefined {
-  if (!isObject(value) || typeof value.peer !== 'string') return undefined;
-  const requestId = idIn(value.request_id);
-  return requestId === undefined ? undefined : { peer: value.peer, requestId };
-}
-
-/** A hop time: ms (number) back to µs, or the exact `"<µs>us"` text the exporter writes when ms would round. */
-function hopTimeIn(value: unknown): Numeric | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 1000);
-  if (typeof value === 'string' && value.endsWith('us')) return numericIn(value.slice(0, -2), true);
-  return undefined;
-}
-
-function derivation(
-  data: JsonObject,
-  env: { seq: Numeric; timestamp: Numeric; peer?: string },
-): TraceEvent | undefined {
-  const upstream = refIn(data.upstream);
-  if (upstream === undefined || !Array.isArray(data.downstream) || typeof data.kind !== 'string') return undefined;
-  const downstream: SubscriptionRef[] = [];
-  for (const item of data.downstream) {
-    const ref = refIn(item);
-    if (ref === undefined) return undefined;
-    downstream.push(ref);
-  }
-  const event: TraceEvent = { type: 'subscription-derivation', ...env, upstream, downstream, kind: data.kind };
-  if (data.trace_id !== undefined) {
-    const traceId = hexIn(data.trace_id);
-    if (traceId === undefined) return undefined;
-    event.traceId = traceId;
-  }
-  if (Array.isArray(data.namespace)) {
-    const fields: Uint8Array[] = [];
-    for (const item of data.namespace) {
-      const bytes = bytesOfByteString(item);
-      if (bytes === undefined) return undefined;
-      fields.push(bytes);
-    }
-    event.namespace = fields;
-  }
-  if (data.track_name !== undefined) {
-    const name = bytesOfByteString(data.track_name);
-    if (name === undefined) return undefined;
-    event.trackName = name;
-  }
-  const times = [
-    ['t_downstream_received', 'tDownstreamReceived'],
-    ['t_upstream_sent', 'tUpstreamSent'],
-    ['t_upstream_ok_received', 'tUpstreamOkReceived'],
-    ['t_downstream_ok_sent', 'tDownstreamOkSent'],
-  ] as const;
-  for (const [key, field] of times) {
-    if (data[key] === undefined) continue;
-    const value = hopTimeIn(data[key]);
-    if (value === undefined) return undefined;
-    event[field] = value;
-  }
-  return event;
-}
-
-/** Bytes of a string read as Latin-1 (each UTF-16 unit masked to 8 bits). */
-function latin1Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
-}
-
-/** Event-level keys of a foreign event that belong to no field (kept in `extra`). */
-export function envelopeExtra(event: JsonObject): JsonObject | undefined {
-  let out: JsonObject | undefined;
-  for (const key of Object.keys(event)) {
-    if (ENVELOPE_KEYS.has(key) || isPrivateKey(key)) continue;
-    out ??= {};
-    out[key] = event[key];
-  }
-  if (event.group_id !== undefined) {
-    out ??= {};
-    out.group_id = event.group_id;
-  }
-  return out;
 }
