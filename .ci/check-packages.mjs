@@ -25,6 +25,7 @@ const FORBIDDEN = {
   '@x/seastreamer-file': ['cbor-x', '@x/cbor-schema', '@x/moqtrace'],
   '@x/cbor-schema': ['@x/moqtrace', '@x/seastreamer-file'],
   '@x/moqtrace': ['@x/seastreamer-file'],
+  '@x/moqt-qlog': ['@x/seastreamer-file'],
 };
 
 const packages = workspacePackages(root)

@@ -10,8 +10,9 @@ export const LAYERS = {
   '@x/cbor-schema': ['@x/binary'],
   '@x/moqtrace': ['@x/cbor-schema', '@x/binary'],
   '@x/seastreamer-file': ['@x/binary'],
-  '@x/cli': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/seastreamer-file'],
-  '@x/viewer': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/seastreamer-file'],
+  '@x/moqt-qlog': ['@x/moqtrace', '@x/binary'],
+  '@x/cli': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file'],
+  '@x/viewer': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file'],
 };
 
 const IMPORT_RE =

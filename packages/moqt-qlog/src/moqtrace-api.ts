@@ -1,0 +1,20 @@
+/**
+ * Every value imported from `@x/moqtrace` goes through this module, so that a rename there is a change here
+ * only. The event model (types) is imported directly where used; nothing of moqtrace's reading or writing API
+ * is called by this package (it maps events, callers read and write `.moqtrace` files).
+ *
+ * @module
+ * @internal
+ */
+export {
+  draftFromProtocol,
+  draftFromVersion,
+  EVENT_FIELDS,
+  EVENT_TYPE_IDS,
+  eventToJson,
+  fromTaggedJson,
+  messageAsMap,
+  messageTypeId,
+  messageTypeName,
+  toTaggedJson,
+} from '@x/moqtrace';

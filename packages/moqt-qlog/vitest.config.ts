@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@x/source'] },
+  ssr: { resolve: { conditions: ['@x/source'] } },
+  test: {
+    name: '@x/moqt-qlog',
+    include: ['test/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.test-results/vitest.json' },
+    testTimeout: 60_000,
+  },
+});
