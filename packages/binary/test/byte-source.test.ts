@@ -114,6 +114,35 @@ describe('ByteQueue', () => {
     );
   });
 
+  it('copies windows across chunks without changing what later windows give', () => {
+    fc.assert(
+      fc.property(
+        input,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        ({ bytes, cuts }, steps) => {
+          const queue = new ByteQueue();
+          for (const part of split(bytes, cuts)) queue.push(part);
+          let at = 0;
+          for (const [size, take] of steps) {
+            const copy = queue.copy(size);
+            if (at + size > bytes.length) expect(copy).toBeUndefined();
+            else {
+              expect(copy).toEqual(bytes.subarray(at, at + size));
+              copy!.fill(0xee); // a copy, not a view: the queue's bytes stay as they were
+            }
+            const n = Math.min(take, queue.available);
+            expect(queue.window(n)).toEqual(bytes.subarray(at, at + n));
+            queue.consume(n);
+            at += n;
+          }
+        },
+      ),
+    );
+  });
+
   it('refuses to consume more than is buffered', () => {
     const queue = new ByteQueue();
     queue.push(new Uint8Array(3));
