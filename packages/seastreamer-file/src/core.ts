@@ -133,29 +133,50 @@ export class ParserCore {
         this.message(m, out);
         pos = end;
       } else {
-        // Slow path: the frame crosses a boundary, or the window ends first.
-        const frame = stitchFrame(buf, view, bufStart, pos, I, this.lastBeaconSize);
-        if (!('bytes' in frame)) {
-          this.short(pos, frame.need, frame.hint);
-          return;
-        }
-        const splicedBy = frame.beacons.length === 0 ? NO_BEACONS : frame.beacons.map((b) => b.offset);
-        const frameView = new DataView(frame.bytes.buffer);
-        const m = decodeFrame(this.keys, frame.bytes, frameView, 0, pos, frame.end, splicedBy, false, verifyChecksums);
-        this.message(m, out);
-        let beaconBytes = 0;
-        for (const beacon of frame.beacons) {
-          this.lastBeaconSize = beacon.size;
-          this.beacon(beacon, out, m.frameSize - (beacon.offset - pos - beaconBytes), pos, true);
-          beaconBytes += beacon.size;
-        }
-        pos = frame.end;
+        // Slow path: the frame crosses a boundary, or the window ends first (out of line: the hot loop stays
+        // small, and the rare stitched frames never deoptimize it).
+        const end = this.spliced(buf, view, bufStart, pos, out);
+        if (end < 0) return;
+        pos = end;
       }
       if (this.stopped !== undefined) {
         this.short(pos, 1, 1);
         return;
       }
     }
+  }
+
+  /**
+   * Stitches the frame at `pos` across the beacons inside it and emits it and them. Returns the offset after it,
+   * or -1 (with `pos`/`need`/`hint` set) when `buf` ends first.
+   */
+  private spliced(buf: Uint8Array, view: DataView, bufStart: number, pos: number, out: CoreRecord[]): number {
+    const frame = stitchFrame(buf, view, bufStart, pos, this.interval, this.lastBeaconSize);
+    if (!('bytes' in frame)) {
+      this.short(pos, frame.need, frame.hint);
+      return -1;
+    }
+    const splicedBy = frame.beacons.length === 0 ? NO_BEACONS : Object.freeze(frame.beacons.map((b) => b.offset));
+    const frameView = new DataView(frame.bytes.buffer);
+    const m = decodeFrame(
+      this.keys,
+      frame.bytes,
+      frameView,
+      0,
+      pos,
+      frame.end,
+      splicedBy,
+      false,
+      this.options.verifyChecksums,
+    );
+    this.message(m, out);
+    let beaconBytes = 0;
+    for (const beacon of frame.beacons) {
+      this.lastBeaconSize = beacon.size;
+      this.beacon(beacon, out, m.frameSize - (beacon.offset - pos - beaconBytes), pos, true);
+      beaconBytes += beacon.size;
+    }
+    return frame.end;
   }
 
   /**
@@ -248,8 +269,19 @@ export class ParserCore {
   /** Checks a decoded message, records its problems and emits it (or, `strict`, its first error). */
   private message(m: Message, out: CoreRecord[]): void {
     const options = this.options;
-    const keyInvalid = this.keys.invalid;
     if (options.verifyRunningChecksums) this.checksums.update(m.streamKey, m.shardId, m.checksum);
+    this.standaloneBeaconOffset = -1;
+    this.lastMessageIsEos = m.isEos;
+    if (++this.messages >= options.limit) this.stopped = 'limit';
+    else if (m.isEos && options.stopAtEos) this.stopped = 'eos';
+    if (m.terminator === CR && m.checksumOk !== false && !this.keys.invalid && !options.strict) out.push(m);
+    else this.unusual(m, out);
+  }
+
+  /** The rare path of {@link ParserCore.message}: decoration warnings, damaged messages, strict checks. */
+  private unusual(m: Message, out: CoreRecord[]): void {
+    const options = this.options;
+    const keyInvalid = this.keys.invalid;
     if (m.terminator !== CR && options.verifyDecoration) {
       this.log.add({
         code: 'BAD_TERMINATOR',
@@ -261,11 +293,6 @@ export class ParserCore {
         message: `the terminator of the message at offset ${m.offset} (byte ${m.endOffset - 1}) is ${hexByte(m.terminator)}, expected 0x0d`,
       });
     }
-    this.standaloneBeaconOffset = -1;
-    this.lastMessageIsEos = m.isEos;
-    this.messages++;
-    if (this.messages >= options.limit) this.stopped = 'limit';
-    else if (m.isEos && options.stopAtEos) this.stopped = 'eos';
     const strictChecks = options.strict;
     if (
       m.checksumOk === false ||

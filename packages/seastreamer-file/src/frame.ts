@@ -98,8 +98,12 @@ export interface MessageInput {
   payload: Uint8Array | string;
 }
 
-/** @internal Beacons cutting no frame (shared, frozen). */
-export const NO_BEACONS: readonly number[] = Object.freeze([]);
+/**
+ * @internal Beacons cutting no frame: shared and frozen like every `splicedBy` array, and made the way they are
+ * (a mapped array of numbers), so that all of them share one map and the hot decoding code is not deoptimized
+ * by a frame that beacons cut (`Object.freeze([])` has another map).
+ */
+export const NO_BEACONS: readonly number[] = Object.freeze([0].map((x) => x).slice(1));
 
 // ------------------------------------------------------------------------------------------------ encode
 
