@@ -12,7 +12,7 @@
  */
 import { type ByteInput, CRC16_INIT, crc16UpdateU16 } from '@x/binary';
 import type { SeaStreamerMessage } from './frame.js';
-import { openSeaStreamerReader } from './reader.js';
+import { openSeaStreamerReader } from './open.js';
 import type { ResumeState, StreamState } from './stream-state.js';
 
 /** The result of {@link planAppend}. */

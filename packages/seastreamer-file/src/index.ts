@@ -37,6 +37,7 @@ export {
   type SeaStreamerHeader,
 } from './header.js';
 export type { DecodedMessage } from './message-at.js';
+export { openSeaStreamerReader, peekSeaStreamerHeader } from './open.js';
 export type { SeaStreamerReadOptions } from './options.js';
 export type {
   ChecksumMismatchProblem,
@@ -50,12 +51,7 @@ export type {
   WatchProblem,
 } from './problems.js';
 export { decodeMessageAt, readSeaStreamer, type SeaStreamerContents } from './read.js';
-export {
-  openSeaStreamerReader,
-  peekSeaStreamerHeader,
-  type SeaStreamerReader,
-  type SeaStreamerReaderOptions,
-} from './reader.js';
+export type { SeaStreamerReader, SeaStreamerReaderOptions } from './reader.js';
 export type { RewindResult, SeekResult, TimestampSeekOptions, TruncatedBeacon } from './seek.js';
 export {
   computeStats,
@@ -86,6 +82,7 @@ export {
   MAX_TIMESTAMP_MS,
   timestampToDate,
 } from './timestamp.js';
+export { type WriteSeaStreamerOptions, writeSeaStreamer } from './write.js';
 export {
   type BeaconIntervalIgnoredWarning,
   createSeaStreamerWriter,
@@ -93,6 +90,4 @@ export {
   type SeaStreamerWriterOptions,
   type WriterCloseOptions,
   type WriterWarning,
-  type WriteSeaStreamerOptions,
-  writeSeaStreamer,
 } from './writer.js';

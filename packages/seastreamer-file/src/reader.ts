@@ -1,26 +1,21 @@
 /**
- * The streaming reader ({@link openSeaStreamerReader}) over any byte source: bytes, Blob/File,
- * ReadableStream, async iterables, file paths via `@x/seastreamer-file/node`. It pulls chunks through
- * `SourceBuffer` of `@x/binary` and hands the parsing core large contiguous windows (views into the chunks); a
- * frame spanning two chunks is copied into a small window of its own, never the whole chunks. Rewind, seek and
- * random access (`seek.ts`, `message-at.ts`) work on sources with random access.
+ * The streaming reader ({@link SeaStreamerReader}): records in file order over any byte source, in batches or
+ * one by one, with the end state, the problems so far, and random access (rewind, seek, one message at an
+ * offset, one beacon by index) on sources that have it. Its input side is `input.ts`, rewind and seek are
+ * `seek.ts`, random access to one message `message-at.ts`; `open.ts` opens readers.
  *
  * @module
  */
-import { type ByteInput, type ByteSource, isByteSource, SourceBuffer, toByteSource, toU64 } from '@x/binary';
+import type { ByteSource } from '@x/binary';
+import { toU64 } from '@x/binary';
 import type { SeaStreamerBeacon } from './beacon.js';
 import { type CoreRecord, ParserCore, type SeaStreamerRecord } from './core.js';
 import { fromBinaryError, SeaStreamerFileError } from './errors.js';
 import type { SeaStreamerMessage } from './frame.js';
-import {
-  type DecodeHeaderOptions,
-  decodeSeaStreamerHeader,
-  HEADER_SIZE,
-  headerPaddingProblem,
-  type SeaStreamerHeader,
-} from './header.js';
+import { HEADER_SIZE, type SeaStreamerHeader } from './header.js';
+import type { PendingEnd, ReaderInput } from './input.js';
 import { type DecodedMessage, readMessageAt } from './message-at.js';
-import { type CoreOptions, coreOptions, randomAccessOptions, type SeaStreamerReadOptions } from './options.js';
+import { type CoreOptions, randomAccessOptions, type SeaStreamerReadOptions } from './options.js';
 import { makeEnd, type SeaStreamerEnd, type SeaStreamerProblem } from './problems.js';
 import {
   type RewindResult,
@@ -33,42 +28,10 @@ import {
   type TruncatedBeacon,
 } from './seek.js';
 
-/** Options of {@link openSeaStreamerReader}. */
+/** Options of `openSeaStreamerReader`. */
 export interface SeaStreamerReaderOptions extends SeaStreamerReadOptions {
   /** Also return the beacons among the records, in file order (default false: messages only). */
   beacons?: boolean;
-}
-
-/** @internal What turns a reader into a follower (see `followSeaStreamerFile` in `/node`). */
-export interface LiveHooks {
-  /** Waits until the source may have more bytes, or says why it never will. */
-  wait(): Promise<'more' | 'removed' | 'idle' | 'aborted'>;
-  /** Called whenever new bytes arrived (resets back-off and the idle clock). */
-  dataArrived(): void;
-  /** Called once by `close()`. */
-  close(): void;
-}
-
-/** Bytes parsed per batch when a chunk holds more (messages of a batch then die young). */
-const BATCH_WINDOW = 64 * 1024;
-/** Smallest window copied for a frame spanning chunks. */
-const JOIN_WINDOW = 4096;
-/** Tail beacons handed over per batch. */
-const TAIL_BATCH = 256;
-
-/** An end state before its counts are taken. */
-interface PendingEnd {
-  readonly state: SeaStreamerEnd['state'];
-  readonly offset: number;
-  readonly dataEnd: number;
-}
-
-/** The state of a truncated end while the beacons inside the tail are read. */
-interface Tail {
-  /** Next multiple of the interval to read a beacon at. */
-  at: number;
-  /** Where the incomplete frame (or beacon) starts: the end's `offset`. */
-  offset: number;
 }
 
 /**
@@ -81,49 +44,44 @@ interface Tail {
 export class SeaStreamerReader implements SeekHost {
   /** The file header. */
   readonly header: SeaStreamerHeader;
+  private readonly input: ReaderInput;
   private readonly source: ByteSource;
   private readonly owned: boolean;
-  private readonly buffer: SourceBuffer;
   private readonly core: ParserCore;
   private readonly options: CoreOptions;
   private readonly withBeacons: boolean;
   private readonly limit: number;
-  private live: LiveHooks | undefined;
-  private readonly liveHooks: LiveHooks | undefined;
   private randomCore: ParserCore | undefined;
   private out: CoreRecord[] = [];
   private outIndex = 0;
   /** How reading ends, once known (its counts are taken when the last record was handed over). */
   private ended: PendingEnd | undefined;
   private endRecord: SeaStreamerEnd | undefined;
-  private tail: Tail | undefined;
-  private sourceDone = false;
   private closed = false;
   private delivered = 0;
   private beaconsPassed = 0;
   private lastEnd = HEADER_SIZE;
 
-  /** @internal Use {@link openSeaStreamerReader}. */
+  /**
+   * @internal Use `openSeaStreamerReader` (or the `/node` openers). `options` are the read options with their
+   * defaults; the core parses with no limit (the reader counts what it hands over).
+   */
   constructor(
-    source: ByteSource,
+    input: ReaderInput,
     owned: boolean,
-    buffer: SourceBuffer,
     header: SeaStreamerHeader,
-    options: SeaStreamerReaderOptions,
-    live: LiveHooks | undefined,
+    options: CoreOptions,
+    withBeacons: boolean,
   ) {
-    this.source = source;
+    this.input = input;
+    this.source = input.source;
     this.owned = owned;
-    this.buffer = buffer;
     this.header = header;
-    this.options = coreOptions(options);
-    const core = new ParserCore(header.beaconInterval, { ...this.options, limit: Number.POSITIVE_INFINITY });
-    this.core = core;
-    this.limit = this.options.limit;
-    this.withBeacons = options.beacons ?? false;
-    this.live = live;
-    this.liveHooks = live;
-    core.pos = HEADER_SIZE;
+    this.options = options;
+    this.core = input.core;
+    this.limit = options.limit;
+    this.withBeacons = withBeacons;
+    this.core.pos = HEADER_SIZE;
   }
 
   /** Problems found so far, capped by `maxProblems` (the end's `errors` and `warnings` count all). */
@@ -234,125 +192,21 @@ export class SeaStreamerReader implements SeekHost {
   private stopAtLimit(): void {
     this.out = [];
     this.outIndex = 0;
-    this.tail = undefined;
-    this.ended = this.makeEnd('limit', this.lastEnd);
+    this.input.reset();
+    this.setEnd(this.input.end('limit', this.lastEnd));
   }
 
-  private makeEnd(state: SeaStreamerEnd['state'], offset: number): PendingEnd {
+  private setEnd(end: PendingEnd): void {
+    this.ended = end;
     this.endRecord = undefined;
-    const dataEnd = Math.max(this.buffer.offset + this.buffer.available, this.live ? 0 : (this.source.size ?? 0));
-    return { state, offset, dataEnd };
   }
 
   /** Decodes the next window of records into `out`, or sets `ended`. */
   private async fill(): Promise<void> {
     this.out = [];
     this.outIndex = 0;
-    if (this.tail !== undefined) return this.fillTail(this.tail);
-    const core = this.core;
-    const buffer = this.buffer;
-    for (;;) {
-      const pos = core.pos;
-      if (pos > buffer.offset) buffer.consume(pos - buffer.offset);
-      const need = core.need;
-      while (buffer.available < need) {
-        const size = this.source.size;
-        if (!this.live && (this.sourceDone || (size !== undefined && pos + need > size))) {
-          // No more bytes, or not enough in the whole source: do not buffer the rest for a length that
-          // cannot be met.
-          return this.finish();
-        }
-        let more: boolean;
-        try {
-          more = await buffer.pull();
-        } catch (error) {
-          throw fromBinaryError(error);
-        }
-        if (!more) {
-          if (this.live) {
-            const state = await this.live.wait();
-            if (this.closed) return;
-            if (state !== 'more') {
-              this.ended = this.makeEnd(state, this.endOffset());
-              return;
-            }
-            continue;
-          }
-          this.sourceDone = true;
-          return this.finish();
-        }
-        this.live?.dataArrived();
-      }
-      const first = buffer.contiguous();
-      let window: Uint8Array;
-      if (first.length >= need) {
-        // At most about BATCH_WINDOW bytes per batch (at least the next frame).
-        const to = Math.min(first.length, Math.max(BATCH_WINDOW, core.hint));
-        window = to === first.length ? first : first.subarray(0, to);
-      } else {
-        window = buffer.copy(Math.min(buffer.available, Math.max(core.hint, JOIN_WINDOW))) as Uint8Array;
-      }
-      core.parse(window, pos, pos, this.out);
-      if (core.stopped === 'eos') {
-        this.ended = this.makeEnd('eos', core.pos);
-        return;
-      }
-      if (this.out.length > 0) return;
-    }
-  }
-
-  private endOffset(): number {
-    const core = this.core;
-    return core.standaloneBeaconOffset >= 0 ? core.standaloneBeaconOffset : core.pos;
-  }
-
-  /** No more bytes: a clean end, or a truncated tail whose beacons are read next. */
-  private finish(): Promise<void> | undefined {
-    const core = this.core;
-    const buffered = this.buffer.offset + this.buffer.available;
-    if (Math.max(buffered, this.source.size ?? 0) > core.pos) {
-      const I = core.interval;
-      this.tail = { at: Math.floor(core.pos / I) * I + I, offset: this.endOffset() };
-      return this.fillTail(this.tail);
-    }
-    this.ended = this.makeEnd(core.lastMessageIsEos ? 'eos' : 'eof', this.endOffset());
-    return undefined;
-  }
-
-  /** The complete beacons inside a truncated tail, then the `truncated` end. */
-  private async fillTail(tail: Tail): Promise<void> {
-    const buffer = this.buffer;
-    const core = this.core;
-    while (this.out.length < TAIL_BATCH) {
-      // Skip to the next beacon, reading on (the tail may not be buffered yet).
-      while (buffer.offset + buffer.available <= tail.at) {
-        buffer.consume(buffer.available);
-        if (!(await this.pullTail())) return this.endTail(tail);
-      }
-      if (tail.at > buffer.offset) buffer.consume(tail.at - buffer.offset);
-      // Decode the beacon there, reading more while it is incomplete.
-      let window = buffer.contiguous();
-      for (;;) {
-        const needed = core.tailBeacon(window, tail.at, tail.at, this.out);
-        if (needed === 0) break;
-        while (buffer.available < needed - tail.at) if (!(await this.pullTail())) return this.endTail(tail);
-        window = buffer.copy(needed - tail.at) as Uint8Array;
-      }
-      tail.at += core.interval;
-    }
-  }
-
-  private async pullTail(): Promise<boolean> {
-    try {
-      return await this.buffer.pull();
-    } catch (error) {
-      throw fromBinaryError(error);
-    }
-  }
-
-  private endTail(tail: Tail): void {
-    this.tail = undefined;
-    this.ended = this.makeEnd('truncated', tail.offset);
+    const end = await this.input.fill(this.out);
+    if (end !== undefined && !this.closed) this.setEnd(end);
   }
 
   // ------------------------------------------------------------------------------------------ random access
@@ -387,7 +241,7 @@ export class SeaStreamerReader implements SeekHost {
   /** @internal Moves the sequential reading position to `pos` (a frame start) and resets the parsing state. */
   moveTo(pos: number, baselineKnown: boolean): void {
     try {
-      this.buffer.seek(pos);
+      this.input.buffer.seek(pos);
     } catch (error) {
       throw fromBinaryError(error);
     }
@@ -395,8 +249,7 @@ export class SeaStreamerReader implements SeekHost {
     this.outIndex = 0;
     this.ended = undefined;
     this.endRecord = undefined;
-    this.tail = undefined;
-    this.sourceDone = false;
+    this.input.reset();
     this.delivered = 0;
     this.beaconsPassed = 0;
     this.lastEnd = pos;
@@ -433,13 +286,13 @@ export class SeaStreamerReader implements SeekHost {
       options.strict = false;
     }
     options.stopAtEos = false;
-    const live = this.live;
-    this.live = undefined;
+    const live = this.input.live;
+    this.input.live = undefined;
     try {
       return await fn();
     } finally {
       Object.assign(options, saved);
-      this.live = live;
+      this.input.live = live;
     }
   }
 
@@ -451,11 +304,12 @@ export class SeaStreamerReader implements SeekHost {
   /** @internal Saves the reading position (restored when a seek fails). */
   snapshot(): () => void {
     const { out, outIndex, ended, endRecord, delivered, beaconsPassed, lastEnd } = this;
-    const tail = this.tail === undefined ? undefined : { ...this.tail };
+    const restoreTail = this.input.saveTail();
     const { pos, lastMessageIsEos, standaloneBeaconOffset } = this.core;
     return () => {
       this.moveTo(pos, false);
-      Object.assign(this, { out, outIndex, ended, endRecord, delivered, beaconsPassed, lastEnd, tail });
+      restoreTail();
+      Object.assign(this, { out, outIndex, ended, endRecord, delivered, beaconsPassed, lastEnd });
       this.core.lastMessageIsEos = lastMessageIsEos;
       this.core.standaloneBeaconOffset = standaloneBeaconOffset;
     };
@@ -559,11 +413,12 @@ export class SeaStreamerReader implements SeekHost {
     if (this.ended === undefined || this.outIndex < this.out.length) {
       this.out = [];
       this.outIndex = 0;
-      this.tail = undefined;
-      this.ended = this.makeEnd('limit', this.lastEnd);
+      this.input.reset();
+      this.setEnd(this.input.end('limit', this.lastEnd));
     }
     this.closed = true;
-    this.liveHooks?.close();
+    this.input.closed = true;
+    this.input.live?.close();
     if (this.owned) {
       try {
         await this.source.close();
@@ -572,16 +427,6 @@ export class SeaStreamerReader implements SeekHost {
       }
     }
   }
-}
-
-/** The error of a header the data ends inside of (`TRUNCATED`, or what its first bytes already show). */
-function headerError(partial: Uint8Array): unknown {
-  try {
-    decodeSeaStreamerHeader(partial);
-  } catch (error) {
-    return error;
-  }
-  return new SeaStreamerFileError('TRUNCATED', 'incomplete header', { offset: 0 });
 }
 
 function closedError(): SeaStreamerFileError {
@@ -593,123 +438,5 @@ function u64(value: bigint | number, what: string): bigint {
     return toU64(value, what);
   } catch (error) {
     throw fromBinaryError(error);
-  }
-}
-
-/**
- * @internal Opens a reader on `source` (read from its current position, which must be 0): reads and checks the
- * header. `owned`: the reader closes the source. `live`: a follower waits at the end of the data.
- */
-export async function openReader(
-  source: ByteSource,
-  owned: boolean,
-  options: SeaStreamerReaderOptions,
-  live?: LiveHooks,
-): Promise<SeaStreamerReader> {
-  try {
-    coreOptions(options); // INVALID_ARGUMENT before anything is read
-    const buffer = new SourceBuffer(source);
-    for (;;) {
-      let complete: boolean;
-      try {
-        complete = await buffer.ensure(HEADER_SIZE);
-      } catch (error) {
-        throw fromBinaryError(error);
-      }
-      if (complete) break;
-      const partial = buffer.copy(buffer.available) as Uint8Array;
-      if (live === undefined) throw headerError(partial);
-      try {
-        decodeSeaStreamerHeader(partial); // BAD_MAGIC / UNSUPPORTED_VERSION as soon as 3 bytes exist
-      } catch (error) {
-        if (!(SeaStreamerFileError.is(error) && error.code === 'TRUNCATED')) throw error;
-      }
-      const state = await live.wait();
-      if (state !== 'more') {
-        throw state === 'removed'
-          ? new SeaStreamerFileError('FILE_REMOVED', 'the file was removed before its header was written')
-          : new SeaStreamerFileError(
-              state === 'idle' ? 'TIMED_OUT' : 'CLOSED',
-              state === 'idle' ? 'no header was written within the idle timeout' : 'the follower was aborted',
-            );
-      }
-    }
-    const first = buffer.window(HEADER_SIZE) as Uint8Array;
-    const header = decodeSeaStreamerHeader(first, { lenientUtf8: options.lenientUtf8 ?? false });
-    const padding = (options.verifyDecoration ?? true) ? headerPaddingProblem(first) : undefined;
-    buffer.consume(HEADER_SIZE);
-    const reader = new SeaStreamerReader(source, owned, buffer, header, options, live);
-    if (padding !== undefined) reader.report(padding);
-    return reader;
-  } catch (error) {
-    live?.close();
-    if (owned) await source.close().catch(() => undefined);
-    throw error;
-  }
-}
-
-/**
- * Opens a streaming reader over any input: bytes, an `ArrayBuffer`, a `Blob`/`File`, a `ReadableStream`, an
- * async iterable of chunks (Node streams) or a `ByteSource` of `@x/binary` (read from its current position,
- * which must be 0). Reads and checks the header: throws `BAD_MAGIC`, `UNSUPPORTED_VERSION`, `TRUNCATED`, ...
- * for files that cannot be opened. The reader closes the source it creates; a `ByteSource` passed in stays
- * open (its owner closes it).
- *
- * @example
- * ```ts
- * const reader = await openSeaStreamerReader(file, { beacons: true }); // a Blob/File, bytes, a stream...
- * for await (const record of reader) {
- *   if (record.kind === 'message') console.log(record.offset, record.streamKey, record.seqNo);
- * }
- * console.log(reader.end, reader.problems);
- * await reader.close();
- * ```
- */
-export async function openSeaStreamerReader(
-  input: ByteInput,
-  options: SeaStreamerReaderOptions = {},
-): Promise<SeaStreamerReader> {
-  const owned = !isByteSource(input);
-  let source: ByteSource;
-  try {
-    source = toByteSource(input, { chunkSize: 1 << 20 });
-  } catch (error) {
-    throw fromBinaryError(error);
-  }
-  return openReader(source, owned, options);
-}
-
-/**
- * Reads and decodes the header of any input (see {@link openSeaStreamerReader} for the inputs) without
- * reading further: random-access inputs are read at offset 0, streams from their start (a `ByteSource` passed
- * in is left positioned after what was read). Closes the source when it created it. Throws like
- * {@link decodeSeaStreamerHeader}.
- *
- * @example
- * ```ts
- * const header = await peekSeaStreamerHeader(file);
- * console.log(header.fileName, header.beaconInterval);
- * ```
- */
-export async function peekSeaStreamerHeader(
-  input: ByteInput,
-  options: DecodeHeaderOptions = {},
-): Promise<SeaStreamerHeader> {
-  const owned = !isByteSource(input);
-  let source: ByteSource | undefined;
-  try {
-    source = toByteSource(input, { chunkSize: HEADER_SIZE });
-    let head: Uint8Array;
-    if (source.readAt) head = await source.readAt(0, HEADER_SIZE);
-    else {
-      const buffer = new SourceBuffer(source);
-      await buffer.ensure(HEADER_SIZE);
-      head = buffer.copy(Math.min(buffer.available, HEADER_SIZE)) as Uint8Array;
-    }
-    return decodeSeaStreamerHeader(head, options);
-  } catch (error) {
-    throw fromBinaryError(error);
-  } finally {
-    if (owned) await source?.close().catch(() => undefined);
   }
 }

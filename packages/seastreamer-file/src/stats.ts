@@ -8,8 +8,9 @@
 import type { ByteInput } from '@x/binary';
 import type { SeaStreamerMessage } from './frame.js';
 import type { SeaStreamerHeader } from './header.js';
+import { openSeaStreamerReader } from './open.js';
 import type { SeaStreamerEnd, SeaStreamerProblem } from './problems.js';
-import { openSeaStreamerReader, type SeaStreamerReader } from './reader.js';
+import type { SeaStreamerReader } from './reader.js';
 
 /** Statistics of one (stream key, shard). */
 export interface StreamStats {

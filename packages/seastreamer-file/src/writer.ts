@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ByteSink, crc16, createMemorySink, encodeUtf8, toU64 } from '@x/binary';
+import { type ByteSink, crc16, encodeUtf8, toU64 } from '@x/binary';
 import { beaconSize, EMPTY_BEACON_SIZE, encodeBeaconInto, markersPerBeacon, rotateMarkers } from './beacon.js';
 import { fromBinaryError, SeaStreamerFileError } from './errors.js';
 import { encodeFrameHead, encodeFrameInto, FRAME_OVERHEAD, type MessageInput } from './frame.js';
@@ -488,33 +488,4 @@ export function createSeaStreamerWriter(sink: ByteSink, options: SeaStreamerWrit
     throw argument('sink must be a ByteSink (an object with write() and close())');
   }
   return new SeaStreamerWriter(sink, options);
-}
-
-/** Options of {@link writeSeaStreamer}. */
-export interface WriteSeaStreamerOptions extends SeaStreamerWriterOptions {
-  /** End with an end-of-stream message (default false); a bigint/number gives its timestamp (`true`: now). */
-  eos?: boolean | bigint | number;
-}
-
-/**
- * Encodes a whole file in memory, synchronously: the bytes the reference writer produces for the same header,
- * messages and EOS timestamp.
- *
- * @example
- * ```ts
- * const bytes = writeSeaStreamer(
- *   [{ streamKey: 'hello', shardId: 1n, seqNo: 0n, timestamp: 1691686154745n, payload: 'hello-0' }],
- *   { fileName: 'demo.ss', beaconInterval: 1024, eos: true },
- * );
- * ```
- */
-export function writeSeaStreamer(messages: Iterable<MessageInput>, options: WriteSeaStreamerOptions): Uint8Array {
-  const sink = createMemorySink();
-  const writer = new SeaStreamerWriter(sink, options);
-  for (const m of messages) writer.write(m);
-  const eos = options.eos;
-  writer.finishSync(
-    eos === undefined || eos === false ? undefined : toTimestamp(eos === true ? Date.now() : eos, 'eos timestamp'),
-  );
-  return sink.toBytes();
 }

@@ -5,7 +5,8 @@
  */
 import { openFileSource } from '@x/binary/node';
 import { fromBinaryError } from '../errors.js';
-import { openReader, type SeaStreamerReader, type SeaStreamerReaderOptions } from '../reader.js';
+import { openReader } from '../open.js';
+import type { SeaStreamerReader, SeaStreamerReaderOptions } from '../reader.js';
 
 /** Options of {@link openSeaStreamerFile}. */
 export interface SeaStreamerFileOptions extends SeaStreamerReaderOptions {

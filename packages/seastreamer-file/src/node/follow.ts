@@ -10,8 +10,10 @@
  */
 import { type FileGrowthWatcher, openFileSource, watchFileGrowth } from '@x/binary/node';
 import { fromBinaryError, SeaStreamerFileError } from '../errors.js';
+import type { LiveHooks } from '../input.js';
+import { openReader } from '../open.js';
 import type { SeaStreamerProblem } from '../problems.js';
-import { type LiveHooks, openReader, type SeaStreamerReader, type SeaStreamerReaderOptions } from '../reader.js';
+import type { SeaStreamerReader, SeaStreamerReaderOptions } from '../reader.js';
 
 /** Options of {@link followSeaStreamerFile}. */
 export interface FollowOptions extends SeaStreamerReaderOptions {

@@ -44,6 +44,40 @@ export interface SsDecodeRenderer {
 }
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const ascii = new TextDecoder('utf-8');
+
+/** The decimal digits of each byte value followed by a comma, as ASCII bytes, 4 per value (0-padded at the end). */
+const BYTE_TEXT = (() => {
+  const table = new Uint8Array(256 * 4);
+  for (let b = 0; b < 256; b++) {
+    const text = `${b},`;
+    for (let i = 0; i < text.length; i++) table[b * 4 + i] = text.charCodeAt(i);
+  }
+  return table;
+})();
+
+/** `[1,2,3]`: a binary payload as the JSON array of its byte values (what serde prints for a `Vec<u8>`). */
+function byteArray(payload: Uint8Array): string {
+  if (payload.length === 0) return '[]';
+  const out = new Uint8Array(payload.length * 4 + 1);
+  out[0] = 0x5b;
+  let o = 1;
+  for (let i = 0; i < payload.length; i++) {
+    const t = (payload[i] as number) * 4;
+    out[o++] = BYTE_TEXT[t] as number;
+    const c1 = BYTE_TEXT[t + 1] as number;
+    if (c1 === 0x2c) {
+      out[o++] = 0x2c;
+      continue;
+    }
+    out[o++] = c1;
+    const c2 = BYTE_TEXT[t + 2] as number;
+    out[o++] = c2;
+    if (c2 !== 0x2c) out[o++] = 0x2c;
+  }
+  out[o - 1] = 0x5d; // the last comma becomes the closing bracket
+  return ascii.decode(out.subarray(0, o));
+}
 
 /** The `payload` value of an `ss-decode --format ndjson` line for a payload. */
 export function ndjsonPayload(payload: Uint8Array): string {
@@ -51,7 +85,7 @@ export function ndjsonPayload(payload: Uint8Array): string {
   try {
     text = fatal.decode(payload);
   } catch {
-    return `[${payload.join(',')}]`;
+    return byteArray(payload);
   }
   return reserializeLikeSerde(text) ?? JSON.stringify(text);
 }

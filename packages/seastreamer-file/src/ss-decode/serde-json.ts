@@ -16,9 +16,12 @@ const MAX_DEPTH = 127;
 const U64_MAX = 18446744073709551615n;
 const I64_MIN = -9223372036854775808n;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-/** Characters a raw string may not hold (controls: invalid JSON) or that printing escapes (lone surrogates). */
+/**
+ * The end of a string, or what keeps its text from being copied as it is: a backslash (an escape), a control
+ * character (invalid JSON) or a surrogate (printing escapes a lone one). One native scan per string.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
-const SPECIAL = /[\u0000-\u001f\ud800-\udfff]/;
+const STRING_STOP = /["\\\u0000-\u001f\ud800-\udfff]/g;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /**
@@ -82,8 +85,9 @@ function integerText(text: string): string | undefined {
 class Pass {
   pos = 0;
   private depth = 0;
-  /** The decoded value of the string printed last (object keys). */
-  private lastString = '';
+  /** The decoded value of the string printed last, when it had escapes (else `lastStart` to `pos - 1`). */
+  private lastString: string | undefined;
+  private lastStart = 0;
 
   constructor(private readonly s: string) {}
 
@@ -150,19 +154,25 @@ class Pass {
   private string(): string | undefined {
     const s = this.s;
     const start = this.pos + 1;
-    const end = s.indexOf('"', start);
-    if (end < 0) return undefined;
-    const raw = s.slice(start, end);
-    if (raw.indexOf('\\') < 0 && !SPECIAL.test(raw)) {
+    STRING_STOP.lastIndex = start;
+    if (!STRING_STOP.test(s)) return undefined; // never closed
+    const stop = STRING_STOP.lastIndex - 1;
+    if (s.charCodeAt(stop) === 0x22) {
       // No escape, no control, no surrogate: the JSON text is what printing the value gives.
-      this.pos = end + 1;
-      this.lastString = raw;
-      return s.slice(start - 1, end + 1);
+      this.pos = stop + 1;
+      this.lastStart = start;
+      this.lastString = undefined;
+      return s.slice(start - 1, stop + 1);
     }
     const decoded = this.decodeString(start);
     if (decoded === undefined) return undefined;
     this.lastString = decoded;
     return JSON.stringify(decoded);
+  }
+
+  /** The decoded value of the string printed last (an object key). */
+  private lastValue(): string {
+    return this.lastString ?? this.s.slice(this.lastStart, this.pos - 1);
   }
 
   private decodeString(start: number): string | undefined {
@@ -281,7 +291,7 @@ class Pass {
       if (s.charCodeAt(this.pos) !== 0x22) return undefined;
       const keyText = this.string();
       if (keyText === undefined) return undefined;
-      const key = this.lastString;
+      const key = this.lastValue();
       this.ws();
       if (s.charCodeAt(this.pos) !== 0x3a) return undefined;
       this.pos++;
@@ -296,7 +306,7 @@ class Pass {
       if (c !== 0x2c) return undefined;
     }
     this.depth--;
-    if (ordered) return `{${members.join(',')}}`;
+    if (ordered) return members.length === 1 ? `{${members[0]}}` : `{${members.join(',')}}`;
     // Out of order or duplicated: the last duplicate wins, then byte-wise key order.
     const last = new Map<string, number>();
     for (let i = 0; i < keys.length; i++) last.set(keys[i] as string, i);
