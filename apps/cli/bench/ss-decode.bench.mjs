@@ -24,7 +24,9 @@ function digestOf(cmd, args) {
     const hash = createHash('sha256');
     child.stdout.on('data', (c) => hash.update(c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(hash.digest('hex')) : reject(new Error(`${cmd} exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(hash.digest('hex')) : reject(new Error(`${cmd} exited ${code}`)),
+    );
   });
 }
 

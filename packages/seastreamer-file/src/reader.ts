@@ -21,7 +21,6 @@ import {
   type RewindResult,
   readBeaconAt,
   rewind,
-  type SeekHost,
   type SeekResult,
   seek,
   type TimestampSeekOptions,
@@ -41,7 +40,7 @@ export interface SeaStreamerReaderOptions extends SeaStreamerReadOptions {
  * offset, one beacon by index) and `close()`. Memory stays at one source chunk plus the largest frame. Create
  * it with {@link openSeaStreamerReader} (or `openSeaStreamerFile` / `followSeaStreamerFile` in `/node`).
  */
-export class SeaStreamerReader implements SeekHost {
+export class SeaStreamerReader {
   /** The file header. */
   readonly header: SeaStreamerHeader;
   private readonly input: ReaderInput;
