@@ -1,28 +1,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createMemorySink } from '@x/binary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatRustTimestamp, openSeaStreamerReader, readSeaStreamer, writeSeaStreamer } from '../src/index.js';
 import {
   compareUtf8,
-  createSsDecodeRenderer,
+  createSsDecodeWriter,
   formatRyu,
   ndjsonPayload,
   reserializeLikeSerde,
 } from '../src/ss-decode/index.js';
+import { isUtf8 } from '../src/ss-decode/output.js';
+import { reserializeBytes } from '../src/ss-decode/serde-bytes.js';
 import { corpusPresent, readFixture, seastreamerDir } from './helpers.js';
 import { reserializeLikeSerde as reference } from './serde-reference.js';
 
 /** Renders a whole file as the reference decoder prints it. */
 async function render(bytes: Uint8Array, format: 'log' | 'ndjson', headerOnly = false): Promise<string> {
   const reader = await openSeaStreamerReader(bytes, { beacons: true, strict: true });
-  const renderer = createSsDecodeRenderer({ format, headerOnly });
-  let out = renderer.header(reader.header);
+  const sink = createMemorySink();
+  const out = createSsDecodeWriter(sink, { format, headerOnly });
+  out.header(reader.header);
   for await (const record of reader) {
-    out += renderer.record(record);
-    if (renderer.ended) break;
+    out.record(record);
+    if (out.ended) break;
   }
   await reader.close();
-  return out + renderer.finish();
+  await out.finish();
+  return new TextDecoder().decode(sink.toBytes());
 }
 
 describe.skipIf(!corpusPresent)('the reference decoder output, byte for byte', () => {
@@ -63,8 +68,9 @@ describe('renderer', () => {
     expect(lines.at(-3)).toMatch(/\| SEA_STREAMER_INTERNAL \| 0 \| 0\] EOS$/); // then its beacon line, and the final newline
   });
 
-  it('filters messages without moving the beacon lines, stops after EOS, counts what it printed', () => {
-    const renderer = createSsDecodeRenderer({ format: 'ndjson', headerOnly: true });
+  it('filters messages without moving the beacon lines, stops after EOS, counts what it printed', async () => {
+    const sink = createMemorySink();
+    const renderer = createSsDecodeWriter(sink, { format: 'ndjson', headerOnly: true });
     const bytes = writeSeaStreamer(
       [
         { streamKey: 'a', seqNo: 1n, timestamp: 5n, payload: 'x' },
@@ -73,9 +79,9 @@ describe('renderer', () => {
       { fileName: 'f.ss', beaconInterval: 128, eos: 7n },
     );
     const { messages } = readSeaStreamer(bytes);
-    let out = '';
-    for (const m of [...messages, ...messages]) out += renderer.record(m, m.streamKey !== 'b');
-    out += renderer.finish();
+    for (const m of [...messages, ...messages]) renderer.record(m, m.streamKey !== 'b');
+    await renderer.finish();
+    const out = new TextDecoder().decode(sink.toBytes());
     expect(
       out
         .split('\n')
@@ -95,21 +101,71 @@ describe('renderer', () => {
     expect(ndjsonPayload(new Uint8Array([0xef, 0xbb, 0xbf, 0x31]))).toBe('"\ufeff1"'); // a BOM is kept: not JSON
   });
 
-  it('Rust timestamps of the renderer equal formatRustTimestamp, in any order (fast-check)', () => {
-    fc.assert(
-      fc.property(
+  it('Rust timestamps of the writer equal formatRustTimestamp, in any order (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(fc.bigInt({ min: -5n, max: 253402300800005n }), { minLength: 1, maxLength: 30 }),
-        (values) => {
-          const renderer = createSsDecodeRenderer({ format: 'log', headerOnly: true });
-          for (const t of values) {
-            expect(renderer.header({ fileName: '', createdAt: t, beaconInterval: 128 })).toBe(
-              `# {"file_name":"","created_at":"${formatRustTimestamp(t)}","beacon_interval":128}\n`,
-            );
-          }
+        async (values) => {
+          const sink = createMemorySink();
+          const writer = createSsDecodeWriter(sink, { format: 'log', headerOnly: true });
+          for (const t of values) writer.header({ fileName: '', createdAt: t, beaconInterval: 128 });
+          await writer.finish();
+          const expected = values.map(
+            (t) => `# {"file_name":"","created_at":"${formatRustTimestamp(t)}","beacon_interval":128}\n`,
+          );
+          expect(new TextDecoder().decode(sink.toBytes())).toBe(expected.join(''));
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('a limit: flush() writes what is done without the message held back', async () => {
+    const bytes = writeSeaStreamer(
+      [1n, 2n, 3n].map((seqNo) => ({ streamKey: 'k', seqNo, timestamp: 5n, payload: '{"a":1}' })),
+      { fileName: 'l.ss', beaconInterval: 1024 },
+    );
+    const sink = createMemorySink();
+    const writer = createSsDecodeWriter(sink, { format: 'ndjson' });
+    const { messages } = readSeaStreamer(bytes);
+    writer.record(messages[0]!);
+    writer.record(messages[1]!); // writes the first, holds the second
+    await writer.flush();
+    expect(new TextDecoder().decode(sink.toBytes())).toBe(
+      '{"header":{"stream_key":"k","shard_id":0,"sequence":1,"timestamp":"1970-01-01T00:00:00.005"},"payload":{"a":1}}\n',
+    );
+    expect(writer.printed).toBe(1);
+  });
+});
+
+describe('payload checks', () => {
+  it('a payload is text exactly when it is valid UTF-8, wherever its first non-ASCII byte sits (fast-check)', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const valid = (p: Uint8Array) => {
+      try {
+        fatal.decode(p);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const ascii = fc.array(fc.integer({ min: 0, max: 0x7f }), { maxLength: 60, size: 'max' });
+    const tail = fc.oneof(
+      fc.array(fc.integer({ min: 0, max: 0xff }), { maxLength: 4 }), // anything, mostly broken
+      fc.string({ unit: 'binary', maxLength: 3 }).map((t) => [...new TextEncoder().encode(t)]), // valid text
+    );
+    let invalid = 0;
+    fc.assert(
+      fc.property(ascii, tail, ascii, fc.integer({ min: 0, max: 7 }), (head, middle, rest, shift) => {
+        const bytes = [...head, ...middle, ...rest];
+        const p = new Uint8Array(shift + bytes.length).subarray(shift);
+        p.set(bytes);
+        if (!valid(p)) invalid++;
+        expect(isUtf8(p)).toBe(valid(p));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(invalid).toBeGreaterThan(300); // both answers are exercised
   });
 });
 
@@ -188,6 +244,83 @@ describe('serde_json re-serialisation', () => {
       fc.property(json.value, ws, ws, (text, before, after) => {
         const padded = before + text + after;
         expect(reserializeLikeSerde(padded)).toBe(reference(padded));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  /** The bytes path's output for a text, or undefined when it leaves the text to the string path. */
+  function viaBytes(text: string): string | undefined {
+    const p = new TextEncoder().encode(text);
+    const dest = new Uint8Array(2 * p.length + 8).fill(0x3f); // the room reserializeBytes asks for
+    const end = reserializeBytes(p, dest, 3);
+    return end < 0 ? undefined : new TextDecoder().decode(dest.subarray(3, end));
+  }
+
+  it('the bytes path prints exactly what the text path prints, whenever it takes a payload (fast-check)', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(json.value, ws, ws, (text, before, after) => {
+        const out = viaBytes(before + text + after);
+        if (out === undefined) return;
+        taken++;
+        expect(out).toBe(reference(before + text + after));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(taken).toBeGreaterThan(300); // the property is not vacuous
+    for (const [text, expected] of [
+      ['{"data":"x"}', '{"data":"x"}'],
+      ['{"stream":"q","seq":1,"data":"x"}', '{"data":"x","seq":1,"stream":"q"}'],
+      [' { "b" : [ 1 , { "z" : null , "a" : true } ] , "a" : -5 } ', '{"a":-5,"b":[1,{"a":true,"z":null}]}'],
+      ['{"a":1,"a":2,"a!":3}', '{"a":2,"a!":3}'],
+      ['{"a!":1,"a":2}', '{"a":2,"a!":1}'],
+      ['1.0', undefined],
+      ['-0', undefined],
+      ['"\\n"', undefined],
+      ['"é"', undefined],
+      ['12345678901234567890', undefined],
+      ['{"a":1', undefined],
+      ['[1,]', undefined],
+    ] as const) {
+      expect([text, viaBytes(text)]).toEqual([text, expected]);
+      if (expected !== undefined) expect(reference(text)).toBe(expected);
+    }
+  });
+
+  it('copies a long string only when no byte of it needs the text path, wherever it sits in memory (fast-check)', () => {
+    // Strings longer than a few words are checked four bytes at a time: every position of a byte the copy
+    // cannot hold (a backslash, a control character, a non-ASCII byte), at every alignment of the payload.
+    const plain = fc.integer({ min: 0x20, max: 0x7e }).filter((b) => b !== 0x22 && b !== 0x5c);
+    const bad = fc.oneof(fc.constant(0x5c), fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x80, max: 0xff }));
+    fc.assert(
+      fc.property(
+        fc.array(plain, { maxLength: 80, size: 'max' }),
+        fc.option(fc.tuple(bad, fc.nat())), // at most one such byte, anywhere
+        fc.integer({ min: 0, max: 7 }),
+        (clean, spoiler, shift) => {
+          const inside = [...clean];
+          if (spoiler !== null) inside.splice(spoiler[1] % (clean.length + 1), 0, spoiler[0]);
+          const backing = new Uint8Array(shift + inside.length + 2);
+          const p = backing.subarray(shift);
+          p.set([0x22, ...inside, 0x22]);
+          const dest = new Uint8Array(2 * p.length + 8);
+          const end = reserializeBytes(p, dest, 1);
+          expect(end).toBe(spoiler === null ? 1 + p.length : -1);
+          if (spoiler === null) expect([...dest.subarray(1, end)]).toEqual([...p]);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('and on damaged JSON: where the bytes path takes it, the same output (fast-check)', () => {
+    fc.assert(
+      fc.property(json.value, fc.nat(), fc.string({ maxLength: 2 }), (text, at, insert) => {
+        const i = at % (text.length + 1);
+        const damaged = text.slice(0, i) + insert + text.slice(i + 1);
+        const out = viaBytes(damaged);
+        if (out !== undefined) expect(out).toBe(reference(damaged));
       }),
       { numRuns: 2000 },
     );

@@ -21,7 +21,7 @@ import {
   formatProblemRecord,
   type PayloadMode,
 } from '@x/seastreamer-file/ndjson';
-import { createSsDecodeRenderer } from '@x/seastreamer-file/ss-decode';
+import { createSsDecodeWriter } from '@x/seastreamer-file/ss-decode';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
@@ -282,11 +282,15 @@ async function catSsDecode(
   format: 'log' | 'ndjson',
   filter: SsFilter,
 ): Promise<void> {
-  const renderer = createSsDecodeRenderer({ format, headerOnly: options.payload === 'none' });
+  // The reference decoder's output, as bytes (payloads are copied, not turned into text and back).
+  const out = createSsDecodeWriter(
+    { write: (chunk) => ctx.out.writeBytes(chunk), close: () => undefined },
+    { format, headerOnly: options.payload === 'none' },
+  );
   // Strict like the reference: a damaged message stops the output with an error.
   const reader = await openFollowOrRead(ctx, input, options, () => undefined, { strict: true });
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  let w = ctx.out.write(renderer.header(reader.header));
+  let w = out.header(reader.header);
   if (w) await w;
   let done = limit === 0;
   try {
@@ -294,28 +298,21 @@ async function catSsDecode(
       const batch = await reader.nextBatch();
       if (batch === null) break;
       for (const item of batch) {
-        const text = renderer.record(item, item.kind === 'beacon' || matches(filter, item));
-        if (text !== '') {
-          w = ctx.out.write(text);
-          if (w) await w;
-        }
-        if (renderer.ended || renderer.printed >= limit) {
+        w = out.record(item, item.kind === 'beacon' || matches(filter, item));
+        if (w) await w;
+        if (out.ended || out.printed >= limit) {
           done = true;
           break;
         }
       }
     }
-    if (!done) {
-      w = ctx.out.write(renderer.finish());
-      if (w) await w;
-    }
+    // At the limit the record held back is not printed: only what is written goes out.
+    if (done && !out.ended) await out.flush();
+    else await out.finish();
   } catch (error) {
     const e = error as { code?: string; received?: number; computed?: number; offset?: number };
     if (e.code === 'CHECKSUM_MISMATCH') {
-      if (!renderer.ended && renderer.printed < limit) {
-        w = ctx.out.write(renderer.finish());
-        if (w) await w;
-      }
+      await out.finish();
       ctx.reportLine(
         'CHECKSUM_MISMATCH',
         `Checksum error: received ${e.received}, computed ${e.computed}`,

@@ -6,14 +6,16 @@
  *
  * @module
  */
+import type { ByteSink } from '@x/binary';
 import type { SeaStreamerBeacon, SeaStreamerMarker } from '../beacon.js';
 import type { SeaStreamerRecord } from '../core.js';
 import type { SeaStreamerMessage } from '../frame.js';
 import type { SeaStreamerHeader } from '../header.js';
 import { MAX_TIMESTAMP_MS } from '../timestamp.js';
+import { ByteOutput, byteArrayLength, isUtf8, writeByteArray } from './output.js';
 import { reserializeLikeSerde } from './serde-json.js';
 
-/** Options of {@link createSsDecodeRenderer}. */
+/** Options of {@link createSsDecodeWriter}. */
 export interface SsDecodeOptions {
   /** `log` (the default format of `ss-decode`) or `ndjson` (`--format ndjson`). */
   format: 'log' | 'ndjson';
@@ -22,72 +24,49 @@ export interface SsDecodeOptions {
 }
 
 /**
- * Renders a file in the reference decoder's format. Feed the header, then the records in file order
- * (messages and beacons, as a reader with `beacons: true` gives them); each call returns the text ready to
- * print. A message is held back until the next record shows which beacon line follows it; `finish()` returns
- * what is still held.
+ * Writes a file in the reference decoder's format into a `ByteSink`. Give it the header, then the records in
+ * file order (messages and beacons, as a reader with `beacons: true` gives them). A message is held back until
+ * the next record shows which beacon line follows it; `finish()` writes what is still held and hands every byte
+ * to the sink (which stays open: its owner closes it). The calls return the sink's promise when it asked to
+ * wait (backpressure), else `undefined`.
  */
-export interface SsDecodeRenderer {
+export interface SsDecodeWriter {
   /** The header line. */
-  header(header: Pick<SeaStreamerHeader, 'fileName' | 'createdAt' | 'beaconInterval'>): string;
+  header(header: Pick<SeaStreamerHeader, 'fileName' | 'createdAt' | 'beaconInterval'>): Promise<void> | undefined;
   /**
    * Takes the next record. `print: false` leaves a message out of the output (a filter) while it still places
    * the beacon lines as the reference does.
    */
-  record(record: SeaStreamerRecord, print?: boolean): string;
-  /** The text still held back: the last message and its beacon line. */
-  finish(): string;
-  /** True once the end-of-stream message was rendered (the reference stops there). */
+  record(record: SeaStreamerRecord, print?: boolean): Promise<void> | undefined;
+  /** Writes the held message and its beacon line, and hands everything buffered to the sink. */
+  finish(): Promise<void>;
+  /** Hands everything written so far to the sink, without the held message (a reader stopping at a limit). */
+  flush(): Promise<void>;
+  /** True once the end-of-stream message was written (the reference stops there). */
   readonly ended: boolean;
-  /** Messages rendered so far. */
+  /** Messages written so far. */
   readonly printed: number;
 }
 
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const ascii = new TextDecoder('utf-8');
 
-/** The decimal digits of each byte value followed by a comma, as ASCII bytes, 4 per value (0-padded at the end). */
-const BYTE_TEXT = (() => {
-  const table = new Uint8Array(256 * 4);
-  for (let b = 0; b < 256; b++) {
-    const text = `${b},`;
-    for (let i = 0; i < text.length; i++) table[b * 4 + i] = text.charCodeAt(i);
-  }
-  return table;
-})();
+/** The payload's text, or `undefined` when it is not valid UTF-8 (a binary payload). */
+function utf8Text(payload: Uint8Array): string | undefined {
+  return isUtf8(payload) ? fatal.decode(payload) : undefined;
+}
 
-/** `[1,2,3]`: a binary payload as the JSON array of its byte values (what serde prints for a `Vec<u8>`). */
-function byteArray(payload: Uint8Array): string {
-  if (payload.length === 0) return '[]';
-  const out = new Uint8Array(payload.length * 4 + 1);
-  out[0] = 0x5b;
-  let o = 1;
-  for (let i = 0; i < payload.length; i++) {
-    const t = (payload[i] as number) * 4;
-    out[o++] = BYTE_TEXT[t] as number;
-    const c1 = BYTE_TEXT[t + 1] as number;
-    if (c1 === 0x2c) {
-      out[o++] = 0x2c;
-      continue;
-    }
-    out[o++] = c1;
-    const c2 = BYTE_TEXT[t + 2] as number;
-    out[o++] = c2;
-    if (c2 !== 0x2c) out[o++] = 0x2c;
-  }
-  out[o - 1] = 0x5d; // the last comma becomes the closing bracket
-  return ascii.decode(out.subarray(0, o));
+/** The JSON text of a payload's string (serde's re-serialisation when it is JSON, else a JSON string). */
+function jsonText(text: string): string {
+  return reserializeLikeSerde(text) ?? JSON.stringify(text);
 }
 
 /** The `payload` value of an `ss-decode --format ndjson` line for a payload. */
 export function ndjsonPayload(payload: Uint8Array): string {
-  let text: string;
-  try {
-    text = fatal.decode(payload);
-  } catch {
-    return byteArray(payload);
-  }
-  return reserializeLikeSerde(text) ?? JSON.stringify(text);
+  const text = utf8Text(payload);
+  if (text !== undefined) return jsonText(text);
+  const bytes = new Uint8Array(byteArrayLength(payload));
+  return ascii.decode(bytes.subarray(0, writeByteArray(payload, bytes, 0)));
 }
 
 /**
@@ -115,23 +94,27 @@ class RustTimestamps {
 }
 
 /**
- * Creates a renderer of the reference decoder's output (see {@link SsDecodeRenderer}).
+ * Creates a writer of the reference decoder's output into `sink` (see {@link SsDecodeWriter}).
  *
  * @example
  * ```ts
- * const renderer = createSsDecodeRenderer({ format: 'ndjson' });
+ * import { createMemorySink } from '@x/binary';
+ * const sink = createMemorySink();
+ * const out = createSsDecodeWriter(sink, { format: 'ndjson' });
  * const reader = await openSeaStreamerReader(file, { beacons: true, strict: true });
- * let out = renderer.header(reader.header);
+ * out.header(reader.header);
  * for await (const record of reader) {
- *   out += renderer.record(record);
- *   if (renderer.ended) break;
+ *   out.record(record);
+ *   if (out.ended) break;
  * }
- * out += renderer.finish();
+ * await out.finish();
+ * const text = new TextDecoder().decode(sink.toBytes());
  * ```
  */
-export function createSsDecodeRenderer(options: SsDecodeOptions): SsDecodeRenderer {
+export function createSsDecodeWriter(sink: ByteSink, options: SsDecodeOptions): SsDecodeWriter {
   const log = options.format === 'log';
   const headerOnly = options.headerOnly ?? false;
+  const out = new ByteOutput(sink);
   const times = new RustTimestamps();
   const keyJson = new Map<string, string>();
   const pending: SeaStreamerBeacon[] = [];
@@ -150,67 +133,83 @@ export function createSsDecodeRenderer(options: SsDecodeOptions): SsDecodeRender
     return json;
   };
 
-  const messageLine = (m: SeaStreamerMessage): string => {
+  const message = (m: SeaStreamerMessage): void => {
     const ts = times.format(m.timestamp);
     if (log) {
-      const head = `[${ts} | ${m.streamKey} | ${m.seqNo} | ${m.shardId}]`;
-      if (headerOnly) return `${head}\n`;
-      let text: string;
-      try {
-        text = fatal.decode(m.payload);
-      } catch {
-        return `${head} <BINARY BLOB>\n`;
+      out.text(`[${ts} | ${m.streamKey} | ${m.seqNo} | ${m.shardId}]`);
+      if (!headerOnly) {
+        if (isUtf8(m.payload)) {
+          out.byte(0x20);
+          out.bytes(m.payload); // the text, verbatim
+        } else out.text(' <BINARY BLOB>');
       }
-      return `${head} ${text}\n`;
+      out.byte(0x0a);
+      return;
     }
-    const payload = headerOnly ? 'null' : ndjsonPayload(m.payload);
-    return `{"header":{"stream_key":${quotedKey(m.streamKey)},"shard_id":${m.shardId},"sequence":${m.seqNo},"timestamp":"${ts}"},"payload":${payload}}\n`;
+    out.text(
+      `{"header":{"stream_key":${quotedKey(m.streamKey)},"shard_id":${m.shardId},"sequence":${m.seqNo},"timestamp":"${ts}"},"payload":`,
+    );
+    if (headerOnly) out.text('null');
+    else if (!out.json(m.payload)) {
+      // Not in the byte-level subset: the text path, or a binary payload's byte array.
+      const text = utf8Text(m.payload);
+      if (text === undefined) out.byteArray(m.payload);
+      else out.text(jsonText(text));
+    }
+    out.text('}\n');
   };
 
   const markerJson = (k: SeaStreamerMarker): string =>
     `{"header":{"stream_key":${quotedKey(k.streamKey)},"shard_id":${k.shardId},"sequence":${k.seqNo},"timestamp":"${times.format(k.timestamp)}"},"running_checksum":${k.runningChecksum}}`;
 
-  const beaconLine = (b: SeaStreamerBeacon): string => {
+  const beaconLine = (b: SeaStreamerBeacon): void => {
     const json = `[${b.markers.map(markerJson).join(',')}]`;
-    return log ? `# ${json}\n` : `/* ${json} */\n`;
+    out.text(log ? `# ${json}\n` : `/* ${json} */\n`);
   };
 
   /** The held message's line and the line of the last beacon parsed while reading it. */
-  const release = (): string => {
+  const release = (): void => {
     const m = held;
-    if (m === undefined || ended) return '';
+    if (m === undefined || ended) return;
     held = undefined;
     let beacon: SeaStreamerBeacon | undefined;
     while (pending.length > 0 && (pending[0] as SeaStreamerBeacon).offset < m.endOffset) beacon = pending.shift();
-    let out = '';
     if (heldPrint) {
-      out = messageLine(m);
+      message(m);
       printed++;
     }
     if (beacon !== undefined && beacon.index !== printedBeacon) {
       printedBeacon = beacon.index;
-      out += beaconLine(beacon);
+      beaconLine(beacon);
     }
     if (m.isEos) ended = true;
-    return out;
   };
 
   return {
     header(h) {
       const json = `{"file_name":${JSON.stringify(h.fileName)},"created_at":"${times.format(h.createdAt)}","beacon_interval":${h.beaconInterval}}`;
-      return log ? `# ${json}\n` : `/* ${json} */\n`;
+      out.text(log ? `# ${json}\n` : `/* ${json} */\n`);
+      return out.take();
     },
     record(record, print = true) {
       if (record.kind === 'beacon') {
         pending.push(record);
-        return '';
+        return undefined;
       }
-      const out = release();
+      release();
       held = record;
       heldPrint = print;
-      return out;
+      return out.take();
     },
-    finish: release,
+    async finish() {
+      release();
+      await this.flush();
+    },
+    async flush() {
+      out.handOver();
+      await out.take();
+      await sink.flush?.();
+    },
     get ended() {
       return ended;
     },

@@ -5,24 +5,20 @@
  *
  * @example
  * ```ts
+ * import { toWritableStreamSink } from '@x/binary';
  * import { openSeaStreamerReader } from '@x/seastreamer-file';
- * import { createSsDecodeRenderer } from '@x/seastreamer-file/ss-decode';
+ * import { createSsDecodeWriter } from '@x/seastreamer-file/ss-decode';
  * const reader = await openSeaStreamerReader(file, { beacons: true, strict: true });
- * const renderer = createSsDecodeRenderer({ format: 'log' });
- * process.stdout.write(renderer.header(reader.header));
+ * const out = createSsDecodeWriter(toWritableStreamSink(writable), { format: 'log' });
+ * await out.header(reader.header);
  * for await (const record of reader) {
- *   process.stdout.write(renderer.record(record));
- *   if (renderer.ended) break;
+ *   await out.record(record);
+ *   if (out.ended) break;
  * }
- * process.stdout.write(renderer.finish());
+ * await out.finish();
  * ```
  *
  * @module @x/seastreamer-file/ss-decode
  */
-export {
-  createSsDecodeRenderer,
-  ndjsonPayload,
-  type SsDecodeOptions,
-  type SsDecodeRenderer,
-} from './format.js';
+export { createSsDecodeWriter, ndjsonPayload, type SsDecodeOptions, type SsDecodeWriter } from './format.js';
 export { compareUtf8, formatRyu, reserializeLikeSerde } from './serde-json.js';
