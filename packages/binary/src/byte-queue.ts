@@ -7,6 +7,9 @@
 import type { ByteSource } from './byte-source.js';
 import { BinaryError } from './errors.js';
 
+/** What takes the place of a consumed chunk until the chunk array is compacted. */
+const CONSUMED = new Uint8Array(0);
+
 /**
  * A FIFO of byte chunks with absolute offsets. Parsers look at contiguous windows of the unread bytes; a
  * window is a view into a chunk unless it spans chunks, in which case just those chunks are joined once.
@@ -123,6 +126,7 @@ export class ByteQueue {
         left = 0;
       } else {
         left -= inChunk;
+        this.chunks[this.head] = CONSUMED; // dropped now, not when the array is next compacted
         this.head++;
         this.headOffset = 0;
       }
