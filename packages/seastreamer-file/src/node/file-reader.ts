@@ -5,12 +5,12 @@
  */
 import { openFileSource } from '@x/binary/node';
 import { fromBinaryError } from '../errors.js';
-import { openReader } from '../open.js';
+import { openReader, READ_CHUNK_SIZE } from '../open.js';
 import type { SeaStreamerReader, SeaStreamerReaderOptions } from '../reader.js';
 
 /** Options of {@link openSeaStreamerFile}. */
 export interface SeaStreamerFileOptions extends SeaStreamerReaderOptions {
-  /** Bytes per read (default 1 MiB). */
+  /** Bytes per read (default 256 KiB). */
   chunkSize?: number;
 }
 
@@ -34,7 +34,7 @@ export async function openSeaStreamerFile(
 ): Promise<SeaStreamerReader> {
   let source: Awaited<ReturnType<typeof openFileSource>>;
   try {
-    source = await openFileSource(path, { chunkSize: options.chunkSize ?? 1 << 20 });
+    source = await openFileSource(path, { chunkSize: options.chunkSize ?? READ_CHUNK_SIZE });
   } catch (error) {
     throw fromBinaryError(error);
   }

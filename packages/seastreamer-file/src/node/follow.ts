@@ -11,7 +11,7 @@
 import { type FileGrowthWatcher, openFileSource, watchFileGrowth } from '@x/binary/node';
 import { fromBinaryError, SeaStreamerFileError } from '../errors.js';
 import type { LiveHooks } from '../input.js';
-import { openReader } from '../open.js';
+import { openReader, READ_CHUNK_SIZE } from '../open.js';
 import type { SeaStreamerProblem } from '../problems.js';
 import type { SeaStreamerReader, SeaStreamerReaderOptions } from '../reader.js';
 
@@ -27,7 +27,7 @@ export interface FollowOptions extends SeaStreamerReaderOptions {
   maxPollInterval?: number;
   /** Use `fs.watch` notifications besides polling (default true). */
   watch?: boolean;
-  /** Bytes per read (default 1 MiB). */
+  /** Bytes per read (default 256 KiB). */
   chunkSize?: number;
   /**
    * Wait (polling with the same back-off) for the file to be created instead of failing with `IO_ERROR`; with
@@ -48,7 +48,7 @@ function checkTimeout(value: unknown, name: string): number | undefined {
 async function openWhenCreated(path: string, options: FollowOptions, maxDelay: number) {
   for (let delay = 1, waited = 0; ; delay = Math.min(delay * 2, maxDelay)) {
     try {
-      return await openFileSource(path, { chunkSize: options.chunkSize ?? 1 << 20 });
+      return await openFileSource(path, { chunkSize: options.chunkSize ?? READ_CHUNK_SIZE });
     } catch (error) {
       const missing = (error as { cause?: { code?: string } }).cause?.code === 'ENOENT';
       if (!(options.waitForFile && missing)) throw fromBinaryError(error);

@@ -9,7 +9,7 @@ import { type ByteSink, isValidUtf8 } from '@x/binary';
 import { reserializeBytes } from './serde-bytes.js';
 
 const encoder = new TextEncoder();
-const CHUNK = 1 << 20;
+const CHUNK = 256 * 1024; // the size of the chunks handed to the sink (see READ_CHUNK_SIZE in open.ts)
 
 /**
  * The decimal digits of each byte value followed by a comma, as a little-endian 32-bit word of ASCII bytes
