@@ -10,7 +10,7 @@ import type { SeaStreamerReader, SeaStreamerReaderOptions } from '../reader.js';
 
 /** Options of {@link openSeaStreamerFile}. */
 export interface SeaStreamerFileOptions extends SeaStreamerReaderOptions {
-  /** Bytes per read (default 256 KiB). */
+  /** Bytes per read (default 512 KiB). */
   chunkSize?: number;
 }
 

@@ -27,7 +27,7 @@ export interface FollowOptions extends SeaStreamerReaderOptions {
   maxPollInterval?: number;
   /** Use `fs.watch` notifications besides polling (default true). */
   watch?: boolean;
-  /** Bytes per read (default 256 KiB). */
+  /** Bytes per read (default 512 KiB). */
   chunkSize?: number;
   /**
    * Wait (polling with the same back-off) for the file to be created instead of failing with `IO_ERROR`; with

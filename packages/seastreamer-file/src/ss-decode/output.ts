@@ -9,7 +9,8 @@ import { type ByteSink, isValidUtf8 } from '@x/binary';
 import { reserializeBytes } from './serde-bytes.js';
 
 const encoder = new TextEncoder();
-const CHUNK = 256 * 1024; // the size of the chunks handed to the sink (see READ_CHUNK_SIZE in open.ts)
+/** Bytes per chunk handed to the sink (a few hundred KiB: short-lived, see `READ_CHUNK_SIZE` in open.ts). */
+const CHUNK = 256 * 1024;
 
 /**
  * The decimal digits of each byte value followed by a comma, as a little-endian 32-bit word of ASCII bytes
