@@ -12,6 +12,7 @@ const FIXTURES = process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../.
 const { run } = await import('../dist/index.js');
 const { Writable, Readable } = await import('node:stream');
 const ss = await import('@x/seastreamer-file');
+const ssNode = await import('@x/seastreamer-file/node');
 const moq = await import('@x/moqtrace');
 const { openFileSource } = await import('@x/binary/node');
 
@@ -65,7 +66,7 @@ function ssFile() {
       payload,
     });
   }
-  const bytes = ss.writeSeaStreamerFile(messages, { fileName: 'bench.ss', beaconInterval: 1 << 20, eos: true });
+  const bytes = ss.writeSeaStreamer(messages, { fileName: 'bench.ss', beaconInterval: 1 << 20, eos: true });
   const path = join(tmp, 'bench.ss');
   writeFileSync(path, bytes);
   return { path, note: 'generated 20 MB .ss (corpus absent)' };
@@ -114,7 +115,7 @@ function moqFile() {
 }
 
 async function libraryReadSs(path) {
-  const reader = await ss.SeaStreamerReader.open(await openFileSource(path), { onChecksumMismatch: 'report' });
+  const reader = await ssNode.openSeaStreamerFile(path);
   let n = 0;
   for (let b = await reader.nextBatch(); b !== null; b = await reader.nextBatch()) n += b.length;
   await reader.close();
@@ -149,7 +150,7 @@ async function runInProcess(args) {
 function libraryChildScript(kind, path) {
   const read =
     kind === '.ss'
-      ? `const ss = await import(${JSON.stringify(import.meta.resolve('@x/seastreamer-file'))}); const r = await ss.SeaStreamerReader.open(await openFileSource(${JSON.stringify(path)}), { onChecksumMismatch: 'report' }); for (let b = await r.nextBatch(); b !== null; b = await r.nextBatch()); await r.close();`
+      ? `const ss = await import(${JSON.stringify(import.meta.resolve('@x/seastreamer-file/node'))}); const r = await ss.openSeaStreamerFile(${JSON.stringify(path)}); for (let b = await r.nextBatch(); b !== null; b = await r.nextBatch()); await r.close();`
       : `const moq = await import(${JSON.stringify(import.meta.resolve('@x/moqtrace'))}); const s = await openFileSource(${JSON.stringify(path)}); await moq.readTraceFrom(s); await s.close();`;
   return `const { openFileSource } = await import(${JSON.stringify(import.meta.resolve('@x/binary/node'))}); ${read}`;
 }

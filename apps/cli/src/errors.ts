@@ -76,6 +76,8 @@ export interface ErrorReport {
   message: string;
   /** Byte offset, when known. */
   offset?: number | undefined;
+  /** 1-based line number of a line-oriented input (NDJSON), when known. */
+  line?: number | undefined;
   /** Exit code. */
   exitCode: number;
 }
@@ -117,9 +119,25 @@ export function toErrorReport(error: unknown): ErrorReport {
       const text = NODE_IO_CODES[code] ?? oneLine(error.message);
       return { code: 'IO_ERROR', message: `${text} (${code})`, exitCode: EXIT_USAGE };
     }
+    const line = (record as { line?: unknown }).line;
+    if (code === 'INVALID_NDJSON' && typeof line === 'number') {
+      // `line N (byte B): reason` of the libraries: the line goes where the offset goes, the byte after the reason
+      const offset = numberOrUndefined(record.offset);
+      const reason = oneLine(error.message).replace(/^line \d+ \(byte \d+\): /, '');
+      return {
+        code,
+        message: offset === undefined ? reason : `${reason} (byte ${offset})`,
+        line,
+        exitCode: EXIT_DATA,
+      };
+    }
     if (code && /^[A-Z][A-Z0-9_]*$/.test(code)) {
       const ioLike = code === 'IO_ERROR' || code === 'SOURCE_CLOSED' || code === 'WATCH_ERROR';
-      const usageLike = code.startsWith('INVALID_') && code !== 'INVALID_UTF8' && code !== 'INVALID_BEACON_INTERVAL';
+      const usageLike =
+        code.startsWith('INVALID_') &&
+        code !== 'INVALID_UTF8' &&
+        code !== 'INVALID_BEACON_INTERVAL' &&
+        code !== 'INVALID_NDJSON';
       return {
         code,
         message: oneLine(error.message),
@@ -133,16 +151,27 @@ export function toErrorReport(error: unknown): ErrorReport {
 }
 
 /**
- * Formats the one-line error `xtrace: FILE: CODE at offset N: message` (FILE and offset only when known).
+ * Formats the one-line error `xtrace: FILE: CODE at offset N: message` (FILE and offset only when known), or
+ * `... CODE at line N: message` for a line of a line-oriented input.
  *
  * @example
  * ```ts
  * formatErrorLine({ code: 'BAD_MAGIC', message: 'not a .ss file', offset: 0, exitCode: 1 }, 'a.ss');
  * // 'xtrace: a.ss: BAD_MAGIC at offset 0: not a .ss file'
+ * formatErrorLine({ code: 'INVALID_NDJSON', message: 'not JSON (byte 52)', line: 3 }, 'in.ndjson');
+ * // 'xtrace: in.ndjson: INVALID_NDJSON at line 3: not JSON (byte 52)'
  * ```
  */
-export function formatErrorLine(report: Pick<ErrorReport, 'code' | 'message' | 'offset'>, file?: string): string {
-  const where = report.offset === undefined ? '' : ` at offset ${report.offset}`;
+export function formatErrorLine(
+  report: Pick<ErrorReport, 'code' | 'message' | 'offset' | 'line'>,
+  file?: string,
+): string {
+  const where =
+    report.line !== undefined
+      ? ` at line ${report.line}`
+      : report.offset === undefined
+        ? ''
+        : ` at offset ${report.offset}`;
   const prefix = file === undefined ? 'xtrace: ' : `xtrace: ${file}: `;
   return `${prefix}${report.code}${where}: ${report.message}`;
 }

@@ -26,24 +26,5 @@ export {
   type XtraceErrorOptions,
 } from './errors.js';
 export type { XtraceIo } from './io.js';
-export {
-  decodePayload,
-  PAYLOAD_MODES,
-  type PayloadEncoding,
-  type PayloadMode,
-  renderPayload,
-  stringifyJson,
-  u64Json,
-  u64Text,
-} from './output/json.js';
-export {
-  type EndState,
-  endRecord,
-  errorRecord,
-  ssBeaconRecord,
-  ssHeaderRecord,
-  ssMessageRecord,
-} from './output/records.js';
-export { compareUtf8, formatRyu, reserializeLikeSerde } from './output/serde-json.js';
-export { ndjsonPayload, SsDecodeFormatter } from './output/ss-decode.js';
+export { stringifyJson, u64Json, u64Text } from './output/json.js';
 export { run } from './run.js';

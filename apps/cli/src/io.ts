@@ -68,18 +68,31 @@ export class Context {
   /** Reports a problem or error on stderr (`xtrace: FILE: CODE at offset N: message`) and raises the exit code. */
   report(error: unknown, file?: string): void {
     const report = toErrorReport(error);
-    this.reportLine(report.code, report.message, report.offset, file, report.exitCode);
+    this.reportLine(report.code, report.message, report.offset, file, report.exitCode, report.line);
   }
 
-  /** Reports a problem given its parts; `exitCode` 0 makes it a warning. */
+  /**
+   * Reports a problem given its parts; `exitCode` 0 makes it a warning. A `lineNumber` (NDJSON inputs) is shown
+   * instead of the offset, and a library message `line N (byte B): reason` is shown as `reason (byte B)`.
+   */
   reportLine(
     code: string,
     message: string,
     offset: number | undefined,
     file: string | undefined,
     exitCode: number,
+    lineNumber?: number,
   ): void {
-    const line = formatErrorLine({ code, message, offset }, file);
+    const reported =
+      lineNumber === undefined
+        ? { code, message, offset }
+        : {
+            code,
+            line: lineNumber,
+            message:
+              offset === undefined ? message : `${message.replace(/^line \d+ \(byte \d+\): /, '')} (byte ${offset})`,
+          };
+    const line = formatErrorLine(reported, file);
     const colored = exitCode === 0 ? this.errColors.yellow(line) : this.errColors.red(line);
     this.stderrLine(colored);
     this.exitCode = Math.max(this.exitCode, exitCode);

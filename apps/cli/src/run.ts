@@ -251,11 +251,17 @@ ${EXIT_HELP}`,
     .addOption(
       new Option('--version <v>', '.moqtrace: output format version').choices(['auto', '1', '2']).default('auto'),
     )
+    .option(
+      '--skip-invalid-lines',
+      '.ss NDJSON input: skip lines that are not valid records, reporting each (exit 1), instead of stopping',
+    )
     .addHelpText(
       'after',
       `
 A round trip through NDJSON gives back identical records; a .ss written in one writer session comes back
 byte for byte (the NDJSON header record carries the file name, created-at time and beacon interval).
+NDJSON import is strict: the first line that is not a valid record stops it (INVALID_NDJSON at line N, exit 1)
+and no output file is left behind; a .ss output appears only once it is complete.
 
 Examples:
   $ xtrace convert recording.ss recording.ndjson
@@ -377,7 +383,7 @@ export async function run(argv: readonly string[], io: XtraceIo): Promise<number
     }
     const report = toErrorReport(error);
     const file = (XtraceError.is(error) ? error.file : undefined) ?? ctx.currentFile;
-    ctx.reportLine(report.code, report.message, report.offset, file, report.exitCode);
+    ctx.reportLine(report.code, report.message, report.offset, file, report.exitCode, report.line);
     code = Math.max(ctx.exitCode, report.exitCode);
   }
   try {

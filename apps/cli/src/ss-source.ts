@@ -5,7 +5,13 @@
  */
 import { type ByteSource, fromBytes } from '@x/binary';
 import { openFileSource } from '@x/binary/node';
-import { type ReaderOptions, type ReaderProblem, SeaStreamerReader } from '@x/seastreamer-file';
+import {
+  openSeaStreamerReader,
+  type SeaStreamerProblem,
+  type SeaStreamerReader,
+  type SeaStreamerReaderOptions,
+} from '@x/seastreamer-file';
+import { openSeaStreamerFile } from '@x/seastreamer-file/node';
 import type { Input } from './input.js';
 import { ioError } from './input.js';
 
@@ -29,21 +35,21 @@ export async function withSource<T>(input: Input, fn: (source: ByteSource) => Pr
   }
 }
 
-/** Opens a `.ss` reader over an input (bounded, from the start). */
-export async function openSsReader(input: Input, options: ReaderOptions = {}): Promise<SeaStreamerReader> {
-  const source = await inputSource(input);
+/** Opens a `.ss` reader over an input (bounded, from the start); the reader owns what it opened. */
+export async function openSsReader(input: Input, options: SeaStreamerReaderOptions = {}): Promise<SeaStreamerReader> {
+  if (input.bytes) return openSeaStreamerReader(input.bytes, options);
   try {
-    return await SeaStreamerReader.open(source, options);
+    return await openSeaStreamerFile(input.path!, options);
   } catch (error) {
-    await source.close().catch(() => undefined);
+    if ((error as { code?: string }).code === 'IO_ERROR') throw ioError((error as Error).cause ?? error, input.name);
     throw error;
   }
 }
 
 /**
- * Severity of a reader problem, as the library classifies it: reported payload checksum mismatches are
- * errors; running-checksum restarts (appends), decoration bytes and watcher failures are warnings.
+ * Severity of a reader problem, as the library classifies it: damaged messages (payload checksums, keys) are
+ * errors; running-checksum restarts (appends), decoration bytes, beacon counts and watcher failures are warnings.
  */
-export function problemSeverity(problem: Pick<ReaderProblem, 'severity'>): 'error' | 'warning' {
+export function problemSeverity(problem: Pick<SeaStreamerProblem, 'severity'>): 'error' | 'warning' {
   return problem.severity;
 }

@@ -10,15 +10,15 @@ const LIB = fileURLToPath(new URL('../../../packages/seastreamer-file/dist/node/
 
 function writerScript(path: string, count: number, delayMs: number, eos: boolean): string {
   return `
-import { openFileWriter } from ${JSON.stringify(LIB)};
-const writer = await openFileWriter(${JSON.stringify(path)}, { beaconInterval: 256 });
+import { createSeaStreamerFileWriter } from ${JSON.stringify(LIB)};
+const writer = await createSeaStreamerFileWriter(${JSON.stringify(path)}, { beaconInterval: 256 });
 await writer.flush();
 for (let i = 0; i < ${count}; i++) {
   await new Promise((r) => setTimeout(r, ${delayMs}));
   writer.write({ streamKey: 'live', seqNo: BigInt(i), timestamp: BigInt(Date.now()), payload: 'tick-' + i + ' ' + 'y'.repeat(i * 13 % 90) });
   await writer.flush();
 }
-${eos ? 'await writer.end({ eos: true });' : 'await writer.flush();'}
+${eos ? 'await writer.close({ eos: true });' : 'await writer.flush();'}
 `;
 }
 

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
-import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { writeSeaStreamer } from '@x/seastreamer-file';
 import { describe, expect, it } from 'vitest';
-import { formatErrorLine, formatRyu, reserializeLikeSerde, run, u64Json } from '../src/index.js';
+import { formatErrorLine, run, u64Json } from '../src/index.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -12,7 +12,7 @@ function capture(): { stream: PassThrough; text: () => string } {
 
 describe('run() in process', () => {
   it('reads stdin for - and returns the exit code', async () => {
-    const bytes = writeSeaStreamerFile(
+    const bytes = writeSeaStreamer(
       [{ streamKey: 'k', shardId: 0n, seqNo: 1n, timestamp: 1_700_000_000_000n, payload: 'hi' }],
       { fileName: 'x.ss', beaconInterval: 1024, eos: 1_700_000_000_001n },
     );
@@ -61,21 +61,8 @@ describe('output helpers', () => {
       'xtrace: a.ss: TRUNCATED at offset 7: cut',
     );
     expect(formatErrorLine({ code: 'USAGE', message: 'bad' })).toBe('xtrace: USAGE: bad');
-  });
-
-  it('re-serialises JSON like serde_json (sorted keys byte-wise, integers kept, ryu floats)', () => {
-    expect(reserializeLikeSerde('{"b":1.0, "a":[1e30, -0, 18446744073709551615, 0.1, 1e-7]}')).toBe(
-      '{"a":[1e30,-0.0,18446744073709551615,0.1,1e-7],"b":1.0}',
+    expect(formatErrorLine({ code: 'INVALID_NDJSON', message: 'not JSON (byte 52)', line: 3 }, 'in.ndjson')).toBe(
+      'xtrace: in.ndjson: INVALID_NDJSON at line 3: not JSON (byte 52)',
     );
-    expect(reserializeLikeSerde('{"\uffff":1,"\ud83c\udf0a":2}')).toBe('{"\uffff":1,"\ud83c\udf0a":2}');
-    expect(reserializeLikeSerde('"\\ud800"')).toBeUndefined();
-    expect(reserializeLikeSerde('1e400')).toBeUndefined();
-    expect(reserializeLikeSerde('{"a":1} x')).toBeUndefined();
-    expect(reserializeLikeSerde(`${'['.repeat(127)}${']'.repeat(127)}`)).toBeDefined();
-    expect(reserializeLikeSerde(`${'['.repeat(128)}${']'.repeat(128)}`)).toBeUndefined();
-    expect(formatRyu(123456.75)).toBe('123456.75');
-    expect(formatRyu(1e16)).toBe('1e16');
-    expect(formatRyu(1234e-8)).toBe('0.00001234');
-    expect(formatRyu(1.5e-300)).toBe('1.5e-300');
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './helpers.js';
 
@@ -19,7 +19,7 @@ beforeAll(() => {
     payload,
   }));
   file = join(tmp.dir, 'big.ss');
-  writeFileSync(file, writeSeaStreamerFile(messages, { fileName: 'big.ss', beaconInterval: 65536 }));
+  writeFileSync(file, writeSeaStreamer(messages, { fileName: 'big.ss', beaconInterval: 65536 }));
 });
 afterAll(() => tmp.cleanup());
 

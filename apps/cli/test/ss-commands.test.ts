@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSeaStreamerFile, writeSeaStreamerFile } from '@x/seastreamer-file';
+import { readSeaStreamer, writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, parseNdjson, tempDir, xtrace } from './helpers.js';
 
@@ -21,7 +21,7 @@ function generate(count: number, interval: number): Uint8Array {
       payload,
     });
   }
-  return writeSeaStreamerFile(messages, {
+  return writeSeaStreamer(messages, {
     fileName: 'gen.ss',
     beaconInterval: interval,
     createdAt: BASE,
@@ -43,7 +43,7 @@ describe('.ss commands on generated files', () => {
     const r = await xtrace(['cat', file]);
     expect(r.code).toBe(0);
     const records = parseNdjson(r.stdout);
-    const contents = readSeaStreamerFile(bytes);
+    const contents = readSeaStreamer(bytes);
     expect(records[0]).toMatchObject({
       kind: 'header',
       format: 'ss',
@@ -99,7 +99,7 @@ describe('.ss commands on generated files', () => {
       'base64',
     ]);
     const messages = parseNdjson(r.stdout).filter((x) => x.kind === 'message');
-    const expected = readSeaStreamerFile(bytes).messages.filter(
+    const expected = readSeaStreamer(bytes).messages.filter(
       (m) =>
         m.streamKey === 'beta' &&
         m.shardId === 0n &&
@@ -134,7 +134,7 @@ describe('.ss commands on generated files', () => {
     const r = await xtrace(['seek', file, '--stream', 'gamma', '--shard', '1', '--seq', '150', '--verbose']);
     expect(r.code).toBe(0);
     const [found] = parseNdjson(r.stdout);
-    const first = readSeaStreamerFile(bytes).messages.find(
+    const first = readSeaStreamer(bytes).messages.find(
       (m) => m.streamKey === 'gamma' && m.shardId === 1n && m.seqNo >= 150n,
     )!;
     expect(found).toMatchObject({ offset: first.offset, seqNo: Number(first.seqNo) });
@@ -160,8 +160,8 @@ describe('.ss commands on generated files', () => {
     expect(Buffer.compare(readFileSync(back), Buffer.from(bytes))).toBe(0);
     const re = join(tmp.dir, 're.ss');
     expect((await xtrace(['convert', file, re, '--to', 'ss', '--interval', '4096'])).code).toBe(0);
-    const a = readSeaStreamerFile(bytes);
-    const b = readSeaStreamerFile(new Uint8Array(readFileSync(re)));
+    const a = readSeaStreamer(bytes);
+    const b = readSeaStreamer(new Uint8Array(readFileSync(re)));
     expect(b.header.beaconInterval).toBe(4096);
     expect(b.messages.map((m) => [m.streamKey, m.seqNo, Buffer.from(m.payload).toString('hex')])).toEqual(
       a.messages.map((m) => [m.streamKey, m.seqNo, Buffer.from(m.payload).toString('hex')]),
@@ -176,7 +176,7 @@ describe('.ss commands on generated files', () => {
       (await xtrace(['write', out, '--stream', 'log', '--interval', '256'], { input: 'one\ntwo\nthree\n' })).code,
     ).toBe(0);
     expect((await xtrace(['write', out, '--stream', 'log', '--eos'], { input: 'four\n' })).code).toBe(0);
-    const c = readSeaStreamerFile(new Uint8Array(readFileSync(out)));
+    const c = readSeaStreamer(new Uint8Array(readFileSync(out)));
     expect(c.header.beaconInterval).toBe(256);
     expect(c.messages.map((m) => [m.seqNo, Buffer.from(m.payload).toString()])).toEqual([
       [0n, 'one'],
@@ -196,15 +196,15 @@ describe('.ss commands on generated files', () => {
     const records = (await xtrace(['cat', file, '--limit', '10'])).stdout;
     const r = await xtrace(['write', out, '--ndjson'], { input: records });
     expect(r.code).toBe(0);
-    const c = readSeaStreamerFile(new Uint8Array(readFileSync(out)));
-    const src = readSeaStreamerFile(bytes).messages.slice(0, 10);
+    const c = readSeaStreamer(new Uint8Array(readFileSync(out)));
+    const src = readSeaStreamer(bytes).messages.slice(0, 10);
     expect(c.messages.map((m) => [m.streamKey, m.shardId, m.seqNo, m.timestamp])).toEqual(
       src.map((m) => [m.streamKey, m.shardId, m.seqNo, m.timestamp]),
     );
   });
 
   it("validate reports the library's decoration warnings (terminator, beacon delimiters, header padding)", async () => {
-    const contents = readSeaStreamerFile(bytes);
+    const contents = readSeaStreamer(bytes);
     const frame = contents.messages[5]!;
     const beacon = contents.beacons[2]!;
     const damaged = bytes.slice();

@@ -5,7 +5,7 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../src/serve/range.js';
 import { parseTarget } from '../src/serve/server.js';
@@ -153,7 +153,7 @@ beforeAll(() => {
     timestamp: BigInt(1_700_000_000_000 + i),
     payload: `message ${i}`,
   }));
-  writeFileSync(ssPath, writeSeaStreamerFile(messages, { fileName: 'rec.ss', createdAt: 1_700_000_000_000 }));
+  writeFileSync(ssPath, writeSeaStreamer(messages, { fileName: 'rec.ss', createdAt: 1_700_000_000_000 }));
   writeFileSync(moqPath, bytesAfter('MOQTRACE', 3 * 1024 * 1024 + 17));
   writeFileSync(noisePath, bytesAfter('NOISE', 1000));
 });

@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceWriter } from '@x/moqtrace';
-import { createWriter } from '@x/seastreamer-file';
+import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
 import { preview } from 'vite';
 import { launchChromium } from '../scripts/chromium.mjs';
 
@@ -82,7 +82,7 @@ async function makeTrace(path, count) {
 
 async function makeSs(path, bytes) {
   if (existsSync(path) && statSync(path).size >= bytes) return;
-  const writer = createWriter(fileSink(path), {
+  const writer = await createSeaStreamerFileWriter(path, {
     fileName: 'bench.ss',
     beaconInterval: 1 << 20,
     createdAt: 1767268800000,
@@ -94,7 +94,7 @@ async function makeSs(path, bytes) {
     writer.write({ streamKey: `stream-${i % 8}`, shardId: i % 3, seqNo: i, timestamp: 1767268800000 + i, payload });
     written += 1000 + 32 + 9;
   }
-  await writer.end({ eos: true });
+  await writer.close({ eos: true });
 }
 
 // Scroll measurement: after loading (worker done, idle), PASSES passes of SCROLL_MS each; every animation frame

@@ -1,5 +1,5 @@
 import type { TraceEvent, TraceHeader } from '@x/moqtrace';
-import type { MessageInput, WriteFileOptions } from '@x/seastreamer-file';
+import type { MessageInput, WriteSeaStreamerOptions } from '@x/seastreamer-file';
 
 export declare const DEMO_START: number;
 export declare function rng(seed: number): () => number;
@@ -10,6 +10,6 @@ export declare function makeTraceDemo(options?: { groups?: number; objectsPerGro
 };
 export declare function makeSsDemo(options?: { ticks?: number }): {
   messages: (MessageInput & { shardId: bigint; seqNo: bigint; timestamp: bigint })[];
-  options: WriteFileOptions;
+  options: WriteSeaStreamerOptions;
   bytes: Uint8Array;
 };

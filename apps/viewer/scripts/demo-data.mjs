@@ -1,7 +1,7 @@
 // Demo and test recordings, written with the project's own writers (@x/moqtrace, @x/seastreamer-file).
 // Used by make-demos.mjs (build time), the browser tests and the benchmarks.
 import { encodeTrace } from '@x/moqtrace';
-import { writeSeaStreamerFile } from '@x/seastreamer-file';
+import { writeSeaStreamer } from '@x/seastreamer-file';
 
 export const DEMO_START = 1767268800000; // 2026-01-01T12:00:00Z
 
@@ -211,5 +211,5 @@ export function makeSsDemo({ ticks = 400 } = {}) {
     }
   }
   const options = { fileName: 'streams.ss', beaconInterval: 4096, createdAt: DEMO_START, eos: BigInt(ts + 10) };
-  return { messages, options, bytes: writeSeaStreamerFile(messages, options) };
+  return { messages, options, bytes: writeSeaStreamer(messages, options) };
 }

@@ -1,4 +1,4 @@
-import { readSeaStreamerFile, writeSeaStreamerFile } from '@x/seastreamer-file';
+import { readSeaStreamer, writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSsDemo } from '../scripts/demo-data.mjs';
 import { type Harness, openFiles, openPage, screenshot, startHarness, tableRows, waitLoaded } from './harness.js';
@@ -57,7 +57,7 @@ describe('.ss demo', () => {
     const beacons = Math.floor(demo.bytes.length / (demo.options.beaconInterval as number));
     expect(await page.textContent('[data-testid="beacon-strip"]')).toContain(`${beacons} beacons`);
     // The largest message is drawn over its whole extent: the pixel at its middle is painted, not background.
-    const read = readSeaStreamerFile(demo.bytes).messages;
+    const read = readSeaStreamer(demo.bytes).messages;
     const big = read.reduce((a, b) => (b.endOffset - b.offset > a.endOffset - a.offset ? b : a));
     const middle = (big.offset + big.endOffset) / 2 / demo.bytes.length;
     // The strip is drawn by an effect after the canvas appears: wait until the pixel is painted, and take it.
@@ -142,7 +142,7 @@ describe('.ss demo', () => {
     // out of bound
     await page.fill('[data-testid="seek-value"]', String(Number(demo.messages.at(-1)!.timestamp) + 1e6));
     await page.click('[data-testid="seek-go"]');
-    await expect.poll(() => page.textContent('[data-testid="seek-message"]')).toContain('SEEK_OUT_OF_BOUND');
+    await expect.poll(() => page.textContent('[data-testid="seek-message"]')).toContain('OUT_OF_RANGE: no message of logs/0');
     await page.context().close();
   });
 
@@ -154,8 +154,8 @@ describe('.ss demo', () => {
       timestamp: BigInt(1_700_000_000_000 + i),
       payload: `${String(i).repeat(40)}:${'x'.repeat(700 + i * 150)}`,
     }));
-    const bytes = writeSeaStreamerFile(messages, { fileName: 'spliced.ss', beaconInterval: 256, createdAt: 1 });
-    const read = readSeaStreamerFile(bytes).messages;
+    const bytes = writeSeaStreamer(messages, { fileName: 'spliced.ss', beaconInterval: 256, createdAt: 1 });
+    const read = readSeaStreamer(bytes).messages;
     const index = read.findIndex((m) => m.splicedBy.length >= 3 && m.offset > 2048);
     const target = read[index]!;
     const { page } = await openPage(h);
@@ -179,7 +179,7 @@ describe('.ss demo', () => {
       timestamp: BigInt(1_700_000_000_000 + i),
       payload: `payload-number-${String(i).padStart(3, '0')}`,
     }));
-    const bytes = writeSeaStreamerFile(messages, {
+    const bytes = writeSeaStreamer(messages, {
       fileName: 'bad.ss',
       beaconInterval: 1024,
       createdAt: 1_700_000_000_000,

@@ -7,6 +7,9 @@
 import type { ByteSource } from './byte-source.js';
 import { BinaryError } from './errors.js';
 
+/** What takes the place of a consumed chunk until the chunk array is compacted. */
+const CONSUMED = new Uint8Array(0);
+
 /**
  * A FIFO of byte chunks with absolute offsets. Parsers look at contiguous windows of the unread bytes; a
  * window is a view into a chunk unless it spans chunks, in which case just those chunks are joined once.
@@ -85,6 +88,26 @@ export class ByteQueue {
     return joined.subarray(0, count);
   }
 
+  /**
+   * A fresh copy of the next `count` unread bytes, or `undefined` if fewer are buffered. Unlike
+   * {@link ByteQueue.window} it leaves the chunks as they are: for a small window across a chunk boundary
+   * (a record split between two large chunks), where joining the chunks would copy far more than the window.
+   */
+  copy(count: number): Uint8Array | undefined {
+    if (count > this.buffered) return undefined;
+    const out = new Uint8Array(count);
+    let at = 0;
+    let skip = this.headOffset;
+    for (let i = this.head; at < count; i++) {
+      const chunk = this.chunks[i] as Uint8Array;
+      const n = Math.min(chunk.length - skip, count - at);
+      out.set(chunk.subarray(skip, skip + n), at);
+      at += n;
+      skip = 0;
+    }
+    return out;
+  }
+
   /** Marks `count` bytes as read. */
   consume(count: number): void {
     if (!(count >= 0 && count <= this.buffered)) {
@@ -103,6 +126,7 @@ export class ByteQueue {
         left = 0;
       } else {
         left -= inChunk;
+        this.chunks[this.head] = CONSUMED; // dropped now, not when the array is next compacted
         this.head++;
         this.headOffset = 0;
       }

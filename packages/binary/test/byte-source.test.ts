@@ -2,6 +2,8 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -114,6 +116,35 @@ describe('ByteQueue', () => {
     );
   });
 
+  it('copies windows across chunks without changing what later windows give', () => {
+    fc.assert(
+      fc.property(
+        input,
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        ({ bytes, cuts }, steps) => {
+          const queue = new ByteQueue();
+          for (const part of split(bytes, cuts)) queue.push(part);
+          let at = 0;
+          for (const [size, take] of steps) {
+            const copy = queue.copy(size);
+            if (at + size > bytes.length) expect(copy).toBeUndefined();
+            else {
+              expect(copy).toEqual(bytes.subarray(at, at + size));
+              copy!.fill(0xee); // a copy, not a view: the queue's bytes stay as they were
+            }
+            const n = Math.min(take, queue.available);
+            expect(queue.window(n)).toEqual(bytes.subarray(at, at + n));
+            queue.consume(n);
+            at += n;
+          }
+        },
+      ),
+    );
+  });
+
   it('refuses to consume more than is buffered', () => {
     const queue = new ByteQueue();
     queue.push(new Uint8Array(3));
@@ -128,6 +159,23 @@ describe('ByteQueue', () => {
     }
     expect(queue.available).toBe(0);
     expect(queue.contiguous().length).toBe(0);
+  });
+
+  it('lets a consumed chunk be collected at once, while a later chunk is still being read', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new ByteQueue();
+    const refs: WeakRef<Uint8Array>[] = [];
+    for (let i = 0; i < 4; i++) {
+      const chunk = new Uint8Array(1 << 16);
+      refs.push(new WeakRef(chunk));
+      queue.push(chunk);
+    }
+    queue.consume(3 * (1 << 16) + 10); // the first three chunks read, the fourth one partly
+    await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs are kept alive until the job ends
+    gc();
+    expect(refs.map((ref) => ref.deref() === undefined)).toEqual([true, true, true, false]);
+    expect(queue.available).toBe((1 << 16) - 10);
   });
 });
 

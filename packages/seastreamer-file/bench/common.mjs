@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openFileWriter } from '../dist/node/index.js';
+import { createSeaStreamerFileWriter } from '../dist/node/index.js';
 
 export const fixturesRoot =
   process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -46,11 +46,15 @@ export async function generateFile(name, targetBytes, minPayload, maxPayload, se
   const rand = prng(seed);
   const pool = new Uint8Array(maxPayload + 4096);
   for (let i = 0; i < pool.length; i++) pool[i] = 32 + Math.floor(rand() * 90);
-  const writer = await openFileWriter(path, { beaconInterval: 1 << 20, createdAt: 1700000000000, bufferSize: 1 << 20 });
+  const writer = await createSeaStreamerFileWriter(path, {
+    beaconInterval: 1 << 20,
+    createdAt: 1700000000000,
+    bufferSize: 1 << 20,
+  });
   const seq = new Array(STREAMS.length).fill(0);
   let messages = 0;
   let timestamp = 1700000000000;
-  while (writer.size < targetBytes) {
+  while (writer.bytesWritten < targetBytes) {
     const s = Math.floor(rand() * STREAMS.length);
     const size = minPayload + Math.floor(rand() * (maxPayload - minPayload + 1));
     const start = Math.floor(rand() * 4096);
@@ -63,8 +67,8 @@ export async function generateFile(name, targetBytes, minPayload, maxPayload, se
     });
     messages++;
   }
-  await writer.end({ eos: true, eosTimestamp: BigInt(timestamp) });
-  return { path, size: writer.size, messages: messages + 1 };
+  await writer.close({ eos: true, eosTimestamp: BigInt(timestamp) });
+  return { path, size: writer.bytesWritten, messages: messages + 1 };
 }
 
 export function fileExists(path) {

@@ -4,8 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { crc16 } from '@x/binary';
 import { Bench } from 'tinybench';
-import { readSeaStreamerFile } from '../dist/index.js';
-import { openFileReader } from '../dist/node/index.js';
+import { readSeaStreamer } from '../dist/index.js';
+import { openSeaStreamerFile } from '../dist/node/index.js';
 import { corpus20mb, fileExists, generateFile } from './common.mjs';
 
 const REFERENCE_MBPS = 75;
@@ -22,7 +22,7 @@ if (fileExists(corpus20mb)) {
 const small = await generateFile('10mb-small.ss', 10_000_000, 40, 60);
 
 async function streamBatches(path) {
-  const reader = await openFileReader(path);
+  const reader = await openSeaStreamerFile(path);
   let messages = 0;
   for (let batch = await reader.nextBatch(); batch; batch = await reader.nextBatch()) {
     for (const item of batch) if (item.kind === 'message') messages++;
@@ -32,7 +32,7 @@ async function streamBatches(path) {
 }
 
 async function streamIterate(path) {
-  const reader = await openFileReader(path);
+  const reader = await openSeaStreamerFile(path);
   let messages = 0;
   for await (const _ of reader) messages++;
   await reader.close();
@@ -40,7 +40,7 @@ async function streamIterate(path) {
 }
 
 function whole(path) {
-  return readSeaStreamerFile(readFileSync(path)).messages.length;
+  return readSeaStreamer(readFileSync(path)).messages.length;
 }
 
 async function measure(file) {
@@ -60,7 +60,7 @@ async function measure(file) {
   bench.add('streaming reader, for await per message', async () => {
     sink ^= await streamIterate(file.path);
   });
-  bench.add('readFileSync + readSeaStreamerFile (all messages kept)', () => {
+  bench.add('readFileSync + readSeaStreamer (all messages kept)', () => {
     sink ^= whole(file.path);
   });
   await bench.run();

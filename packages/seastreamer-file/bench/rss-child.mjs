@@ -1,6 +1,6 @@
 // Child of rss.bench.mjs: streams a file and reports its peak RSS above the baseline (after imports).
 import { readFileSync } from 'node:fs';
-import { openFileReader } from '../dist/node/index.js';
+import { openSeaStreamerFile } from '../dist/node/index.js';
 
 const path = process.argv[2];
 globalThis.gc?.();
@@ -18,7 +18,7 @@ let peak = baseline;
 let messages = 0;
 let bytes = 0;
 const t0 = performance.now();
-const reader = await openFileReader(path);
+const reader = await openSeaStreamerFile(path);
 for (let batch = await reader.nextBatch(); batch; batch = await reader.nextBatch()) {
   for (const item of batch) {
     if (item.kind === 'message') {

@@ -1,7 +1,7 @@
 // Seek by timestamp in a generated 1 GB file (8 streams, 1 MiB interval, ~1-8 KB payloads): beacons read
 // and time per seek, against a sequential scan of the whole file measured in the same run. The file is
 // written to the OS temp folder and deleted afterwards. Target: O(log n) beacons (~log2(beacons) + a few).
-import { openFileReader } from '../dist/node/index.js';
+import { openSeaStreamerFile } from '../dist/node/index.js';
 import { generateFile, prng } from './common.mjs';
 
 const SIZE = Number(process.env.SEEK_BENCH_BYTES ?? 1_000_000_000);
@@ -12,8 +12,8 @@ console.log(
   `generated ${(file.size / 1e9).toFixed(2)} GB, ${file.messages} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
-const reader = await openFileReader(file.path);
-const beacons = Math.floor(file.size / reader.beaconInterval);
+const reader = await openSeaStreamerFile(file.path);
+const beacons = Math.floor(file.size / reader.header.beaconInterval);
 // Timestamps count from 1700000000000, one per message.
 const first = 1700000000000;
 const last = first + file.messages - 2;
@@ -31,7 +31,7 @@ for (let i = 0; i < 25; i++) {
 await reader.close();
 
 t0 = performance.now();
-const scan = await openFileReader(file.path, { verifyChecksums: false });
+const scan = await openSeaStreamerFile(file.path, { verifyChecksums: false });
 let n = 0;
 for (let batch = await scan.nextBatch(); batch; batch = await scan.nextBatch()) n += batch.length;
 await scan.close();

@@ -2,9 +2,9 @@
 // same-run ratio to a floor that produces the same messages and only copies each payload and computes its
 // CRC-16 (no framing, no beacons, no validation). Messages are produced on the fly in both, as a
 // recording application would. Target: >= 1 M msg/s.
-import { crc16 } from '@x/binary';
+import { crc16, createMemorySink } from '@x/binary';
 import { Bench } from 'tinybench';
-import { createMemorySink, createWriter } from '../dist/index.js';
+import { createSeaStreamerWriter } from '../dist/index.js';
 import { prng } from './common.mjs';
 
 const COUNT = 1_000_000;
@@ -35,11 +35,11 @@ bench.add('floor: produce, copy payloads + crc16', () => {
   }
   if (x === -1) console.log(x);
 });
-bench.add('createWriter(memory sink): produce + write() x 1M + end()', async () => {
+bench.add('createSeaStreamerWriter(memory sink): produce + write() x 1M + close()', async () => {
   const sink = createMemorySink();
-  const writer = createWriter(sink, { fileName: 'bench.ss', beaconInterval: 1 << 20, bufferSize: 1 << 20 });
+  const writer = createSeaStreamerWriter(sink, { fileName: 'bench.ss', beaconInterval: 1 << 20, bufferSize: 1 << 20 });
   for (let i = 0; i < COUNT; i++) writer.write(message(i));
-  await writer.end({ eos: true });
+  await writer.close({ eos: true });
   bytes = sink.size;
 });
 await bench.run();

@@ -12,12 +12,12 @@
  */
 import { type ByteInput, CRC16_INIT, crc16UpdateU16 } from '@x/binary';
 import type { SeaStreamerMessage } from './frame.js';
-import { SeaStreamerReader } from './reader.js';
-import type { ResumeState, StreamState } from './writer.js';
+import { openSeaStreamerReader } from './open.js';
+import type { ResumeState, StreamState } from './stream-state.js';
 
 /** The result of {@link planAppend}. */
 export interface AppendPlan {
-  /** What {@link resumeWriter} needs (header fields, resume offset, rebuilt stream state). */
+  /** What a writer needs to continue the file (`resume` of `createSeaStreamerWriter`). */
   readonly resume: ResumeState;
   /** Size of the existing data. */
   readonly fileSize: number;
@@ -38,22 +38,23 @@ interface Rebuilt {
 }
 
 /**
- * Reads an existing file and plans its continuation. Throws like `SeaStreamerReader.open` when the file
- * cannot be opened (bad magic, incomplete header...).
+ * Reads an existing file (any input of `openSeaStreamerReader`) and plans its continuation. Throws like
+ * `openSeaStreamerReader` when the file cannot be opened (bad magic, incomplete header...).
  *
  * @example
  * ```ts
  * const plan = await planAppend(existingBytes);
  * const sink = createMemorySink();
  * sink.write(existingBytes.subarray(0, plan.resume.offset));
- * const writer = resumeWriter(sink, plan.resume);
+ * const writer = createSeaStreamerWriter(sink, { resume: plan.resume });
  * ```
  */
 export async function planAppend(input: ByteInput): Promise<AppendPlan> {
-  const reader = await SeaStreamerReader.open(input, {
-    onChecksumMismatch: 'report',
+  const reader = await openSeaStreamerReader(input, {
     verifyRunningChecksums: false,
+    verifyDecoration: false,
     lenientUtf8: true,
+    beacons: true,
   });
   const items: Array<
     | SeaStreamerMessage

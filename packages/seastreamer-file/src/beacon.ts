@@ -1,14 +1,19 @@
 /**
- * Beacons and markers (spec §5, §7.2).
+ * Beacons and markers (spec §5, §7.2), decoded and encoded side by side.
  *
  * ```
- * beacon:  0D | R u32 | M u8 | marker × M | 0D          size S = 7 + Σ (K_i + 27)
- * marker:  K u8 | key (K bytes) | shard u64 | max seq u64 | max timestamp u64 | running checksum u16
+ * beacon:  +----+-------+-------+------------------------+----+
+ *          | 0D | R u32 | M u8  | marker × M             | 0D |     size S = 7 + Σ (K_i + 27)
+ *          +----+-------+-------+------------------------+----+
+ * marker:  +---+-----+----------+-------------+-------------------+--------------------+
+ *          | K | key | shard u64| max seq u64 | max timestamp u64 | running CRC u16    |
+ *          +---+-----+----------+-------------+-------------------+--------------------+
  * ```
  * A beacon sits at every positive multiple of the interval `I` that the data reaches and interrupts the
  * frame being written; `R` counts the bytes of that frame that follow the beacon. Markers carry, per
  * (stream key, shard), the maximum sequence number and timestamp seen and the running checksum of the
- * writer run, for the messages whose frame starts before the beacon.
+ * writer run, for the messages whose frame starts before the beacon; a writer rotates through its streams,
+ * `markersPerBeacon(I)` at a time.
  *
  * @module
  */
@@ -30,7 +35,7 @@ export interface SeaStreamerMarker {
 
 /** A decoded beacon. */
 export interface SeaStreamerBeacon {
-  /** Discriminator in mixed item streams. */
+  /** Discriminator among the records of a reader. */
   readonly kind: 'beacon';
   /** File offset (a positive multiple of the interval). */
   readonly offset: number;
@@ -48,7 +53,7 @@ export interface SeaStreamerBeacon {
   readonly tailByte: number;
 }
 
-/** Size of a beacon without markers. */
+/** @internal Size of a beacon without markers. */
 export const EMPTY_BEACON_SIZE = 7;
 
 /**
@@ -66,7 +71,7 @@ export function markersPerBeacon(interval: number): number {
 }
 
 /**
- * Decodes the beacon starting at `buf[at - bufStart]` (`at` absolute). Returns the beacon, or, when `buf`
+ * @internal Decodes the beacon starting at `buf[at - bufStart]` (`at` absolute). Returns the beacon, or, when `buf`
  * ends before the beacon does, the absolute offset up to which bytes are needed.
  *
  * @param view - a `DataView` over exactly `buf`.
@@ -114,7 +119,7 @@ export function decodeBeacon(
   };
 }
 
-/** Marker fields as the writer holds them, with the key already encoded. */
+/** @internal Marker fields as the writer holds them, with the key already encoded. */
 export interface MarkerBytes {
   /** UTF-8 bytes of the stream key. */
   readonly key: Uint8Array;
@@ -128,7 +133,7 @@ export interface MarkerBytes {
   readonly runningChecksum: number;
 }
 
-/** Size in bytes of a beacon holding these markers. */
+/** @internal Size in bytes of a beacon holding these markers. */
 export function beaconSize(markers: readonly MarkerBytes[]): number {
   let size = EMPTY_BEACON_SIZE;
   for (const m of markers) size += m.key.length + 27;
@@ -136,7 +141,7 @@ export function beaconSize(markers: readonly MarkerBytes[]): number {
 }
 
 /**
- * Writes a beacon into `target` at `at` (which must have room for {@link beaconSize} bytes) and returns
+ * @internal Writes a beacon into `target` at `at` (which must have room for {@link beaconSize} bytes) and returns
  * its size.
  */
 export function encodeBeaconInto(
@@ -162,4 +167,19 @@ export function encodeBeaconInto(
   }
   target[q] = 0x0d;
   return q + 1 - at;
+}
+
+/**
+ * @internal The markers of the next beacon (spec §7.2): `sorted` holds the writer run's (key, shard) entries
+ * sorted by key bytes then shard; starting at `beaconCount mod n`, `min(n, perBeacon)` consecutive entries,
+ * wrapping around.
+ */
+export function rotateMarkers<T>(sorted: readonly T[], beaconCount: number, perBeacon: number): T[] {
+  const n = sorted.length;
+  if (n === 0 || perBeacon === 0) return [];
+  const count = Math.min(n, perBeacon);
+  const start = beaconCount % n;
+  const out: T[] = [];
+  for (let j = 0; j < count; j++) out.push(sorted[(start + j) % n] as T);
+  return out;
 }

@@ -1,9 +1,12 @@
 /**
- * The 128-byte file header (spec §3).
+ * The 128-byte file header (spec §3), decoded and encoded side by side.
  *
  * ```
- * offset 0   2   3      4+N          12+N           16+N            127
- *        | Ss | 01 | N name… | created_at u64 | interval u32 | 00 … 00 | 0D |
+ * offset 0    2    3         4      4+N             12+N             16+N          127
+ *        +----+----+---------+------+----------------+----------------+-------------+----+
+ *        | Ss | 01 | N (u8)  | name | created_at u64 | interval I u32 | 00 00 … 00  | 0D |
+ *        +----+----+---------+------+----------------+----------------+-------------+----+
+ *          magic  version     N bytes of UTF-8        ms since epoch   111 − N zeros
  * ```
  * `N` is the file name's length in UTF-8 **bytes** (≤ 111, so at least one padding byte remains); all
  * integers are big-endian. The padding is sized from the byte length (the TS reference wrongly uses the JS
@@ -13,6 +16,7 @@
  */
 import { decodeUtf8, encodeUtf8 } from '@x/binary';
 import { SeaStreamerFileError } from './errors.js';
+import type { DecorationProblem } from './problems.js';
 import { isTimestampInRange } from './timestamp.js';
 
 /** Size of the file header in bytes. */
@@ -27,6 +31,8 @@ export const MIN_BEACON_INTERVAL = 128;
 export const MAX_BEACON_INTERVAL = 0xffff_ffff;
 /** Default beacon interval of writers: 1 MiB, like the Rust crate. */
 export const DEFAULT_BEACON_INTERVAL = 1_048_576;
+
+const CR = 0x0d;
 
 /** The decoded file header. */
 export interface SeaStreamerHeader {
@@ -43,10 +49,26 @@ export interface SeaStreamerHeader {
   readonly paddingOk: boolean;
 }
 
-/** Options of {@link parseHeader}. */
-export interface ParseHeaderOptions {
+/** Options of {@link decodeSeaStreamerHeader}. */
+export interface DecodeHeaderOptions {
   /** Decode an invalid UTF-8 file name with U+FFFD replacements instead of failing (default false). */
   lenientUtf8?: boolean;
+}
+
+/**
+ * True when `head` (the first bytes of an input, any number) can be the start of a `.ss` file: it starts with
+ * `Ss`, or is a non-empty prefix of it. The version byte is not checked (the reader reports
+ * `UNSUPPORTED_VERSION`), so a format dispatcher sends such files to the reader that explains what is wrong.
+ *
+ * @example
+ * ```ts
+ * detectSeaStreamer(new Uint8Array([0x53, 0x73, 0x01])); // true
+ * detectSeaStreamer(new TextEncoder().encode('MOQTRACE')); // false
+ * ```
+ */
+export function detectSeaStreamer(head: Uint8Array): boolean {
+  if (head.length === 0 || head[0] !== 0x53) return false;
+  return head.length === 1 || head[1] === 0x73;
 }
 
 /**
@@ -56,11 +78,11 @@ export interface ParseHeaderOptions {
  *
  * @example
  * ```ts
- * const header = parseHeader(bytes);
+ * const header = decodeSeaStreamerHeader(bytes);
  * console.log(header.fileName, header.beaconInterval);
  * ```
  */
-export function parseHeader(bytes: Uint8Array, options: ParseHeaderOptions = {}): SeaStreamerHeader {
+export function decodeSeaStreamerHeader(bytes: Uint8Array, options: DecodeHeaderOptions = {}): SeaStreamerHeader {
   if (bytes.length >= 2 && (bytes[0] !== 0x53 || bytes[1] !== 0x73)) {
     throw new SeaStreamerFileError(
       'BAD_MAGIC',
@@ -94,7 +116,7 @@ export function parseHeader(bytes: Uint8Array, options: ParseHeaderOptions = {})
   try {
     fileName = decodeUtf8(bytes, 4, 4 + n, options.lenientUtf8 ?? false);
   } catch (cause) {
-    throw new SeaStreamerFileError('INVALID_UTF8', `header file name at offset 4 is not valid UTF-8`, {
+    throw new SeaStreamerFileError('INVALID_UTF8', 'header file name at offset 4 is not valid UTF-8', {
       offset: 4,
       cause,
     });
@@ -109,13 +131,42 @@ export function parseHeader(bytes: Uint8Array, options: ParseHeaderOptions = {})
       { offset: 12 + n },
     );
   }
-  let paddingOk = bytes[HEADER_SIZE - 1] === 0x0d;
-  for (let i = 16 + n; i < HEADER_SIZE - 1 && paddingOk; i++) if (bytes[i] !== 0) paddingOk = false;
-  return { fileName, createdAt, beaconInterval, paddingOk };
+  return { fileName, createdAt, beaconInterval, paddingOk: firstBadPaddingByte(bytes) < 0 };
 }
 
 function hex2(b: number | undefined): string {
   return (b ?? 0).toString(16).padStart(2, '0');
+}
+
+function hexByte(b: number): string {
+  return `0x${hex2(b)}`;
+}
+
+/** Offset of the first header padding byte that is not what the writer puts there, or -1. */
+function firstBadPaddingByte(bytes: Uint8Array): number {
+  const n = bytes[3] as number;
+  for (let i = 16 + n; i < HEADER_SIZE - 1; i++) if (bytes[i] !== 0) return i;
+  return bytes[HEADER_SIZE - 1] === CR ? -1 : HEADER_SIZE - 1;
+}
+
+/**
+ * @internal The `BAD_HEADER_PADDING` problem of a header (`bytes` holds at least its 128 bytes), or
+ * `undefined` when the padding is zeros followed by `0x0D`.
+ */
+export function headerPaddingProblem(bytes: Uint8Array): DecorationProblem | undefined {
+  const at = firstBadPaddingByte(bytes);
+  if (at < 0) return undefined;
+  const found = bytes[at] as number;
+  const expected = at === HEADER_SIZE - 1 ? CR : 0;
+  return {
+    code: 'BAD_HEADER_PADDING',
+    severity: 'warning',
+    offset: at,
+    byteOffset: at,
+    found,
+    expected,
+    message: `header byte ${at} is ${hexByte(found)}, expected ${hexByte(expected)} (padding: zeros, then 0x0d at offset 127)`,
+  };
 }
 
 /** What a writer needs to create a header. */
@@ -128,26 +179,35 @@ export interface HeaderInit {
   beaconInterval?: number;
 }
 
-/** Checks a beacon interval: an integer in 128..2^32−1, else `INVALID_BEACON_INTERVAL`. */
-export function validateBeaconInterval(interval: number): void {
-  if (!(Number.isInteger(interval) && interval >= MIN_BEACON_INTERVAL && interval <= MAX_BEACON_INTERVAL)) {
+/** @internal Checks a beacon interval: an integer in 128..2^32−1, else `INVALID_BEACON_INTERVAL`. */
+export function validateBeaconInterval(interval: unknown): number {
+  const ok =
+    typeof interval === 'number' &&
+    Number.isInteger(interval) &&
+    interval >= MIN_BEACON_INTERVAL &&
+    interval <= MAX_BEACON_INTERVAL;
+  if (!ok) {
     throw new SeaStreamerFileError(
       'INVALID_BEACON_INTERVAL',
-      `beacon interval must be an integer in ${MIN_BEACON_INTERVAL}..${MAX_BEACON_INTERVAL}, got ${interval}`,
+      `beacon interval must be an integer in ${MIN_BEACON_INTERVAL}..${MAX_BEACON_INTERVAL}, got ${String(interval)}`,
     );
   }
+  return interval;
 }
 
 /**
  * Encodes a 128-byte header. Validates everything first: `FILE_NAME_TOO_LONG`, `INVALID_BEACON_INTERVAL`,
- * `TIMESTAMP_OUT_OF_RANGE`.
+ * `TIMESTAMP_OUT_OF_RANGE`, `INVALID_ARGUMENT` (a file name that is not a string).
  *
  * @example
  * ```ts
- * const bytes = encodeHeader({ fileName: 'orders.ss', createdAt: 1700000000000n, beaconInterval: 1024 });
+ * const bytes = encodeSeaStreamerHeader({ fileName: 'orders.ss', createdAt: 1700000000000n, beaconInterval: 1024 });
  * ```
  */
-export function encodeHeader(init: HeaderInit): Uint8Array {
+export function encodeSeaStreamerHeader(init: HeaderInit): Uint8Array {
+  if (typeof init.fileName !== 'string') {
+    throw new SeaStreamerFileError('INVALID_ARGUMENT', `fileName must be a string, got ${typeof init.fileName}`);
+  }
   const name = encodeUtf8(init.fileName);
   if (name.length > MAX_FILE_NAME_LENGTH) {
     throw new SeaStreamerFileError(
@@ -155,8 +215,7 @@ export function encodeHeader(init: HeaderInit): Uint8Array {
       `file name ${JSON.stringify(init.fileName)} is ${name.length} UTF-8 bytes; at most ${MAX_FILE_NAME_LENGTH} fit in the header`,
     );
   }
-  const interval = init.beaconInterval ?? DEFAULT_BEACON_INTERVAL;
-  validateBeaconInterval(interval);
+  const interval = validateBeaconInterval(init.beaconInterval ?? DEFAULT_BEACON_INTERVAL);
   const createdAt = toTimestamp(init.createdAt ?? Date.now(), 'createdAt');
   const bytes = new Uint8Array(HEADER_SIZE);
   const view = new DataView(bytes.buffer);
@@ -167,17 +226,24 @@ export function encodeHeader(init: HeaderInit): Uint8Array {
   bytes.set(name, 4);
   view.setBigUint64(4 + name.length, createdAt);
   view.setUint32(12 + name.length, interval);
-  bytes[HEADER_SIZE - 1] = 0x0d;
+  bytes[HEADER_SIZE - 1] = CR;
   return bytes;
 }
 
-/** Converts a number or bigint timestamp, throwing `TIMESTAMP_OUT_OF_RANGE` outside 0..253402300799999. */
-export function toTimestamp(value: bigint | number, what = 'timestamp'): bigint {
+/**
+ * @internal Converts a number or bigint timestamp: `INVALID_ARGUMENT` for anything but an integer,
+ * `TIMESTAMP_OUT_OF_RANGE` outside 0..253402300799999.
+ */
+export function toTimestamp(value: unknown, what = 'timestamp'): bigint {
   let v: bigint;
   if (typeof value === 'bigint') v = value;
-  else if (typeof value === 'number' && Number.isInteger(value)) v = BigInt(value);
-  else
-    throw new SeaStreamerFileError('TIMESTAMP_OUT_OF_RANGE', `${what} must be an integer number of ms, got ${value}`);
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) v = BigInt(value);
+  else {
+    throw new SeaStreamerFileError(
+      'INVALID_ARGUMENT',
+      `${what} must be an integer number of ms (a bigint or a safe integer), got ${String(value)}`,
+    );
+  }
   if (!isTimestampInRange(v)) {
     throw new SeaStreamerFileError(
       'TIMESTAMP_OUT_OF_RANGE',

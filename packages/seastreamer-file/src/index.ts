@@ -1,73 +1,58 @@
 /**
  * `@x/seastreamer-file`: read, write, seek, follow and summarise SeaStreamer `.ss` files, byte for byte
- * compatible with the Rust writer. Browser-safe; Node-only helpers (file paths, append, `follow()`) are in
- * `@x/seastreamer-file/node`.
+ * compatible with the Rust writer. Browser-safe; Node-only helpers (file paths, append, following a growing
+ * file) are in `@x/seastreamer-file/node`, the NDJSON record contract in `@x/seastreamer-file/ndjson` and the
+ * reference decoder's output formats in `@x/seastreamer-file/ss-decode`.
  *
  * @example
  * ```ts
- * import { readSeaStreamerFile, writeSeaStreamerFile, formatRustTimestamp } from '@x/seastreamer-file';
- * const bytes = writeSeaStreamerFile(
+ * import { readSeaStreamer, writeSeaStreamer, formatRustTimestamp } from '@x/seastreamer-file';
+ * const bytes = writeSeaStreamer(
  *   [{ streamKey: 'hello', shardId: 1n, seqNo: 0n, timestamp: 1700000000000n, payload: 'hi' }],
  *   { fileName: 'hello.ss', beaconInterval: 1024, eos: true },
  * );
- * const { messages, end } = readSeaStreamerFile(bytes);
+ * const { messages, end } = readSeaStreamer(bytes);
  * console.log(messages[0].streamKey, formatRustTimestamp(messages[0].timestamp), end.state); // hello ... eos
  * ```
  *
  * @module @x/seastreamer-file
  */
 export { type AppendPlan, planAppend } from './append.js';
-export {
-  beaconSize,
-  decodeBeacon,
-  EMPTY_BEACON_SIZE,
-  encodeBeaconInto,
-  type MarkerBytes,
-  markersPerBeacon,
-  type SeaStreamerBeacon,
-  type SeaStreamerMarker,
-} from './beacon.js';
+export { markersPerBeacon, type SeaStreamerBeacon, type SeaStreamerMarker } from './beacon.js';
+export type { SeaStreamerRecord } from './core.js';
 export { SeaStreamerFileError, type SeaStreamerFileErrorCode, type SeaStreamerFileErrorOptions } from './errors.js';
 export { encodeFrame, FRAME_OVERHEAD, frameSize, type MessageInput, type SeaStreamerMessage } from './frame.js';
 export {
   DEFAULT_BEACON_INTERVAL,
-  encodeHeader,
+  type DecodeHeaderOptions,
+  decodeSeaStreamerHeader,
+  detectSeaStreamer,
+  encodeSeaStreamerHeader,
   FORMAT_VERSION,
   HEADER_SIZE,
   type HeaderInit,
   MAX_BEACON_INTERVAL,
   MAX_FILE_NAME_LENGTH,
   MIN_BEACON_INTERVAL,
-  type ParseHeaderOptions,
-  parseHeader,
   type SeaStreamerHeader,
-  toTimestamp,
-  validateBeaconInterval,
 } from './header.js';
+export type { DecodedMessage } from './message-at.js';
+export { openSeaStreamerReader, peekSeaStreamerHeader } from './open.js';
+export type { SeaStreamerReadOptions } from './options.js';
 export type {
-  ChecksumMismatchPolicy,
   ChecksumMismatchProblem,
   DecorationProblem,
-  OtherReaderProblem,
-  ReadEnd,
-  ReaderProblem,
-  ReaderProblemBase,
+  MessageProblem,
+  RemainingBytesMismatchProblem,
   RunningChecksumMismatchProblem,
-  SeaStreamerItem,
-} from './parser.js';
-export {
-  type LiveHooks,
-  type ReaderOptions,
-  type RewindResult,
-  readMessageAt,
-  readSeaStreamerFile,
-  type SeaStreamerFileContents,
-  SeaStreamerReader,
-  type SeekResult,
-  type StreamReaderOptions,
-  type TimestampSeekOptions,
-} from './reader.js';
-export { alignAfterBeacon, type ReadAt, readBeaconAt, type TruncatedBeacon } from './seek.js';
+  SeaStreamerEnd,
+  SeaStreamerProblem,
+  SeaStreamerProblemBase,
+  WatchProblem,
+} from './problems.js';
+export { decodeMessageAt, readSeaStreamer, type SeaStreamerContents } from './read.js';
+export type { SeaStreamerReader, SeaStreamerReaderOptions } from './reader.js';
+export type { RewindResult, SeekResult, TimestampSeekOptions, TruncatedBeacon } from './seek.js';
 export {
   computeStats,
   createStatsBuilder,
@@ -88,6 +73,7 @@ export {
   type StreamKeyValidationOptions,
   validateStreamKey,
 } from './stream-key.js';
+export type { ResumeState, StreamState } from './stream-state.js';
 export {
   dateToTimestamp,
   formatIsoTimestamp,
@@ -95,22 +81,13 @@ export {
   isTimestampInRange,
   MAX_TIMESTAMP_MS,
   timestampToDate,
-  toSafeNumber,
 } from './timestamp.js';
-export { toU64 } from './u64.js';
+export { type WriteSeaStreamerOptions, writeSeaStreamer } from './write.js';
 export {
   type BeaconIntervalIgnoredWarning,
-  type ByteSink,
-  createMemorySink,
-  createWriter,
-  MemorySink,
-  type ResumeState,
-  resumeWriter,
-  SeaStreamerWriter,
-  type StreamState,
-  toWritableStreamSink,
-  type WriteFileOptions,
-  type WriterOptions,
+  createSeaStreamerWriter,
+  type SeaStreamerWriter,
+  type SeaStreamerWriterOptions,
+  type WriterCloseOptions,
   type WriterWarning,
-  writeSeaStreamerFile,
 } from './writer.js';

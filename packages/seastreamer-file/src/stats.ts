@@ -8,8 +8,9 @@
 import type { ByteInput } from '@x/binary';
 import type { SeaStreamerMessage } from './frame.js';
 import type { SeaStreamerHeader } from './header.js';
-import type { ReadEnd, ReaderProblem } from './parser.js';
-import { SeaStreamerReader } from './reader.js';
+import { openSeaStreamerReader } from './open.js';
+import type { SeaStreamerEnd, SeaStreamerProblem } from './problems.js';
+import type { SeaStreamerReader } from './reader.js';
 
 /** Statistics of one (stream key, shard). */
 export interface StreamStats {
@@ -52,9 +53,9 @@ export interface FileStats {
   /** True when the file ends with an end-of-stream message. */
   readonly ended: boolean;
   /** How reading ended (exact mode), or how the tail scan ended (estimate mode). */
-  readonly end: ReadEnd | undefined;
-  /** Warnings met (running-checksum mismatches). */
-  readonly problems: readonly ReaderProblem[];
+  readonly end: SeaStreamerEnd | undefined;
+  /** Problems met (running-checksum mismatches, decoration bytes; payloads are not verified). */
+  readonly problems: readonly SeaStreamerProblem[];
 }
 
 /** Options of {@link computeStats}. */
@@ -196,7 +197,7 @@ export function createStatsBuilder(): StatsBuilder {
  * ```
  */
 export async function computeStats(input: ByteInput, options: StatsOptions = {}): Promise<FileStats> {
-  const reader = await SeaStreamerReader.open(input, { verifyChecksums: false, lenientUtf8: true });
+  const reader = await openSeaStreamerReader(input, { verifyChecksums: false, lenientUtf8: true, beacons: true });
   try {
     return options.estimate ? await estimate(reader) : await exact(reader);
   } finally {
@@ -237,15 +238,20 @@ async function exact(reader: SeaStreamerReader): Promise<FileStats> {
 
 async function estimate(reader: SeaStreamerReader): Promise<FileStats> {
   const interval = reader.header.beaconInterval;
-  const size = reader.source.size;
-  if (size === undefined || !reader.source.readAt) return exact(reader);
+  let size: number;
+  try {
+    size = await reader.size();
+  } catch {
+    return exact(reader); // no random access: read everything
+  }
   const acc = new Accumulator();
   const lastIndex = Math.floor(size / interval);
   // First interval: minima (and maxima so far).
-  for (;;) {
-    const item = await reader.nextItem();
-    if (item === null || item.kind === 'beacon') break;
-    acc.add(item);
+  first: for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+    for (const record of batch) {
+      if (record.kind === 'beacon') break first;
+      acc.add(record);
+    }
   }
   let beaconCount = 0;
   let beaconBytes = 0;
@@ -266,15 +272,16 @@ async function estimate(reader: SeaStreamerReader): Promise<FileStats> {
     let last: SeaStreamerMessage | undefined;
     try {
       await reader.rewindToBeacon(lastIndex);
-      for (;;) {
-        const m = await reader.next();
-        if (m === null) break;
-        last = m;
-        const a = acc.get(m.streamKey, m.shardId, m.seqNo, m.timestamp);
-        if (m.seqNo > a.maxSeqNo) a.maxSeqNo = m.seqNo;
-        if (m.timestamp > a.maxTimestamp) a.maxTimestamp = m.timestamp;
-        if (m.seqNo < a.minSeqNo) a.minSeqNo = m.seqNo;
-        if (m.timestamp < a.minTimestamp) a.minTimestamp = m.timestamp;
+      for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+        for (const m of batch) {
+          if (m.kind !== 'message') continue;
+          last = m;
+          const a = acc.get(m.streamKey, m.shardId, m.seqNo, m.timestamp);
+          if (m.seqNo > a.maxSeqNo) a.maxSeqNo = m.seqNo;
+          if (m.timestamp > a.maxTimestamp) a.maxTimestamp = m.timestamp;
+          if (m.seqNo < a.minSeqNo) a.minSeqNo = m.seqNo;
+          if (m.timestamp < a.minTimestamp) a.minTimestamp = m.timestamp;
+        }
       }
       end = reader.end;
     } catch {
@@ -282,10 +289,8 @@ async function estimate(reader: SeaStreamerReader): Promise<FileStats> {
     }
     if (last === undefined) end = undefined;
   } else {
-    for (;;) {
-      const m = await reader.next();
-      if (m === null) break;
-      acc.add(m);
+    for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+      for (const m of batch) if (m.kind === 'message') acc.add(m);
     }
     end = reader.end;
   }

@@ -75,17 +75,3 @@ export function formatRustTimestamp(ms: bigint): string {
   if (fraction === '') fraction = '0';
   return `${iso.slice(0, 19)}.${fraction}`;
 }
-
-/**
- * Converts a `bigint` to a `number` when it is a safe integer, else returns `undefined`
- * (for shard ids, sequence numbers and timestamps that callers want as numbers).
- *
- * @example
- * ```ts
- * toSafeNumber(42n);          // 42
- * toSafeNumber(2n ** 60n);    // undefined
- * ```
- */
-export function toSafeNumber(value: bigint): number | undefined {
-  return value <= 9007199254740991n && value >= -9007199254740991n ? Number(value) : undefined;
-}

@@ -1,41 +1,39 @@
 /**
- * The writer (spec §7): header, frames, beacons spliced at every multiple of the interval with
- * round-robin markers and running checksums, byte for byte like the reference `MessageSink`; plus byte
- * sinks for memory (`Uint8Array`/`Blob`) and WHATWG `WritableStream`s. File paths, append and size limits
- * on disk live in `@x/seastreamer-file/node`; the core is browser-safe.
+ * The writer (spec §7): header, frames, beacons spliced at every multiple of the interval with round-robin
+ * markers and running checksums, byte for byte like the reference `MessageSink`, into any `ByteSink` of
+ * `@x/binary` (memory, `WritableStream`s, and files through `@x/seastreamer-file/node`).
  *
  * @module
  */
-import { CRC16_INIT, crc16, crc16UpdateU16, encodeUtf8 } from '@x/binary';
-import { beaconSize, encodeBeaconInto, type MarkerBytes, markersPerBeacon } from './beacon.js';
-import { SeaStreamerFileError } from './errors.js';
-import { FRAME_OVERHEAD, type MessageInput } from './frame.js';
-import { encodeHeader, HEADER_SIZE, toTimestamp, validateBeaconInterval } from './header.js';
+import { type ByteSink, crc16, encodeUtf8, toU64 } from '@x/binary';
+import { beaconSize, EMPTY_BEACON_SIZE, encodeBeaconInto, markersPerBeacon, rotateMarkers } from './beacon.js';
+import { fromBinaryError, SeaStreamerFileError } from './errors.js';
+import { encodeFrameHead, encodeFrameInto, FRAME_OVERHEAD, type MessageInput } from './frame.js';
+import {
+  DEFAULT_BEACON_INTERVAL,
+  encodeSeaStreamerHeader,
+  HEADER_SIZE,
+  toTimestamp,
+  validateBeaconInterval,
+} from './header.js';
 import { EOS_PAYLOAD, SEA_STREAMER_INTERNAL, validateStreamKey } from './stream-key.js';
-import { toU64 } from './u64.js';
+import { type ResumeState, type StreamState, StreamStates } from './stream-state.js';
 
-/**
- * Where a writer's bytes go. `write` receives each chunk once, in order, and may keep it (the writer never
- * reuses a chunk). It may return a promise; the writer then queues later chunks behind it, and
- * `flush()`/`end()` wait for them.
- */
-export interface ByteSink {
-  /** Takes the next chunk of the file. */
-  write(chunk: Uint8Array): void | Promise<void>;
-  /** Makes written chunks durable/visible, if the sink buffers (called by `flush()`). */
-  flush?(): void | Promise<void>;
-  /** Releases the sink (called once by `end()`). */
-  close?(): void | Promise<void>;
-}
-
-/** Options of {@link createWriter}. */
-export interface WriterOptions {
-  /** Name stored in the header (≤ 111 UTF-8 bytes). */
-  fileName: string;
+/** Options of {@link createSeaStreamerWriter}. */
+export interface SeaStreamerWriterOptions {
+  /** Name stored in the header (≤ 111 UTF-8 bytes); required unless `resume` is given. */
+  fileName?: string;
   /** Beacon interval, any integer ≥ 128 (default 1 MiB, like the Rust crate). */
   beaconInterval?: number;
   /** Creation time stored in the header, ms (default: now). */
   createdAt?: bigint | number;
+  /**
+   * Continue an existing file (see `planAppend`): the sink receives the bytes that follow the first
+   * `resume.offset` bytes of the file; header fields come from `resume` (the file's name, creation time and
+   * beacon interval are kept: a different `beaconInterval` is ignored and recorded as a
+   * `BEACON_INTERVAL_IGNORED` warning).
+   */
+  resume?: ResumeState;
   /** Refuse (with `SIZE_LIMIT_EXCEEDED`) any message that would make the file larger than this many bytes. */
   sizeLimit?: number;
   /** Accept the empty stream key, as the reference writer does (default false). */
@@ -58,8 +56,8 @@ export interface WriterOptions {
 export interface BeaconIntervalIgnoredWarning {
   /** Stable code. */
   readonly code: 'BEACON_INTERVAL_IGNORED';
-  /** Human-readable description. */
-  readonly description: string;
+  /** Human-readable, one line. */
+  readonly message: string;
   /** The file's beacon interval, which the writer uses. */
   readonly fileInterval: number;
   /** The beacon interval that was asked for and ignored. */
@@ -69,58 +67,42 @@ export interface BeaconIntervalIgnoredWarning {
 /** Something a writer was asked to do and did differently; writing went on. */
 export type WriterWarning = BeaconIntervalIgnoredWarning;
 
-/** Per (stream key, shard) state of a writer run: what beacon markers carry. */
-export interface StreamState {
-  /** Stream key. */
-  readonly streamKey: string;
-  /** Shard id. */
-  readonly shardId: bigint;
-  /** Largest sequence number written. */
-  readonly maxSeqNo: bigint;
-  /** Largest timestamp written (ms). */
-  readonly maxTimestamp: bigint;
-  /** Running checksum over the stored checksums of the messages written. */
-  readonly runningChecksum: number;
-}
-
-/** Where and how an existing file is continued (see `planAppend`). */
-export interface ResumeState {
-  /** Header fields of the existing file (kept as they are). */
-  readonly fileName: string;
-  /** Creation time of the existing file. */
-  readonly createdAt: bigint;
-  /** Beacon interval of the existing file. */
-  readonly beaconInterval: number;
-  /** Offset where writing continues (the file must hold exactly these bytes). */
-  readonly offset: number;
-  /** Stream state to continue markers and running checksums from (empty restarts them like the reference). */
-  readonly streams: readonly StreamState[];
-}
-
-interface Entry {
-  streamKey: string;
-  key: Uint8Array;
-  shardId: bigint;
-  seqNo: bigint;
-  timestamp: bigint;
-  runningChecksum: number;
+/** Options of {@link SeaStreamerWriter.close}. */
+export interface WriterCloseOptions {
+  /** End with the end-of-stream message (key `SEA_STREAMER_INTERNAL`, shard 0, seq 0, payload `EOS`). */
+  eos?: boolean;
+  /** Timestamp of the end-of-stream message, ms (default: now). */
+  eosTimestamp?: bigint | number;
 }
 
 const MAX_PAYLOAD = 0xffff_ffff;
+const EOS_KEY = encodeUtf8(SEA_STREAMER_INTERNAL);
+
+function argument(message: string): SeaStreamerFileError {
+  return new SeaStreamerFileError('INVALID_ARGUMENT', message);
+}
+
+function u64(value: unknown, what: string): bigint {
+  try {
+    return toU64(value, what);
+  } catch (error) {
+    throw fromBinaryError(error);
+  }
+}
+
+function ioError(cause: unknown): SeaStreamerFileError {
+  if (SeaStreamerFileError.is(cause)) return cause;
+  const converted = fromBinaryError(cause);
+  if (SeaStreamerFileError.is(converted)) return converted;
+  const text = String((cause as Error | null)?.message ?? cause);
+  return new SeaStreamerFileError('IO_ERROR', `the byte sink failed: ${text}`, { cause });
+}
 
 /**
- * Writes one SeaStreamer file into a {@link ByteSink}. Create it with {@link createWriter} (new file) or
- * {@link resumeWriter} (append). `write()` validates and encodes synchronously into an internal buffer;
- * chunks go to the sink when the buffer fills, on `flush()` and on `end()`.
- *
- * @example
- * ```ts
- * const sink = createMemorySink();
- * const writer = createWriter(sink, { fileName: 'orders.ss', beaconInterval: 1024 });
- * writer.write({ streamKey: 'orders', shardId: 0n, seqNo: 1n, timestamp: 1700000000000n, payload: 'hello' });
- * await writer.end({ eos: true });
- * const bytes = sink.toBytes();
- * ```
+ * Writes one `.ss` file into a `ByteSink`. Create it with {@link createSeaStreamerWriter} (or
+ * `createSeaStreamerFileWriter` in `/node`). `write()` validates and encodes synchronously into an internal
+ * buffer; chunks go to the sink when the buffer fills, on `flush()` and on `close()`. A writer never closes a
+ * sink it was given; the `/node` file writer closes the file it opened.
  */
 export class SeaStreamerWriter {
   /** File name stored in the header. */
@@ -132,52 +114,69 @@ export class SeaStreamerWriter {
   /** Size limit, if any. */
   readonly sizeLimit: number | undefined;
   private readonly sink: ByteSink;
-  private readonly markersPerBeacon: number;
+  private readonly ownsSink: boolean;
+  private readonly perBeacon: number;
   private readonly maxBeaconSize: number;
   private readonly bufferSize: number;
   private readonly allowEmpty: boolean;
   private readonly allowReserved: boolean;
-  private buf: Uint8Array;
-  private view: DataView;
-  private len = 0;
-  private written: number;
-  private beaconCount = 0;
-  private entries = new Map<string, Map<bigint, Entry>>();
-  private entryCount = 0;
-  private sorted: Entry[] | undefined = [];
-  private keys = new Map<string, Uint8Array>();
-  private pending: Promise<void> | undefined;
-  private sinkError: unknown;
-  private closed = false;
+  private readonly states = new StreamStates();
+  private readonly keys = new Map<string, Uint8Array>();
   private readonly head = new Uint8Array(1 + 255 + 28);
   private readonly headView = new DataView(this.head.buffer);
   private readonly tail = new Uint8Array(3);
   private readonly warningList: WriterWarning[] = [];
   private readonly onWarning: ((warning: WriterWarning) => void) | undefined;
+  private buf: Uint8Array;
+  private view: DataView;
+  private len = 0;
+  private written: number;
+  private beaconCount = 0;
+  private pending: Promise<void> | undefined;
+  private sinkError: unknown;
+  private closed = false;
 
-  /** @internal Use {@link createWriter} or {@link resumeWriter}. */
-  constructor(sink: ByteSink, options: WriterOptions, resume?: ResumeState) {
-    const interval = options.beaconInterval ?? 1_048_576;
-    validateBeaconInterval(interval);
+  /** @internal Use {@link createSeaStreamerWriter}. `ownsSink`: `close()`/`abort()` finish the sink too. */
+  constructor(sink: ByteSink, options: SeaStreamerWriterOptions, ownsSink = false) {
+    if (typeof options !== 'object' || options === null) throw argument('writer options must be an object');
+    const resume = options.resume;
+    const interval = validateBeaconInterval(
+      resume?.beaconInterval ?? options.beaconInterval ?? DEFAULT_BEACON_INTERVAL,
+    );
     const bufferSize = options.bufferSize ?? 64 * 1024;
     if (!(Number.isSafeInteger(bufferSize) && bufferSize > 0)) {
-      throw new SeaStreamerFileError('VALUE_OUT_OF_RANGE', `bufferSize must be a positive integer, got ${bufferSize}`);
+      throw argument(`bufferSize must be a positive integer, got ${String(bufferSize)}`);
     }
     const limit = options.sizeLimit;
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-      throw new SeaStreamerFileError('VALUE_OUT_OF_RANGE', `sizeLimit must be a non-negative integer, got ${limit}`);
+      throw argument(`sizeLimit must be a non-negative integer, got ${String(limit)}`);
     }
-    const createdAt = toTimestamp(options.createdAt ?? Date.now(), 'createdAt');
-    const header = resume
-      ? undefined
-      : encodeHeader({ fileName: options.fileName, beaconInterval: interval, createdAt });
+    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+      throw argument('onWarning must be a function');
+    }
+    const fileName = resume?.fileName ?? options.fileName;
+    if (fileName === undefined) throw argument('fileName is required (or resume, to continue a file)');
+    if (resume && !(Number.isSafeInteger(resume.offset) && resume.offset >= HEADER_SIZE)) {
+      throw argument(`resume.offset must be an integer >= ${HEADER_SIZE}, got ${String(resume.offset)}`);
+    }
+    const createdAt = toTimestamp(resume?.createdAt ?? options.createdAt ?? Date.now(), 'createdAt');
+    const header = resume ? undefined : encodeSeaStreamerHeader({ fileName, beaconInterval: interval, createdAt });
+    const start = resume ? resume.offset : HEADER_SIZE;
+    const startBytes = (start % interval === 0 ? EMPTY_BEACON_SIZE : 0) + (header ? HEADER_SIZE : 0);
+    if (limit !== undefined && (resume ? resume.offset : 0) + startBytes > limit) {
+      throw new SeaStreamerFileError(
+        'SIZE_LIMIT_EXCEEDED',
+        `size limit ${limit} is smaller than the ${startBytes + (resume ? resume.offset : 0)} bytes the file starts with`,
+      );
+    }
     this.sink = sink;
-    this.fileName = options.fileName;
+    this.ownsSink = ownsSink;
+    this.fileName = fileName;
     this.createdAt = createdAt;
     this.beaconInterval = interval;
     this.sizeLimit = limit;
-    this.markersPerBeacon = markersPerBeacon(interval);
-    this.maxBeaconSize = 7 + this.markersPerBeacon * (255 + 27);
+    this.perBeacon = markersPerBeacon(interval);
+    this.maxBeaconSize = EMPTY_BEACON_SIZE + this.perBeacon * (255 + 27);
     this.bufferSize = bufferSize;
     this.allowEmpty = options.allowEmptyStreamKey ?? false;
     this.allowReserved = options.allowReservedStreamKeys ?? false;
@@ -185,21 +184,11 @@ export class SeaStreamerWriter {
     this.buf = new Uint8Array(bufferSize + this.maxBeaconSize + 1024);
     this.view = new DataView(this.buf.buffer);
     this.written = resume ? resume.offset : 0;
-    if (resume) {
-      for (const s of resume.streams) {
-        const e = this.entry(s.streamKey, encodeUtf8(s.streamKey), s.shardId);
-        e.seqNo = s.maxSeqNo;
-        e.timestamp = s.maxTimestamp;
-        e.runningChecksum = s.runningChecksum;
-      }
-    }
-    const start = resume ? resume.offset : HEADER_SIZE;
-    const startBytes = (start % interval === 0 ? 7 : 0) + (header ? HEADER_SIZE : 0);
-    if (limit !== undefined && (resume ? resume.offset : 0) + startBytes > limit) {
-      throw new SeaStreamerFileError(
-        'SIZE_LIMIT_EXCEEDED',
-        `size limit ${limit} is smaller than the ${startBytes + (resume ? resume.offset : 0)} bytes the file starts with`,
-      );
+    for (const s of resume?.streams ?? []) {
+      const e = this.states.entry(s.streamKey, encodeUtf8(s.streamKey), s.shardId);
+      e.seqNo = s.maxSeqNo;
+      e.timestamp = s.maxTimestamp;
+      e.runningChecksum = s.runningChecksum;
     }
     if (header) {
       this.buf.set(header, 0);
@@ -209,6 +198,17 @@ export class SeaStreamerWriter {
     // A frame never starts on a boundary: a beacon (R = 0, no marker) goes there first (I = 128, or an
     // append resuming exactly at a boundary).
     if (this.written % interval === 0) this.writeBeacon(0, true);
+    const requested = options.beaconInterval;
+    if (resume && requested !== undefined && requested !== interval) {
+      this.warn({
+        code: 'BEACON_INTERVAL_IGNORED',
+        message:
+          `beacon interval ${requested} ignored: appending keeps the file's interval ${interval} ` +
+          '(an interval cannot change within a file)',
+        fileInterval: interval,
+        requestedInterval: requested,
+      });
+    }
     this.handOff();
   }
 
@@ -220,60 +220,58 @@ export class SeaStreamerWriter {
     return this.warningList;
   }
 
-  /** @internal Records a warning and calls `onWarning`. */
-  warn(warning: WriterWarning): void {
+  private warn(warning: WriterWarning): void {
     this.warningList.push(warning);
     this.onWarning?.(warning);
   }
 
-  /** Bytes of the file so far (including bytes still buffered). */
-  get size(): number {
+  /** Bytes of the file so far (including bytes still buffered, and for an append the bytes before `resume`). */
+  get bytesWritten(): number {
     return this.written;
   }
 
-  /** Current per-(key, shard) state, sorted by key then shard. */
+  /** Current per-(key, shard) state of this writer run, sorted by key then shard. */
   get streams(): StreamState[] {
-    return this.sortedEntries().map((e) => ({
-      streamKey: e.streamKey,
-      shardId: e.shardId,
-      maxSeqNo: e.seqNo,
-      maxTimestamp: e.timestamp,
-      runningChecksum: e.runningChecksum,
-    }));
+    return this.states.states();
   }
 
-  private keyBytes(streamKey: string): Uint8Array {
-    let key = this.keys.get(streamKey);
+  private keyBytes(streamKey: unknown): Uint8Array {
+    let key = typeof streamKey === 'string' ? this.keys.get(streamKey) : undefined;
     if (key === undefined) {
-      validateStreamKey(streamKey, { allowEmpty: this.allowEmpty, allowReserved: this.allowReserved });
-      key = encodeUtf8(streamKey);
-      this.keys.set(streamKey, key);
+      validateStreamKey(streamKey as string, { allowEmpty: this.allowEmpty, allowReserved: this.allowReserved });
+      key = encodeUtf8(streamKey as string);
+      this.keys.set(streamKey as string, key);
     }
     return key;
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new SeaStreamerFileError('WRITER_CLOSED', 'the writer was ended');
+    if (this.closed) throw new SeaStreamerFileError('CLOSED', 'the writer was closed');
     if (this.sinkError !== undefined) throw ioError(this.sinkError);
   }
 
   /**
    * Appends a message and returns the offset of its frame. Everything is validated before any byte is
-   * produced: `INVALID_STREAM_KEY`, `VALUE_OUT_OF_RANGE`, `TIMESTAMP_OUT_OF_RANGE`, `PAYLOAD_TOO_LARGE`,
+   * produced: `INVALID_ARGUMENT` (not a message object, numbers outside 0..2^64−1, a payload that is neither
+   * bytes nor text), `INVALID_STREAM_KEY`, `TIMESTAMP_OUT_OF_RANGE`, `PAYLOAD_TOO_LARGE`,
    * `SIZE_LIMIT_EXCEEDED` (the message is refused whole, so the file still ends at a message boundary),
-   * `WRITER_CLOSED`.
+   * `CLOSED`.
+   *
+   * @example
+   * ```ts
+   * writer.write({ streamKey: 'orders', shardId: 0n, seqNo: 1n, timestamp: 1700000000000n, payload: '{"id":1}' });
+   * ```
    */
   write(message: MessageInput): number {
     this.checkOpen();
+    if (typeof message !== 'object' || message === null) throw argument('a message must be an object');
     const key = this.keyBytes(message.streamKey);
-    const shardId = toU64(message.shardId ?? 0n, 'shardId');
-    const seqNo = toU64(message.seqNo, 'seqNo');
+    const shardId = u64(message.shardId ?? 0n, 'shardId');
+    const seqNo = u64(message.seqNo, 'seqNo');
     const timestamp = toTimestamp(message.timestamp, 'timestamp');
     const raw = message.payload;
     const payload = typeof raw === 'string' ? encodeUtf8(raw) : raw;
-    if (!(payload instanceof Uint8Array)) {
-      throw new SeaStreamerFileError('VALUE_OUT_OF_RANGE', 'payload must be a Uint8Array or a string');
-    }
+    if (!(payload instanceof Uint8Array)) throw argument('payload must be a Uint8Array or a string');
     if (payload.length > MAX_PAYLOAD) {
       throw new SeaStreamerFileError(
         'PAYLOAD_TOO_LARGE',
@@ -281,32 +279,6 @@ export class SeaStreamerWriter {
       );
     }
     return this.writeFrame(message.streamKey, key, shardId, seqNo, timestamp, payload);
-  }
-
-  private entry(streamKey: string, key: Uint8Array, shardId: bigint): Entry {
-    let shards = this.entries.get(streamKey);
-    if (shards === undefined) {
-      shards = new Map();
-      this.entries.set(streamKey, shards);
-    }
-    let e = shards.get(shardId);
-    if (e === undefined) {
-      e = { streamKey, key, shardId, seqNo: 0n, timestamp: 0n, runningChecksum: CRC16_INIT };
-      shards.set(shardId, e);
-      this.entryCount++;
-      this.sorted = undefined;
-    }
-    return e;
-  }
-
-  private sortedEntries(): Entry[] {
-    if (this.sorted === undefined) {
-      const all: Entry[] = [];
-      for (const shards of this.entries.values()) for (const e of shards.values()) all.push(e);
-      all.sort((a, b) => compareBytes(a.key, b.key) || (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
-      this.sorted = all;
-    }
-    return this.sorted;
   }
 
   private writeFrame(
@@ -318,59 +290,26 @@ export class SeaStreamerWriter {
     payload: Uint8Array,
   ): number {
     const I = this.beaconInterval;
-    const k = key.length;
-    const p = payload.length;
-    const size = k + p + FRAME_OVERHEAD;
+    const size = key.length + payload.length + FRAME_OVERHEAD;
     const checksum = crc16(payload);
     const offset = this.written;
     // Capacity for the frame and every beacon it can trigger, so that it is never split across hand-offs.
-    const boundaries = Math.floor(((offset % I) + size) / I) + 1;
-    this.reserve(size + boundaries * this.maxBeaconSize);
+    this.reserve(size + (Math.floor(((offset % I) + size) / I) + 1) * this.maxBeaconSize);
     // Stream state is updated before the frame is written (a beacon covers the frame it cuts).
-    const known = this.entries.get(streamKey)?.get(shardId);
-    const e = known ?? this.entry(streamKey, key, shardId);
-    const beforeSeqNo = e.seqNo;
-    const beforeTimestamp = e.timestamp;
-    const beforeChecksum = e.runningChecksum;
-    const first = known === undefined;
-    if (first || seqNo > e.seqNo) e.seqNo = seqNo;
-    if (first || timestamp > e.timestamp) e.timestamp = timestamp;
-    e.runningChecksum = crc16UpdateU16(e.runningChecksum, checksum);
+    const undo = this.states.update(streamKey, key, shardId, seqNo, timestamp, checksum);
     const lenBefore = this.len;
     const beaconCountBefore = this.beaconCount;
-    const room = I - (offset % I);
-    if (size < room) {
-      const buf = this.buf;
-      const view = this.view;
-      let q = this.len;
-      buf[q] = k;
-      buf.set(key, q + 1);
-      q += 1 + k;
-      view.setBigUint64(q, shardId);
-      view.setBigUint64(q + 8, seqNo);
-      view.setBigUint64(q + 16, timestamp);
-      view.setUint32(q + 24, p);
-      buf.set(payload, q + 28);
-      q += 28 + p;
-      view.setUint16(q, checksum);
-      buf[q + 2] = 0x0d;
-      this.len = q + 3;
+    if (size < I - (offset % I)) {
+      this.len = encodeFrameInto(this.buf, this.view, this.len, key, shardId, seqNo, timestamp, payload, checksum);
       this.written += size;
     } else {
-      const head = this.head;
-      const hv = this.headView;
-      head[0] = k;
-      head.set(key, 1);
-      hv.setBigUint64(1 + k, shardId);
-      hv.setBigUint64(9 + k, seqNo);
-      hv.setBigUint64(17 + k, timestamp);
-      hv.setUint32(25 + k, p);
+      const headLength = encodeFrameHead(this.head, this.headView, key, shardId, seqNo, timestamp, payload.length);
       this.tail[0] = checksum >> 8;
       this.tail[1] = checksum & 0xff;
       this.tail[2] = 0x0d;
       let remaining = size;
-      remaining = this.splice(head, 29 + k, remaining);
-      remaining = this.splice(payload, p, remaining);
+      remaining = this.splice(this.head, headLength, remaining);
+      remaining = this.splice(payload, payload.length, remaining);
       this.splice(this.tail, 3, remaining);
     }
     if (this.sizeLimit !== undefined && this.written > this.sizeLimit) {
@@ -379,15 +318,7 @@ export class SeaStreamerWriter {
       this.len = lenBefore;
       this.written = offset;
       this.beaconCount = beaconCountBefore;
-      if (first) {
-        this.entries.get(streamKey)?.delete(shardId);
-        this.entryCount--;
-        this.sorted = undefined;
-      } else {
-        e.seqNo = beforeSeqNo;
-        e.timestamp = beforeTimestamp;
-        e.runningChecksum = beforeChecksum;
-      }
+      this.states.revert(undo);
       throw new SeaStreamerFileError(
         'SIZE_LIMIT_EXCEEDED',
         `writing this message (${needed} bytes with beacons) would make the file ${offset + needed} bytes, over the limit of ${this.sizeLimit}`,
@@ -403,8 +334,7 @@ export class SeaStreamerWriter {
     const I = this.beaconInterval;
     let s = 0;
     while (s < count) {
-      const room = I - (this.written % I);
-      const c = Math.min(room, count - s);
+      const c = Math.min(I - (this.written % I), count - s);
       this.buf.set(bytes.subarray(s, s + c), this.len);
       this.len += c;
       this.written += c;
@@ -416,24 +346,8 @@ export class SeaStreamerWriter {
   }
 
   private writeBeacon(remaining: number, empty: boolean): void {
-    const markers: MarkerBytes[] = [];
-    const n = this.entryCount;
-    if (!empty && n > 0 && this.markersPerBeacon > 0) {
-      const sorted = this.sortedEntries();
-      const count = Math.min(n, this.markersPerBeacon);
-      const start = this.beaconCount % n;
-      for (let j = 0; j < count; j++) {
-        const e = sorted[(start + j) % n] as Entry;
-        markers.push({
-          key: e.key,
-          shardId: e.shardId,
-          seqNo: e.seqNo,
-          timestamp: e.timestamp,
-          runningChecksum: e.runningChecksum,
-        });
-      }
-      this.beaconCount += count;
-    }
+    const markers = empty ? [] : rotateMarkers(this.states.sortedEntries(), this.beaconCount, this.perBeacon);
+    this.beaconCount += markers.length;
     this.reserve(beaconSize(markers));
     const size = encodeBeaconInto(this.buf, this.view, this.len, remaining, markers);
     this.len += size;
@@ -481,27 +395,27 @@ export class SeaStreamerWriter {
     }
   }
 
-  /** @internal Writes the EOS frame without closing (for synchronous in-memory encoding). */
-  writeEosSync(timestamp: bigint): void {
+  /** @internal Finishes an in-memory file synchronously: the EOS message (if a timestamp), then the hand-off. */
+  finishSync(eosTimestamp: bigint | undefined): void {
     this.checkOpen();
-    this.writeFrame(SEA_STREAMER_INTERNAL, encodeUtf8(SEA_STREAMER_INTERNAL), 0n, 0n, timestamp, EOS_PAYLOAD);
+    if (eosTimestamp !== undefined) this.writeFrame(SEA_STREAMER_INTERNAL, EOS_KEY, 0n, 0n, eosTimestamp, EOS_PAYLOAD);
+    this.handOff();
+    this.closed = true;
   }
 
-  /** @internal Hands buffered bytes to a synchronous sink. */
-  flushSync(): void {
-    this.checkOpen();
-    this.handOff();
+  private async settle(): Promise<void> {
+    while (this.pending !== undefined) {
+      const pending = this.pending;
+      await pending;
+      if (this.pending === pending) this.pending = undefined;
+    }
   }
 
   /** Hands every buffered byte to the sink, waits for it, and calls the sink's `flush()`. */
   async flush(): Promise<void> {
     if (this.sinkError !== undefined) throw ioError(this.sinkError);
     this.handOff();
-    while (this.pending !== undefined) {
-      const pending = this.pending;
-      await pending;
-      if (this.pending === pending) this.pending = undefined;
-    }
+    await this.settle();
     if (this.sinkError !== undefined) throw ioError(this.sinkError);
     try {
       await this.sink.flush?.();
@@ -511,170 +425,67 @@ export class SeaStreamerWriter {
   }
 
   /**
-   * Finishes the file: with `eos: true` writes the end-of-stream message (key `SEA_STREAMER_INTERNAL`,
-   * shard 0, seq 0, payload `EOS`, timestamp `eosTimestamp` or now), then flushes and closes the sink.
-   * Calling it again does nothing.
+   * Finishes the file: with `eos: true` writes the end-of-stream message first, then hands every byte to the
+   * sink and flushes it. Closes the sink only when the writer opened it (the `/node` file writer: an atomic
+   * output is renamed into place now). Calling it again does nothing.
    */
-  async end(options: { eos?: boolean; eosTimestamp?: bigint | number } = {}): Promise<void> {
+  async close(options: WriterCloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.checkOpen();
     if (options.eos) {
       const timestamp = toTimestamp(options.eosTimestamp ?? Date.now(), 'eosTimestamp');
-      this.writeFrame(SEA_STREAMER_INTERNAL, encodeUtf8(SEA_STREAMER_INTERNAL), 0n, 0n, timestamp, EOS_PAYLOAD);
+      this.writeFrame(SEA_STREAMER_INTERNAL, EOS_KEY, 0n, 0n, timestamp, EOS_PAYLOAD);
     }
     this.closed = true;
     await this.flush();
-    try {
-      await this.sink.close?.();
-    } catch (error) {
-      throw ioError(error);
+    if (this.ownsSink) {
+      try {
+        await this.sink.close();
+      } catch (error) {
+        throw ioError(error);
+      }
+    }
+  }
+
+  /**
+   * Abandons the file: buffered bytes are dropped and nothing more is written. A writer that opened its sink
+   * aborts it (the `/node` file writer removes an atomic output, or closes the file as it is); a sink given to
+   * the writer is left to its owner. Calling it again, or after `close()`, does nothing.
+   */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.len = 0;
+    await this.settle();
+    if (this.ownsSink) {
+      try {
+        await (this.sink.abort ?? this.sink.close).call(this.sink);
+      } catch (error) {
+        throw ioError(error);
+      }
     }
   }
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
-function ioError(cause: unknown): SeaStreamerFileError {
-  if (SeaStreamerFileError.is(cause)) return cause;
-  return new SeaStreamerFileError('IO_ERROR', `the byte sink failed: ${String((cause as Error)?.message ?? cause)}`, {
-    cause,
-  });
-}
-
 /**
- * Starts a new file in `sink`: validates the options (`FILE_NAME_TOO_LONG`, `INVALID_BEACON_INTERVAL`,
- * `TIMESTAMP_OUT_OF_RANGE`, ...) before producing any byte, then writes the header (and, for an interval
- * of 128, the beacon that follows it).
+ * Starts a file in `sink` (or continues one, with `resume`): validates the options (`FILE_NAME_TOO_LONG`,
+ * `INVALID_BEACON_INTERVAL`, `TIMESTAMP_OUT_OF_RANGE`, `INVALID_ARGUMENT`, ...) before producing any byte,
+ * then writes the header (and, for an interval of 128, the beacon that follows it). The writer never closes
+ * the sink: its owner does, after `writer.close()`.
+ *
+ * @example
+ * ```ts
+ * import { createMemorySink } from '@x/binary';
+ * const sink = createMemorySink();
+ * const writer = createSeaStreamerWriter(sink, { fileName: 'orders.ss', beaconInterval: 1024 });
+ * writer.write({ streamKey: 'orders', shardId: 0n, seqNo: 1n, timestamp: 1700000000000n, payload: 'hello' });
+ * await writer.close({ eos: true });
+ * const bytes = sink.toBytes();
+ * ```
  */
-export function createWriter(sink: ByteSink, options: WriterOptions): SeaStreamerWriter {
+export function createSeaStreamerWriter(sink: ByteSink, options: SeaStreamerWriterOptions): SeaStreamerWriter {
+  if (typeof sink !== 'object' || sink === null || typeof sink.write !== 'function') {
+    throw argument('sink must be a ByteSink (an object with write() and close())');
+  }
   return new SeaStreamerWriter(sink, options);
-}
-
-/**
- * Continues an existing file in `sink`, which must receive the bytes that follow the first
- * `resume.offset` bytes of the file (see `planAppend` and the Node `openFileWriter({ append: true })`).
- * Header fields come from `resume`: the file's name and creation time are kept, and so is its beacon
- * interval; an `options.beaconInterval` that differs from it is ignored and recorded as a
- * `BEACON_INTERVAL_IGNORED` warning ({@link SeaStreamerWriter.warnings}, `onWarning`).
- *
- * @example
- * ```ts
- * const writer = resumeWriter(sink, plan.resume, { beaconInterval: 4096 });
- * for (const w of writer.warnings) console.warn(w.code, w.description); // if the file's interval differs
- * ```
- */
-export function resumeWriter(
-  sink: ByteSink,
-  resume: ResumeState,
-  options: Omit<WriterOptions, 'fileName' | 'createdAt'> = {},
-): SeaStreamerWriter {
-  const writer = new SeaStreamerWriter(
-    sink,
-    { ...options, fileName: resume.fileName, beaconInterval: resume.beaconInterval, createdAt: resume.createdAt },
-    resume,
-  );
-  const requested = options.beaconInterval;
-  if (requested !== undefined && requested !== resume.beaconInterval) {
-    writer.warn({
-      code: 'BEACON_INTERVAL_IGNORED',
-      description:
-        `beacon interval ${requested} ignored: appending keeps the file's interval ${resume.beaconInterval} ` +
-        '(an interval cannot change within a file)',
-      fileInterval: resume.beaconInterval,
-      requestedInterval: requested,
-    });
-  }
-  return writer;
-}
-
-/** A sink collecting the file in memory: {@link MemorySink.toBytes} or {@link MemorySink.toBlob}. */
-export class MemorySink implements ByteSink {
-  private chunks: Uint8Array[] = [];
-  private total = 0;
-
-  /** Bytes received so far. */
-  get size(): number {
-    return this.total;
-  }
-
-  /** Stores the chunk. */
-  write(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.total += chunk.length;
-  }
-
-  /** The bytes received so far, as one array. */
-  toBytes(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0] as Uint8Array;
-    const out = new Uint8Array(this.total);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    this.chunks = [out];
-    return out;
-  }
-
-  /** The bytes received so far, as a `Blob` (browser downloads, `URL.createObjectURL`). */
-  toBlob(type = 'application/octet-stream'): Blob {
-    return new Blob(this.chunks as BlobPart[], { type });
-  }
-}
-
-/** Creates a {@link MemorySink}. */
-export function createMemorySink(): MemorySink {
-  return new MemorySink();
-}
-
-/** A sink over a WHATWG `WritableStream` (browser file system access, `TransformStream`s, Node web streams). */
-export function toWritableStreamSink(stream: WritableStream<Uint8Array>): ByteSink {
-  const writer = stream.getWriter();
-  return {
-    async write(chunk) {
-      await writer.ready;
-      await writer.write(chunk);
-    },
-    async close() {
-      await writer.close();
-    },
-  };
-}
-
-/** A message for {@link writeSeaStreamerFile}. */
-export type WriteFileOptions = WriterOptions & {
-  /** End with an end-of-stream message (default false); a bigint/number gives its timestamp. */
-  eos?: boolean | bigint | number;
-};
-
-/**
- * Encodes a whole file in memory, synchronously: the bytes the reference writer produces for the same
- * header, messages and EOS timestamp.
- *
- * @example
- * ```ts
- * const bytes = writeSeaStreamerFile(
- *   [{ streamKey: 'hello', shardId: 1n, seqNo: 0n, timestamp: 1691686154745n, payload: 'hello-0' }],
- *   { fileName: 'demo.ss', beaconInterval: 1024, eos: true },
- * );
- * ```
- */
-export function writeSeaStreamerFile(messages: Iterable<MessageInput>, options: WriteFileOptions): Uint8Array {
-  const sink = new MemorySink();
-  const writer = new SeaStreamerWriter(sink, options);
-  for (const m of messages) writer.write(m);
-  const eos = options.eos;
-  if (eos !== undefined && eos !== false) {
-    const timestamp = eos === true ? BigInt(Date.now()) : toTimestamp(eos, 'eos timestamp');
-    writer.writeEosSync(timestamp);
-  }
-  writer.flushSync();
-  return sink.toBytes();
 }

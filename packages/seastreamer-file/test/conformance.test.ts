@@ -1,26 +1,26 @@
 import { createHash } from 'node:crypto';
-import { fromBytes, isValidUtf8, toHex } from '@x/binary';
+import { createMemorySink, fromBytes, isValidUtf8, toHex } from '@x/binary';
 import { describe, expect, it } from 'vitest';
 import {
-  createMemorySink,
+  createSeaStreamerWriter,
   formatIsoTimestamp,
+  openSeaStreamerReader,
   planAppend,
-  type ReadEnd,
-  readBeaconAt,
-  readSeaStreamerFile,
-  resumeWriter,
+  readSeaStreamer,
   type SeaStreamerBeacon,
+  type SeaStreamerEnd,
   SeaStreamerFileError,
-  type SeaStreamerItem,
   type SeaStreamerMessage,
-  SeaStreamerReader,
-  writeSeaStreamerFile,
+  writeSeaStreamer,
 } from '../src/index.js';
 import {
   corpusPresent,
   type Expected,
   type ExpectedBeacon,
   fixtureNames,
+  messagesOf,
+  nextMessage,
+  readAll,
   readExpected,
   readFixture,
   seastreamerDir,
@@ -101,7 +101,7 @@ function expectedBeaconView(b: ExpectedBeacon) {
 }
 
 /** The end state implied by the expected file: eos / eof (possibly a complete beacon after the last frame) / truncated. */
-function expectedState(e: Expected): ReadEnd['state'] {
+function expectedState(e: Expected): SeaStreamerEnd['state'] {
   const end = e.end!;
   if (e.isStreamEnded === true) return 'eos';
   if (end.trailingBytes === 0) return 'eof';
@@ -111,9 +111,8 @@ function expectedState(e: Expected): ReadEnd['state'] {
 }
 
 async function readAllItems(bytes: Uint8Array, chunkSize: number) {
-  const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize }), { onChecksumMismatch: 'report' });
-  const items: SeaStreamerItem[] = [];
-  for await (const item of reader.items()) items.push(item);
+  const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize }), { beacons: true });
+  const items = await readAll(reader);
   return { reader, items };
 }
 
@@ -133,19 +132,20 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     if (expected.error) {
       it(`fails to open with ${openErrors[expected.error]}`, async () => {
         const code = openErrors[expected.error!];
-        expect(() => readSeaStreamerFile(bytes)).toThrow(SeaStreamerFileError);
+        expect(() => readSeaStreamer(bytes)).toThrow(SeaStreamerFileError);
         try {
-          readSeaStreamerFile(bytes);
+          readSeaStreamer(bytes);
         } catch (error) {
           expect(SeaStreamerFileError.is(error) && error.code).toBe(code);
         }
-        await expect(SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 7 }))).rejects.toMatchObject({ code });
+        await expect(openSeaStreamerReader(fromBytes(bytes, { chunkSize: 7 }))).rejects.toMatchObject({ code });
+        await expect(openSeaStreamerReader(bytes)).rejects.toMatchObject({ code });
       });
       return;
     }
 
     it('header, every message, every beacon and the end state (whole buffer)', () => {
-      const result = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      const result = readSeaStreamer(bytes, {});
       const h = expected.header!;
       expect(result.header).toEqual({
         fileName: h.fileName,
@@ -163,35 +163,39 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       });
       const complete = expected.beacons!.filter((b) => !b.truncated);
       expect(result.beacons.map(beaconView)).toEqual(complete.map(expectedBeaconView));
+      const errors = exp.filter((m) => !m.checksumOk).length;
+      const state = expectedState(expected);
       expect(result.end).toEqual({
-        state: expectedState(expected),
+        state,
         offset: expected.end!.offset,
         trailingBytes: expected.end!.trailingBytes,
+        errors,
+        warnings: result.problems.filter((p) => p.severity === 'warning').length,
+        complete: errors === 0 && state !== 'truncated',
+        messages: exp.length,
+        beacons: complete.length,
       });
     });
 
     it('every beacon by random access, including truncated ones', async () => {
-      const source = fromBytes(bytes);
-      const readAt = source.readAt!.bind(source);
+      const reader = await openSeaStreamerReader(fromBytes(bytes));
       const interval = expected.header!.beaconInterval;
       for (const b of expected.beacons!) {
-        const got = await readBeaconAt(readAt, interval, b.index);
+        const got = await reader.readBeacon(b.index);
         if (b.truncated) expect(got).toEqual({ index: b.index, offset: b.offset, truncated: true });
         else expect(beaconView(got as SeaStreamerBeacon)).toEqual(expectedBeaconView(b));
       }
-      expect(await readBeaconAt(readAt, interval, Math.floor(bytes.length / interval) + 1)).toBeUndefined();
+      expect(await reader.readBeacon(Math.floor(bytes.length / interval) + 1)).toBeUndefined();
     });
 
     it('the streaming reader gives the same items at any chunk size', async () => {
-      const whole = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      const whole = readSeaStreamer(bytes, {});
       const wholeItems = [...whole.messages, ...whole.beacons].sort((a, b) => a.offset - b.offset);
       for (const chunkSize of [1, 97, 65536]) {
         if (chunkSize === 1 && bytes.length > 200_000) continue;
         const { reader, items } = await readAllItems(bytes, chunkSize);
         expect(items.length).toBe(wholeItems.length);
-        expect(items.filter((i) => i.kind === 'message').map((m) => messageView(m as SeaStreamerMessage))).toEqual(
-          whole.messages.map(messageView),
-        );
+        expect(messagesOf(items).map(messageView)).toEqual(whole.messages.map(messageView));
         expect(items.filter((i) => i.kind === 'beacon')).toEqual(whole.beacons);
         expect(reader.end).toEqual(whole.end);
         expect(reader.problems.map((p) => [p.code, p.offset])).toEqual(whole.problems.map((p) => [p.code, p.offset]));
@@ -200,7 +204,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
 
     it('rewind results match the reference', async () => {
       for (const r of expected.rewind!) {
-        const reader = await SeaStreamerReader.open(bytes, { onChecksumMismatch: 'report' });
+        const reader = await openSeaStreamerReader(bytes, {});
         const run = () =>
           r.target === 'End'
             ? reader.rewindToEnd()
@@ -217,7 +221,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
           beaconIndex: r.returned,
           offset: r.offsetAfter,
         });
-        const next = await reader.next();
+        const next = await nextMessage(reader);
         if ('error' in r.next) expect(next).toBeNull();
         else
           expect({ key: next?.streamKey, seq: next?.seqNo }).toEqual({
@@ -232,7 +236,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     const warnings: string[] = [];
     for (const name of names) {
       if (readExpected(name).error) continue;
-      const result = readSeaStreamerFile(readFixture(name), { onChecksumMismatch: 'report' });
+      const result = readSeaStreamer(readFixture(name), {});
       for (const p of result.problems) {
         if (p.code === 'RUNNING_CHECKSUM_MISMATCH')
           warnings.push(`${name}@${p.beaconOffset}:${p.streamKey}/${p.shardId}`);
@@ -246,7 +250,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     for (const name of names) {
       if (readExpected(name).error) continue;
       const bytes = readFixture(name);
-      const result = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
+      const result = readSeaStreamer(bytes, {});
       for (const p of result.problems) problems.push(`${name}@${p.offset}:${p.code}:${p.severity}`);
       const { reader } = await readAllItems(bytes, 65536);
       expect(reader.problems).toEqual(result.problems);
@@ -258,11 +262,23 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     ]);
   });
 
-  it('bad checksum: a typed error naming offset, received and computed; reading can go on past it', async () => {
+  it('bad checksum: an error problem with offset, received and computed, the message delivered flagged', async () => {
+    const bytes = readFixture('rs-interval-1024.bad-checksum');
+    const reported = readSeaStreamer(bytes);
+    expect(reported.problems).toMatchObject([
+      { code: 'CHECKSUM_MISMATCH', severity: 'error', offset: 1793, received: 60375, computed: 38939 },
+    ]);
+    const damaged = reported.messages.find((m) => m.offset === 1793)!;
+    expect([damaged.seqNo, damaged.checksumOk]).toEqual([3n, false]);
+    expect((reported.problems[0] as { decoded: SeaStreamerMessage }).decoded).toBe(damaged);
+    expect(reported.end).toMatchObject({ state: 'eof', errors: 1, warnings: 0, complete: false, messages: 300 });
+  });
+
+  it('bad checksum, strict: a typed error naming offset, received and computed; reading can go on past it', async () => {
     const bytes = readFixture('rs-interval-1024.bad-checksum');
     let caught: unknown;
     try {
-      readSeaStreamerFile(bytes);
+      readSeaStreamer(bytes, { strict: true });
     } catch (error) {
       caught = error;
     }
@@ -277,12 +293,12 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     expect(error.message).toContain('1793');
     expect((error.decoded as SeaStreamerMessage).seqNo).toBe(3n);
 
-    const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 512 }));
+    const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize: 512 }), { strict: true });
     const seen: SeaStreamerMessage[] = [];
     let errors = 0;
     for (;;) {
       try {
-        const m = await reader.next();
+        const m = await nextMessage(reader);
         if (m === null) break;
         seen.push(m);
       } catch (e) {
@@ -293,16 +309,12 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     expect(errors).toBe(1);
     expect(seen.length).toBe(299);
     expect(reader.end?.state).toBe('eof');
-    expect(reader.problems).toEqual([]); // running checksums are unaffected
-
-    const reported = readSeaStreamerFile(bytes, { onChecksumMismatch: 'report' });
-    expect(reported.problems).toMatchObject([
-      { code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375, computed: 38939 },
-    ]);
+    // the damaged message is the one problem: running checksums are unaffected
+    expect(reader.problems.map((p) => [p.code, p.offset])).toEqual([['CHECKSUM_MISMATCH', 1793]]);
   });
 
   it('non-ASCII header file name is read correctly and messages follow (the TS reference reads none)', () => {
-    const result = readSeaStreamerFile(readFixture('rs-unicode-filename'));
+    const result = readSeaStreamer(readFixture('rs-unicode-filename'));
     expect(result.header.fileName).toBe('日本語-ü.ss');
     expect(result.messages.length).toBe(6);
   });
@@ -316,9 +328,9 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
 
     it.each(singleRun)('%s is reproduced byte for byte', (name) => {
       const bytes = readFixture(name);
-      const { header, messages } = readSeaStreamerFile(bytes);
+      const { header, messages } = readSeaStreamer(bytes);
       const last = messages[messages.length - 1];
-      const out = writeSeaStreamerFile(last?.isEos ? messages.slice(0, -1) : messages, {
+      const out = writeSeaStreamer(last?.isEos ? messages.slice(0, -1) : messages, {
         fileName: header.fileName,
         createdAt: header.createdAt,
         beaconInterval: header.beaconInterval,
@@ -332,8 +344,8 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
 
     it('rs-size-limit: its 2850-byte prefix, and the 15th message is refused whole', () => {
       const bytes = readFixture('rs-size-limit');
-      const { header, messages } = readSeaStreamerFile(bytes);
-      const out = writeSeaStreamerFile(messages, {
+      const { header, messages } = readSeaStreamer(bytes);
+      const out = writeSeaStreamer(messages, {
         fileName: header.fileName,
         createdAt: header.createdAt,
         beaconInterval: header.beaconInterval,
@@ -343,7 +355,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       const fifteenth = { ...messages[13]!, seqNo: 15n, payload: new Uint8Array(200) };
       let caught: unknown;
       try {
-        writeSeaStreamerFile([...messages, fifteenth], {
+        writeSeaStreamer([...messages, fifteenth], {
           fileName: header.fileName,
           createdAt: header.createdAt,
           beaconInterval: header.beaconInterval,
@@ -355,13 +367,13 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       expect(caught).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED', offset: 2850 });
     });
 
-    it('rs-appended: three writer runs with the reference restart rule (empty state on append)', () => {
+    it('rs-appended: three writer runs with the reference restart rule (empty state on append)', async () => {
       const bytes = readFixture('rs-appended');
-      const { header, messages } = readSeaStreamerFile(bytes);
+      const { header, messages } = readSeaStreamer(bytes);
       const sessions = ['first-session', 'second-session', 'third-session'].map((p) =>
         messages.filter((m) => new TextDecoder().decode(m.payload).startsWith(p)),
       );
-      let file = writeSeaStreamerFile(sessions[0]!, {
+      let file = writeSeaStreamer(sessions[0]!, {
         fileName: header.fileName,
         createdAt: header.createdAt,
         beaconInterval: header.beaconInterval,
@@ -369,56 +381,58 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       for (const session of sessions.slice(1)) {
         const sink = createMemorySink();
         sink.write(file);
-        const writer = resumeWriter(sink, { ...header, offset: file.length, streams: [] });
+        const writer = createSeaStreamerWriter(sink, { resume: { ...header, offset: file.length, streams: [] } });
         for (const m of session) writer.write(m);
-        writer.flushSync();
+        await writer.flush();
         file = sink.toBytes();
       }
       expect(Buffer.from(file).equals(Buffer.from(bytes))).toBe(true);
     });
 
-    it('rs-file-producer: reconnect seeded with the last message checksum reproduces the file', () => {
+    it('rs-file-producer: reconnect seeded with the last message checksum reproduces the file', async () => {
       const bytes = readFixture('rs-file-producer');
-      const { header, messages } = readSeaStreamerFile(bytes);
+      const { header, messages } = readSeaStreamer(bytes);
       const split = messages.findIndex((m) => m.seqNo === 125n);
       const first = messages.slice(0, split);
       const last = first[first.length - 1]!;
-      const head = writeSeaStreamerFile(first, {
+      const head = writeSeaStreamer(first, {
         fileName: header.fileName,
         createdAt: header.createdAt,
         beaconInterval: header.beaconInterval,
       });
       const sink = createMemorySink();
       sink.write(head);
-      const writer = resumeWriter(sink, {
-        ...header,
-        offset: head.length,
-        streams: [
-          {
-            streamKey: 'hello',
-            shardId: 0n,
-            maxSeqNo: last.seqNo,
-            maxTimestamp: last.timestamp,
-            runningChecksum: last.checksum,
-          },
-        ],
+      const writer = createSeaStreamerWriter(sink, {
+        resume: {
+          ...header,
+          offset: head.length,
+          streams: [
+            {
+              streamKey: 'hello',
+              shardId: 0n,
+              maxSeqNo: last.seqNo,
+              maxTimestamp: last.timestamp,
+              runningChecksum: last.checksum,
+            },
+          ],
+        },
       });
       for (const m of messages.slice(split)) writer.write(m);
-      writer.flushSync();
+      await writer.flush();
       expect(Buffer.from(sink.toBytes()).equals(Buffer.from(bytes))).toBe(true);
     });
   });
 
   describe('seek', () => {
     it('seek by seq no matches key and shard (reference stops on gamma 59): alpha/0 seq 50 at 24964', async () => {
-      const reader = await SeaStreamerReader.open(readFixture('rs-interval-1024'));
+      const reader = await openSeaStreamerReader(readFixture('rs-interval-1024'));
       const result = await reader.seekBySeqNo('alpha', 0n, 50n);
       expect([result.message.streamKey, result.message.seqNo, result.message.offset]).toEqual(['alpha', 50n, 24964]);
       expect(result.startBeacon).toBe(22);
       expect(result.beaconsRead).toBeLessThanOrEqual(12);
-      const next = await reader.next();
+      const next = await nextMessage(reader);
       expect(next?.offset).toBe(24964);
-      const after = await reader.next();
+      const after = await nextMessage(reader);
       expect(after!.offset).toBeGreaterThan(24964);
     });
 
@@ -432,13 +446,13 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       'rs-interval-128',
     ])('%s: every seq/timestamp seek equals the first match of a linear scan', async (name) => {
       const bytes = readFixture(name);
-      const { messages } = readSeaStreamerFile(bytes);
+      const { messages } = readSeaStreamer(bytes);
       const streams = new Map<string, SeaStreamerMessage[]>();
       for (const m of messages) {
         const k = `${m.streamKey}\u0000${m.shardId}`;
         streams.set(k, [...(streams.get(k) ?? []), m]);
       }
-      const reader = await SeaStreamerReader.open(bytes);
+      const reader = await openSeaStreamerReader(bytes);
       let checks = 0;
       for (const list of streams.values()) {
         const { streamKey, shardId } = list[0]!;
@@ -448,7 +462,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
           const expectedBySeq = list.find((m) => m.seqNo >= seq)!;
           const bySeq = await reader.seekBySeqNo(streamKey, shardId, seq);
           expect(bySeq.message.offset).toBe(expectedBySeq.offset);
-          expect((await reader.next())?.offset).toBe(expectedBySeq.offset);
+          expect((await nextMessage(reader))?.offset).toBe(expectedBySeq.offset);
           const ts = list[i]!.timestamp;
           const expectedByTs = list.find((m) => m.timestamp > ts);
           if (expectedByTs) {
@@ -456,7 +470,7 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
             expect(byTs.message.offset).toBe(expectedByTs.offset);
           } else {
             await expect(reader.seekByTimestamp(streamKey, shardId, ts)).rejects.toMatchObject({
-              code: 'SEEK_OUT_OF_BOUND',
+              code: 'OUT_OF_RANGE',
             });
           }
           checks++;
@@ -465,26 +479,30 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
       expect(checks).toBeGreaterThan(0);
     });
 
-    it('damaged frames during a seek: a skipped one is a warning, a matching one stays next and throws', async () => {
+    it('damaged frames during a seek: a skipped one is reported, a matching one stays next (and throws, strict)', async () => {
       const bytes = readFixture('rs-interval-1024.bad-checksum');
-      const reader = await SeaStreamerReader.open(bytes);
-      // gamma 5 (at 2175) is found by scanning from the start, over beta 3 (damaged, at 1793).
-      const past = await reader.seekBySeqNo('gamma', 0n, 5n);
-      expect([past.startBeacon, past.message.offset]).toEqual([0, 2175]);
-      expect(reader.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375 }]);
-      const onIt = await reader.seekBySeqNo('beta', 0n, 3n);
-      expect([onIt.message.seqNo, onIt.message.offset, onIt.message.checksumOk]).toEqual([3n, 1793, false]);
-      await expect(reader.next()).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: 1793 });
-      expect((await reader.next())?.offset).toBe(1867);
+      for (const strict of [false, true]) {
+        const reader = await openSeaStreamerReader(bytes, { strict });
+        // gamma 5 (at 2175) is found by scanning from the start, over beta 3 (damaged, at 1793).
+        const past = await reader.seekBySeqNo('gamma', 0n, 5n);
+        expect([past.startBeacon, past.message.offset]).toEqual([0, 2175]);
+        expect(reader.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', offset: 1793, received: 60375 }]);
+        const onIt = await reader.seekBySeqNo('beta', 0n, 3n);
+        expect([onIt.message.seqNo, onIt.message.offset, onIt.message.checksumOk]).toEqual([3n, 1793, false]);
+        if (strict)
+          await expect(nextMessage(reader)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: 1793 });
+        else expect(await nextMessage(reader)).toMatchObject({ offset: 1793, checksumOk: false });
+        expect((await nextMessage(reader))?.offset).toBe(1867);
+      }
     });
 
-    it('SEEK_OUT_OF_BOUND keeps the previous position', async () => {
-      const reader = await SeaStreamerReader.open(readFixture('consumer'));
-      await reader.next();
-      await reader.next();
-      await expect(reader.seekBySeqNo('hello', 1n, 1000n)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
-      await expect(reader.seekBySeqNo('nope', 0n, 0n)).rejects.toMatchObject({ code: 'SEEK_OUT_OF_BOUND' });
-      expect((await reader.next())?.seqNo).toBe(2n);
+    it('no match: OUT_OF_RANGE, and the previous position is kept', async () => {
+      const reader = await openSeaStreamerReader(readFixture('consumer'));
+      await nextMessage(reader);
+      await nextMessage(reader);
+      await expect(reader.seekBySeqNo('hello', 1n, 1000n)).rejects.toMatchObject({ code: 'OUT_OF_RANGE' });
+      await expect(reader.seekBySeqNo('nope', 0n, 0n)).rejects.toMatchObject({ code: 'OUT_OF_RANGE' });
+      expect((await nextMessage(reader))?.seqNo).toBe(2n);
     });
   });
 
@@ -495,11 +513,11 @@ describe.skipIf(!corpusPresent)(`SeaStreamer conformance corpus (${seastreamerDi
     expect(plan.staleBytes).toBe(0);
     const sink = createMemorySink();
     sink.write(bytes);
-    const writer = resumeWriter(sink, plan.resume);
+    const writer = createSeaStreamerWriter(sink, { resume: plan.resume });
     for (let i = 46; i < 120; i++)
       writer.write({ streamKey: 'app', seqNo: i, timestamp: 1700000000000 + i, payload: `fourth-${i}` });
-    writer.flushSync();
-    const result = readSeaStreamerFile(sink.toBytes());
+    await writer.flush();
+    const result = readSeaStreamer(sink.toBytes());
     expect(result.messages.length).toBe(45 + 74);
     expect(result.problems.map((p) => p.offset)).toEqual([2048]);
   });

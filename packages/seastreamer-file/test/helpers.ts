@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SeaStreamerMessage, SeaStreamerReader, SeaStreamerRecord } from '../src/index.js';
 
 /** The shared corpus folder: `$X_FIXTURES_DIR/seastreamer` or `../shared/fixtures/seastreamer` from the repo root. */
 export const fixturesRoot =
@@ -102,4 +103,25 @@ export function prng(seed: number): () => number {
     s >>>= 0;
     return s / 0x1_0000_0000;
   };
+}
+
+/** The next message of a reader (beacons skipped), or `null` at the end; each call reads on from where the last stopped. */
+export async function nextMessage(reader: SeaStreamerReader): Promise<SeaStreamerMessage | null> {
+  for (;;) {
+    const r = await reader[Symbol.asyncIterator]().next();
+    if (r.done) return null;
+    if (r.value.kind === 'message') return r.value;
+  }
+}
+
+/** Every record a reader gives until its end. */
+export async function readAll(reader: SeaStreamerReader): Promise<SeaStreamerRecord[]> {
+  const out: SeaStreamerRecord[] = [];
+  for await (const record of reader) out.push(record);
+  return out;
+}
+
+/** Only the messages of a list of records. */
+export function messagesOf(records: readonly SeaStreamerRecord[]): SeaStreamerMessage[] {
+  return records.filter((r): r is SeaStreamerMessage => r.kind === 'message');
 }

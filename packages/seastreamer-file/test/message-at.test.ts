@@ -2,14 +2,15 @@ import { fromBytes } from '@x/binary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  readMessageAt,
-  readSeaStreamerFile,
+  decodeMessageAt,
+  openSeaStreamerReader,
+  readSeaStreamer,
   SeaStreamerFileError,
   type SeaStreamerMessage,
-  SeaStreamerReader,
-  writeSeaStreamerFile,
+  type SeaStreamerReader,
+  writeSeaStreamer,
 } from '../src/index.js';
-import { corpusPresent, fixtureNames, readExpected, readFixture } from './helpers.js';
+import { corpusPresent, fixtureNames, readAll, readExpected, readFixture } from './helpers.js';
 
 const messageArb = (maxPayload: number) =>
   fc.record({
@@ -35,6 +36,16 @@ const plain = (m: SeaStreamerMessage) => ({
   splicedBy: [...m.splicedBy],
 });
 
+/** `decodeMessageAt(...).message` (the sync random access). */
+function messageAt(bytes: Uint8Array, offset: number, options: { strict?: boolean } = {}): SeaStreamerMessage {
+  return decodeMessageAt(bytes, offset, options).message;
+}
+
+/** `reader.readMessageAt(...).message` (the async random access). */
+async function readAt(reader: SeaStreamerReader, offset: number): Promise<SeaStreamerMessage> {
+  return (await reader.readMessageAt(offset)).message;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -57,16 +68,15 @@ describe('readMessageAt (fast-check)', () => {
   it('equals the sequentially read message for every message, sync and async', async () => {
     await fc.assert(
       fc.asyncProperty(fileArb, async ({ interval, messages, eos }) => {
-        const bytes = writeSeaStreamerFile(messages, { fileName: 'r.ss', beaconInterval: interval, eos: eos && 9n });
-        const { header, messages: read } = readSeaStreamerFile(bytes);
-        const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 1000 }));
+        const bytes = writeSeaStreamer(messages, { fileName: 'r.ss', beaconInterval: interval, eos: eos && 9n });
+        const { messages: read } = readSeaStreamer(bytes);
+        const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize: 1000 }));
         for (const m of read) {
-          expect(plain(readMessageAt(bytes, header, m.offset))).toEqual(plain(m));
-          expect(plain(await reader.readMessageAt(m.offset))).toEqual(plain(m));
+          expect(plain(messageAt(bytes, m.offset))).toEqual(plain(m));
+          expect(plain(await readAt(reader, m.offset))).toEqual(plain(m));
         }
         // Random access does not move the sequential position.
-        const sequential: SeaStreamerMessage[] = [];
-        for await (const m of reader) sequential.push(m);
+        const sequential = (await readAll(reader)) as SeaStreamerMessage[];
         expect(sequential.map(plain)).toEqual(read.map(plain));
       }),
       { numRuns: 150 },
@@ -76,8 +86,8 @@ describe('readMessageAt (fast-check)', () => {
   it('refuses offsets where no frame can start with OUT_OF_RANGE; any other offset gives a message or a typed error', async () => {
     await fc.assert(
       fc.asyncProperty(fileArb, fc.array(fc.nat(), { maxLength: 40 }), async ({ interval, messages }, picks) => {
-        const bytes = writeSeaStreamerFile(messages, { fileName: 'r.ss', beaconInterval: interval });
-        const { header, messages: read, beacons } = readSeaStreamerFile(bytes);
+        const bytes = writeSeaStreamer(messages, { fileName: 'r.ss', beaconInterval: interval });
+        const { messages: read, beacons } = readSeaStreamer(bytes);
         const starts = new Set(read.map((m) => m.offset));
         const refused = new Set<number>([0, 1, 127, bytes.length, bytes.length + 5]);
         for (const b of beacons) {
@@ -85,20 +95,27 @@ describe('readMessageAt (fast-check)', () => {
           const end = Math.min(b.offset + b.size + b.remainingMessageBytes, b.offset + interval);
           for (let o = b.offset + 1; o < end; o++) refused.add(o);
         }
-        const reader = await SeaStreamerReader.open(bytes);
+        const reader = await openSeaStreamerReader(bytes);
         for (const o of refused) {
           if (starts.has(o)) continue;
-          expect(thrown(() => readMessageAt(bytes, header, o))).toMatchObject({ code: 'OUT_OF_RANGE', offset: o });
+          expect(thrown(() => decodeMessageAt(bytes, o))).toMatchObject({ code: 'OUT_OF_RANGE', offset: o });
           expect(await rejection(reader.readMessageAt(o))).toMatchObject({ code: 'OUT_OF_RANGE', offset: o });
         }
         for (const pick of picks) {
           const o = pick % (bytes.length + 10);
           if (starts.has(o)) continue;
-          const sync = thrown(() => readMessageAt(bytes, header, o));
+          const sync = thrown(() => decodeMessageAt(bytes, o));
           const async = await rejection(reader.readMessageAt(o));
-          // Garbage may decode by chance (a checksum collision): then both agree; otherwise typed errors.
-          if (sync === undefined) expect(async).toBeUndefined();
-          else {
+          // Garbage may decode (a message with problems): then both agree; otherwise the same typed error.
+          if (sync === undefined) {
+            expect(async).toBeUndefined();
+            const a = decodeMessageAt(bytes, o);
+            const b = await reader.readMessageAt(o);
+            expect([plain(b.message), b.problems.map((p) => p.code)]).toEqual([
+              plain(a.message),
+              a.problems.map((p) => p.code),
+            ]);
+          } else {
             expect(SeaStreamerFileError.is(sync)).toBe(true);
             expect((async as SeaStreamerFileError).code).toBe((sync as SeaStreamerFileError).code);
           }
@@ -117,73 +134,110 @@ describe('readMessageAt', () => {
     timestamp: 1700000000000n + BigInt(i),
     payload: 'p'.repeat((i * 53) % 400),
   }));
-  const bytes = writeSeaStreamerFile(messages, { fileName: 'm.ss', beaconInterval: 256, eos: 1n });
-  const { header, messages: read } = readSeaStreamerFile(bytes);
+  const bytes = writeSeaStreamer(messages, { fileName: 'm.ss', beaconInterval: 256, eos: 1n });
+  const { messages: read } = readSeaStreamer(bytes);
   const spliced = read.find((m) => m.splicedBy.length > 1)!;
 
   it('stitches a frame across several beacons and gives the same splicedBy and endOffset', async () => {
     expect(spliced).toBeDefined();
-    const reader = await SeaStreamerReader.open(bytes);
-    const m = await reader.readMessageAt(spliced.offset);
+    const reader = await openSeaStreamerReader(bytes);
+    const { message: m, problems } = await reader.readMessageAt(spliced.offset);
     expect([m.splicedBy, m.endOffset, m.seqNo, m.checksumOk]).toEqual([
       spliced.splicedBy,
       spliced.endOffset,
       spliced.seqNo,
       true,
     ]);
+    expect(problems).toEqual([]);
   });
 
   it('TRUNCATED when the data ends inside the frame', async () => {
     const cut = bytes.subarray(0, spliced.endOffset - 1);
-    expect(thrown(() => readMessageAt(cut, header, spliced.offset))).toMatchObject({
+    expect(thrown(() => decodeMessageAt(cut, spliced.offset))).toMatchObject({
       code: 'TRUNCATED',
       offset: spliced.offset,
     });
-    const reader = await SeaStreamerReader.open(cut);
+    const reader = await openSeaStreamerReader(cut);
     expect(await rejection(reader.readMessageAt(spliced.offset))).toMatchObject({
       code: 'TRUNCATED',
       offset: spliced.offset,
     });
   });
 
-  it('checksum mismatch: an error carrying the message, or a flagged message with report', async () => {
+  it('checksum mismatch: a flagged message with its problem, or (strict) an error carrying the message', async () => {
     const damaged = bytes.slice();
     const target = read.find((m) => m.payload.length > 10 && m.splicedBy.length === 0)!;
     damaged[target.endOffset - 5]! ^= 0xff;
-    const error = thrown(() => readMessageAt(damaged, header, target.offset)) as SeaStreamerFileError;
+    const sync = decodeMessageAt(damaged, target.offset);
+    expect(sync.message.checksumOk).toBe(false);
+    expect(sync.problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', severity: 'error', offset: target.offset }]);
+    const reader = await openSeaStreamerReader(damaged);
+    const async = await reader.readMessageAt(target.offset);
+    expect(async.message.checksumOk).toBe(false);
+    expect(async.problems).toEqual(sync.problems.map((p) => ({ ...p, decoded: async.message })));
+    expect(reader.problems).toEqual([]); // random access reports in its result, not in the reader's problems
+    const error = thrown(() => decodeMessageAt(damaged, target.offset, { strict: true })) as SeaStreamerFileError;
     expect(error).toMatchObject({ code: 'CHECKSUM_MISMATCH', offset: target.offset });
     expect((error.decoded as SeaStreamerMessage).seqNo).toBe(target.seqNo);
-    expect(readMessageAt(damaged, header, target.offset, { onChecksumMismatch: 'report' }).checksumOk).toBe(false);
-    const reader = await SeaStreamerReader.open(damaged, { onChecksumMismatch: 'report' });
-    expect((await reader.readMessageAt(target.offset)).checksumOk).toBe(false);
-    expect(reader.problems).toEqual([]);
-    const strictReader = await SeaStreamerReader.open(damaged);
+    const strictReader = await openSeaStreamerReader(damaged, { strict: true });
     expect(await rejection(strictReader.readMessageAt(target.offset))).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
   });
 
-  it('a beacon inside the frame that disagrees with its size: OUT_OF_RANGE', () => {
-    const damaged = bytes.slice();
-    const at = spliced.splicedBy[0]!;
-    damaged[at + 4]! ^= 0x01; // R of the first beacon cutting the frame
-    expect(thrown(() => readMessageAt(damaged, header, spliced.offset))).toMatchObject({ code: 'OUT_OF_RANGE' });
+  it('a beacon whose remaining-bytes count contradicts the frame it cuts: the same message and warning as sequential reading', async () => {
+    // Regression: random access threw OUT_OF_RANGE where sequential reading returned the message silently.
+    const target = spliced;
+    // R one more or one less than the frame has after the beacon; for the last beacon inside the frame, one
+    // more puts the next message inside what R claims (found by reading from an earlier frame start).
+    for (const [delta, at] of [
+      [1, target.splicedBy[0]!],
+      [-1, target.splicedBy[0]!],
+      [1, target.splicedBy.at(-1)!],
+      [-1, target.splicedBy.at(-1)!],
+      [200, target.splicedBy.at(-1)!],
+    ] as const) {
+      const damaged = bytes.slice();
+      const view = new DataView(damaged.buffer);
+      view.setUint32(at + 1, view.getUint32(at + 1) + delta);
+      const sequential = readSeaStreamer(damaged);
+      const warning = {
+        code: 'REMAINING_BYTES_MISMATCH',
+        severity: 'warning',
+        offset: at,
+        messageOffset: target.offset,
+      };
+      expect(sequential.problems).toMatchObject([warning]);
+      const m = sequential.messages.find((x) => x.offset === target.offset)!;
+      const sync = decodeMessageAt(damaged, target.offset);
+      expect(plain(sync.message)).toEqual(plain(m));
+      expect(sync.problems).toEqual(sequential.problems);
+      const reader = await openSeaStreamerReader(fromBytes(damaged, { chunkSize: 100 }));
+      const async = await reader.readMessageAt(target.offset);
+      expect(plain(async.message)).toEqual(plain(m));
+      expect(async.problems).toEqual(sequential.problems);
+      // Every message read sequentially is found at its offset.
+      for (const x of sequential.messages) {
+        expect(plain(messageAt(damaged, x.offset))).toEqual(plain(x));
+        expect(plain(await readAt(reader, x.offset))).toEqual(plain(x));
+      }
+    }
   });
 
-  it('VALUE_OUT_OF_RANGE for offsets that are not integers; NOT_SEEKABLE on plain streams', async () => {
-    expect(thrown(() => readMessageAt(bytes, header, 130.5))).toMatchObject({ code: 'VALUE_OUT_OF_RANGE' });
-    expect(thrown(() => readMessageAt(bytes, header, -1))).toMatchObject({ code: 'VALUE_OUT_OF_RANGE' });
+  it('INVALID_ARGUMENT for offsets that are not integers; NOT_SEEKABLE on plain streams', async () => {
+    expect(thrown(() => decodeMessageAt(bytes, 130.5))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(thrown(() => decodeMessageAt(bytes, -1))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(bytes);
         controller.close();
       },
     });
-    const reader = await SeaStreamerReader.open(stream);
+    const reader = await openSeaStreamerReader(stream);
     expect(await rejection(reader.readMessageAt(read[0]!.offset))).toMatchObject({ code: 'NOT_SEEKABLE' });
   });
 
   it('a frame larger than the first read, far from its beacon (1 MiB interval)', async () => {
     const big = new Uint8Array(300_000).map((_, i) => i % 251);
-    const file = writeSeaStreamerFile(
+    const file = writeSeaStreamer(
       [
         { streamKey: 'x', seqNo: 1n, timestamp: 1n, payload: big },
         { streamKey: 'x', seqNo: 2n, timestamp: 2n, payload: big },
@@ -192,9 +246,9 @@ describe('readMessageAt', () => {
       ],
       { fileName: 'big.ss' },
     );
-    const whole = readSeaStreamerFile(file);
-    const reader = await SeaStreamerReader.open(fromBytes(file, { chunkSize: 4096 }));
-    for (const m of whole.messages) expect(plain(await reader.readMessageAt(m.offset))).toEqual(plain(m));
+    const whole = readSeaStreamer(file);
+    const reader = await openSeaStreamerReader(fromBytes(file, { chunkSize: 4096 }));
+    for (const m of whole.messages) expect(plain(await readAt(reader, m.offset))).toEqual(plain(m));
     expect(whole.messages[3]!.splicedBy).toEqual([1 << 20]);
   });
 });
@@ -203,21 +257,22 @@ describe.skipIf(!corpusPresent)('readMessageAt over the corpus', () => {
   const names = fixtureNames().filter((name) => !readExpected(name).error);
   it.each(names)('%s: every message equals the sequential one', async (name) => {
     const bytes = readFixture(name);
-    const options = { onChecksumMismatch: 'report' } as const;
-    const { header, messages, end } = readSeaStreamerFile(bytes, options);
-    const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 65536 }), options);
+    const { header, messages, end } = readSeaStreamer(bytes);
+    const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize: 65536 }));
     for (const m of messages) {
-      expect(plain(readMessageAt(bytes, header, m.offset, options))).toEqual(plain(m));
-      expect(plain(await reader.readMessageAt(m.offset))).toEqual(plain(m));
+      expect(plain(messageAt(bytes, m.offset))).toEqual(plain(m));
+      expect(plain(await readAt(reader, m.offset))).toEqual(plain(m));
     }
     if (end.state === 'truncated' && end.offset % header.beaconInterval !== 0) {
-      expect(thrown(() => readMessageAt(bytes, header, end.offset))).toMatchObject({ code: 'TRUNCATED' });
+      expect(thrown(() => decodeMessageAt(bytes, end.offset))).toMatchObject({ code: 'TRUNCATED' });
     }
   });
 
-  it('rs-interval-1024.bad-checksum: CHECKSUM_MISMATCH at 1793 with the default policy', () => {
+  it('rs-interval-1024.bad-checksum: CHECKSUM_MISMATCH at 1793 (strict: thrown)', () => {
     const bytes = readFixture('rs-interval-1024.bad-checksum');
-    const error = thrown(() => readMessageAt(bytes, { beaconInterval: 1024 }, 1793)) as SeaStreamerFileError;
+    const { problems } = decodeMessageAt(bytes, 1793);
+    expect(problems).toMatchObject([{ code: 'CHECKSUM_MISMATCH', received: 60375, computed: 38939 }]);
+    const error = thrown(() => decodeMessageAt(bytes, 1793, { strict: true })) as SeaStreamerFileError;
     expect([error.code, error.offset, error.received, error.computed]).toEqual([
       'CHECKSUM_MISMATCH',
       1793,
@@ -227,8 +282,8 @@ describe.skipIf(!corpusPresent)('readMessageAt over the corpus', () => {
   });
 
   it('rs-interval-1024: alpha/0 seq 50 at 24964 directly', async () => {
-    const reader = await SeaStreamerReader.open(readFixture('rs-interval-1024'));
-    const m = await reader.readMessageAt(24964);
+    const reader = await openSeaStreamerReader(readFixture('rs-interval-1024'));
+    const m = await readAt(reader, 24964);
     expect([m.streamKey, m.shardId, m.seqNo]).toEqual(['alpha', 0n, 50n]);
   });
 });

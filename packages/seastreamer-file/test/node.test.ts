@@ -3,6 +3,7 @@ import {
   appendFileSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -15,8 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeStats, readSeaStreamerFile, type SeaStreamerMessage, writeSeaStreamerFile } from '../src/index.js';
-import { follow, openFileReader, openFileWriter } from '../src/node/index.js';
+import { computeStats, readSeaStreamer, type SeaStreamerMessage, writeSeaStreamer } from '../src/index.js';
+import { createSeaStreamerFileWriter, followSeaStreamerFile, openSeaStreamerFile } from '../src/node/index.js';
+import { messagesOf, nextMessage, readAll } from './helpers.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const childScript = fileURLToPath(new URL('./slow-writer.mjs', import.meta.url));
@@ -48,10 +50,10 @@ const msg = (i: number, key = 's') => ({
 describe('file writer and reader', () => {
   it('writes a file that reads back, with seek on the file', async () => {
     const path = join(dir, 'rw.ss');
-    const writer = await openFileWriter(path, { beaconInterval: 1024 });
+    const writer = await createSeaStreamerFileWriter(path, { beaconInterval: 1024 });
     for (let i = 0; i < 500; i++) writer.write(msg(i, i % 3 ? 'x' : 'y'));
-    await writer.end({ eos: true });
-    const reader = await openFileReader(path, { chunkSize: 4096 });
+    await writer.close({ eos: true });
+    const reader = await openSeaStreamerFile(path, { chunkSize: 4096 });
     expect(reader.header.fileName).toBe('rw.ss');
     let n = 0;
     for await (const _ of reader) n++;
@@ -65,16 +67,16 @@ describe('file writer and reader', () => {
 
   it('a bad file name leaves no file behind; an unreadable path is IO_ERROR', async () => {
     const path = join(dir, 'never.ss');
-    await expect(openFileWriter(path, { fileName: 'n'.repeat(112) })).rejects.toMatchObject({
+    await expect(createSeaStreamerFileWriter(path, { fileName: 'n'.repeat(112) })).rejects.toMatchObject({
       code: 'FILE_NAME_TOO_LONG',
     });
     expect(existsSync(path)).toBe(false);
-    await expect(openFileReader(join(dir, 'missing.ss'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(openSeaStreamerFile(join(dir, 'missing.ss'))).rejects.toMatchObject({ code: 'IO_ERROR' });
   });
 
   it('size limit on disk: SIZE_LIMIT_EXCEEDED, the file stays within the limit and ends at a message', async () => {
     const path = join(dir, 'limit.ss');
-    const writer = await openFileWriter(path, { beaconInterval: 512, sizeLimit: 3000, bufferSize: 64 });
+    const writer = await createSeaStreamerFileWriter(path, { beaconInterval: 512, sizeLimit: 3000, bufferSize: 64 });
     let accepted = 0;
     let error: unknown;
     for (let i = 0; i < 100 && !error; i++) {
@@ -86,22 +88,47 @@ describe('file writer and reader', () => {
       }
     }
     expect(error).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED' });
-    await writer.end();
+    await writer.close();
     expect(statSync(path).size).toBeLessThanOrEqual(3000);
-    const result = readSeaStreamerFile(readFileSync(path));
+    const result = readSeaStreamer(readFileSync(path));
     expect(result.messages.length).toBe(accepted);
     expect(result.end.state).toBe('eof');
+  });
+});
+
+describe('atomic output', () => {
+  it('appears only on close(); abort() leaves no file and an existing file untouched', async () => {
+    const path = join(dir, 'atomic.ss');
+    const writer = await createSeaStreamerFileWriter(path, { atomic: true, beaconInterval: 256 });
+    for (let i = 0; i < 20; i++) writer.write(msg(i));
+    await writer.flush();
+    expect(existsSync(path)).toBe(false);
+    await writer.close({ eos: true });
+    const first = readFileSync(path);
+    expect(readSeaStreamer(new Uint8Array(first)).messages.length).toBe(21);
+    const failed = await createSeaStreamerFileWriter(path, { atomic: true, beaconInterval: 256 });
+    failed.write(msg(1));
+    await failed.flush();
+    expect(() => failed.write({ ...msg(2), streamKey: 'bad key' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_STREAM_KEY' }),
+    );
+    await failed.abort();
+    expect(readFileSync(path).equals(first)).toBe(true); // the previous file is untouched
+    expect(readdirSync(dir).filter((f) => f.includes('atomic.ss') && f.endsWith('.tmp'))).toEqual([]);
+    await expect(createSeaStreamerFileWriter(path, { atomic: true, append: true })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });
 
 describe('append', () => {
   it('overwrites a trailing EOS, keeps the header and interval, continues markers seamlessly', async () => {
     const path = join(dir, 'append.ss');
-    const first = await openFileWriter(path, { beaconInterval: 1024, createdAt: 42 });
+    const first = await createSeaStreamerFileWriter(path, { beaconInterval: 1024, createdAt: 42 });
     for (let i = 0; i < 60; i++) first.write(msg(i));
-    await first.end({ eos: true });
+    await first.close({ eos: true });
     const seen: unknown[] = [];
-    const second = await openFileWriter(path, {
+    const second = await createSeaStreamerFileWriter(path, {
       append: true,
       beaconInterval: 4096,
       fileName: 'ignored',
@@ -113,51 +140,51 @@ describe('append', () => {
         code: 'BEACON_INTERVAL_IGNORED',
         fileInterval: 1024,
         requestedInterval: 4096,
-        description: expect.stringContaining('4096 ignored'),
+        message: expect.stringContaining('4096 ignored'),
       },
     ]);
     expect(seen).toEqual(second.warnings);
     for (let i = 60; i < 150; i++) second.write(msg(i));
-    await second.end({ eos: true });
-    const result = readSeaStreamerFile(readFileSync(path));
+    await second.close({ eos: true });
+    const result = readSeaStreamer(readFileSync(path));
     expect(result.header).toMatchObject({ fileName: 'append.ss', createdAt: 42n, beaconInterval: 1024 });
     expect(result.messages.filter((m) => m.isEos).length).toBe(1);
     expect(result.messages.map((m) => m.seqNo).slice(0, -1)).toEqual(Array.from({ length: 150 }, (_, i) => BigInt(i)));
     expect(result.problems).toEqual([]); // running checksums continue across the append
     expect(result.end.state).toBe('eos');
     // Byte-identical to writing everything in one run, apart from the beacon rotation restarting.
-    const oneRun = writeSeaStreamerFile(
+    const oneRun = writeSeaStreamer(
       Array.from({ length: 150 }, (_, i) => msg(i)),
       { fileName: 'append.ss', beaconInterval: 1024, createdAt: 42, eos: result.messages.at(-1)!.timestamp },
     );
-    expect(readSeaStreamerFile(oneRun).messages.map((m) => m.offset)).toEqual(result.messages.map((m) => m.offset));
+    expect(readSeaStreamer(oneRun).messages.map((m) => m.offset)).toEqual(result.messages.map((m) => m.offset));
   });
 
   it('no interval warning when the requested interval matches, is absent, or the file is created', async () => {
     const path = join(dir, 'append-same.ss');
-    const created = await openFileWriter(path, { append: true, beaconInterval: 2048 });
+    const created = await createSeaStreamerFileWriter(path, { append: true, beaconInterval: 2048 });
     expect(created.warnings).toEqual([]);
     created.write(msg(0));
-    await created.end();
+    await created.close();
     for (const options of [{ beaconInterval: 2048 }, {}]) {
-      const again = await openFileWriter(path, { append: true, ...options });
+      const again = await createSeaStreamerFileWriter(path, { append: true, ...options });
       expect([again.beaconInterval, again.warnings]).toEqual([2048, []]);
-      await again.end();
+      await again.close();
     }
-    expect(readSeaStreamerFile(readFileSync(path)).header.beaconInterval).toBe(2048);
+    expect(readSeaStreamer(readFileSync(path)).header.beaconInterval).toBe(2048);
   });
 
   it('truncates stale bytes after the last complete message (a crashed writer, a shorter new tail)', async () => {
     const path = join(dir, 'stale.ss');
-    const w = await openFileWriter(path, { beaconInterval: 256 });
+    const w = await createSeaStreamerFileWriter(path, { beaconInterval: 256 });
     for (let i = 0; i < 30; i++) w.write(msg(i));
-    await w.end();
+    await w.close();
     const complete = statSync(path).size;
     appendFileSync(path, new Uint8Array(70).fill(7)); // partial garbage frame
-    const again = await openFileWriter(path, { append: true });
+    const again = await createSeaStreamerFileWriter(path, { append: true });
     again.write(msg(30));
-    await again.end();
-    const result = readSeaStreamerFile(readFileSync(path));
+    await again.close();
+    const result = readSeaStreamer(readFileSync(path));
     expect(result.messages.length).toBe(31);
     expect(result.end).toMatchObject({ state: 'eof', trailingBytes: 0 });
     expect(result.messages[30]!.offset).toBeGreaterThanOrEqual(complete);
@@ -166,14 +193,14 @@ describe('append', () => {
 
   it('resuming exactly on a boundary writes an empty beacon first; a missing file is created', async () => {
     const path = join(dir, 'boundary.ss');
-    const w = await openFileWriter(path, { append: true, beaconInterval: 128 });
-    await w.end();
+    const w = await createSeaStreamerFileWriter(path, { append: true, beaconInterval: 128 });
+    await w.close();
     expect(statSync(path).size).toBe(135);
-    const again = await openFileWriter(path, { append: true });
-    expect(again.size).toBe(135);
+    const again = await createSeaStreamerFileWriter(path, { append: true });
+    expect(again.bytesWritten).toBe(135);
     again.write(msg(1));
-    await again.end({ eos: true });
-    const result = readSeaStreamerFile(readFileSync(path));
+    await again.close({ eos: true });
+    const result = readSeaStreamer(readFileSync(path));
     expect(result.messages.length).toBe(2);
     expect(result.beacons[0]).toMatchObject({ offset: 128, size: 7 });
   });
@@ -191,15 +218,14 @@ describe('follow', () => {
       ...msg(i, i % 4 ? 'live' : 'other'),
       payload: new Uint8Array((i * 37) % 400).fill(i & 0xff),
     }));
-    const bytes = writeSeaStreamerFile(messages, { fileName: 'live.ss', beaconInterval: 128, eos: 9n });
+    const bytes = writeSeaStreamer(messages, { fileName: 'live.ss', beaconInterval: 128, eos: 9n });
     const sourcePath = join(dir, 'live.bin');
     writeFileSync(sourcePath, bytes);
     const target = join(dir, 'live.ss');
     writeFileSync(target, new Uint8Array(0));
     const child = runChild(['raw', sourcePath, target, '12345']);
-    const reader = await follow(target); // resolves once the header has arrived
-    const seen: SeaStreamerMessage[] = [];
-    for await (const m of reader) seen.push(m);
+    const reader = await followSeaStreamerFile(target); // resolves once the header has arrived
+    const seen: SeaStreamerMessage[] = messagesOf(await readAll(reader));
     expect(await child).toBe(0);
     expect(seen.length).toBe(121);
     expect(seen.map((m) => m.seqNo).slice(0, -1)).toEqual(messages.map((m) => m.seqNo));
@@ -214,17 +240,16 @@ describe('follow', () => {
   it('follows the package writer in another process (flush per message)', async () => {
     const target = join(dir, 'writer.ss');
     const child = runChild(['writer', target, '150']);
-    let reader: Awaited<ReturnType<typeof follow>> | undefined;
+    let reader: Awaited<ReturnType<typeof followSeaStreamerFile>> | undefined;
     for (let tries = 0; !reader; tries++) {
       try {
-        reader = await follow(target);
+        reader = await followSeaStreamerFile(target);
       } catch (error) {
         if (tries > 200) throw error;
         await new Promise((r) => setTimeout(r, 10));
       }
     }
-    const seqs: bigint[] = [];
-    for await (const m of reader) seqs.push(m.seqNo);
+    const seqs = messagesOf(await readAll(reader)).map((m) => m.seqNo);
     expect(await child).toBe(0);
     expect(seqs.slice(0, -1)).toEqual(Array.from({ length: 150 }, (_, i) => BigInt(i)));
     expect(reader.end?.state).toBe('eos');
@@ -235,11 +260,10 @@ describe('follow', () => {
   it('ends with FILE_REMOVED state when the file is deleted, or shrinks', async () => {
     for (const how of ['delete', 'shrink'] as const) {
       const path = join(dir, `removed-${how}.ss`);
-      writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2)], { fileName: 'r.ss', beaconInterval: 1024 }));
-      const reader = await follow(path);
-      const seen: bigint[] = [];
+      writeFileSync(path, writeSeaStreamer([msg(1), msg(2)], { fileName: 'r.ss', beaconInterval: 1024 }));
+      const reader = await followSeaStreamerFile(path);
       setTimeout(() => (how === 'delete' ? unlinkSync(path) : truncateSync(path, 100)), 150);
-      for await (const m of reader) seen.push(m.seqNo);
+      const seen = messagesOf(await readAll(reader)).map((m) => m.seqNo);
       expect(seen).toEqual([1n, 2n]);
       expect(reader.end?.state).toBe('removed');
       await reader.close();
@@ -248,27 +272,51 @@ describe('follow', () => {
 
   it('waitForFile: follows a file created later; without it a missing file is IO_ERROR', async () => {
     const path = join(dir, 'later.ss');
-    await expect(follow(path)).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(followSeaStreamerFile(path)).rejects.toMatchObject({ code: 'IO_ERROR' });
     setTimeout(
-      () => writeFileSync(path, writeSeaStreamerFile([msg(1)], { fileName: 'l.ss', beaconInterval: 256, eos: 1n })),
+      () => writeFileSync(path, writeSeaStreamer([msg(1)], { fileName: 'l.ss', beaconInterval: 256, eos: 1n })),
       100,
     );
-    const reader = await follow(path, { waitForFile: true });
-    const seen: bigint[] = [];
-    for await (const m of reader) seen.push(m.seqNo);
+    const reader = await followSeaStreamerFile(path, { waitForFile: true });
+    const seen = messagesOf(await readAll(reader)).map((m) => m.seqNo);
     expect(seen).toEqual([1n, 0n]);
     expect(reader.end?.state).toBe('eos');
     await reader.close();
   });
 
-  it('optional idle timeout: TIMED_OUT; from: end starts after the last message', async () => {
+  it('optional idle timeout: the read ends with the state idle; from: end starts after the last message', async () => {
     const path = join(dir, 'idle.ss');
-    writeFileSync(path, writeSeaStreamerFile([msg(1), msg(2), msg(3)], { fileName: 'i.ss', beaconInterval: 256 }));
+    const bytes = writeSeaStreamer([msg(1), msg(2), msg(3)], { fileName: 'i.ss', beaconInterval: 256 });
+    writeFileSync(path, bytes);
     const started = Date.now();
-    const reader = await follow(path, { idleTimeout: 150, from: 'end' });
-    await expect(reader.next()).rejects.toMatchObject({ code: 'TIMED_OUT' });
+    const reader = await followSeaStreamerFile(path, { idleTimeout: 150, from: 'end' });
+    expect(await nextMessage(reader)).toBeNull();
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(reader.end).toMatchObject({ state: 'idle', offset: bytes.length, messages: 0 });
     await reader.close();
+    // From the start, the messages, then idle.
+    const again = await followSeaStreamerFile(path, { idleTimeout: 100 });
+    expect(messagesOf(await readAll(again)).map((m) => m.seqNo)).toEqual([1n, 2n, 3n]);
+    expect(again.end).toMatchObject({ state: 'idle', offset: bytes.length, messages: 3, complete: true });
+    await again.close();
+  });
+
+  it('a signal ends the read with the state aborted; so does close() during a pending read', async () => {
+    const path = join(dir, 'abort.ss');
+    const bytes = writeSeaStreamer([msg(1), msg(2)], { fileName: 'a.ss', beaconInterval: 256 });
+    writeFileSync(path, bytes);
+    const controller = new AbortController();
+    const reader = await followSeaStreamerFile(path, { signal: controller.signal });
+    const pending = readAll(reader);
+    setTimeout(() => controller.abort(), 100);
+    expect(messagesOf(await pending).map((m) => m.seqNo)).toEqual([1n, 2n]);
+    expect(reader.end).toMatchObject({ state: 'aborted', offset: bytes.length, messages: 2 });
+    await reader.close();
+    const other = await followSeaStreamerFile(path);
+    const waiting = readAll(other);
+    setTimeout(() => void other.close(), 100);
+    expect(messagesOf(await waiting).length).toBe(2);
+    expect(other.end).toMatchObject({ state: 'limit', offset: bytes.length });
   });
 });
 
@@ -281,7 +329,7 @@ describe('stats', () => {
       timestamp: BigInt(5000 + i),
       payload: new Uint8Array(20 + (i % 50)),
     }));
-    const bytes = writeSeaStreamerFile(messages, { fileName: 'st.ss', beaconInterval: 4096, eos: 1n });
+    const bytes = writeSeaStreamer(messages, { fileName: 'st.ss', beaconInterval: 4096, eos: 1n });
     const stats = await computeStats(bytes);
     expect(stats.messageCount).toBe(3001);
     expect(stats.ended).toBe(true);

@@ -1,18 +1,18 @@
-import { fromBytes } from '@x/binary';
+import { createMemorySink, fromBytes } from '@x/binary';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  createMemorySink,
+  createSeaStreamerWriter,
+  decodeMessageAt,
   type MessageInput,
+  openSeaStreamerReader,
   planAppend,
-  readBeaconAt,
-  readSeaStreamerFile,
-  resumeWriter,
+  readSeaStreamer,
   SeaStreamerFileError,
   type SeaStreamerMessage,
-  SeaStreamerReader,
-  writeSeaStreamerFile,
+  writeSeaStreamer,
 } from '../src/index.js';
+import { messagesOf, nextMessage, readAll } from './helpers.js';
 
 const keys = ['a', 'bb', 'stream.one', 'Z_z-9', 'k'.repeat(249)];
 
@@ -48,12 +48,12 @@ describe('round trips (fast-check)', () => {
   it('write then read gives the messages back, beacons at every multiple of the interval, no warnings', async () => {
     await fc.assert(
       fc.asyncProperty(fileArb, async ({ interval, messages, eos, chunkSize }) => {
-        const bytes = writeSeaStreamerFile(messages, {
+        const bytes = writeSeaStreamer(messages, {
           fileName: 'p.ss',
           beaconInterval: interval,
           eos: eos ? 7n : false,
         });
-        const whole = readSeaStreamerFile(bytes);
+        const whole = readSeaStreamer(bytes);
         same(eos ? whole.messages.slice(0, -1) : whole.messages, messages);
         expect(whole.problems).toEqual([]);
         expect(whole.end.state).toBe(eos ? 'eos' : 'eof');
@@ -65,17 +65,15 @@ describe('round trips (fast-check)', () => {
           at = m.endOffset;
         }
         // A complete beacon at every multiple of the interval below the size.
-        const source = fromBytes(bytes);
+        const random = await openSeaStreamerReader(fromBytes(bytes));
         for (let i = 1; i * interval < bytes.length; i++) {
-          const beacon = await readBeaconAt(source.readAt!.bind(source), interval, i);
+          const beacon = await random.readBeacon(i);
           expect(beacon && !('truncated' in beacon) && beacon.offset).toBe(i * interval);
         }
         expect(whole.beacons.length).toBe(Math.floor((bytes.length - 1) / interval));
         // The streaming reader agrees at any chunk size.
-        const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize }));
-        const streamed: SeaStreamerMessage[] = [];
-        for await (const m of reader) streamed.push(m);
-        expect(streamed).toEqual(whole.messages);
+        const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize }));
+        expect(await readAll(reader)).toEqual(whole.messages);
         expect(reader.end).toEqual(whole.end);
       }),
       { numRuns: 120 },
@@ -85,8 +83,8 @@ describe('round trips (fast-check)', () => {
   it('a file re-encoded from what was read is byte-identical', () => {
     fc.assert(
       fc.property(fileArb, ({ interval, messages }) => {
-        const bytes = writeSeaStreamerFile(messages, { fileName: 'p.ss', beaconInterval: interval, createdAt: 1 });
-        const again = writeSeaStreamerFile(readSeaStreamerFile(bytes).messages, {
+        const bytes = writeSeaStreamer(messages, { fileName: 'p.ss', beaconInterval: interval, createdAt: 1 });
+        const again = writeSeaStreamer(readSeaStreamer(bytes).messages, {
           fileName: 'p.ss',
           beaconInterval: interval,
           createdAt: 1,
@@ -97,24 +95,24 @@ describe('round trips (fast-check)', () => {
     );
   });
 
-  it('never throws anything but typed errors on corrupted bytes, and never hangs', async () => {
+  it('corrupted bytes: typed errors only, never a hang; every read path agrees', async () => {
     await fc.assert(
       fc.asyncProperty(
         fileArb,
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
         async ({ interval, messages }, flips) => {
-          const bytes = writeSeaStreamerFile(messages, { fileName: 'c.ss', beaconInterval: interval });
+          const bytes = writeSeaStreamer(messages, { fileName: 'c.ss', beaconInterval: interval });
           for (const [at, value] of flips) bytes[128 + (at % Math.max(1, bytes.length - 128))] = value;
           try {
-            readSeaStreamerFile(bytes, { onChecksumMismatch: 'report', lenientUtf8: true });
-            const reader = await SeaStreamerReader.open(fromBytes(bytes, { chunkSize: 333 }), {
-              onChecksumMismatch: 'report',
-              lenientUtf8: true,
-            });
-            let n = 0;
-            for await (const _ of reader.items()) n++;
-            expect(reader.end).toBeDefined();
-            expect(n).toBeGreaterThanOrEqual(0);
+            const whole = readSeaStreamer(bytes);
+            const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize: 333 }), { beacons: true });
+            const records = await readAll(reader);
+            // The streaming reader gives the same records, problems and end as the whole-buffer read.
+            expect(records).toEqual([...whole.messages, ...whole.beacons].sort((a, b) => a.offset - b.offset));
+            expect(reader.problems).toEqual(whole.problems);
+            expect(reader.end).toEqual(whole.end);
+            // Random access gives every message as sequential reading gives it.
+            for (const m of whole.messages) expect(decodeMessageAt(bytes, m.offset).message).toEqual(m);
           } catch (error) {
             expect(SeaStreamerFileError.is(error)).toBe(true);
           }
@@ -139,15 +137,15 @@ describe('truncation at every byte offset', () => {
           payload: 'x'.repeat((i * 37) % 150),
         });
       }
-      const bytes = writeSeaStreamerFile(messages, { fileName: 't.ss', beaconInterval: interval, eos: 5n });
-      const full = readSeaStreamerFile(bytes);
+      const bytes = writeSeaStreamer(messages, { fileName: 't.ss', beaconInterval: interval, eos: 5n });
+      const full = readSeaStreamer(bytes);
       for (let cut = 0; cut <= bytes.length; cut++) {
         const part = bytes.subarray(0, cut);
         if (cut < 128) {
-          expect(() => readSeaStreamerFile(part)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
+          expect(() => readSeaStreamer(part)).toThrow(expect.objectContaining({ code: 'TRUNCATED' }));
           continue;
         }
-        const result = readSeaStreamerFile(part);
+        const result = readSeaStreamer(part);
         const complete = full.messages.filter((m) => m.endOffset <= cut);
         expect(result.messages).toEqual(complete);
         const lastEnd = complete.at(-1)?.endOffset ?? 128;
@@ -157,11 +155,14 @@ describe('truncation at every byte offset', () => {
         const clean = cut === lastEnd || (beaconAtEnd !== undefined && cut === lastEnd + beaconAtEnd.size);
         expect(result.end.state === 'truncated').toBe(!clean);
         if (clean) expect(result.end.state).toBe(complete.at(-1)?.isEos ? 'eos' : 'eof');
+        // Every complete beacon below the cut is reported, also those inside a truncated tail (regression: the
+        // beacons inside an incomplete long frame were dropped).
+        expect(result.beacons).toEqual(full.beacons.filter((b) => b.offset + b.size <= cut));
         if (cut % 7 === 0) {
-          const reader = await SeaStreamerReader.open(fromBytes(part, { chunkSize: 13 }));
-          const streamed: SeaStreamerMessage[] = [];
-          for await (const m of reader) streamed.push(m);
-          expect(streamed).toEqual(complete);
+          const reader = await openSeaStreamerReader(fromBytes(part, { chunkSize: 13 }), { beacons: true });
+          const streamed = await readAll(reader);
+          expect(messagesOf(streamed)).toEqual(complete);
+          expect(streamed.filter((r) => r.kind === 'beacon')).toEqual(result.beacons);
           expect(reader.end).toEqual(result.end);
         }
       }
@@ -196,17 +197,17 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
               payload: new Uint8Array(size),
             };
           });
-          const bytes = writeSeaStreamerFile(messages, { fileName: 's.ss', beaconInterval: interval });
-          const read = readSeaStreamerFile(bytes).messages;
+          const bytes = writeSeaStreamer(messages, { fileName: 's.ss', beaconInterval: interval });
+          const read = readSeaStreamer(bytes).messages;
           const target = read[pick % read.length]!;
-          const reader = await SeaStreamerReader.open(bytes);
+          const reader = await openSeaStreamerReader(bytes);
           for (const seq of [target.seqNo - 1n, target.seqNo, target.seqNo + 1n]) {
             const expected = read.find(
               (m) => m.streamKey === target.streamKey && m.shardId === target.shardId && m.seqNo >= seq,
             );
             if (expected === undefined) {
               await expect(reader.seekBySeqNo(target.streamKey, target.shardId, seq)).rejects.toMatchObject({
-                code: 'SEEK_OUT_OF_BOUND',
+                code: 'OUT_OF_RANGE',
               });
             } else {
               const result = await reader.seekBySeqNo(target.streamKey, target.shardId, seq);
@@ -226,12 +227,12 @@ describe('seek (fast-check): equals the first match of a linear scan, markers or
               await expect(
                 reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive }),
               ).rejects.toMatchObject({
-                code: 'SEEK_OUT_OF_BOUND',
+                code: 'OUT_OF_RANGE',
               });
             } else {
               const result = await reader.seekByTimestamp(target.streamKey, target.shardId, t, { inclusive });
               expect(result.message.offset).toBe(expected.offset);
-              expect(await reader.next()).toEqual(result.message);
+              expect(await nextMessage(reader)).toEqual(result.message);
             }
           }
         },
@@ -249,7 +250,7 @@ describe('append (fast-check): any split into writer runs reads back as one stre
         fc.array(messageArb(700), { minLength: 1, maxLength: 40 }),
         fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.nat(40)), { minLength: 1, maxLength: 4 }),
         async (interval, messages, splits) => {
-          let bytes = writeSeaStreamerFile([], { fileName: 'a.ss', beaconInterval: interval, createdAt: 3 });
+          let bytes = writeSeaStreamer([], { fileName: 'a.ss', beaconInterval: interval, createdAt: 3 });
           const cuts = [...new Set(splits.map(([at]) => at % (messages.length + 1)))].sort((a, b) => a - b);
           const bounds = [0, ...cuts, messages.length];
           for (let s = 0; s + 1 < bounds.length; s++) {
@@ -257,14 +258,14 @@ describe('append (fast-check): any split into writer runs reads back as one stre
             const plan = await planAppend(bytes);
             const sink = createMemorySink();
             sink.write(bytes.subarray(0, plan.resume.offset));
-            const writer = resumeWriter(sink, plan.resume);
+            const writer = createSeaStreamerWriter(sink, { resume: plan.resume });
             for (const m of messages.slice(bounds[s], bounds[s + 1])) writer.write(m);
-            await writer.end({ eos, eosTimestamp: 1n });
+            await writer.close({ eos, eosTimestamp: 1n });
             // A crashed writer may leave a partial frame behind: the next append truncates it.
             const tail = new Uint8Array(garbage).fill(0x41);
             bytes = new Uint8Array([...sink.toBytes(), ...tail]);
           }
-          const result = readSeaStreamerFile(bytes);
+          const result = readSeaStreamer(bytes);
           expect(result.problems).toEqual([]);
           same(
             result.messages.filter((m) => !m.isEos),
@@ -275,6 +276,52 @@ describe('append (fast-check): any split into writer runs reads back as one stre
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+/** Files with beacons: small intervals, frames often longer than the interval. */
+const splicedFileArb = fc.integer({ min: 128, max: 2048 }).chain((interval) =>
+  fc.record({
+    interval: fc.constant(interval),
+    messages: fc.array(messageArb(3 * interval), { minLength: 2, maxLength: 25 }),
+  }),
+);
+
+describe('beacon remaining-bytes counts that contradict the frames (fast-check)', () => {
+  it('random access and sequential reading agree on every message, and both report the contradiction', async () => {
+    await fc.assert(
+      fc.asyncProperty(splicedFileArb, fc.nat(), fc.nat(), async ({ interval, messages }, pick, value) => {
+        const bytes = writeSeaStreamer(messages, { fileName: 'r.ss', beaconInterval: interval });
+        const clean = readSeaStreamer(bytes);
+        if (clean.beacons.length === 0) return;
+        const beacon = clean.beacons[pick % clean.beacons.length]!;
+        const damaged = bytes.slice();
+        const r = value % (2 * interval);
+        new DataView(damaged.buffer).setUint32(beacon.offset + 1, r);
+        const sequential = readSeaStreamer(damaged);
+        expect(sequential.messages).toEqual(
+          clean.messages.map((m) => ({
+            ...m,
+            payload: sequential.messages.find((x) => x.offset === m.offset)!.payload,
+          })),
+        );
+        const warnings = sequential.problems.filter((p) => p.code === 'REMAINING_BYTES_MISMATCH');
+        expect(warnings.length).toBe(r === beacon.remainingMessageBytes ? 0 : 1);
+        const reader = await openSeaStreamerReader(fromBytes(damaged, { chunkSize: 97 }));
+        for (const m of sequential.messages) {
+          const sync = decodeMessageAt(damaged, m.offset);
+          const async = await reader.readMessageAt(m.offset);
+          expect(sync.message).toEqual(m);
+          expect(async.message).toEqual({ ...m, payload: async.message.payload });
+          expect(async.problems).toEqual(sync.problems);
+          // The message whose frame the beacon cuts carries the warning, as in sequential reading.
+          if (m.splicedBy.includes(beacon.offset)) {
+            expect(sync.problems.filter((p) => p.code === 'REMAINING_BYTES_MISMATCH')).toEqual(warnings);
+          }
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });

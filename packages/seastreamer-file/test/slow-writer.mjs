@@ -30,8 +30,8 @@ if (mode === 'raw') {
   }
 } else if (mode === 'writer') {
   const [target, countText] = args;
-  const { openFileWriter } = await import('../dist/node/index.js');
-  const writer = await openFileWriter(target, { beaconInterval: 256, createdAt: 1 });
+  const { createSeaStreamerFileWriter } = await import('../dist/node/index.js');
+  const writer = await createSeaStreamerFileWriter(target, { beaconInterval: 256, createdAt: 1 });
   const count = Number(countText);
   for (let i = 0; i < count; i++) {
     writer.write({
@@ -44,7 +44,7 @@ if (mode === 'raw') {
     await writer.flush();
     await sleep(i % 10 === 0 ? 10 : 1);
   }
-  await writer.end({ eos: true, eosTimestamp: 2000n });
+  await writer.close({ eos: true, eosTimestamp: 2000n });
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

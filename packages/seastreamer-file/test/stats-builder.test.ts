@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeStats, createStatsBuilder, readSeaStreamerFile, writeSeaStreamerFile } from '../src/index.js';
+import { computeStats, createStatsBuilder, readSeaStreamer, writeSeaStreamer } from '../src/index.js';
 
 const message = fc.record({
   streamKey: fc.constantFrom('a', 'b', 'c.d', 'e_f'),
@@ -14,8 +14,8 @@ describe('createStatsBuilder', () => {
   it('gives indices in order of first appearance and the same statistics as computeStats', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 60 }), async (messages) => {
-        const bytes = writeSeaStreamerFile(messages, { fileName: 'stats.ss', beaconInterval: 1024 });
-        const read = readSeaStreamerFile(bytes).messages;
+        const bytes = writeSeaStreamer(messages, { fileName: 'stats.ss', beaconInterval: 1024 });
+        const read = readSeaStreamer(bytes).messages;
         const builder = createStatsBuilder();
         const seen: string[] = [];
         for (const m of read) {

@@ -1,23 +1,20 @@
+import { createMemorySink, toSafeNumber, toWritableStreamSink } from '@x/binary';
 import { describe, expect, it } from 'vitest';
 import {
-  createMemorySink,
-  createWriter,
-  encodeHeader,
+  createSeaStreamerWriter,
+  decodeSeaStreamerHeader,
+  encodeSeaStreamerHeader,
   formatIsoTimestamp,
   formatRustTimestamp,
   isEndOfStream,
   isValidStreamKey,
   markersPerBeacon,
-  parseHeader,
   planAppend,
-  readSeaStreamerFile,
-  resumeWriter,
+  readSeaStreamer,
   SeaStreamerFileError,
   timestampToDate,
-  toSafeNumber,
-  toWritableStreamSink,
   validateStreamKey,
-  writeSeaStreamerFile,
+  writeSeaStreamer,
 } from '../src/index.js';
 
 function code(run: () => unknown): string | undefined {
@@ -53,13 +50,13 @@ describe('num_markers(I)', () => {
 
 describe('header', () => {
   it('encodes the example of spec 3 (rs-empty.ss) and decodes it back', () => {
-    const bytes = encodeHeader({ fileName: 'rs-empty.ss', createdAt: 1795248518903n, beaconInterval: 1024 });
+    const bytes = encodeSeaStreamerHeader({ fileName: 'rs-empty.ss', createdAt: 1795248518903n, beaconInterval: 1024 });
     expect(bytes.length).toBe(128);
     expect([...bytes.subarray(0, 4)]).toEqual([0x53, 0x73, 0x01, 0x0b]);
     expect([...bytes.subarray(15, 27)]).toEqual([0, 0, 1, 0xa1, 0xfd, 0x26, 0x76, 0xf7, 0, 0, 4, 0]);
     expect(bytes[127]).toBe(0x0d);
     expect(bytes.subarray(27, 127).every((b) => b === 0)).toBe(true);
-    expect(parseHeader(bytes)).toEqual({
+    expect(decodeSeaStreamerHeader(bytes)).toEqual({
       fileName: 'rs-empty.ss',
       createdAt: 1795248518903n,
       beaconInterval: 1024,
@@ -69,25 +66,27 @@ describe('header', () => {
 
   it('sizes the padding by UTF-8 bytes: 111 bytes fit, 112 do not', () => {
     const name111 = `${'ü'.repeat(55)}x`; // 111 bytes, 56 UTF-16 units
-    expect(parseHeader(encodeHeader({ fileName: name111, beaconInterval: 128 })).fileName).toBe(name111);
-    expect(code(() => encodeHeader({ fileName: 'ü'.repeat(56) }))).toBe('FILE_NAME_TOO_LONG');
+    expect(decodeSeaStreamerHeader(encodeSeaStreamerHeader({ fileName: name111, beaconInterval: 128 })).fileName).toBe(
+      name111,
+    );
+    expect(code(() => encodeSeaStreamerHeader({ fileName: 'ü'.repeat(56) }))).toBe('FILE_NAME_TOO_LONG');
   });
 
   it('reader checks: magic, version, truncation, interval, name length', () => {
-    const good = encodeHeader({ fileName: 'a', beaconInterval: 1024 });
-    expect(code(() => parseHeader(good.subarray(0, 100)))).toBe('TRUNCATED');
-    expect(code(() => parseHeader(Uint8Array.of(0x53, 0x53, 1)))).toBe('BAD_MAGIC');
-    expect(code(() => parseHeader(Uint8Array.of(0x53, 0x73, 2)))).toBe('UNSUPPORTED_VERSION');
+    const good = encodeSeaStreamerHeader({ fileName: 'a', beaconInterval: 1024 });
+    expect(code(() => decodeSeaStreamerHeader(good.subarray(0, 100)))).toBe('TRUNCATED');
+    expect(code(() => decodeSeaStreamerHeader(Uint8Array.of(0x53, 0x53, 1)))).toBe('BAD_MAGIC');
+    expect(code(() => decodeSeaStreamerHeader(Uint8Array.of(0x53, 0x73, 2)))).toBe('UNSUPPORTED_VERSION');
     const small = good.slice();
     new DataView(small.buffer).setUint32(13, 127);
-    expect(code(() => parseHeader(small))).toBe('INVALID_BEACON_INTERVAL');
+    expect(code(() => decodeSeaStreamerHeader(small))).toBe('INVALID_BEACON_INTERVAL');
     const long = good.slice();
     long[3] = 112;
-    expect(code(() => parseHeader(long))).toBe('FILE_NAME_TOO_LONG');
+    expect(code(() => decodeSeaStreamerHeader(long))).toBe('FILE_NAME_TOO_LONG');
     const badName = good.slice();
     badName[4] = 0xff;
-    expect(code(() => parseHeader(badName))).toBe('INVALID_UTF8');
-    expect(parseHeader(badName, { lenientUtf8: true }).fileName).toBe('\ufffd');
+    expect(code(() => decodeSeaStreamerHeader(badName))).toBe('INVALID_UTF8');
+    expect(decodeSeaStreamerHeader(badName, { lenientUtf8: true }).fileName).toBe('\ufffd');
   });
 });
 
@@ -100,19 +99,21 @@ describe('writer input validation: a typed error before any byte is written', ()
     ['non-ASCII key', { streamKey: 'ключ' }, 'INVALID_STREAM_KEY'],
     ['reserved internal key', { streamKey: 'SEA_STREAMER_INTERNAL' }, 'INVALID_STREAM_KEY'],
     ['reserved wildcard key', { streamKey: 'SEA_STREAMER_WILDCARD' }, 'INVALID_STREAM_KEY'],
-    ['negative seq', { seqNo: -1 }, 'VALUE_OUT_OF_RANGE'],
-    ['seq above u64', { seqNo: 2n ** 64n }, 'VALUE_OUT_OF_RANGE'],
-    ['fractional seq', { seqNo: 1.5 }, 'VALUE_OUT_OF_RANGE'],
-    ['unsafe number seq', { seqNo: 2 ** 60 }, 'VALUE_OUT_OF_RANGE'],
-    ['negative shard', { shardId: -1n }, 'VALUE_OUT_OF_RANGE'],
-    ['NaN shard', { shardId: Number.NaN }, 'VALUE_OUT_OF_RANGE'],
+    ['negative seq', { seqNo: -1 }, 'INVALID_ARGUMENT'],
+    ['seq above u64', { seqNo: 2n ** 64n }, 'INVALID_ARGUMENT'],
+    ['fractional seq', { seqNo: 1.5 }, 'INVALID_ARGUMENT'],
+    ['unsafe number seq', { seqNo: 2 ** 60 }, 'INVALID_ARGUMENT'],
+    ['negative shard', { shardId: -1n }, 'INVALID_ARGUMENT'],
+    ['NaN shard', { shardId: Number.NaN }, 'INVALID_ARGUMENT'],
     ['timestamp before 1970', { timestamp: -1n }, 'TIMESTAMP_OUT_OF_RANGE'],
     ['timestamp after 9999', { timestamp: 253402300800000n }, 'TIMESTAMP_OUT_OF_RANGE'],
-    ['payload of another type', { payload: 42 }, 'VALUE_OUT_OF_RANGE'],
+    ['payload of another type', { payload: 42 }, 'INVALID_ARGUMENT'],
+    ['key of another type', { streamKey: 7 }, 'INVALID_STREAM_KEY'],
+    ['fractional timestamp', { timestamp: 1.5 }, 'INVALID_ARGUMENT'],
   ];
   it.each(cases)('%s', (_name, patch, expected) => {
     const sink = createMemorySink();
-    const writer = createWriter(sink, { fileName: 'v.ss', beaconInterval: 1024, bufferSize: 1 });
+    const writer = createSeaStreamerWriter(sink, { fileName: 'v.ss', beaconInterval: 1024, bufferSize: 1 });
     const before = sink.size;
     expect(code(() => writer.write({ ...base, ...patch } as never))).toBe(expected);
     expect(sink.size).toBe(before);
@@ -122,21 +123,21 @@ describe('writer input validation: a typed error before any byte is written', ()
 
   it('payload of 2^32 bytes or more', () => {
     const sink = createMemorySink();
-    const writer = createWriter(sink, { fileName: 'v.ss' });
+    const writer = createSeaStreamerWriter(sink, { fileName: 'v.ss' });
     const huge = Object.create(Uint8Array.prototype) as Uint8Array;
     Object.defineProperty(huge, 'length', { value: 2 ** 32 });
     expect(code(() => writer.write({ ...base, payload: huge }))).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('edge values that are valid: u64 max, 2^53+1, timestamp 0 and the maximum, empty key when allowed', () => {
-    const bytes = writeSeaStreamerFile(
+    const bytes = writeSeaStreamer(
       [
         { streamKey: '', shardId: 2n ** 64n - 1n, seqNo: 2n ** 64n - 1n, timestamp: 0n, payload: '' },
         { streamKey: 'a', shardId: 2n ** 53n + 1n, seqNo: 0, timestamp: 253402300799999n, payload: new Uint8Array(3) },
       ],
       { fileName: 'e.ss', beaconInterval: 128, allowEmptyStreamKey: true, createdAt: 0 },
     );
-    const { messages } = readSeaStreamerFile(bytes);
+    const { messages } = readSeaStreamer(bytes);
     expect(messages.map((m) => [m.streamKey, m.shardId, m.seqNo, m.timestamp])).toEqual([
       ['', 2n ** 64n - 1n, 2n ** 64n - 1n, 0n],
       ['a', 2n ** 53n + 1n, 0n, 253402300799999n],
@@ -152,10 +153,12 @@ describe('writer input validation: a typed error before any byte is written', ()
       [{ fileName: 'x'.repeat(112) }, 'FILE_NAME_TOO_LONG'],
       [{ fileName: 'x', createdAt: -5 }, 'TIMESTAMP_OUT_OF_RANGE'],
       [{ fileName: 'x', sizeLimit: 100 }, 'SIZE_LIMIT_EXCEEDED'],
-      [{ fileName: 'x', sizeLimit: -1 }, 'VALUE_OUT_OF_RANGE'],
+      [{ fileName: 'x', sizeLimit: -1 }, 'INVALID_ARGUMENT'],
+      [{ beaconInterval: 1024 }, 'INVALID_ARGUMENT'],
+      [{ fileName: 'x', bufferSize: 0 }, 'INVALID_ARGUMENT'],
     ] as const) {
       const sink = createMemorySink();
-      expect(code(() => createWriter(sink, options))).toBe(expected);
+      expect(code(() => createSeaStreamerWriter(sink, options))).toBe(expected);
       expect(sink.size).toBe(0);
     }
   });
@@ -163,28 +166,28 @@ describe('writer input validation: a typed error before any byte is written', ()
 
 describe('writer behaviour', () => {
   it('interval 128: a beacon follows the header at creation', () => {
-    const bytes = writeSeaStreamerFile([], { fileName: 'e', beaconInterval: 128 });
+    const bytes = writeSeaStreamer([], { fileName: 'e', beaconInterval: 128 });
     expect(bytes.length).toBe(135);
     expect([...bytes.subarray(128)]).toEqual([0x0d, 0, 0, 0, 0, 0, 0x0d]);
   });
 
   it('buffers until flush(), then hands the bytes over', async () => {
     const sink = createMemorySink();
-    const writer = createWriter(sink, { fileName: 'b.ss', beaconInterval: 1024, bufferSize: 1 << 20 });
+    const writer = createSeaStreamerWriter(sink, { fileName: 'b.ss', beaconInterval: 1024, bufferSize: 1 << 20 });
     expect(sink.size).toBe(128);
     for (let i = 0; i < 50; i++) writer.write({ streamKey: 's', seqNo: i, timestamp: i, payload: `m${i}` });
     expect(sink.size).toBe(128);
     await writer.flush();
-    expect(sink.size).toBe(writer.size);
-    expect(readSeaStreamerFile(sink.toBytes()).messages.length).toBe(50);
+    expect(sink.size).toBe(writer.bytesWritten);
+    expect(readSeaStreamer(sink.toBytes()).messages.length).toBe(50);
   });
 
-  it('end({ eos: true }) writes the EOS message; writing afterwards fails with WRITER_CLOSED', async () => {
+  it('close({ eos: true }) writes the EOS message; writing afterwards fails with CLOSED', async () => {
     const sink = createMemorySink();
-    const writer = createWriter(sink, { fileName: 'eos.ss', beaconInterval: 256 });
+    const writer = createSeaStreamerWriter(sink, { fileName: 'eos.ss', beaconInterval: 256 });
     writer.write({ streamKey: 's', seqNo: 1, timestamp: 5, payload: 'a' });
-    await writer.end({ eos: true, eosTimestamp: 1234n });
-    const { messages, end } = readSeaStreamerFile(sink.toBytes());
+    await writer.close({ eos: true, eosTimestamp: 1234n });
+    const { messages, end } = readSeaStreamer(sink.toBytes());
     expect(messages.at(-1)).toMatchObject({
       streamKey: 'SEA_STREAMER_INTERNAL',
       isEos: true,
@@ -192,13 +195,31 @@ describe('writer behaviour', () => {
       seqNo: 0n,
     });
     expect(end.state).toBe('eos');
-    expect(code(() => writer.write({ streamKey: 's', seqNo: 2, timestamp: 6, payload: 'b' }))).toBe('WRITER_CLOSED');
-    await writer.end(); // idempotent
+    expect(code(() => writer.write({ streamKey: 's', seqNo: 2, timestamp: 6, payload: 'b' }))).toBe('CLOSED');
+    await writer.close(); // idempotent
+    expect(sink.toBytes().length).toBe(writer.bytesWritten);
+    sink.write(new Uint8Array(1)); // the writer did not close the sink it was given
+  });
+
+  it('abort() drops what is buffered and leaves a given sink open', async () => {
+    const sink = createMemorySink();
+    const writer = createSeaStreamerWriter(sink, { fileName: 'a.ss', beaconInterval: 1024, bufferSize: 1 << 20 });
+    writer.write({ streamKey: 's', seqNo: 1, timestamp: 5, payload: 'a' });
+    await writer.abort();
+    expect(sink.size).toBe(128); // only the header had been handed over
+    expect(code(() => writer.write({ streamKey: 's', seqNo: 2, timestamp: 6, payload: 'b' }))).toBe('CLOSED');
+    sink.write(new Uint8Array(1));
+    expect(sink.size).toBe(129);
   });
 
   it('size limit: messages that do not fit are refused whole, the file ends on a message boundary', () => {
     const sink = createMemorySink();
-    const writer = createWriter(sink, { fileName: 'lim.ss', beaconInterval: 256, sizeLimit: 1000, bufferSize: 1 });
+    const writer = createSeaStreamerWriter(sink, {
+      fileName: 'lim.ss',
+      beaconInterval: 256,
+      sizeLimit: 1000,
+      bufferSize: 1,
+    });
     let accepted = 0;
     let refused = 0;
     for (let i = 0; i < 40; i++) {
@@ -213,7 +234,7 @@ describe('writer behaviour', () => {
     expect(refused).toBeGreaterThan(0);
     const bytes = sink.toBytes();
     expect(bytes.length).toBeLessThanOrEqual(1000);
-    const result = readSeaStreamerFile(bytes);
+    const result = readSeaStreamer(bytes);
     expect(result.messages.length).toBe(accepted);
     expect(result.end.state).not.toBe('truncated');
     expect(result.problems).toEqual([]);
@@ -227,33 +248,34 @@ describe('writer behaviour', () => {
         chunks.push(chunk);
       },
     });
-    const writer = createWriter(toWritableStreamSink(stream), {
+    const writer = createSeaStreamerWriter(toWritableStreamSink(stream), {
       fileName: 'w.ss',
       beaconInterval: 512,
       bufferSize: 100,
     });
     for (let i = 0; i < 30; i++) writer.write({ streamKey: 'w', seqNo: i, timestamp: i, payload: `payload-${i}` });
-    await writer.end({ eos: true, eosTimestamp: 99 });
+    await writer.close({ eos: true, eosTimestamp: 99 });
     const bytes = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer());
-    expect(readSeaStreamerFile(bytes).messages.length).toBe(31);
+    expect(readSeaStreamer(bytes).messages.length).toBe(31);
     const memory = createMemorySink();
-    const again = createWriter(memory, {
+    const again = createSeaStreamerWriter(memory, {
       fileName: 'w.ss',
       beaconInterval: 512,
-      createdAt: parseHeader(bytes).createdAt,
+      createdAt: decodeSeaStreamerHeader(bytes).createdAt,
     });
     for (let i = 0; i < 30; i++) again.write({ streamKey: 'w', seqNo: i, timestamp: i, payload: `payload-${i}` });
-    await again.end({ eos: true, eosTimestamp: 99 });
+    await again.close({ eos: true, eosTimestamp: 99 });
     const blob = memory.toBlob();
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
   });
 
   it('a failing sink surfaces as IO_ERROR', async () => {
-    const writer = createWriter(
+    const writer = createSeaStreamerWriter(
       {
         write: async () => {
           throw new Error('disk full');
         },
+        close: () => undefined,
       },
       { fileName: 'f.ss', beaconInterval: 1024 },
     );
@@ -262,8 +284,8 @@ describe('writer behaviour', () => {
 });
 
 describe('append interval', () => {
-  it("resumeWriter keeps the file's interval and warns BEACON_INTERVAL_IGNORED for a different one", async () => {
-    const bytes = writeSeaStreamerFile([{ streamKey: 'a', seqNo: 1, timestamp: 1, payload: 'x'.repeat(900) }], {
+  it("an append keeps the file's interval and warns BEACON_INTERVAL_IGNORED for a different one", async () => {
+    const bytes = writeSeaStreamer([{ streamKey: 'a', seqNo: 1, timestamp: 1, payload: 'x'.repeat(900) }], {
       fileName: 'i.ss',
       beaconInterval: 300,
     });
@@ -271,21 +293,29 @@ describe('append interval', () => {
     const sink = createMemorySink();
     sink.write(bytes.subarray(0, plan.resume.offset));
     const warnings: unknown[] = [];
-    const writer = resumeWriter(sink, plan.resume, { beaconInterval: 1024, onWarning: (w) => warnings.push(w) });
+    const writer = createSeaStreamerWriter(sink, {
+      resume: plan.resume,
+      beaconInterval: 1024,
+      onWarning: (w) => warnings.push(w),
+    });
     expect(writer.beaconInterval).toBe(300);
     expect(writer.warnings).toMatchObject([
       { code: 'BEACON_INTERVAL_IGNORED', fileInterval: 300, requestedInterval: 1024 },
     ]);
     expect(warnings).toEqual(writer.warnings);
     writer.write({ streamKey: 'a', seqNo: 2, timestamp: 2, payload: 'y'.repeat(700) });
-    await writer.end();
-    const result = readSeaStreamerFile(sink.toBytes());
+    await writer.close();
+    const result = readSeaStreamer(sink.toBytes());
     expect(result.header.beaconInterval).toBe(300);
     expect(result.messages.map((m) => m.seqNo)).toEqual([1n, 2n]);
     expect(result.beacons.every((b) => b.offset % 300 === 0)).toBe(true);
     expect(result.problems).toEqual([]);
-    expect(resumeWriter(createMemorySink(), plan.resume, { beaconInterval: 300 }).warnings).toEqual([]);
-    expect(createWriter(createMemorySink(), { fileName: 'n.ss', beaconInterval: 1024 }).warnings).toEqual([]);
+    expect(createSeaStreamerWriter(createMemorySink(), { resume: plan.resume, beaconInterval: 300 }).warnings).toEqual(
+      [],
+    );
+    expect(createSeaStreamerWriter(createMemorySink(), { fileName: 'n.ss', beaconInterval: 1024 }).warnings).toEqual(
+      [],
+    );
   });
 });
 

@@ -3,23 +3,29 @@
  *
  * @module
  */
-import type { ReaderProblem, SeaStreamerItem, SeaStreamerMessage, SeaStreamerReader } from '@x/seastreamer-file';
-import { formatIsoTimestamp, formatRustTimestamp } from '@x/seastreamer-file';
+import type {
+  SeaStreamerEnd,
+  SeaStreamerMessage,
+  SeaStreamerProblem,
+  SeaStreamerReader,
+  SeaStreamerRecord,
+} from '@x/seastreamer-file';
+import { formatIsoTimestamp } from '@x/seastreamer-file';
+import {
+  createRecordWriter,
+  encodePayload,
+  formatBeaconRecord,
+  formatEndRecord,
+  formatHeaderRecord,
+  formatMessageRecord,
+  formatProblemRecord,
+  type PayloadMode,
+} from '@x/seastreamer-file/ndjson';
+import { createSsDecodeWriter } from '@x/seastreamer-file/ss-decode';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
-import { type PayloadMode, renderPayload } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
-import { RecordStream } from '../output/record-stream.js';
-import {
-  type EndState,
-  endRecord,
-  errorRecord,
-  ssBeaconRecord,
-  ssHeaderRecord,
-  ssMessageRecord,
-} from '../output/records.js';
-import { SsDecodeFormatter } from '../output/ss-decode.js';
 import { oneLineCell, StreamTable } from '../output/table.js';
 import { openSsReader, problemSeverity } from '../ss-source.js';
 import { boundToEpochMs, parseTimeBound } from '../time.js';
@@ -93,7 +99,7 @@ function matches(f: SsFilter, m: SeaStreamerMessage): boolean {
 /** Human-oriented payload text for table and log output. */
 export function payloadPreview(payload: Uint8Array, mode: PayloadMode, max: number): string {
   if (mode === 'none') return '';
-  const rendered = renderPayload(payload.length > max * 4 ? payload.subarray(0, max * 4) : payload, mode);
+  const rendered = encodePayload(payload.length > max * 4 ? payload.subarray(0, max * 4) : payload, mode);
   if (!rendered) return '';
   let text = rendered.payloadEncoding === 'utf8' ? oneLineCell(rendered.payload) : rendered.payload;
   if (mode === 'auto' && rendered.payloadEncoding === 'hex') text = `<${payload.length} bytes> ${text}`;
@@ -104,23 +110,23 @@ export function payloadPreview(payload: Uint8Array, mode: PayloadMode, max: numb
 interface SsPrinter {
   header(reader: SeaStreamerReader): Promise<void> | undefined;
   message(m: SeaStreamerMessage): Promise<void> | undefined;
-  beacon(item: Extract<SeaStreamerItem, { kind: 'beacon' }>): Promise<void> | undefined;
+  beacon(item: Extract<SeaStreamerRecord, { kind: 'beacon' }>): Promise<void> | undefined;
   problem(
-    p: { code: string; offset: number | undefined; description: string },
+    p: { code: string; offset: number | undefined; message: string },
     severity: 'error' | 'warning',
   ): Promise<void> | undefined;
-  end(state: EndState, offset: number): Promise<void> | undefined;
+  end(state: SeaStreamerEnd['state'], offset: number): Promise<void> | undefined;
 }
 
 function recordPrinter(ctx: Context, mode: 'ndjson' | 'json', options: CatOptions): SsPrinter {
-  const records = new RecordStream(ctx.out, mode);
+  const records = createRecordWriter((text) => ctx.out.write(text), mode);
   return {
-    header: (reader) => records.write(ssHeaderRecord(reader.header)),
-    message: (m) => records.write(ssMessageRecord(m, options.payload)),
-    beacon: (b) => (options.beacons ? records.write(ssBeaconRecord(b)) : undefined),
-    problem: (p, severity) => records.write(errorRecord(p.code, p.description, p.offset, severity)),
+    header: (reader) => records.record(formatHeaderRecord(reader.header)),
+    message: (m) => records.record(formatMessageRecord(m, options.payload)),
+    beacon: (b) => (options.beacons ? records.record(formatBeaconRecord(b)) : undefined),
+    problem: (p, severity) => records.record(formatProblemRecord({ ...p, severity })),
     end: (state, offset) => {
-      records.write(endRecord(state, offset));
+      records.record(formatEndRecord({ state, offset }));
       return records.finish();
     },
   };
@@ -191,14 +197,14 @@ async function catSs(ctx: Context, input: Input, options: CatOptions, format: Ca
     format === 'ndjson' || format === 'json'
       ? recordPrinter(ctx, format, options)
       : textPrinter(ctx, format as 'table' | 'log', options, input.name);
-  const queued: ReaderProblem[] = [];
+  const queued: SeaStreamerProblem[] = [];
   const reader = await openFollowOrRead(ctx, input, options, (p) => queued.push(p));
   const progress = createProgress(ctx, input.size, 'cat');
   const flushProblems = async (upTo: number): Promise<void> => {
     while (queued.length > 0 && (queued[0]!.offset ?? 0) <= upTo) {
       const p = queued.shift()!;
       const severity = problemSeverity(p);
-      ctx.reportLine(p.code, p.description, p.offset, input.name, severity === 'error' ? EXIT_DATA : 0);
+      ctx.reportLine(p.code, p.message, p.offset, input.name, severity === 'error' ? EXIT_DATA : 0);
       const w = printer.problem(p, severity);
       if (w) await w;
     }
@@ -212,13 +218,7 @@ async function catSs(ctx: Context, input: Input, options: CatOptions, format: Ca
     if (w) await w;
     if (limit === 0) stopped = true;
     while (!stopped) {
-      let batch: SeaStreamerItem[] | null;
-      try {
-        batch = await reader.nextBatch();
-      } catch (error) {
-        if (ctx.io.signal?.aborted) break;
-        throw error;
-      }
+      const batch = await reader.nextBatch();
       if (batch === null) break;
       for (const item of batch) {
         if (item.kind === 'beacon') {
@@ -249,7 +249,7 @@ async function catSs(ctx: Context, input: Input, options: CatOptions, format: Ca
   if (state === 'truncated' && end) {
     const message = `${end.trailingBytes} bytes after offset ${end.offset} do not hold a complete message`;
     ctx.reportLine('TRUNCATED', message, end.offset, input.name, EXIT_DATA);
-    const w = printer.problem({ code: 'TRUNCATED', offset: end.offset, description: message }, 'error');
+    const w = printer.problem({ code: 'TRUNCATED', offset: end.offset, message }, 'error');
     if (w) await w;
   } else if (state === 'removed') {
     ctx.reportLine('FILE_REMOVED', 'the file was removed while following it', end?.offset, input.name, EXIT_DATA);
@@ -263,14 +263,15 @@ async function openFollowOrRead(
   ctx: Context,
   input: Input,
   options: CatOptions,
-  onProblem: (p: ReaderProblem) => void,
-  readerOptions: { onChecksumMismatch?: 'error' | 'report' } = { onChecksumMismatch: 'report' },
+  onProblem: (p: SeaStreamerProblem) => void,
+  readerOptions: { strict?: boolean } = {},
 ): Promise<SeaStreamerReader> {
+  const all = { ...readerOptions, onProblem, beacons: true };
   if (options.follow) {
     const { followSs } = await import('../follow.js');
-    return followSs(ctx, input, { ...readerOptions, onProblem });
+    return followSs(ctx, input, all);
   }
-  return openSsReader(input, { ...readerOptions, onProblem });
+  return openSsReader(input, all);
 }
 
 /** The reference decoder's formats, byte for byte (spec §11.2–11.3). */
@@ -281,77 +282,37 @@ async function catSsDecode(
   format: 'log' | 'ndjson',
   filter: SsFilter,
 ): Promise<void> {
-  const fmt = new SsDecodeFormatter(format, options.payload === 'none');
-  const reader = await openFollowOrRead(ctx, input, options, () => undefined, { onChecksumMismatch: 'error' });
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const h = reader.header;
-  let w = ctx.out.write(
-    fmt.header({ fileName: h.fileName, createdAt: formatRustTimestamp(h.createdAt), beaconInterval: h.beaconInterval }),
+  // The reference decoder's output, as bytes (payloads are copied, not turned into text and back).
+  const out = createSsDecodeWriter(
+    { write: (chunk) => ctx.out.writeBytes(chunk), close: () => undefined },
+    { format, headerOnly: options.payload === 'none' },
   );
+  // Strict like the reference: a damaged message stops the output with an error.
+  const reader = await openFollowOrRead(ctx, input, options, () => undefined, { strict: true });
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  let w = out.header(reader.header);
   if (w) await w;
-  const beacons: Extract<SeaStreamerItem, { kind: 'beacon' }>[] = [];
-  let held: SeaStreamerMessage | undefined;
-  let printedBeacon = 0;
-  let printed = 0;
-  let done = false;
-  const finalize = async (m: SeaStreamerMessage): Promise<void> => {
-    let current: (typeof beacons)[number] | undefined;
-    while (beacons.length > 0 && beacons[0]!.offset < m.endOffset) current = beacons.shift();
-    if (matches(filter, m)) {
-      w = ctx.out.write(
-        fmt.message({
-          streamKey: m.streamKey,
-          shardId: m.shardId,
-          seqNo: m.seqNo,
-          timestamp: formatRustTimestamp(m.timestamp),
-          payload: m.payload,
-        }),
-      );
-      if (w) await w;
-      printed++;
-    }
-    if (current && current.index !== printedBeacon) {
-      printedBeacon = current.index;
-      w = ctx.out.write(
-        fmt.beacon(
-          current.markers.map((k) => ({
-            streamKey: k.streamKey,
-            shardId: k.shardId,
-            seqNo: k.seqNo,
-            timestamp: formatRustTimestamp(k.timestamp),
-            runningChecksum: k.runningChecksum,
-          })),
-        ),
-      );
-      if (w) await w;
-    }
-    if (m.isEos || printed >= limit) done = true;
-  };
+  let done = limit === 0;
   try {
     while (!done) {
-      let batch: SeaStreamerItem[] | null;
-      try {
-        batch = await reader.nextBatch();
-      } catch (error) {
-        if (ctx.io.signal?.aborted) break;
-        throw error;
-      }
+      const batch = await reader.nextBatch();
       if (batch === null) break;
       for (const item of batch) {
-        if (item.kind === 'beacon') {
-          beacons.push(item);
-          continue;
+        w = out.record(item, item.kind === 'beacon' || matches(filter, item));
+        if (w) await w;
+        if (out.ended || out.printed >= limit) {
+          done = true;
+          break;
         }
-        if (held) await finalize(held);
-        held = item;
-        if (done) break;
       }
     }
-    if (held && !done) await finalize(held);
+    // At the limit the record held back is not printed: only what is written goes out.
+    if (done && !out.ended) await out.flush();
+    else await out.finish();
   } catch (error) {
     const e = error as { code?: string; received?: number; computed?: number; offset?: number };
     if (e.code === 'CHECKSUM_MISMATCH') {
-      if (held && !done) await finalize(held);
+      await out.finish();
       ctx.reportLine(
         'CHECKSUM_MISMATCH',
         `Checksum error: received ${e.received}, computed ${e.computed}`,

@@ -5,16 +5,23 @@
  *
  * @module
  */
-import type { MessageInput, SeaStreamerWriter } from '@x/seastreamer-file';
-import { createWriter } from '@x/seastreamer-file';
-import { openFileWriter } from '@x/seastreamer-file/node';
+import { basename } from 'node:path';
+import type { ByteInput, ByteSink } from '@x/binary';
+import { openFileSink, openFileSource } from '@x/binary/node';
+import { createSeaStreamerWriter, SeaStreamerFileError, type SeaStreamerWriter } from '@x/seastreamer-file';
+import {
+  formatEndRecord,
+  formatHeaderRecord,
+  formatMessageRecord,
+  formatProblemRecord,
+  importSeaStreamerNdjson,
+} from '@x/seastreamer-file/ndjson';
+import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
 import { detectFormat, type TraceFormat } from '../detect.js';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
-import { type Input, openInput, readInputBytes, readStdin, statFile } from '../input.js';
+import { type Input, ioError, openInput, readInputBytes, readStdin, statFile } from '../input.js';
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
-import { decodePayload } from '../output/json.js';
-import { endRecord, errorRecord, ssHeaderRecord, ssMessageRecord } from '../output/records.js';
 import { openSsReader } from '../ss-source.js';
 
 /** Options of `convert`. */
@@ -22,6 +29,7 @@ export interface ConvertOptions {
   to?: 'ndjson' | 'ss' | 'moqtrace';
   interval?: number;
   version: 'auto' | '1' | '2';
+  skipInvalidLines?: boolean;
 }
 
 /** Runs `xtrace convert`. */
@@ -29,14 +37,15 @@ export async function convert(ctx: Context, inPath: string, outPath: string, opt
   ctx.currentFile = inPath;
   const source = await openConvertInput(ctx, inPath);
   if (source.kind === 'ndjson') {
-    const records = parseRecords(source.text, inPath);
-    const header = records.find((r) => r.kind === 'header');
-    const format = (options.to ?? header?.format) as string | undefined;
+    const format = options.to ?? source.format;
     if (format === 'ss') {
-      await ndjsonToSs(ctx, records, outPath, options);
+      await ndjsonToSs(ctx, source.path === undefined ? source.head : source.path, outPath, options);
       return;
     }
     if (format === 'moqtrace') {
+      if (options.skipInvalidLines) throw new XtraceError('USAGE', '--skip-invalid-lines applies to .ss records');
+      const text = new TextDecoder().decode(source.path === undefined ? source.head : await readAll(source.path));
+      const records = parseRecords(text, inPath);
       await (await import('./moqtrace-commands.js')).ndjsonToMoqtrace(ctx, records, outPath, options);
       return;
     }
@@ -56,7 +65,45 @@ export async function convert(ctx: Context, inPath: string, outPath: string, opt
   await (await import('./moqtrace-commands.js')).convertMoqtrace(ctx, input, outPath, to, options);
 }
 
-type ConvertInput = { kind: 'binary'; input: Input } | { kind: 'ndjson'; text: string };
+/**
+ * A binary input, or NDJSON: `head` holds the first bytes (all of stdin), `format` is what the first line's
+ * header record says.
+ */
+type ConvertInput =
+  | { kind: 'binary'; input: Input }
+  | { kind: 'ndjson'; path: string | undefined; head: Uint8Array; format: unknown };
+
+const HEAD = 64 * 1024;
+
+async function readHead(path: string): Promise<Uint8Array> {
+  let source: Awaited<ReturnType<typeof openFileSource>>;
+  try {
+    source = await openFileSource(path);
+  } catch (error) {
+    throw ioError((error as Error).cause ?? error, path);
+  }
+  try {
+    return await source.readAt(0, HEAD);
+  } finally {
+    await source.close();
+  }
+}
+
+async function readAll(path: string): Promise<Uint8Array> {
+  return readInputBytes({ name: path, path, format: 'ss', size: 0, bytes: undefined });
+}
+
+/** The `format` of a header record on the first non-blank line of `head`, if there is one. */
+function headerFormat(head: Uint8Array, from: number): unknown {
+  const text = new TextDecoder().decode(head.subarray(from));
+  const newline = text.indexOf('\n');
+  try {
+    const record = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as { kind?: unknown; format?: unknown };
+    return record?.kind === 'header' ? record.format : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function openConvertInput(ctx: Context, path: string): Promise<ConvertInput> {
   let head: Uint8Array;
@@ -64,11 +111,13 @@ async function openConvertInput(ctx: Context, path: string): Promise<ConvertInpu
     head = await readStdin(ctx.io);
   } else {
     await statFile(path);
-    head = await readInputBytes({ name: path, path, format: 'ss', size: 0, bytes: undefined });
+    head = await readHead(path);
   }
-  let i = 0;
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0; // a UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  if (head[i] === 0x7b) return { kind: 'ndjson', text: new TextDecoder().decode(head) };
+  if (head[i] === 0x7b) {
+    return { kind: 'ndjson', path: path === '-' ? undefined : path, head, format: headerFormat(head, i) };
+  }
   let format: TraceFormat;
   try {
     format = detectFormat(head.subarray(0, 16));
@@ -83,7 +132,7 @@ async function openConvertInput(ctx: Context, path: string): Promise<ConvertInpu
     throw error;
   }
   const input =
-    path === '-' ? await openInput(ctx.io, '-') : { name: path, path, format, size: head.length, bytes: head };
+    path === '-' ? await openInput(ctx.io, '-') : { name: path, path, format, size: head.length, bytes: undefined };
   return { kind: 'binary', input };
 }
 
@@ -120,24 +169,24 @@ export function parseRecords(text: string, file: string): NdjsonRecord[] {
 }
 
 async function ssToNdjson(ctx: Context, input: Input, outPath: string): Promise<void> {
-  const reader = await openSsReader(input, { onChecksumMismatch: 'report', verifyRunningChecksums: false });
+  const reader = await openSsReader(input, { verifyRunningChecksums: false });
   const target = await openTextTarget(ctx, outPath);
   const problems: string[] = [];
-  let w = target.sink.write(`${ssHeaderRecord(reader.header)}\n`);
+  let w = target.sink.write(`${formatHeaderRecord(reader.header)}\n`);
   if (w) await w;
   for (;;) {
     const batch = await reader.nextBatch();
     if (batch === null) break;
     for (const item of batch) {
       if (item.kind !== 'message') continue;
-      w = target.sink.write(`${ssMessageRecord(item, 'auto')}\n`);
+      w = target.sink.write(`${formatMessageRecord(item, 'auto')}\n`);
       if (w) await w;
     }
   }
   for (const p of reader.problems) {
     if (p.code === 'CHECKSUM_MISMATCH') {
-      ctx.reportLine(p.code, p.description, p.offset, input.name, EXIT_DATA);
-      problems.push(errorRecord(p.code, p.description, p.offset));
+      ctx.reportLine(p.code, p.message, p.offset, input.name, EXIT_DATA);
+      problems.push(formatProblemRecord(p));
     }
   }
   const end = reader.end;
@@ -145,90 +194,42 @@ async function ssToNdjson(ctx: Context, input: Input, outPath: string): Promise<
   if (end?.state === 'truncated') {
     const message = `${end.trailingBytes} bytes after offset ${end.offset} do not hold a complete message`;
     ctx.reportLine('TRUNCATED', message, end.offset, input.name, EXIT_DATA);
-    problems.push(errorRecord('TRUNCATED', message, end.offset));
+    problems.push(formatProblemRecord({ code: 'TRUNCATED', message, offset: end.offset }));
   }
   for (const p of problems) {
     w = target.sink.write(`${p}\n`);
     if (w) await w;
   }
-  w = target.sink.write(`${endRecord(end?.state ?? 'eof', end?.offset ?? 128)}\n`);
+  w = target.sink.write(`${formatEndRecord(end ?? { state: 'eof', offset: 128 })}\n`);
   if (w) await w;
   await target.close();
 }
 
-function u64Field(record: NdjsonRecord, key: string, fallback: bigint | undefined, file: string): bigint {
-  const v = record[key];
-  if (v === undefined || v === null) {
-    if (fallback !== undefined) return fallback;
-    throw new XtraceError('INVALID_NDJSON', `line ${record.line}: missing ${key}`, { file, exitCode: EXIT_DATA });
-  }
-  if ((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+$/.test(v))) {
-    return BigInt(v);
-  }
-  throw new XtraceError('INVALID_NDJSON', `line ${record.line}: ${key} is not an unsigned integer`, {
-    file,
-    exitCode: EXIT_DATA,
-  });
-}
-
-/** Turns an NDJSON `message` record into writer input (payload decoded per `payloadEncoding`). */
-export function recordToMessage(
-  record: NdjsonRecord,
-  file: string,
-  defaults: { streamKey?: string; shardId?: bigint; seqNo?: () => bigint; timestamp?: () => bigint } = {},
-): MessageInput {
-  const streamKey = typeof record.streamKey === 'string' ? record.streamKey : defaults.streamKey;
-  if (streamKey === undefined) {
-    throw new XtraceError('INVALID_NDJSON', `line ${record.line}: missing streamKey`, { file, exitCode: EXIT_DATA });
-  }
-  if (typeof record.payload !== 'string') {
-    throw new XtraceError(
-      'INVALID_NDJSON',
-      `line ${record.line}: missing payload (records written with --payload none cannot be converted back)`,
-      { file, exitCode: EXIT_DATA },
-    );
-  }
-  let payload: Uint8Array;
-  try {
-    payload = decodePayload(record.payload, record.payloadEncoding as string | undefined);
-  } catch (error) {
-    throw new XtraceError('INVALID_NDJSON', `line ${record.line}: ${(error as Error).message}`, {
-      file,
-      exitCode: EXIT_DATA,
-    });
-  }
+/** Bytes to stdout, for `.ss` output on `-`. */
+function stdoutSink(ctx: Context): ByteSink {
   return {
-    streamKey,
-    shardId: u64Field(record, 'shardId', defaults.shardId, file),
-    seqNo: u64Field(record, 'seqNo', defaults.seqNo?.(), file),
-    timestamp: u64Field(record, 'timestampMs', defaults.timestamp?.(), file),
-    payload,
+    write: (chunk) => ctx.out.writeBytes(chunk.slice()),
+    flush: () => ctx.out.flush(),
+    close: () => ctx.out.flush(),
   };
 }
 
-/** A writer on a path or on stdout (`-`). */
+/** A writer error caused by the data (an invalid key, a timestamp out of range...): exit 1, not a usage error. */
+function dataError(error: unknown, file: string): unknown {
+  if (!SeaStreamerFileError.is(error) || error.code === 'IO_ERROR' || error.code === 'CLOSED') return error;
+  return new XtraceError(error.code, error.message, { file, offset: error.offset, exitCode: EXIT_DATA, cause: error });
+}
+
+/** A writer on a path (an atomic output: renamed into place by `close()`, removed by `abort()`) or on stdout. */
 export async function openSsWriter(
   ctx: Context,
   outPath: string,
   options: { fileName: string; beaconInterval: number; createdAt: bigint },
 ): Promise<SeaStreamerWriter> {
-  const common = {
-    beaconInterval: options.beaconInterval,
-    createdAt: options.createdAt,
-    allowEmptyStreamKey: true,
-    allowReservedStreamKeys: true,
-  };
-  if (outPath === '-') {
-    return createWriter(
-      {
-        write: (chunk) => ctx.out.writeBytes(chunk.slice()),
-        flush: () => ctx.out.flush(),
-      },
-      { ...common, fileName: options.fileName },
-    );
-  }
+  const common = { ...options, allowEmptyStreamKey: true, allowReservedStreamKeys: true };
+  if (outPath === '-') return createSeaStreamerWriter(stdoutSink(ctx), common);
   try {
-    return await openFileWriter(outPath, { ...common, fileName: options.fileName });
+    return await createSeaStreamerFileWriter(outPath, { ...common, atomic: true });
   } catch (error) {
     if ((error as { code?: string }).code === 'IO_ERROR') {
       throw new XtraceError('IO_ERROR', (error as Error).message, { file: outPath, exitCode: EXIT_USAGE });
@@ -237,47 +238,68 @@ export async function openSsWriter(
   }
 }
 
-async function ndjsonToSs(
-  ctx: Context,
-  records: NdjsonRecord[],
-  outPath: string,
-  options: ConvertOptions,
-): Promise<void> {
-  const header = records.find((r) => r.kind === 'header');
-  if (header && header.format !== undefined && header.format !== 'ss') {
-    throw new XtraceError('USAGE', `the NDJSON input holds a ${String(header.format)} trace, not .ss records`);
-  }
+/** NDJSON records (a file, streamed; or stdin's bytes) to a `.ss` file, through an atomic file sink. */
+async function ndjsonToSs(ctx: Context, input: string | Uint8Array, outPath: string, options: ConvertOptions) {
   const file = ctx.currentFile ?? '-';
-  const fileName =
-    typeof header?.fileName === 'string' ? header.fileName : outPath === '-' ? 'stdout.ss' : outPath.split('/').pop()!;
-  const createdAt = header ? u64Field(header, 'createdAtMs', BigInt(Date.now()), file) : BigInt(Date.now());
-  const interval = options.interval ?? (typeof header?.beaconInterval === 'number' ? header.beaconInterval : 1_048_576);
-  const messages = records
-    .filter((r) => r.kind === 'message' || (r.kind === undefined && 'payload' in r))
-    .map((r) => recordToMessage(r, file));
-  const writer = await openSsWriter(ctx, outPath, { fileName, beaconInterval: interval, createdAt });
-  for (const m of messages) writer.write(m);
-  await writer.end();
+  let sink: ByteSink;
+  try {
+    sink = outPath === '-' ? stdoutSink(ctx) : openFileSink(outPath, { atomic: true });
+  } catch (error) {
+    throw new XtraceError('IO_ERROR', (error as Error).message, { file: outPath, exitCode: EXIT_USAGE });
+  }
+  let source: ByteInput = input as Uint8Array;
+  if (typeof input === 'string') {
+    try {
+      source = await openFileSource(input);
+    } catch (error) {
+      throw ioError((error as Error).cause ?? error, input);
+    }
+  }
+  try {
+    await importSeaStreamerNdjson(source, sink, {
+      fileName: outPath === '-' ? 'stdout.ss' : basename(outPath),
+      ...(options.interval === undefined ? {} : { beaconInterval: options.interval }),
+      skipInvalidLines: options.skipInvalidLines === true,
+      onInvalidLine: (p) => ctx.reportLine(p.code, p.message, p.offset, file, EXIT_DATA, p.line),
+    });
+    await sink.close();
+  } catch (error) {
+    await sink.abort?.();
+    throw error;
+  } finally {
+    if (typeof input === 'string') await (source as { close(): Promise<void> }).close();
+  }
 }
 
 async function ssToSs(ctx: Context, input: Input, outPath: string, options: ConvertOptions): Promise<void> {
-  const reader = await openSsReader(input, { onChecksumMismatch: 'report', verifyRunningChecksums: false });
+  const reader = await openSsReader(input, { verifyRunningChecksums: false });
   const h = reader.header;
   const writer = await openSsWriter(ctx, outPath, {
     fileName: h.fileName,
     beaconInterval: options.interval ?? h.beaconInterval,
     createdAt: h.createdAt,
   });
-  for (;;) {
-    const batch = await reader.nextBatch();
-    if (batch === null) break;
-    for (const m of batch) {
-      if (m.kind === 'message') writer.write(m);
+  try {
+    for (;;) {
+      const batch = await reader.nextBatch();
+      if (batch === null) break;
+      for (const m of batch) {
+        if (m.kind !== 'message') continue;
+        try {
+          writer.write(m);
+        } catch (error) {
+          throw dataError(error, input.name);
+        }
+      }
     }
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    await reader.close();
   }
   const end = reader.end;
-  await reader.close();
-  await writer.end();
   if (end?.state === 'truncated') {
     ctx.reportLine(
       'TRUNCATED',

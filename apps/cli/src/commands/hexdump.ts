@@ -100,7 +100,7 @@ async function ssRegions(input: Input, bytes: Uint8Array): Promise<Region[]> {
   const regions: Region[] = [];
   const reader = await openSsReader(
     { ...input, bytes },
-    { onChecksumMismatch: 'report', verifyRunningChecksums: false, lenientUtf8: true },
+    { verifyRunningChecksums: false, lenientUtf8: true, beacons: true },
   );
   const h = reader.header;
   const n = bytes[3] ?? 0;

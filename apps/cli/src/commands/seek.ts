@@ -4,13 +4,11 @@
  *
  * @module
  */
-import { formatIsoTimestamp } from '@x/seastreamer-file';
+import { formatIsoTimestamp, type SeaStreamerMessage } from '@x/seastreamer-file';
+import { createRecordWriter, formatMessageRecord, type PayloadMode } from '@x/seastreamer-file/ndjson';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import { openInput } from '../input.js';
 import type { Context } from '../io.js';
-import type { PayloadMode } from '../output/json.js';
-import { RecordStream } from '../output/record-stream.js';
-import { ssMessageRecord } from '../output/records.js';
 import { formatTable } from '../output/table.js';
 import { openSsReader } from '../ss-source.js';
 import { boundToEpochMs, parseTimeBound } from '../time.js';
@@ -37,7 +35,7 @@ export async function seek(ctx: Context, file: string, options: SeekOptions): Pr
   ctx.currentFile = input.name;
   if (input.format !== 'ss')
     throw new XtraceError('USAGE', 'seek works on .ss files (their beacons index the streams)');
-  const reader = await openSsReader(input, { onChecksumMismatch: 'report', verifyRunningChecksums: false });
+  const reader = await openSsReader(input, { verifyRunningChecksums: false });
   const shard = BigInt(options.shard);
   let result: Awaited<ReturnType<typeof reader.seekBySeqNo>>;
   try {
@@ -49,7 +47,7 @@ export async function seek(ctx: Context, file: string, options: SeekOptions): Pr
     }
   } catch (error) {
     await reader.close();
-    if ((error as { code?: string }).code === 'SEEK_OUT_OF_BOUND') {
+    if ((error as { code?: string }).code === 'OUT_OF_RANGE') {
       const target = options.seq !== undefined ? `seq >= ${options.seq}` : `timestamp > ${options.time}`;
       throw new XtraceError('SEEK_OUT_OF_BOUND', `no message of ${options.stream}/${shard} with ${target}`, {
         file: input.name,
@@ -63,25 +61,22 @@ export async function seek(ctx: Context, file: string, options: SeekOptions): Pr
       `xtrace: ${input.name}: ${result.beaconsRead} beacons read, scan started at beacon ${result.startBeacon}, ${result.messagesScanned} messages scanned`,
     );
   }
-  const found = [result.message];
-  // the matched message is also the reader's next one: skip it, then collect more of the same stream
-  let first = true;
-  while (found.length < options.limit) {
-    const m = await reader.next();
-    if (m === null) break;
-    if (first && m.offset === result.message.offset) {
-      first = false;
-      continue;
+  const found: SeaStreamerMessage[] = [];
+  // the matched message is also the reader's next one; then more of the same stream
+  collect: for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+    for (const m of batch) {
+      if (m.kind !== 'message' || m.streamKey !== options.stream || m.shardId !== shard) continue;
+      if (found.length >= options.limit) break collect;
+      found.push(m);
     }
-    first = false;
-    if (m.streamKey === options.stream && m.shardId === shard) found.push(m);
   }
+  if (found.length === 0) found.push(result.message);
   await reader.close();
   const format = options.format ?? (ctx.stdoutIsTTY ? 'table' : 'ndjson');
   if (format === 'ndjson' || format === 'json') {
-    const records = new RecordStream(ctx.out, format);
+    const records = createRecordWriter((text) => ctx.out.write(text), format);
     for (const m of found) {
-      const w = records.write(ssMessageRecord(m, options.payload));
+      const w = records.record(formatMessageRecord(m, options.payload));
       if (w) await w;
     }
     const w = records.finish();

@@ -106,11 +106,11 @@ async function validateSs(ctx: Context, input: Input): Promise<ValidationResult>
   // Checksums, running checksums and decoration bytes (BAD_TERMINATOR, BAD_BEACON_DELIMITER,
   // BAD_HEADER_PADDING) come from the reader, the header padding already while opening.
   const reader = await openSsReader(input, {
-    onChecksumMismatch: 'report',
     verifyRunningChecksums: true,
     verifyDecoration: true,
     lenientUtf8: true,
-    onProblem: (p) => add({ code: p.code, offset: p.offset, message: p.description, severity: p.severity }),
+    beacons: true,
+    onProblem: (p) => add({ code: p.code, offset: p.offset, message: p.message, severity: p.severity }),
   });
   let messages = 0;
   let beacons = 0;

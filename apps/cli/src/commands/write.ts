@@ -6,10 +6,10 @@
  */
 import { createInterface } from 'node:readline';
 import { validateStreamKey } from '@x/seastreamer-file';
-import { openFileWriter } from '@x/seastreamer-file/node';
+import { parseSeaStreamerRecord } from '@x/seastreamer-file/ndjson';
+import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
 import type { Context } from '../io.js';
-import { type NdjsonRecord, recordToMessage } from './convert.js';
 
 /** Options of `write`. */
 export interface WriteOptions {
@@ -35,9 +35,9 @@ export async function write(ctx: Context, outPath: string, options: WriteOptions
     }
   }
   const shard = BigInt(options.shard);
-  let writer: Awaited<ReturnType<typeof openFileWriter>>;
+  let writer: Awaited<ReturnType<typeof createSeaStreamerFileWriter>>;
   try {
-    writer = await openFileWriter(outPath, {
+    writer = await createSeaStreamerFileWriter(outPath, {
       append: true,
       ...(options.interval === undefined ? {} : { beaconInterval: options.interval }),
       allowReservedStreamKeys: options.ndjson === true,
@@ -95,19 +95,16 @@ export async function write(ctx: Context, outPath: string, options: WriteOptions
           ctx.reportLine('INVALID_NDJSON', `line ${lineNo}: not a JSON object`, undefined, '-', EXIT_DATA);
           continue;
         }
-        const record = { ...(value as Record<string, unknown>), line: lineNo } as NdjsonRecord;
-        if (record.kind !== undefined && record.kind !== 'message') continue;
         try {
-          const key = typeof record.streamKey === 'string' ? record.streamKey : options.stream!;
-          const shardId = record.shardId === undefined ? shard : BigInt(record.shardId as string | number);
-          const message = recordToMessage(record, '-', {
-            streamKey: options.stream,
+          const parsed = parseSeaStreamerRecord(value, {
+            ...(options.stream === undefined ? {} : { streamKey: options.stream }),
             shardId: shard,
-            seqNo: () => nextSeq(key, shardId),
+            seqNo: nextSeq,
             timestamp: () => BigInt(Date.now()),
           });
-          writer.write(message);
-          if (record.eos === true) wroteEos = true;
+          if (parsed.kind !== 'message') continue;
+          writer.write(parsed.message);
+          if ((value as { eos?: unknown }).eos === true) wroteEos = true;
         } catch (error) {
           const e = error as { code?: string; message: string };
           ctx.reportLine(e.code ?? 'INVALID_NDJSON', `line ${lineNo}: ${e.message}`, undefined, '-', EXIT_DATA);
@@ -129,7 +126,7 @@ export async function write(ctx: Context, outPath: string, options: WriteOptions
     if (timer) clearTimeout(timer);
     await flushing;
   }
-  await writer.end({ eos: options.eos === true && !wroteEos });
+  await writer.close({ eos: options.eos === true && !wroteEos });
   if (written === 0 && lineNo === 0 && !options.eos) {
     ctx.reportLine('EMPTY_INPUT', 'stdin was empty: no message written', undefined, outPath, 0);
   }

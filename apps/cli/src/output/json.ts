@@ -1,19 +1,10 @@
 /**
  * JSON value rendering shared by the output formats: u64 values (numbers up to 2^53−1, decimal strings
- * above), byte strings (hex, base64 or UTF-8 text) and payloads with their `payloadEncoding`.
+ * above) and byte strings (hex or base64). The `.ss` records and their payloads are `@x/seastreamer-file/ndjson`.
  *
  * @module
  */
-import { isValidUtf8, toHex } from '@x/binary';
-
-/** How payloads are rendered (`--payload`). */
-export type PayloadMode = 'auto' | 'text' | 'hex' | 'base64' | 'none';
-
-/** The payload encodings that appear in records. */
-export type PayloadEncoding = 'utf8' | 'hex' | 'base64';
-
-/** The payload modes accepted on the command line. */
-export const PAYLOAD_MODES: readonly PayloadMode[] = ['auto', 'text', 'hex', 'base64', 'none'];
+import { toHex } from '@x/binary';
 
 /**
  * A u64 as JSON: a number up to 2^53−1, a decimal string above.
@@ -35,57 +26,9 @@ export function u64Text(value: bigint | number): string {
   return typeof json === 'number' ? String(json) : `"${json}"`;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
 /** Base64 of bytes (no line breaks). */
 export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-/** Bytes from base64. */
-export function fromBase64(text: string): Uint8Array {
-  const buffer = Buffer.from(text, 'base64');
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-/**
- * Renders a payload: `auto` = UTF-8 text when valid UTF-8, else hex; `text` = UTF-8 (lossy); `hex`; `base64`;
- * `none` = no payload (undefined).
- */
-export function renderPayload(
-  bytes: Uint8Array,
-  mode: PayloadMode,
-): { payload: string; payloadEncoding: PayloadEncoding } | undefined {
-  switch (mode) {
-    case 'none':
-      return undefined;
-    case 'hex':
-      return { payload: toHex(bytes), payloadEncoding: 'hex' };
-    case 'base64':
-      return { payload: toBase64(bytes), payloadEncoding: 'base64' };
-    case 'text':
-      return { payload: decoder.decode(bytes), payloadEncoding: 'utf8' };
-    default:
-      return isValidUtf8(bytes)
-        ? { payload: decoder.decode(bytes), payloadEncoding: 'utf8' }
-        : { payload: toHex(bytes), payloadEncoding: 'hex' };
-  }
-}
-
-/** Decodes a payload given as in a record (`payloadEncoding` utf8, hex or base64). */
-export function decodePayload(payload: string, encoding: string | undefined): Uint8Array {
-  switch (encoding) {
-    case 'hex': {
-      if (!/^(?:[0-9a-fA-F]{2})*$/.test(payload)) throw new Error('payload is not valid hex');
-      const out = new Uint8Array(payload.length / 2);
-      for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(payload.slice(i * 2, i * 2 + 2), 16);
-      return out;
-    }
-    case 'base64':
-      return fromBase64(payload);
-    default:
-      return new TextEncoder().encode(payload);
-  }
 }
 
 /**

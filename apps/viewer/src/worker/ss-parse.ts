@@ -2,9 +2,10 @@ import { fromBlob, toHex } from '@x/binary';
 import {
   createStatsBuilder,
   formatIsoTimestamp,
-  type ReaderProblem,
+  openSeaStreamerReader,
   type SeaStreamerMessage,
-  SeaStreamerReader,
+  type SeaStreamerProblem,
+  type SeaStreamerReader,
 } from '@x/seastreamer-file';
 import { ColumnBuilder, SS_SPEC, StringTable } from './batch.js';
 import { codeOf, type FileParser, messageOf } from './errors.js';
@@ -35,10 +36,7 @@ export class SsParser implements FileParser {
     const source = fromBlob(this.file, { chunkSize: CHUNK });
     let reader: SeaStreamerReader;
     try {
-      reader = await SeaStreamerReader.open(source, {
-        onChecksumMismatch: 'report',
-        onProblem: (p) => this.problem(p),
-      });
+      reader = await openSeaStreamerReader(source, { beacons: true, onProblem: (p) => this.problem(p) });
     } catch (error) {
       const head = new Uint8Array(await this.file.slice(0, 32).arrayBuffer());
       this.post({ kind: 'fatal', code: codeOf(error), message: messageOf(error), hex: toHex(head) });
@@ -124,13 +122,13 @@ export class SsParser implements FileParser {
     this.post({ kind: 'done', tracks: [], streams: [], complete: end?.state !== 'truncated', elapsedMs: 0 });
   }
 
-  private problem(p: ReaderProblem): void {
+  private problem(p: SeaStreamerProblem): void {
     this.post({
       kind: 'problem',
       problem: {
         severity: p.severity,
         code: p.code,
-        message: p.description,
+        message: p.message,
         ...(p.offset !== undefined ? { offset: p.offset } : {}),
       },
     });
@@ -180,10 +178,7 @@ export class SsParser implements FileParser {
 
   /** A second reader over the same Blob for random access (detail and seek), opened on first use. */
   private random(): Promise<SeaStreamerReader> {
-    this.randomReader ??= SeaStreamerReader.open(fromBlob(this.file, { chunkSize: 64 * 1024 }), {
-      onChecksumMismatch: 'report',
-      verifyRunningChecksums: false,
-    });
+    this.randomReader ??= openSeaStreamerReader(this.file, { verifyRunningChecksums: false });
     return this.randomReader;
   }
 
@@ -205,7 +200,7 @@ export class SsParser implements FileParser {
     if (index < 0 || index >= this.count) return null;
     const offset = this.offsets[index] as number;
     const reader = await this.random();
-    const m = await reader.readMessageAt(offset);
+    const { message: m } = await reader.readMessageAt(offset);
     const payload = m.payload.slice(0, 1 << 20);
     const fields = [
       { label: 'message', value: `#${index}` },

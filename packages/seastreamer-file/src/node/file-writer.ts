@@ -1,126 +1,88 @@
 /**
- * Writing `.ss` files on disk (Node): create, append (resume after the last complete message, overwrite a
- * trailing EOS, truncate stale bytes, continue the stream state) and size limits.
+ * Writing `.ss` files on disk (Node) through the file sink of `@x/binary/node`: create (optionally atomic),
+ * append (resume after the last complete message, overwrite a trailing EOS, truncate stale bytes, continue the
+ * stream state), `fsync`, size limits.
  *
  * @module
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openFileSource } from '@x/binary/node';
+import { type FileSink, openFileSink, openFileSource } from '@x/binary/node';
 import { planAppend } from '../append.js';
-import { SeaStreamerFileError } from '../errors.js';
-import { type ByteSink, resumeWriter, SeaStreamerWriter, type WriterOptions } from '../writer.js';
+import { fromBinaryError, SeaStreamerFileError } from '../errors.js';
+import { SeaStreamerWriter, type SeaStreamerWriterOptions } from '../writer.js';
 
-/** Options of {@link openFileWriter}. */
-export interface FileWriterOptions extends Omit<WriterOptions, 'fileName'> {
+/** Options of {@link createSeaStreamerFileWriter}. */
+export interface SeaStreamerFileWriterOptions extends Omit<SeaStreamerWriterOptions, 'resume'> {
   /** Name stored in the header (default: the base name of the path). */
   fileName?: string;
   /**
-   * Continue an existing file instead of replacing it (default false). The file's own header (name,
-   * creation time) and beacon interval are kept; a `beaconInterval` different from the file's is ignored and
-   * recorded as a `BEACON_INTERVAL_IGNORED` warning in `writer.warnings` (and passed to `onWarning`). A
-   * missing file is created with the options given.
+   * Continue an existing file instead of replacing it (default false). The file's own header (name, creation
+   * time) and beacon interval are kept; a `beaconInterval` different from the file's is ignored and recorded as
+   * a `BEACON_INTERVAL_IGNORED` warning in `writer.warnings` (and passed to `onWarning`). A missing file is
+   * created with the options given.
    */
   append?: boolean;
-  /** `fsync` on every `flush()` (default false: written bytes are visible to readers, not necessarily durable). */
+  /**
+   * Write to a temporary file beside `path`, renamed into place by `writer.close()` and removed by
+   * `writer.abort()`: a failed conversion leaves no half-written file, and an existing file stays untouched
+   * until then (default false; not combinable with `append`).
+   */
+  atomic?: boolean;
+  /** `fsync` on every `flush()` and on `close()` (default false: written bytes are visible, not necessarily durable). */
   fsync?: boolean;
 }
 
-function ioError(path: string, action: string, cause: unknown): SeaStreamerFileError {
-  const code = (cause as { code?: string } | null)?.code;
-  return new SeaStreamerFileError(
-    'IO_ERROR',
-    `${action} ${path} failed${code ? ` (${code})` : ''}: ${String((cause as Error)?.message ?? cause)}`,
-    { cause },
-  );
-}
-
-/** A sink writing at increasing positions of a file, opened on first use (so validation errors leave no file). */
-class FileSink implements ByteSink {
-  private fd: number | undefined;
-  constructor(
-    private readonly path: string,
-    private position: number,
-    private readonly flags: string,
-    private readonly sync: boolean,
-    private truncateTo?: number,
-  ) {}
-
-  private open(): number {
-    if (this.fd === undefined) {
-      try {
-        this.fd = openSync(this.path, this.flags);
-      } catch (cause) {
-        throw ioError(this.path, 'opening', cause);
-      }
-    }
-    if (this.truncateTo !== undefined) {
-      try {
-        ftruncateSync(this.fd, this.truncateTo);
-      } catch (cause) {
-        throw ioError(this.path, 'truncating', cause);
-      }
-      this.truncateTo = undefined;
-    }
-    return this.fd;
-  }
-
-  write(chunk: Uint8Array): void {
-    const fd = this.open();
-    let done = 0;
-    try {
-      while (done < chunk.length) {
-        done += writeSync(fd, chunk, done, chunk.length - done, this.position + done);
-      }
-    } catch (cause) {
-      throw ioError(this.path, 'writing', cause);
-    }
-    this.position += chunk.length;
-  }
-
-  flush(): void {
-    if (this.sync && this.fd !== undefined) fsyncSync(this.fd);
-  }
-
-  close(): void {
-    if (this.truncateTo !== undefined) this.open();
-    if (this.fd !== undefined) {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
-  }
-}
-
 /**
- * Opens a writer on a file path. A new file is created (replacing any existing one) unless `append` is
- * set. With `append`, the existing file is read first: writing resumes after its last complete message
- * (or at the start of a trailing end-of-stream message, which is overwritten), the stale bytes after that
- * point are truncated, and the per-stream state is rebuilt so that markers and running checksums continue.
- * The file's beacon interval always wins: a different `beaconInterval` gives a `BEACON_INTERVAL_IGNORED`
- * warning in `writer.warnings`.
- * Writes are synchronous positional writes; call `flush()` to make buffered messages visible to readers.
+ * Opens a writer on a file path; the writer owns the file (`close()` finishes it, `abort()` abandons it). A
+ * new file is created (replacing any existing one) unless `append` is set. With `append`, the existing file is
+ * read first: writing resumes after its last complete message (or at the start of a trailing end-of-stream
+ * message, which is overwritten), the stale bytes after that point are truncated on the first write, and the
+ * per-stream state is rebuilt so that markers and running checksums continue. Options are validated before the
+ * file is touched (a bad file name leaves no file). Writes are synchronous positional writes; call `flush()`
+ * to make buffered messages visible to readers.
  *
  * @example
  * ```ts
- * import { openFileWriter } from '@x/seastreamer-file/node';
- * const writer = await openFileWriter('orders.ss', { beaconInterval: 1024 });
+ * import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
+ * const writer = await createSeaStreamerFileWriter('orders.ss', { beaconInterval: 1024 });
  * writer.write({ streamKey: 'orders', seqNo: 1n, timestamp: BigInt(Date.now()), payload: '{"id":1}' });
- * await writer.end({ eos: true });
+ * await writer.close({ eos: true });
  * ```
  */
-export async function openFileWriter(path: string, options: FileWriterOptions = {}): Promise<SeaStreamerWriter> {
-  const fsync = options.fsync ?? false;
-  if (options.append && existsSync(path)) {
-    let plan: Awaited<ReturnType<typeof planAppend>>;
-    const source = await openFileSource(path, { chunkSize: 1 << 20 });
-    try {
-      plan = await planAppend(source);
-    } finally {
-      await source.close();
-    }
-    // The stale tail is truncated on the first write (or at the end): nothing changes if validation fails.
-    return resumeWriter(new FileSink(path, plan.resume.offset, 'r+', fsync, plan.resume.offset), plan.resume, options);
+export async function createSeaStreamerFileWriter(
+  path: string,
+  options: SeaStreamerFileWriterOptions = {},
+): Promise<SeaStreamerWriter> {
+  const { append = false, atomic = false, fsync = false } = options;
+  if (append && atomic) {
+    throw new SeaStreamerFileError('INVALID_ARGUMENT', 'an atomic output cannot append to an existing file');
   }
-  const fileName = options.fileName ?? basename(path);
-  return new SeaStreamerWriter(new FileSink(path, 0, 'w', fsync), { ...options, fileName });
+  let sink: FileSink;
+  let writerOptions: SeaStreamerWriterOptions;
+  try {
+    if (append && existsSync(path)) {
+      const source = await openFileSource(path, { chunkSize: 1 << 20 });
+      let plan: Awaited<ReturnType<typeof planAppend>>;
+      try {
+        plan = await planAppend(source);
+      } finally {
+        await source.close();
+      }
+      // The stale tail is cut on the first write (or at close): nothing changes if validation fails.
+      writerOptions = { ...options, resume: plan.resume };
+      sink = openFileSink(path, { start: plan.resume.offset, fsync });
+    } else {
+      writerOptions = { ...options, fileName: options.fileName ?? basename(path) };
+      sink = openFileSink(path, { atomic, fsync });
+    }
+  } catch (error) {
+    throw fromBinaryError(error);
+  }
+  try {
+    return new SeaStreamerWriter(sink, writerOptions, true);
+  } catch (error) {
+    sink.abort();
+    throw fromBinaryError(error);
+  }
 }

@@ -1,14 +1,14 @@
 /**
- * Node-only helpers of `@x/seastreamer-file`: readers and writers on file paths (with append and size
- * limits) and `follow()` for growing files.
+ * Node-only helpers of `@x/seastreamer-file`: readers and writers on file paths (append, atomic output,
+ * size limits) and following a growing file.
  *
  * @example
  * ```ts
- * import { follow, openFileReader, openFileWriter } from '@x/seastreamer-file/node';
+ * import { createSeaStreamerFileWriter, followSeaStreamerFile, openSeaStreamerFile } from '@x/seastreamer-file/node';
  * ```
  *
  * @module @x/seastreamer-file/node
  */
-export { type FileReaderOptions, openFileReader } from './file-reader.js';
-export { type FileWriterOptions, openFileWriter } from './file-writer.js';
-export { type FollowOptions, follow } from './follow.js';
+export { openSeaStreamerFile, type SeaStreamerFileOptions } from './file-reader.js';
+export { createSeaStreamerFileWriter, type SeaStreamerFileWriterOptions } from './file-writer.js';
+export { type FollowOptions, followSeaStreamerFile } from './follow.js';

@@ -1,10 +1,6 @@
 /**
- * Re-serialises JSON text the way Rust's `serde_json` (default features) does in the reference `ss-decode`:
- * parse into a `Value` (objects are `BTreeMap`s: keys sorted byte-wise, last duplicate wins; integers kept as
- * u64/i64, other numbers f64), then print compactly (`ryu` float formatting: `1.0`, `1e30`, `-0.0`).
- * Returns `undefined` where `serde_json::from_str` would fail (so the caller falls back to a string).
- *
- * @module
+ * The first serde_json clone (a tree of nodes, then printing), kept as the oracle of the differential test of
+ * the single-pass re-serialiser in `src/ss-decode/serde-json.ts`.
  */
 
 type Node =
