@@ -60,11 +60,21 @@ interface Plan {
   enc: Uint8Array[];
   k0: Int32Array;
   kinds: Int32Array;
-  /** Integer fields whose one-byte values (0 … 23) are returned as they are (`bigint` ones as bigints). */
+  /**
+   * Integer fields read inline (0 none; 1 number; 2 bigint): unsigned heads up to 4 bytes (and negative ones for
+   * signed fields) within [loN, hiN]; anything else goes through the field's reader.
+   */
   smallInt: Int8Array;
+  signed: Uint8Array;
+  loN: Float64Array;
+  hiN: Float64Array;
+  /** Bits of the required fields (fields 0 … 30). */
+  reqMask: number;
   readers: Reader[];
   optional: boolean[];
   defaults: ((() => unknown) | undefined)[];
+  /** Bits of the fields with a default (fields 0 … 30). */
+  defaultMask: number;
   byText: Map<string, number>;
   intIndex: Map<number, number>;
   hasIntKeys: boolean;
@@ -85,6 +95,11 @@ function makePlan(fields: readonly FieldInfo[], store: string, objectStore: bool
     k0: new Int32Array(n),
     kinds: new Int32Array(n),
     smallInt: new Int8Array(n),
+    signed: new Uint8Array(n),
+    loN: new Float64Array(n),
+    hiN: new Float64Array(n),
+    reqMask: 0,
+    defaultMask: 0,
     readers: fields.map((f) => readerOf(f.schema)),
     optional: fields.map((f) => f.optional),
     defaults: fields.map((f) => f.defaultValue),
@@ -99,10 +114,17 @@ function makePlan(fields: readonly FieldInfo[], store: string, objectStore: bool
   fields.forEach((f, i) => {
     plan.k0[i] = (plan.enc[i] as Uint8Array)[0] as number;
     const s = f.schema;
+    if (!f.optional && i < 31) plan.reqMask |= 1 << i;
+    if (f.defaultValue !== undefined && i < 31) plan.defaultMask |= 1 << i;
     if (s.kind === 'uint' || s.kind === 'int') {
       plan.kinds[i] = F_INT;
       const int = s as UintSchema | IntSchema;
-      if (int.min <= 0n && int.max >= 23n) plan.smallInt[i] = int.bigint === 'always' ? 2 : 1;
+      const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+      plan.signed[i] = s.kind === 'int' ? 1 : 0;
+      plan.loN[i] = int.min < -maxSafe ? Number.NEGATIVE_INFINITY : Number(int.min);
+      plan.hiN[i] = int.max > maxSafe ? Number.POSITIVE_INFINITY : Number(int.max);
+      // Values below 2^32 compare exactly with these bounds (ends beyond the safe range only matter above 2^32).
+      plan.smallInt[i] = int.bigint === 'always' ? 2 : 1;
     } else if (s.kind === 'text') plan.kinds[i] = F_TEXT;
     else if (s.kind === 'any') plan.kinds[i] = F_ANY;
     else plan.kinds[i] = F_OTHER;
@@ -131,10 +153,18 @@ class Frame {
   /** Key of the last unknown key matched. */
   key: string | number | bigint = '';
   failed = false;
+  /** The object being built, once its first properties are known (values go straight into it). */
+  out: Record<string, unknown> | undefined;
+  /** Highest field index stored in `out`, and whether a field came out of declared order. */
+  last = -1;
+  disordered = false;
+  /** A union's discriminator field: its value stays in `vals` (the object holds the variant's name). */
+  discIndex = -1;
 
-  reset(n: number): void {
+  /** Starts a struct of `n` fields whose first `held` values are collected in `vals` before the object exists. */
+  reset(n: number, held: number): void {
     const vals = this.vals;
-    for (let i = 0; i < n; i++) vals[i] = undefined;
+    for (let i = 0; i < held; i++) vals[i] = undefined;
     this.seen = 0;
     this.has = 0;
     this.bad = 0;
@@ -144,6 +174,10 @@ class Frame {
     this.storeIndex = undefined;
     this.dups = undefined;
     this.failed = false;
+    this.out = undefined;
+    this.last = -1;
+    this.disordered = false;
+    this.discIndex = -1;
   }
 }
 
@@ -312,10 +346,47 @@ function readField(st: DecodeState, plan: Plan, fi: number): unknown {
   const ib = b[p] as number;
   const kind = plan.kinds[fi];
   if (kind === F_INT) {
-    const small = plan.smallInt[fi];
-    if (ib < 24 && small !== 0) {
-      st.pos = p + 1;
-      return small === 2 ? bigOf(ib) : ib;
+    const small = plan.smallInt[fi] as number;
+    if (small !== 0) {
+      // The usual heads inline: unsigned (or, for signed fields, negative) integers with up to 4-byte arguments.
+      const major = ib >> 5;
+      const ai = ib & 31;
+      if ((major === 0 || (major === 1 && plan.signed[fi] === 1)) && ai < 28) {
+        let a: number;
+        let q = p + 1;
+        if (ai < 24) a = ai;
+        else if (ai === 27) {
+          // 8-byte arguments (JS writers put every bigint in them): inline while the value is safe.
+          if (q + 8 > st.end || (b[q] as number) !== 0 || (b[q + 1] as number) >= 0x20) {
+            return (plan.readers[fi] as Reader)(st);
+          }
+          a =
+            ((b[q + 1] as number) * 0x10000 + (((b[q + 2] as number) << 8) | (b[q + 3] as number))) * 0x100000000 +
+            ((b[q + 4] as number) * 0x1000000 +
+              (((b[q + 5] as number) << 16) | ((b[q + 6] as number) << 8) | (b[q + 7] as number)));
+          q += 8;
+        }
+        else if (ai === 24) {
+          if (q + 1 > st.end) return (plan.readers[fi] as Reader)(st);
+          a = b[q] as number;
+          q += 1;
+        } else if (ai === 25) {
+          if (q + 2 > st.end) return (plan.readers[fi] as Reader)(st);
+          a = ((b[q] as number) << 8) | (b[q + 1] as number);
+          q += 2;
+        } else {
+          if (q + 4 > st.end) return (plan.readers[fi] as Reader)(st);
+          a =
+            (b[q] as number) * 0x1000000 +
+            (((b[q + 1] as number) << 16) | ((b[q + 2] as number) << 8) | (b[q + 3] as number));
+          q += 4;
+        }
+        const v = major === 0 ? a : -1 - a;
+        if (v >= (plan.loN[fi] as number) && v <= (plan.hiN[fi] as number)) {
+          st.pos = q;
+          return small === 2 ? bigOf(v) : v;
+        }
+      }
     }
   } else if (kind === F_TEXT) {
     if (ib >> 5 === 3) return readTextAt(st);
@@ -323,6 +394,21 @@ function readField(st: DecodeState, plan: Plan, fi: number): unknown {
     return readOpaque(st);
   }
   return (plan.readers[fi] as Reader)(st);
+}
+
+/** A field key seen again: the last occurrence wins, so forget what the earlier one left. */
+function repeated(frame: Frame, plan: Plan, fi: number): void {
+  const key = plan.keys[fi] as WireKey;
+  (frame.dups ??= []).push(key);
+  frame.vals[fi] = undefined;
+  if (frame.out !== undefined && flag(frame, fi, 2)) {
+    delete frame.out[plan.names[fi] as string];
+    frame.disordered = true;
+  }
+  setFlag(frame, fi, 2, false);
+  setFlag(frame, fi, 4, false);
+  if (frame.fatal !== undefined) frame.fatal[fi] = undefined;
+  dropStore(frame, plan, plan.objectStore ? String(key) : key);
 }
 
 /**
@@ -353,7 +439,24 @@ function readEntries(
     }
     if (st.pos >= st.end) return -1;
     const kpos = st.pos;
-    const fi = matchKey(st, plan, hint, frame);
+    // The key expected next (declared order), compared in place; any other key through matchKey.
+    // (The field after it too: the expected one may be an absent optional field.)
+    let fi = -4;
+    const kb = b[kpos] as number;
+    for (let h = hint; h < hint + 2 && h < plan.n; h++) {
+      if (plan.k0[h] !== kb) continue;
+      const k = plan.enc[h] as Uint8Array;
+      const kl = k.length;
+      if (kl > st.end - kpos) continue;
+      let j = 1;
+      while (j < kl && b[kpos + j] === k[j]) j++;
+      if (j === kl) {
+        fi = h;
+        st.pos = kpos + kl;
+        break;
+      }
+    }
+    if (fi === -4) fi = matchKey(st, plan, hint, frame);
     if (fi === -2) return -1;
     if (fi === -3) {
       if (!skipAt(st, st.pos)) return -1;
@@ -375,17 +478,9 @@ function readEntries(
       continue;
     }
     hint = fi + 1;
-    const key = plan.keys[fi] as WireKey;
-    if (flag(frame, fi, 1)) {
-      (frame.dups ??= []).push(key);
-      // The last occurrence wins: forget what the earlier one left.
-      frame.vals[fi] = undefined;
-      setFlag(frame, fi, 2, false);
-      setFlag(frame, fi, 4, false);
-      if (frame.fatal !== undefined) frame.fatal[fi] = undefined;
-      dropStore(frame, plan, plan.objectStore ? String(key) : key);
-    }
-    setFlag(frame, fi, 1, true);
+    if (fi < 32 ? (frame.seen & (1 << fi)) !== 0 : flag(frame, fi, 1)) repeated(frame, plan, fi);
+    if (fi < 32) frame.seen |= 1 << fi;
+    else setFlag(frame, fi, 1, true);
     if (b[vpos] === 0xf7) {
       // CBOR undefined counts as absent.
       st.pos = vpos + 1;
@@ -394,9 +489,16 @@ function readEntries(
       const v = readField(st, plan, fi);
       if (v === BAIL) return -1;
       if (v !== FAIL) {
-        frame.vals[fi] = v;
-        setFlag(frame, fi, 2, true);
+        const out = frame.out;
+        if (out !== undefined && fi !== frame.discIndex) {
+          out[plan.names[fi] as string] = v;
+          if (fi < frame.last) frame.disordered = true;
+          else frame.last = fi;
+        } else frame.vals[fi] = v;
+        if (fi < 32) frame.has |= 1 << fi;
+        else setFlag(frame, fi, 2, true);
       } else {
+        const key = plan.keys[fi] as WireKey;
         addSeg(st, np, 0, plan.names[fi] as string, key);
         for (let q = np; q < st.problems.length; q++) {
           const problem = st.problems[q] as InternalProblem;
@@ -437,8 +539,34 @@ function finish(
   firstValue: unknown,
   skip: number,
 ): unknown {
-  const { n, names, keys, optional, defaults } = plan;
+  const { n, names, defaults } = plan;
+  const has = frame.has;
+  if (frame.failed || n > 31 || (has & plan.reqMask) !== plan.reqMask) {
+    reportMissing(st, plan, frame, start);
+    if (frame.failed) return FAIL;
+  }
+  const built = frame.out;
+  if (built !== undefined && !frame.disordered && (n > 31 || (plan.defaultMask & ~has) === 0)) return built;
+  // Values out of declared order, absent fields with a default, or values not stored yet: build in order.
   const vals = frame.vals;
+  const out: Record<string, unknown> = {};
+  if (first !== undefined) out[first] = firstValue;
+  for (let i = 0; i < n; i++) {
+    if (i === skip) continue;
+    const name = names[i] as string;
+    const v = built !== undefined ? (Object.hasOwn(built, name) ? built[name] : undefined) : vals[i];
+    if (v !== undefined) out[name] = v;
+    else {
+      const make = defaults[i];
+      if (make !== undefined) out[name] = make();
+    }
+  }
+  return out;
+}
+
+/** Reports required fields that are missing or unusable, in declared order (sets `frame.failed`). */
+function reportMissing(st: DecodeState, plan: Plan, frame: Frame, start: number): void {
+  const { n, names, keys, optional } = plan;
   for (let i = 0; i < n; i++) {
     if (optional[i] || flag(frame, i, 2)) continue;
     frame.failed = true;
@@ -455,20 +583,6 @@ function finish(
     addSeg(st, np, 0, names[i] as string, keys[i] as WireKey);
     problem.key = keys[i];
   }
-  if (frame.failed) return FAIL;
-  const out: Record<string, unknown> = {};
-  if (first !== undefined) out[first] = firstValue;
-  for (let i = 0; i < n; i++) {
-    if (i === skip) continue;
-    let v = vals[i];
-    if (v === undefined) {
-      const make = defaults[i];
-      if (make === undefined) continue;
-      v = make();
-    }
-    out[names[i] as string] = v;
-  }
-  return out;
 }
 
 /** Reports duplicate keys (one problem per repeated key) at `start`. */
@@ -494,7 +608,8 @@ export function compileStruct(schema: AnyStructSchema, readerOf: ReaderOf): Read
     if (count === -2) return BAIL;
     const depth = st.depth;
     const frame = frameAt(st, depth);
-    frame.reset(plan.n);
+    frame.reset(plan.n, 0);
+    frame.out = {};
     st.depth = depth + 1;
     const next = readEntries(st, plan, frame, 0, count, 0, -1);
     st.depth = depth;
@@ -532,13 +647,18 @@ export function compileUnion(
   }
   const names = schema.names as Record<string, string> | undefined;
   const variants = new Map<string | number, { plan: Plan; tag: unknown }>();
+  // Small integer discriminators are looked up in an array.
+  const small: ({ plan: Plan; tag: unknown } | undefined)[] = [];
   let width = baseFields.length;
   for (const [value, merged] of schema.merged) {
     const plan = makePlan(merged.fields, merged.extraKey, objectStore, readerOf);
-    variants.set(value, { plan, tag: names === undefined ? value : names[value] });
+    const variant = { plan, tag: names === undefined ? value : names[value] };
+    variants.set(value, variant);
+    if (typeof value === 'number' && value >= 0 && value < 256) small[value] = variant;
     width = Math.max(width, plan.n);
   }
   const unknownPlan = makePlan(schema.unknownStruct.fields, 'fields', objectStore, readerOf);
+  const baseNames = baseFields.map((f) => f.name);
   const keepUnknown = schema.unknown === 'keep';
   const unknownKey = schema.unknownKey;
   const expectedValues = [...variants.keys()].join(' / ');
@@ -551,7 +671,7 @@ export function compileUnion(
     if (count === -2) return BAIL;
     const depth = st.depth;
     const frame = frameAt(st, depth);
-    frame.reset(width);
+    frame.reset(width, baseNames.length);
     st.depth = depth + 1;
     // The base fields up to the discriminator (normally the first keys), then the variant's plan.
     let next = readEntries(st, basePlan, frame, 0, count, 0, dIndex);
@@ -567,7 +687,11 @@ export function compileUnion(
     let lookup = disc;
     if (typeof lookup === 'bigint' && lookup <= MAX_SAFE_BIG) lookup = Number(lookup);
     const variant =
-      typeof lookup === 'number' || typeof lookup === 'string' ? variants.get(lookup as number | string) : undefined;
+      typeof lookup === 'number' && lookup >= 0 && lookup < 256
+        ? small[lookup]
+        : typeof lookup === 'number' || typeof lookup === 'string'
+          ? variants.get(lookup as number | string)
+          : undefined;
     const plan = variant === undefined ? unknownPlan : variant.plan;
     if (variant === undefined && disc !== undefined && !keepUnknown) {
       const np = st.problems.length;
@@ -576,6 +700,21 @@ export function compileUnion(
       problem.key = discKey;
       frame.failed = true;
     }
+    const named = names !== undefined;
+    // The object starts with the discriminator's in-memory value and the base fields read so far.
+    const out: Record<string, unknown> = {};
+    out[discName] = variant !== undefined ? variant.tag : named ? 'unknown' : disc;
+    const vals = frame.vals;
+    for (let i = 0; i < baseNames.length; i++) {
+      if (i === dIndex) continue;
+      const v = vals[i];
+      if (v !== undefined) {
+        out[baseNames[i] as string] = v;
+        frame.last = i;
+      }
+    }
+    frame.out = out;
+    frame.discIndex = dIndex;
     const end = readEntries(st, plan, frame, next, count, dIndex + 1, -1);
     st.depth = depth;
     if (end === -1) return BAIL;
@@ -588,14 +727,13 @@ export function compileUnion(
     }
     reportDups(st, frame, start);
     if (variant !== undefined) {
-      const out = finish(st, plan, frame, start, discName, variant.tag, dIndex);
-      if (out !== FAIL && frame.store !== undefined) (out as Record<string, unknown>)[plan.store] = frame.store;
-      return out;
+      const result = finish(st, plan, frame, start, discName, variant.tag, dIndex);
+      if (result !== FAIL && frame.store !== undefined) (result as Record<string, unknown>)[plan.store] = frame.store;
+      return result;
     }
-    const named = names !== undefined;
-    const out = finish(st, plan, frame, start, discName, named ? 'unknown' : disc, named ? dIndex : -1);
-    if (out === FAIL) return FAIL;
-    const record = out as Record<string, unknown>;
+    const result = finish(st, plan, frame, start, discName, named ? 'unknown' : disc, dIndex);
+    if (result === FAIL) return FAIL;
+    const record = result as Record<string, unknown>;
     if (named) record[unknownKey] = disc;
     else record.unknown = true;
     record.fields = frame.store ?? (objectStore ? {} : []);

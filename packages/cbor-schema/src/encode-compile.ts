@@ -411,8 +411,7 @@ function unionWriter(
     const write = structWriter(merged.fields, merged.extraKey, objectStore, names === undefined ? -1 : discIndex, undefined);
     byTag.set(names === undefined ? value : names[value], { write, wire: value });
   }
-  const dropKeys = new Set<string | number>(schema.base.fields.map((f) => f.key));
-  const unknownWriter = structWriter(schema.unknownStruct.fields, 'fields', objectStore, discIndex, dropKeys);
+  const unknownWriter = structWriter(schema.unknownStruct.fields, 'fields', objectStore, discIndex, undefined);
   const keepUnknown = schema.unknown === 'keep';
   const unknownKey = schema.unknownKey;
   return (w: Out, v: unknown, depth: number) => {

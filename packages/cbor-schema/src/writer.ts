@@ -20,8 +20,8 @@ export interface OpaqueOptions {
    */
   mapTag?: boolean;
   /**
-   * Write lone UTF-16 surrogates as their three-byte WTF-8 form (what cbor-x writes and reads back), so that any
-   * JS string survives a round trip. Default false: they become U+FFFD.
+   * Write lone UTF-16 surrogates as their three-byte WTF-8 form, the bytes cbor-x and the JS reference writers
+   * produce (e.g. `ed a0 80`), instead of U+FFFD. Default false.
    */
   wtf8?: boolean;
   /** Write functions and symbols as `null`, as cbor-x does. Default false: they are `INVALID_VALUE`. */
