@@ -164,7 +164,12 @@ export class TraceParser {
       trailingBytes,
       errors: this.errors,
       warnings: this.warnings,
-      complete: this.errors === 0 && state !== 'truncated' && trailingBytes === 0,
+      // Damage, a cut, a removed file or bytes left inside an item make a read incomplete; a limit does not.
+      complete:
+        this.errors === 0 &&
+        state !== 'truncated' &&
+        state !== 'removed' &&
+        (trailingBytes === 0 || state === 'limit'),
       segments: this.segmentIndex + 1,
       events: this.eventCount,
     };
@@ -375,9 +380,29 @@ export class TraceParser {
   private runEvents(sink: ParserSink): 'need-more' | 'done' | undefined {
     const q = this.queue;
     const items = this.items;
+    const decoder = items.decoder;
     const segment = this.segmentIndex;
     for (;;) {
       if (q.available === 0) return this.ended ? this.finish('eof', q.offset, 0) : 'need-more';
+      // Items complete in the first chunk decode in place; anything else (a cut item, a possible preamble, broken
+      // CBOR) goes through the queue reader below, which gives the same verdicts.
+      const view = q.contiguous();
+      const base = q.offset;
+      let pos = 0;
+      while (pos < view.length && view[pos] !== 0x4d) {
+        const status = decoder.decode(view, pos, view.length, base);
+        if ((status !== 'ok' && status !== 'invalid' && status !== 'undecodable') || decoder.length > this.maxItem) break;
+        const length = decoder.length;
+        this.item(sink, status, view, pos, length, base + pos, segment);
+        pos += length;
+        if (status === 'ok' && this.eventCount >= this.limit) {
+          q.consume(pos);
+          return this.finish('limit', q.offset, q.available);
+        }
+      }
+      q.consume(pos);
+      // The whole chunk was read: on with the next one (or the end).
+      if (pos === view.length) continue;
       const ahead = this.preambleAhead();
       if (ahead === true) {
         this.state = State.Preamble;
@@ -390,45 +415,9 @@ export class TraceParser {
       const offset = q.offset;
       if (status === 'ok' || status === 'invalid' || status === 'undecodable') {
         const length = items.length;
-        const decoder = items.decoder;
-        if (status === 'ok') {
-          const event = decoder.value as TraceEvent;
-          this.eventCount++;
-          this.itemIndex++;
-          sink.event(event, offset, segment);
-        } else {
-          let value: unknown;
-          try {
-            value = decodeOpaque(q.window(length) as Uint8Array, 0, length);
-          } catch {
-            value = undefined;
-          }
-          const failure = eventFailure(decoder.problems, value);
-          this.report(sink, {
-            code: 'MALFORMED_EVENT',
-            severity: 'error',
-            offset,
-            segment,
-            index: this.itemIndex,
-            ...(failure.key === undefined ? {} : { key: failure.key }),
-            message: `item at byte ${offset}: ${failure.message}`,
-            value,
-          });
-          this.itemIndex++;
-        }
-        const dups = decoder.problems.filter((p) => p.code === 'DUPLICATE_KEY' && p.path === '');
-        if (dups.length > 0) {
-          this.report(sink, {
-            code: 'DUPLICATE_KEY',
-            severity: 'warning',
-            offset,
-            segment,
-            index: this.itemIndex - 1,
-            message: `duplicate keys ${dups.map((p) => String(p.key)).join(', ')} (last used)`,
-          });
-        }
+        this.item(sink, status, q.window(length) as Uint8Array, 0, length, offset, segment);
         q.consume(length);
-        if (this.eventCount >= this.limit && status === 'ok') return this.finish('limit', q.offset, q.available);
+        if (status === 'ok' && this.eventCount >= this.limit) return this.finish('limit', q.offset, q.available);
         continue;
       }
       if (status === 'truncated') {
@@ -443,6 +432,56 @@ export class TraceParser {
         this.malformed('MALFORMED_CBOR', `invalid CBOR structure at byte ${items.at}: ${items.reason}`);
       }
       return undefined;
+    }
+  }
+
+  /** Reports one complete item just decoded (its bytes at `pos` of `bytes`): an event or a malformed event. */
+  private item(
+    sink: ParserSink,
+    status: 'ok' | 'invalid' | 'undecodable',
+    bytes: Uint8Array,
+    pos: number,
+    length: number,
+    offset: number,
+    segment: number,
+  ): void {
+    const decoder = this.items.decoder;
+    const problems = decoder.problems;
+    if (status === 'ok') {
+      this.eventCount++;
+      this.itemIndex++;
+      sink.event(decoder.value as TraceEvent, offset, segment);
+    } else {
+      let value: unknown;
+      try {
+        value = decodeOpaque(bytes, pos, pos + length);
+      } catch {
+        value = undefined;
+      }
+      const failure = eventFailure(problems, value);
+      this.report(sink, {
+        code: 'MALFORMED_EVENT',
+        severity: 'error',
+        offset,
+        segment,
+        index: this.itemIndex,
+        ...(failure.key === undefined ? {} : { key: failure.key }),
+        message: `item at byte ${offset}: ${failure.message}`,
+        value,
+      });
+      this.itemIndex++;
+    }
+    if (problems.length === 0) return;
+    const dups = problems.filter((p) => p.code === 'DUPLICATE_KEY' && p.path === '');
+    if (dups.length > 0) {
+      this.report(sink, {
+        code: 'DUPLICATE_KEY',
+        severity: 'warning',
+        offset,
+        segment,
+        index: this.itemIndex - 1,
+        message: `duplicate keys ${dups.map((p) => String(p.key)).join(', ')} (last used)`,
+      });
     }
   }
 

@@ -74,6 +74,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   private failure: unknown;
   private done: TraceEnd | undefined;
   private closed = false;
+  private closedByCaller = false;
 
   private constructor(
     source: ByteSource,
@@ -233,6 +234,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
    * call throws it.
    */
   async nextBatch(): Promise<TraceRecord[] | null> {
+    if (this.closedByCaller) throw new MoqtraceError('CLOSED', 'the trace reader is closed');
     while (this.batch.length === 0) {
       if (this.done !== undefined || this.failure !== undefined) {
         if (this.failure !== undefined) {
@@ -243,7 +245,6 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
         }
         return null;
       }
-      if (this.closed && !this.owned) throw new MoqtraceError('CLOSED', 'the trace reader is closed');
       await this.fill();
     }
     const out = this.batch;
@@ -253,10 +254,13 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /** Iterates over the records. */
   async *[Symbol.asyncIterator](): AsyncGenerator<TraceRecord, void, undefined> {
+    let finished = false;
     try {
       for (let batch = await this.nextBatch(); batch !== null; batch = await this.nextBatch()) yield* batch;
+      finished = true;
     } finally {
-      if (this.done === undefined) await this.close();
+      // Left early (break, throw): stop reading and release the source.
+      if (!finished && !this.closedByCaller) await this.close();
     }
   }
 
@@ -301,8 +305,8 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   async close(): Promise<void> {
     if (this.done === undefined) this.done = this.parser.stop('limit');
     this.batch = [];
+    this.closedByCaller = true;
     await this.release();
-    this.closed = true;
   }
 }
 
