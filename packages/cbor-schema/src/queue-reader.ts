@@ -124,6 +124,14 @@ export class QueueItemReader<T> {
     const scanner = this.scanner;
     for (;;) {
       const available = queue.available;
+      // Nothing to scan until the bytes the scan stopped at have arrived (a long string is waited for, not looked
+      // at again on every chunk).
+      if (scanner.resumeAt > available) {
+        if (!final) return 'more';
+        this.scanning = false;
+        this.needed = scanner.needed;
+        return 'truncated';
+      }
       const pos = scanner.position;
       let r = SCAN_TRUNCATED;
       if (pos < available) r = scanner.scan(queue.peekAt(pos, 9), pos, available);
@@ -147,10 +155,8 @@ export class QueueItemReader<T> {
           this.scanning = false;
           return 'too-large';
         }
-        // The view ended before the bytes do: scan on from the new position.
-        if (scanner.needed <= available) continue;
-        if (final) this.scanning = false;
-        return final ? 'truncated' : 'more';
+        // Scan on from the new position when its bytes are there (the view ended before they do), else wait.
+        continue;
       }
       this.scanning = false;
       this.at = queue.offset + scanner.failAt;

@@ -97,6 +97,12 @@ export class ItemScanner {
    * that many bytes, and can refuse an oversized declared length before buffering anything.
    */
   needed = 0;
+  /**
+   * After {@link SCAN_TRUNCATED}: how many of the item's bytes (from its first byte) must exist before another
+   * scan can make progress — the end of the cut head or string it stopped at, or one byte after the view. At most
+   * {@link ItemScanner.needed}; a streaming reader with fewer bytes waits instead of scanning again.
+   */
+  resumeAt = 0;
   /** After {@link SCAN_MALFORMED} or {@link SCAN_TOO_DEEP}: offset (from the item's first byte) of the offending byte. */
   failAt = 0;
   /** After {@link SCAN_MALFORMED} or {@link SCAN_TOO_DEEP}: why. */
@@ -133,6 +139,7 @@ export class ItemScanner {
   reset(): void {
     this.position = 0;
     this.needed = 0;
+    this.resumeAt = 0;
     this.pending = 1;
     this.kind = 0;
     this.count = 0;
@@ -340,6 +347,7 @@ export class ItemScanner {
       let more = pending > 0 ? pending : 0;
       for (let i = 0; i < stack.length; i += 4) if ((stack[i] as number) > 0) more += stack[i] as number;
       this.needed = Math.max(need, pos + more);
+      this.resumeAt = need;
     } else if (result < 0) {
       this.failAt = pos;
       this.reason = reason;

@@ -17,13 +17,15 @@ import {
   SCAN_TRUNCATED,
   scanItem,
 } from '../src/index.js';
-import { concat } from './helpers.js';
+import { concat, plainEncoder } from './helpers.js';
 
 /** A queue counting the bytes it hands out (views and windows): the work of whoever reads through it. */
 class CountingQueue extends ByteQueue {
   handedOut = 0;
+  peeks = 0;
   override peekAt(skip: number, min?: number): Uint8Array {
     const view = super.peekAt(skip, min);
+    this.peeks++;
     this.handedOut += view.length;
     return view;
   }
@@ -94,6 +96,23 @@ describe('resumable scanning', () => {
     }
   });
 
+  it('waits for a long string without looking at the queue again on every chunk (1 MiB in 8-byte chunks)', () => {
+    // A lookup inside the queue costs the chunks after the position looked at: looking at the string's head on
+    // every one of 131 072 chunks was quadratic (15 s for a 1 MiB payload streamed in 7-byte chunks).
+    const item = concat(new Uint8Array([0x5a, 0x00, 0x10, 0x00, 0x00]), new Uint8Array(1 << 20));
+    const queue = new CountingQueue();
+    const reader = new QueueItemReader(undefined);
+    const pieces = chunks(item, 8);
+    const started = performance.now();
+    for (const [i, chunk] of pieces.entries()) {
+      queue.push(chunk);
+      expect(reader.read(queue, false)).toBe(i === pieces.length - 1 ? 'ok' : 'more');
+    }
+    expect(reader.length).toBe(item.length);
+    expect(queue.peeks).toBeLessThan(4);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it('decodes a sequence whose last item never closes in time proportional to its size (32 MiB in 16 KiB chunks)', () => {
     // The former decoder scanned the cut item from its start at every chunk: 2048 chunks × 16 MiB on average.
     const item = concat(new Uint8Array([0x9f]), new Uint8Array(32 << 20));
@@ -148,6 +167,49 @@ describe('nesting limit', () => {
       const events = createSequenceDecoder().push(deep);
       expect(events[0]).toMatchObject({ kind: 'malformed', code: 'NESTING_TOO_DEEP', offset: 0 });
     }
+  });
+
+  it('gives the same events to damaged sequences in any chunking as in one buffer (property)', () => {
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.integer(),
+        fc.string(),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.array(tie('v'), { maxLength: 5 }),
+        fc.dictionary(fc.string({ maxLength: 4 }), tie('v'), { maxKeys: 4 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), op: fc.constantFrom('set', 'insert', 'cut') }), {
+          maxLength: 3,
+        }),
+        fc.uniqueArray(fc.nat({ max: 400 }), { maxLength: 12 }),
+        (values, mutations, cuts) => {
+          let bytes = concat(...values.map((v) => plainEncoder.encode(v)));
+          for (const m of mutations) {
+            const at = m.at % bytes.length;
+            if (m.op === 'set') bytes[at] = m.byte;
+            else if (m.op === 'insert') bytes = concat(bytes.subarray(0, at), Uint8Array.of(m.byte), bytes.subarray(at));
+            else bytes = bytes.slice(0, Math.max(1, at));
+          }
+          const whole = createSequenceDecoder(c.any());
+          const expected = [...whole.push(bytes), ...whole.end()];
+          const streamed = createSequenceDecoder(c.any());
+          const got = [];
+          let at = 0;
+          for (const cut of [...cuts.filter((x) => x < bytes.length).sort((a, b) => a - b), bytes.length]) {
+            got.push(...streamed.push(bytes.slice(at, cut)));
+            at = cut;
+          }
+          got.push(...streamed.end());
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('gives the same verdict to a deep item in any chunking and whole', () => {

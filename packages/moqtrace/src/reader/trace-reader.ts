@@ -194,7 +194,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       for (;;) {
         const status = parser.run(sink);
         if (this.failure !== undefined || status === 'done') {
-          this.done = parser.result;
+          this.done = this.limitEnd(parser.result);
           await this.release();
           return;
         }
@@ -218,6 +218,16 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       this.failure ??= error;
       await this.release();
     }
+  }
+
+  /**
+   * A `limit` end counts the bytes after it from the source's size when known (as a whole-buffer read does),
+   * else the bytes already received.
+   */
+  private limitEnd(end: TraceEnd | undefined): TraceEnd | undefined {
+    const size = this.source.size;
+    if (end === undefined || end.state !== 'limit' || this.live !== undefined || size === undefined) return end;
+    return { ...end, trailingBytes: Math.max(end.trailingBytes, size - end.offset) };
   }
 
   private async release(): Promise<void> {

@@ -108,7 +108,8 @@ export interface TraceReadOptions {
   strict?: boolean;
   /**
    * Largest item (event or header) accepted, in bytes: a longer one, or one declaring it will be longer, is
-   * `ITEM_TOO_LARGE` whatever the chunking, so a reader never buffers more for one item. Default 256 MiB.
+   * `ITEM_TOO_LARGE` whatever the chunking, so a reader never buffers more for one item; reading resumes at the
+   * next valid preamble, as after broken CBOR. Default 256 MiB.
    */
   maxItemBytes?: number;
 }
