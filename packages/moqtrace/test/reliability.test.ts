@@ -21,7 +21,7 @@ import {
 import { exportNdjson, importNdjson } from '../src/ndjson/index.js';
 import { corpus, fixtureNames, loadBytes, renderLines } from './helpers/fixtures.js';
 import { HEADER, sampleEvents } from './helpers/generate.js';
-import { type Collected, parseChunked, readStreamed } from './helpers/stream.js';
+import { type Collected, parseChunked, readStreamed, sink, TraceParser } from './helpers/stream.js';
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
@@ -332,6 +332,38 @@ describe('reader options and re-entrancy', () => {
     for await (const record of reader) if (record.kind === 'event') events.push(record.event);
     expect(events).toEqual(outer.events);
     expect(streamedInner.every((n) => n === 20)).toBe(true);
+  });
+
+  it('a streaming reader calls onProblem in order with the records it hands out', async () => {
+    // Events with malformed ones between them ({"n": "x"}: a map that is no event), then broken CBOR.
+    const bad = Uint8Array.of(0xa1, 0x61, 0x6e, 0x61, 0x78);
+    const events = (n: number) => writeTrace({ header: HEADER, events: sampleEvents(n) }).subarray(offsets[0] as number);
+    const mixed = concat(writeTrace({ header: HEADER, events: [] }), bad, events(3), bad, bad, events(2), Uint8Array.of(0xfc, 1, 2));
+    // The parser's own order (events and problems as found) is the reference.
+    const expected: string[] = [];
+    const parser = new TraceParser();
+    parser.push(mixed);
+    parser.end();
+    parser.run(
+      sink({
+        event: (_event, offset) => void expected.push(`event ${offset}`),
+        problem: (p) => void expected.push(`${p.code} ${p.offset}`),
+      }),
+    );
+    for (const size of [1, 40, 100_000]) {
+      const seen: string[] = [];
+      const reader = await openTraceReader(fromBytes(mixed, { chunkSize: size }), {
+        onProblem: (p) => void seen.push(`${p.code} ${p.offset}`),
+      });
+      for await (const record of reader) if (record.kind === 'event') seen.push(`event ${record.offset}`);
+      expect(seen).toEqual(expected);
+      expect(reader.problems.map((p) => p.code)).toEqual([
+        'MALFORMED_EVENT',
+        'MALFORMED_EVENT',
+        'MALFORMED_EVENT',
+        'MALFORMED_CBOR',
+      ]);
+    }
   });
 
   it('limit: stops after N events, end state limit, still complete', async () => {

@@ -60,6 +60,11 @@ export class ProblemLog {
     this.strict = options.strict === true;
   }
 
+  /** True when `problem` ends a strict read. */
+  fails(problem: TraceProblem): boolean {
+    return this.strict && problem.severity === 'error';
+  }
+
   /** Records a problem; returns the error to throw in strict mode, if any. */
   add(problem: TraceProblem): MoqtraceError | undefined {
     if (this.list.length < this.max) this.list.push(problem);

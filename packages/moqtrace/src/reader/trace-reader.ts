@@ -71,6 +71,9 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   private readonly copyBytes: boolean;
   private readonly maxItem: number;
   private batch: TraceRecord[] = [];
+  // Problems found but not yet reported, each with the number of batched records before it: a problem is
+  // reported (kept, passed to onProblem, thrown in strict mode) once the records before it were handed out.
+  private held: { at: number; problem: TraceProblem }[] = [];
   private failure: unknown;
   private done: TraceEnd | undefined;
   private closed = false;
@@ -103,7 +106,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     const log = new ProblemLog(options);
     let parser: TraceParser;
     let first: TraceSegmentInfo | undefined;
-    const early: TraceProblem[] = [];
+    const early: { at: number; problem: TraceProblem }[] = [];
     try {
       parser = new TraceParser(options);
       const sink: ParserSink = {
@@ -111,7 +114,8 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
           first = segment;
         },
         event: () => {},
-        problem: (problem) => early.push(problem),
+        // After the first segment's record when it was found first (and is yielded).
+        problem: (problem) => early.push({ at: first !== undefined && options.segments === true ? 1 : 0, problem }),
       };
       while (parser.runUntilSegment(sink) === 'need-more') {
         const chunk = await source.read();
@@ -135,7 +139,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       throw error;
     }
     const reader = new TraceReader(source, parser, log, first as TraceSegmentInfo, options);
-    for (const problem of early) reader.addProblem(problem);
+    for (const { at, problem } of early) reader.hold(problem, at);
     return reader;
   }
 
@@ -151,7 +155,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /** How reading ended, once the last record was read; `undefined` before. */
   get end(): TraceEnd | undefined {
-    return this.batch.length === 0 ? this.done : undefined;
+    return this.batch.length === 0 && this.held.length === 0 ? this.done : undefined;
   }
 
   /** Bytes read from the source so far (for progress). */
@@ -159,11 +163,22 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     return this.source.position;
   }
 
-  private addProblem(problem: TraceProblem): void {
-    const error = this.log.add(problem);
-    if (error !== undefined && this.failure === undefined) {
-      this.failure = error;
-      this.parser.stop('aborted');
+  /** Holds a problem found after `at` batched records; a strict failure stops reading now. */
+  private hold(problem: TraceProblem, at: number): void {
+    this.held.push({ at, problem });
+    if (this.log.fails(problem) && this.done === undefined) this.done = this.parser.stop('aborted');
+  }
+
+  /** Reports the held problems that no batched record precedes. */
+  private report(): void {
+    while (this.held.length > 0 && (this.held[0] as { at: number }).at === 0) {
+      const { problem } = this.held.shift() as { problem: TraceProblem };
+      const error = this.log.add(problem);
+      if (error !== undefined && this.failure === undefined) {
+        this.failure = error;
+        this.batch = [];
+        this.held = [];
+      }
     }
   }
 
@@ -182,7 +197,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
         record.event = event;
         this.batch.push(record);
       },
-      problem: (problem) => this.addProblem(problem),
+      problem: (problem) => this.hold(problem, this.batch.length),
     };
   }
 
@@ -192,13 +207,13 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     const parser = this.parser;
     try {
       for (;;) {
-        const status = parser.run(sink);
-        if (this.failure !== undefined || status === 'done') {
-          this.done = this.limitEnd(parser.result);
+        const status = this.done === undefined ? parser.run(sink) : 'done';
+        if (status === 'done') {
+          this.done ??= this.limitEnd(parser.result);
           await this.release();
           return;
         }
-        if (this.batch.length > 0) return;
+        if (this.batch.length > 0 || this.held.length > 0) return;
         const chunk = await this.source.read();
         if (chunk !== null) {
           this.live?.dataArrived();
@@ -240,26 +255,38 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /**
    * The next records in file order (those decoded from the bytes read so far), or `null` at the end. The fastest
-   * way to read: no promise per record. In strict mode, a batch ends before the first error problem and the next
-   * call throws it.
+   * way to read: no promise per record. A batch ends before a problem: `onProblem` is called (and `problems`
+   * grows) when the next batch is asked for, so the callback sees problems in order with the records handed out
+   * (after every record before the problem, before any after it). In strict mode that call throws the first error
+   * problem.
    */
   async nextBatch(): Promise<TraceRecord[] | null> {
     if (this.closedByCaller) throw new MoqtraceError('CLOSED', 'the trace reader is closed');
-    while (this.batch.length === 0) {
-      if (this.done !== undefined || this.failure !== undefined) {
-        if (this.failure !== undefined) {
-          const failure = this.failure;
-          this.failure = undefined;
-          this.done ??= this.parser.stop('aborted');
-          throw failure;
+    for (;;) {
+      this.report();
+      const batch = this.batch;
+      if (batch.length > 0) {
+        // Up to the next held problem: it is reported when the next batch is asked for.
+        const cut = this.held.length > 0 ? (this.held[0] as { at: number }).at : batch.length;
+        if (cut === batch.length) {
+          this.batch = [];
+        } else {
+          this.batch = batch.slice(cut);
+          batch.length = cut;
         }
-        return null;
+        for (const h of this.held) h.at -= cut;
+        return batch;
       }
+      if (this.held.length > 0) continue;
+      if (this.failure !== undefined) {
+        const failure = this.failure;
+        this.failure = undefined;
+        this.done ??= this.parser.stop('aborted');
+        throw failure;
+      }
+      if (this.done !== undefined) return null;
       await this.fill();
     }
-    const out = this.batch;
-    this.batch = [];
-    return out;
   }
 
   /** Iterates over the records. */

@@ -100,7 +100,10 @@ export interface TraceReadOptions {
   copyBytes?: boolean;
   /** Keep at most this many problems in `problems` (all are counted in the end). Default 1000. */
   maxProblems?: number;
-  /** Called with every problem as it is found. */
+  /**
+   * Called with every problem, in input order. A streaming reader calls it in order with the records it hands
+   * out: after every record before the problem, before any record after it.
+   */
   onProblem?: (problem: TraceProblem) => void;
   /** Stop after this many events (end state `limit`). */
   limit?: number;
