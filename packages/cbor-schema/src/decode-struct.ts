@@ -17,22 +17,20 @@ import {
   bigOf,
   type DecodeState,
   decodeText,
-  describeItem,
   FAIL,
   fail,
   type InternalProblem,
   K_BAIL,
   pushProblem,
   type Reader,
-  readArg,
   readNum,
   readOpaque,
   readTextAt,
   skipAt,
 } from './decode-core.js';
 import { enterContainer, type ReaderOf } from './decode-values.js';
-import type { IntSchema, NullableSchema, Schema, UintSchema } from './schema.js';
 import { CborSchemaError } from './errors.js';
+import type { IntSchema, NullableSchema, Schema, UintSchema } from './schema.js';
 import {
   type AnyStructSchema,
   type ExtraEntry,
@@ -365,8 +363,7 @@ function readField(st: DecodeState, plan: Plan, fi: number): unknown {
             ((b[q + 4] as number) * 0x1000000 +
               (((b[q + 5] as number) << 16) | ((b[q + 6] as number) << 8) | (b[q + 7] as number)));
           q += 8;
-        }
-        else if (ai === 24) {
+        } else if (ai === 24) {
           if (q + 1 > st.end) return (plan.readers[fi] as Reader)(st);
           a = b[q] as number;
           q += 1;
@@ -593,7 +590,14 @@ function reportDups(st: DecodeState, frame: Frame, start: number): void {
   for (const key of dups) {
     if (seen.has(key)) continue;
     seen.add(key);
-    const problem = pushProblem(st, start, 'distinct keys', 'duplicate key', `duplicate key ${String(key)} (last used)`, 'DUPLICATE_KEY');
+    const problem = pushProblem(
+      st,
+      start,
+      'distinct keys',
+      'duplicate key',
+      `duplicate key ${String(key)} (last used)`,
+      'DUPLICATE_KEY',
+    );
     problem.key = key;
   }
 }

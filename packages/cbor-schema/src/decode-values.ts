@@ -130,8 +130,10 @@ function integerReader(schema: UintSchema | IntSchema): Reader {
       if (!Number.isInteger(f)) {
         return fail(st, start, expected, 'float', `expected ${expected}, found non-integral float ${f}`);
       }
-      if (st.strict) return fail(st, start, expected, 'float', `expected ${expected}, found integral float ${f} (strict)`);
-      if (f < 0 && unsigned) return fail(st, start, expected, 'float', `expected ${expected}, found negative float ${f}`);
+      if (st.strict)
+        return fail(st, start, expected, 'float', `expected ${expected}, found integral float ${f} (strict)`);
+      if (f < 0 && unsigned)
+        return fail(st, start, expected, 'float', `expected ${expected}, found negative float ${f}`);
       if (Object.is(f, -0)) st.num = 0;
       if (!Number.isSafeInteger(f)) {
         st.isBig = true;

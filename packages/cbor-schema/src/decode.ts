@@ -4,15 +4,7 @@
  *
  * @module
  */
-import {
-  BAIL,
-  DecodeState,
-  EMPTY_BYTES,
-  FAIL,
-  finishProblems,
-  type Reader,
-  stateOptions,
-} from './decode-core.js';
+import { BAIL, DecodeState, EMPTY_BYTES, FAIL, finishProblems, type Reader, stateOptions } from './decode-core.js';
 import { compileStruct, compileUnion } from './decode-struct.js';
 import { compileValue } from './decode-values.js';
 import { CborSchemaError, type Problem } from './errors.js';
@@ -214,7 +206,12 @@ export class ItemDecoder<T> {
     if (length === SCAN_TRUNCATED) {
       this.needed = scanner.needed;
       this.problems = [
-        problem('TRUNCATED', offset, 'end of input', `CBOR item at offset ${offset + base} runs past the end of the input`),
+        problem(
+          'TRUNCATED',
+          offset,
+          'end of input',
+          `CBOR item at offset ${offset + base} runs past the end of the input`,
+        ),
       ];
       return 'truncated';
     }

@@ -179,7 +179,14 @@ function compile(schema: Schema<unknown>): WriteFn {
     }
     case 'union':
       return unionWriter(
-        schema as unknown as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject', Record<string, string>, string>,
+        schema as unknown as UnionSchema<
+          StructShape,
+          string,
+          VariantMap,
+          'keep' | 'reject',
+          Record<string, string>,
+          string
+        >,
       );
   }
 }
@@ -243,11 +250,23 @@ export function structWriter(
   const fieldWriters = fields.map((f) => writerOf(f.schema));
   const kinds = fields.map((f) => {
     const k = f.schema.kind;
-    return k === 'uint' || k === 'int' ? K_INT : k === 'text' ? K_TEXT : k === 'bytes' && (f.schema as BytesSchema).size === undefined ? K_BYTES : k === 'any' ? K_ANY : K_OTHER;
+    return k === 'uint' || k === 'int'
+      ? K_INT
+      : k === 'text'
+        ? K_TEXT
+        : k === 'bytes' && (f.schema as BytesSchema).size === undefined
+          ? K_BYTES
+          : k === 'any'
+            ? K_ANY
+            : K_OTHER;
   });
   // Integer fields: in-range safe values are written inline; anything else goes through the integer writer.
-  const minN = fields.map((f) => (f.schema.kind === 'uint' || f.schema.kind === 'int' ? Number((f.schema as UintSchema).min) : 0));
-  const maxN = fields.map((f) => (f.schema.kind === 'uint' || f.schema.kind === 'int' ? Number((f.schema as UintSchema).max) : 0));
+  const minN = fields.map((f) =>
+    f.schema.kind === 'uint' || f.schema.kind === 'int' ? Number((f.schema as UintSchema).min) : 0,
+  );
+  const maxN = fields.map((f) =>
+    f.schema.kind === 'uint' || f.schema.kind === 'int' ? Number((f.schema as UintSchema).max) : 0,
+  );
   const byWireKey = new Map<string | number | bigint, number>();
   fields.forEach((f, i) => {
     byWireKey.set(f.key, i);
@@ -277,7 +296,11 @@ export function structWriter(
             continue;
           } else if (optional[i]) continue;
           else {
-            w.invalid('a value', x, `required field ${names[i]} (wire key ${JSON.stringify(fields[i]?.key)}) is missing`);
+            w.invalid(
+              'a value',
+              x,
+              `required field ${names[i]} (wire key ${JSON.stringify(fields[i]?.key)}) is missing`,
+            );
           }
         }
         pairs?.push(w.pos);
@@ -408,7 +431,13 @@ function unionWriter(
   const discIndex = schema.base.fields.findIndex((f) => f.name === discName);
   const byTag = new Map<unknown, { write: WriteFn; wire: unknown }>();
   for (const [value, merged] of schema.merged) {
-    const write = structWriter(merged.fields, merged.extraKey, objectStore, names === undefined ? -1 : discIndex, undefined);
+    const write = structWriter(
+      merged.fields,
+      merged.extraKey,
+      objectStore,
+      names === undefined ? -1 : discIndex,
+      undefined,
+    );
     byTag.set(names === undefined ? value : names[value], { write, wire: value });
   }
   const unknownWriter = structWriter(schema.unknownStruct.fields, 'fields', objectStore, discIndex, undefined);

@@ -55,7 +55,8 @@ function configure(out: Out, options: EncodeOptions): Out {
 }
 
 function rootField(schema: Schema<unknown>, field: string): AnyStructSchema['fields'][number] {
-  const info = schema.kind === 'struct' ? (schema as unknown as AnyStructSchema).fields.find((f) => f.name === field) : undefined;
+  const info =
+    schema.kind === 'struct' ? (schema as unknown as AnyStructSchema).fields.find((f) => f.name === field) : undefined;
   if (info === undefined || (info.schema.kind !== 'uint' && info.schema.kind !== 'int')) {
     throw new CborSchemaError('INVALID_ARGUMENT', `${field} is not an integer field of the root struct`);
   }

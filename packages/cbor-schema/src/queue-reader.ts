@@ -9,8 +9,8 @@
 import type { ByteQueue } from '@x/binary';
 import { type DecodeOptions, ItemDecoder, type ItemStatus } from './decode.js';
 import { CborSchemaError } from './errors.js';
-import { AnySchema, type Schema } from './schema.js';
 import { ItemScanner, SCAN_TOO_DEEP, SCAN_TRUNCATED } from './scanner.js';
+import { AnySchema, type Schema } from './schema.js';
 
 /** Options of {@link QueueItemReader}. */
 export interface QueueItemReaderOptions extends DecodeOptions {

@@ -344,7 +344,7 @@ export class ItemScanner {
     }
     if (result === SCAN_TRUNCATED) {
       // Each still-missing item of the open frames takes at least one byte.
-      let more = pending > 0 ? pending : 0;
+      let more = Math.max(pending, 0);
       for (let i = 0; i < stack.length; i += 4) if ((stack[i] as number) > 0) more += stack[i] as number;
       this.needed = Math.max(need, pos + more);
       this.resumeAt = need;

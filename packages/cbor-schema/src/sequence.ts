@@ -325,7 +325,8 @@ export function createSequenceDecoder<T = unknown>(
       if (state === 'ended') return out;
       const sink = onEvent === undefined ? out : { push: onEvent };
       run(true, sink);
-      if (state === 'dead') sink.push({ kind: 'unreadable', offset: skippedFrom, length: queue.offset + queue.available - skippedFrom });
+      if (state === 'dead')
+        sink.push({ kind: 'unreadable', offset: skippedFrom, length: queue.offset + queue.available - skippedFrom });
       queue.consume(queue.available);
       state = 'ended';
       return out;

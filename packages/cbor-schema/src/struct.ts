@@ -207,7 +207,13 @@ export type VariantMap = Record<string | number, AnyStructSchema>;
 export type VariantNames = Record<string | number, string>;
 
 /** The discriminator's in-memory value of the variant at key `K`. */
-type TagOf<K, N> = N extends VariantNames ? (K extends keyof N ? N[K] : never) : K extends `${infer X extends number}` ? X : K;
+type TagOf<K, N> = N extends VariantNames
+  ? K extends keyof N
+    ? N[K]
+    : never
+  : K extends `${infer X extends number}`
+    ? X
+    : K;
 
 /** In-memory type of a known union variant. */
 export type KnownVariant<B extends StructShape, D extends keyof B, K, V, N, S extends StoreMode> = V extends {
@@ -224,10 +230,17 @@ export type KnownVariant<B extends StructShape, D extends keyof B, K, V, N, S ex
  * In-memory type of a union's unknown variant. With `names`: the discriminator is `'unknown'`, its wire value is
  * under `K`, every other key in `fields`. Without: the base fields, `unknown: true` and `fields`.
  */
-export type UnknownVariant<B extends StructShape, D extends keyof B, N, K extends string, S extends StoreMode> =
-  N extends VariantNames
-    ? Simplify<{ [P in D]: 'unknown' } & Omit<InferFields<B>, D> & { [P in K]: FieldValue<B[D]> } & { fields: StoreOf<S> }>
-    : Simplify<InferFields<B> & { unknown: true; fields: StoreOf<S> }>;
+export type UnknownVariant<
+  B extends StructShape,
+  D extends keyof B,
+  N,
+  K extends string,
+  S extends StoreMode,
+> = N extends VariantNames
+  ? Simplify<
+      { [P in D]: 'unknown' } & Omit<InferFields<B>, D> & { [P in K]: FieldValue<B[D]> } & { fields: StoreOf<S> }
+    >
+  : Simplify<InferFields<B> & { unknown: true; fields: StoreOf<S> }>;
 
 /** In-memory type of a union. */
 export type InferUnion<
@@ -335,10 +348,13 @@ export class UnionSchema<
       if (numeric && !Number.isSafeInteger(value)) {
         throw new CborSchemaError('INVALID_SCHEMA', `union: variant key ${k} is not an integer`);
       }
-      const struct = new StructSchema({ ...base.shape, ...variant.shape }, {
-        extraKey: variant.extraKey,
-        store: this.store,
-      });
+      const struct = new StructSchema(
+        { ...base.shape, ...variant.shape },
+        {
+          extraKey: variant.extraKey,
+          store: this.store,
+        },
+      );
       if (variant.cddlName !== undefined) struct.named(variant.cddlName);
       merged.set(value, struct);
       if (this.names !== undefined && typeof (this.names as VariantNames)[k] !== 'string') {

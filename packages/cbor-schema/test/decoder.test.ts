@@ -13,8 +13,8 @@ import {
   decode,
   decodeItem,
   decodeValue,
-  encode,
   type ExtraEntry,
+  encode,
   type Schema,
   type SequenceEvent,
 } from '../src/index.js';

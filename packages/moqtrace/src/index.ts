@@ -39,7 +39,12 @@ export {
   SUPPORTED_VERSIONS,
   writePreamble,
 } from './preamble.js';
-export { type DecodeEventOptions, decodeEventAt, decodeTraceHeader, type EventDecodeResult } from './reader/decode-at.js';
+export {
+  type DecodeEventOptions,
+  decodeEventAt,
+  decodeTraceHeader,
+  type EventDecodeResult,
+} from './reader/decode-at.js';
 export { readTrace, type TraceContents } from './reader/read.js';
 export { openTraceReader, peekTraceHeader, TraceReader, type TraceReaderOptions } from './reader/trace-reader.js';
 export type {
@@ -56,17 +61,17 @@ export type {
 } from './reader/types.js';
 export {
   createRecorder,
-  type RecordInput,
   type RecorderClock,
   type RecorderOptions,
+  type RecordInput,
   type Recording,
   TraceRecorder,
 } from './recorder.js';
 export {
   type AnnotationEvent,
   type ControlEvent,
-  EVENT_TYPE_NAMES,
   type ErrorEvent,
+  EVENT_TYPE_NAMES,
   eventBaseSchema,
   type KnownTraceEvent,
   type ObjectHeaderEvent,

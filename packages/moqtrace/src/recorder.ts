@@ -144,7 +144,8 @@ export class TraceRecorder {
     if (!(Number.isInteger(this.capacity) && this.capacity > 0)) {
       throw invalidArgument('maxEvents', 'must be a positive integer');
     }
-    if (!(Number.isInteger(this.rawCap) && this.rawCap >= 0)) throw invalidArgument('rawCap', 'must be a non-negative integer');
+    if (!(Number.isInteger(this.rawCap) && this.rawCap >= 0))
+      throw invalidArgument('rawCap', 'must be a non-negative integer');
     this.ring = [];
     this.writer = options.sink
       ? createTraceWriter(options.sink, {

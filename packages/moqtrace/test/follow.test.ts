@@ -30,7 +30,7 @@ function writer(source: string, target: string, cuts: number[], pauseMs: number,
 }
 
 /** Follows `path` to its end, collecting events, problems and how many batches arrived. */
-async function follow(path: string, options: FollowTraceOptions = {}) {
+async function follow(path: string, options: FollowTraceOptions = {}, afterBatch?: (events: number) => void) {
   const events: TraceEvent[] = [];
   const problems: TraceProblem[] = [];
   let batches = 0;
@@ -38,6 +38,7 @@ async function follow(path: string, options: FollowTraceOptions = {}) {
   for (let batch = await reader.nextBatch(); batch; batch = await reader.nextBatch()) {
     batches++;
     for (const record of batch) if (record.kind === 'event') events.push(record.event);
+    afterBatch?.(events.length);
   }
   return { events, problems, batches, end: reader.end as TraceEnd };
 }
@@ -96,14 +97,13 @@ describe('followTraceFile', () => {
     const bytes = writeTrace({ header: HEADER, events: sampleEvents(5) });
     const path = join(dir, 'stop.moqtrace');
     writeFileSync(path, bytes);
+    // Once every event was read, the follower waits for growth: abort it, or shrink the file under it.
     const controller = new AbortController();
-    const following = follow(path, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 40);
-    expect((await following).end).toMatchObject({ state: 'aborted', events: 5, offset: bytes.length });
+    const aborted = await follow(path, { signal: controller.signal }, (n) => n === 5 && controller.abort());
+    expect(aborted.end).toMatchObject({ state: 'aborted', events: 5, offset: bytes.length });
 
-    const shrinking = follow(path, { maxPollInterval: 16 });
-    setTimeout(() => truncateSync(path, 10), 40);
-    expect((await shrinking).end).toMatchObject({ state: 'removed', events: 5, complete: false });
+    const shrunk = await follow(path, { maxPollInterval: 16 }, (n) => n === 5 && truncateSync(path, 10));
+    expect(shrunk.end).toMatchObject({ state: 'removed', events: 5, complete: false });
   });
 
   it('rejects a missing file with IO_ERROR and a non-trace with BAD_MAGIC', async () => {

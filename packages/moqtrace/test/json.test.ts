@@ -1,7 +1,7 @@
+import { CborTag } from '@x/cbor-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CborTag } from '@x/cbor-schema';
-import { openTraceReader, readTrace, type TraceEvent, type TraceEnd, writeTrace } from '../src/index.js';
+import { openTraceReader, readTrace, type TraceEnd, type TraceEvent, writeTrace } from '../src/index.js';
 import {
   exportNdjson,
   fromTaggedJson,
@@ -90,7 +90,6 @@ describe('canonical rendering', () => {
     expect(renderEvent(event, { fullBytes: true }).payload).toBe('07'.repeat(5000));
     expect(renderEvent({ ...event, payload: payload.subarray(0, 4096) }).payload).toBe('07'.repeat(4096));
   });
-
 });
 
 describe('NDJSON', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import type { ByteSink } from '@x/binary';
+import { describe, expect, it } from 'vitest';
 import { createRecorder, MoqtraceError, type RecorderClock, readTrace } from '../src/index.js';
 
 function fakeClock(): RecorderClock & { advance(ms: number): void } {

@@ -1,6 +1,6 @@
+import { CborTag } from '@x/cbor-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CborTag } from '@x/cbor-schema';
 import {
   MoqtraceError,
   openTraceReader,

@@ -56,7 +56,12 @@ function expectSame(actual: object, expected: object, label: string): void {
 function wholeVerdict(bytes: Uint8Array) {
   try {
     const r = readTrace(bytes, { maxProblems: 100_000 });
-    return verdict({ events: r.events, offsets: r.segments.flatMap((s) => s.eventOffsets), problems: r.problems, end: r.end });
+    return verdict({
+      events: r.events,
+      offsets: r.segments.flatMap((s) => s.eventOffsets),
+      problems: r.problems,
+      end: r.end,
+    });
   } catch (error) {
     return { thrown: MoqtraceError.is(error) ? error.code : String(error) };
   }
@@ -84,62 +89,61 @@ function wideMap(keys: number): Record<string, number> {
   return extra;
 }
 
+// Complexity: inputs for which the old code takes minutes (quadratic) and the new one well under a second; the
+// generous per-test timeouts are the bound (no speed is measured here, see `pnpm bench`).
 describe('linear time on wide maps', () => {
-  it('an event with 200 000 unknown keys reads in linear time, whole and streamed', async () => {
-    const event: TraceEvent = { type: 'annotation', seq: 0, timestamp: 0, label: 'wide', data: 1, extra: wideMap(200_000) };
+  it('an event with 200 000 unknown keys reads whole and streamed (old decoder: ~7 s for 245 KB, quadratic)', async () => {
+    const event: TraceEvent = {
+      type: 'annotation',
+      seq: 0,
+      timestamp: 0,
+      label: 'wide',
+      data: 1,
+      extra: wideMap(200_000),
+    };
     const bytes = writeTrace({ header: HEADER, events: [event, ...sampleEvents(2)] });
-    let started = performance.now();
     const whole = readTrace(bytes);
-    const wholeMs = performance.now() - started;
     expect(whole.end.complete).toBe(true);
     expect(Object.keys((whole.events[0] as TraceEvent & { extra: object }).extra)).toHaveLength(200_000);
-    started = performance.now();
     const streamed = await readStreamed(bytes, 16 * 1024);
-    const streamedMs = performance.now() - started;
     expect(streamed.events).toHaveLength(3);
     expect(streamed.end).toEqual(whole.end);
-    // the old decoder took ~0.7 s for 10 000 keys and grew with the square of the count (~5 min here)
-    expect(wholeMs).toBeLessThan(5000);
-    expect(streamedMs).toBeLessThan(5000);
   }, 60_000);
 
-  it('a header with 200 000 unknown keys reads in linear time', async () => {
+  it('a header with 200 000 unknown keys reads whole and streamed', async () => {
     const header: TraceHeader = { ...HEADER, extra: wideMap(200_000) };
     const bytes = writeTrace({ header, events: sampleEvents(3) });
-    const started = performance.now();
     const whole = readTrace(bytes);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(Object.keys(whole.header.extra ?? {})).toHaveLength(200_000);
     const streamed = await readStreamed(bytes, 16 * 1024);
     expect(streamed.events).toHaveLength(3);
+    expect(streamed.end).toEqual(whole.end);
   }, 60_000);
 });
 
 describe('a cut item is scanned once, not once per chunk', () => {
-  it('an unclosed indefinite array of 32 MiB streamed in 16 KiB chunks: linear, same verdict as whole', async () => {
+  it('an unclosed indefinite array of 32 MiB streamed in 16 KiB chunks: same verdict as whole (old reader: 24 s for 2 MiB, quadratic)', async () => {
     const tail = new Uint8Array(32 * 1024 * 1024 + 1);
     tail[0] = 0x9f; // indefinite array, then 32 Mi items (0x00) and no break
     const bytes = withTail(tail);
-    const started = performance.now();
     const streamed = await readStreamed(bytes, 16 * 1024);
-    const ms = performance.now() - started;
     const whole = readTrace(bytes);
-    expect(whole.end).toMatchObject({ state: 'truncated', offset: bytes.length - tail.length, trailingBytes: tail.length });
+    expect(whole.end).toMatchObject({
+      state: 'truncated',
+      offset: bytes.length - tail.length,
+      trailingBytes: tail.length,
+    });
     expect(streamed.end).toEqual(whole.end);
     expect(streamed.problems).toEqual(whole.problems);
-    // the old reader rescanned the item from its start on every chunk: 15 s for 2 MiB, quadratic
-    expect(ms).toBeLessThan(10_000);
   }, 120_000);
 
-  it('4 MiB of nested arrays is NESTING_TOO_DEEP after 512 levels, whole and streamed alike, in linear time', async () => {
+  it('4 MiB of nested arrays is NESTING_TOO_DEEP after 512 levels, whole and streamed alike', async () => {
     const tail = new Uint8Array(4 * 1024 * 1024).fill(0x81); // [[[[...
     const bytes = concat(withTail(tail), writeTrace({ header: { ...HEADER, segment: { sequence: 1 } }, events: [] }));
     const whole = readTrace(bytes);
     expect(whole.problems[0]).toMatchObject({ code: 'NESTING_TOO_DEEP', severity: 'error' });
     expect(whole.segments).toHaveLength(2); // resynchronised on the next preamble
-    const started = performance.now();
     const streamed = await readStreamed(bytes, 16 * 1024);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(verdict(streamed)).toEqual(wholeVerdict(bytes));
   }, 60_000);
 });
@@ -168,22 +172,35 @@ describe('the same verdict for every chunking', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: small.length - 1 }),
-        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), op: fc.constantFrom('set', 'insert', 'cut') }), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            byte: fc.integer({ min: 0, max: 255 }),
+            op: fc.constantFrom('set', 'insert', 'cut'),
+          }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
         fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 20 }),
         async (index, mutations, cuts) => {
           let bytes = (small[index] as [string, Uint8Array])[1].slice();
           for (const m of mutations) {
             const at = m.at % Math.max(1, bytes.length);
             if (m.op === 'set') bytes[at] = m.byte;
-            else if (m.op === 'insert') bytes = concat(bytes.subarray(0, at), new Uint8Array([m.byte]), bytes.subarray(at));
+            else if (m.op === 'insert')
+              bytes = concat(bytes.subarray(0, at), new Uint8Array([m.byte]), bytes.subarray(at));
             else bytes = bytes.subarray(0, Math.max(at, 1));
           }
           const whole = wholeVerdict(bytes);
-          expect(chunkedVerdict(bytes, cuts.map((c) => c % Math.max(1, bytes.length)))).toEqual(whole);
-          expect(await streamedVerdict(bytes, (cuts[0] as number) % 700 + 1)).toEqual(whole);
+          expect(
+            chunkedVerdict(
+              bytes,
+              cuts.map((c) => c % Math.max(1, bytes.length)),
+            ),
+          ).toEqual(whole);
+          expect(await streamedVerdict(bytes, ((cuts[0] as number) % 700) + 1)).toEqual(whole);
         },
       ),
       { numRuns: 150 },
@@ -234,16 +251,19 @@ describe('typed writer errors', () => {
     ['header.endTime', { endTime: Number.NaN }],
   ];
 
-  it.each(cases)('writeTrace, createTraceWriter and createRecorder: INVALID_ARGUMENT naming %s', async (key, change) => {
-    const header = { ...HEADER, ...change } as TraceHeader;
-    const expected = expect.objectContaining({ name: 'MoqtraceError', code: 'INVALID_ARGUMENT', key });
-    expect(() => writeTrace({ header, events: [] })).toThrowError(expected);
-    const written: Uint8Array[] = [];
-    const sink = { write: (chunk: Uint8Array) => void written.push(chunk), close() {} };
-    expect(() => createTraceWriter(sink, { header })).toThrowError(expected);
-    expect(written).toEqual([]); // nothing reached the sink
-    expect(() => createRecorder({ header })).toThrowError(expected);
-  });
+  it.each(cases)(
+    'writeTrace, createTraceWriter and createRecorder: INVALID_ARGUMENT naming %s',
+    async (key, change) => {
+      const header = { ...HEADER, ...change } as TraceHeader;
+      const expected = expect.objectContaining({ name: 'MoqtraceError', code: 'INVALID_ARGUMENT', key });
+      expect(() => writeTrace({ header, events: [] })).toThrowError(expected);
+      const written: Uint8Array[] = [];
+      const sink = { write: (chunk: Uint8Array) => void written.push(chunk), close() {} };
+      expect(() => createTraceWriter(sink, { header })).toThrowError(expected);
+      expect(written).toEqual([]); // nothing reached the sink
+      expect(() => createRecorder({ header })).toThrowError(expected);
+    },
+  );
 
   it('an event that cannot be encoded names its index and field; nothing of it is written', async () => {
     const bad = { type: 'stream-closed', seq: -5, timestamp: 0, streamId: 1n, errorCode: 0 } as TraceEvent;
@@ -252,7 +272,9 @@ describe('typed writer errors', () => {
     );
     const written: Uint8Array[] = [];
     const writer = createTraceWriter({ write: (c) => void written.push(c), close() {} }, { header: HEADER });
-    expect(() => writer.write(bad)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', key: 'event.seq' }));
+    expect(() => writer.write(bad)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', key: 'event.seq' }),
+    );
     for (const event of sampleEvents(3)) await writer.write(event);
     await writer.close();
     const back = readTrace(concat(...written));
@@ -300,7 +322,10 @@ describe('NDJSON import', () => {
     const deep = `{"kind":"event","type":"annotation","seq":0,"timestamp":0,"label":"d","data":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const input = [lines[0], deep].join('\n');
     await expect(importNdjson(input)).rejects.toThrowError(
-      expect.objectContaining({ code: 'INVALID_NDJSON', message: expect.stringMatching(/^line 2 .*nested deeper than 500/) }),
+      expect.objectContaining({
+        code: 'INVALID_NDJSON',
+        message: expect.stringMatching(/^line 2 .*nested deeper than 500/),
+      }),
     );
     const skipped = await importNdjson(input, { skipInvalid: true });
     expect(skipped.skipped.map((s) => s.line)).toEqual([2]);
@@ -337,8 +362,17 @@ describe('reader options and re-entrancy', () => {
   it('a streaming reader calls onProblem in order with the records it hands out', async () => {
     // Events with malformed ones between them ({"n": "x"}: a map that is no event), then broken CBOR.
     const bad = Uint8Array.of(0xa1, 0x61, 0x6e, 0x61, 0x78);
-    const events = (n: number) => writeTrace({ header: HEADER, events: sampleEvents(n) }).subarray(offsets[0] as number);
-    const mixed = concat(writeTrace({ header: HEADER, events: [] }), bad, events(3), bad, bad, events(2), Uint8Array.of(0xfc, 1, 2));
+    const events = (n: number) =>
+      writeTrace({ header: HEADER, events: sampleEvents(n) }).subarray(offsets[0] as number);
+    const mixed = concat(
+      writeTrace({ header: HEADER, events: [] }),
+      bad,
+      events(3),
+      bad,
+      bad,
+      events(2),
+      Uint8Array.of(0xfc, 1, 2),
+    );
     // The parser's own order (events and problems as found) is the reference.
     const expected: string[] = [];
     const parser = new TraceParser();
@@ -386,9 +420,11 @@ describe('reader options and re-entrancy', () => {
     const first = readTrace(damaged).problems.find((p) => p.severity === 'error') as TraceProblem;
     expect(error).toMatchObject({ name: 'MoqtraceError', code: first.code, offset: first.offset });
     const reader = await openTraceReader(fromBytes(damaged, { chunkSize: 64 }), { strict: true });
-    await expect((async () => {
-      for await (const _ of reader);
-    })()).rejects.toMatchObject({ code: first.code, offset: first.offset });
+    await expect(
+      (async () => {
+        for await (const _ of reader);
+      })(),
+    ).rejects.toMatchObject({ code: first.code, offset: first.offset });
   });
 
   it('maxProblems caps the list, the end still counts all; onProblem sees all', () => {
@@ -407,7 +443,9 @@ describe('reader options and re-entrancy', () => {
       ['maxProblems', 1.5],
       ['maxItemBytes', 0],
     ] as const) {
-      expect(() => readTrace(bytes, { [key]: value })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', key }));
+      expect(() => readTrace(bytes, { [key]: value })).toThrowError(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', key }),
+      );
     }
   });
 

@@ -12,10 +12,12 @@ describe('cbor-schema schemas', () => {
     expect(cddl).toMatch(/e: 10, ; type/);
     expect(cddl).toMatch(/subscription-ref = \[tstr, uint\]/);
     expect(cddl).toMatch(/\? custom: \{ \* tstr => any \},/);
-    expect(cddl).toMatch(/peer-connected-event = \{\n {2}n: uint, ; seq\n {2}t: int, ; timestamp\n {2}p: tstr, ; peer\n/);
+    expect(cddl).toMatch(
+      /peer-connected-event = \{\n {2}n: uint, ; seq\n {2}t: int, ; timestamp\n {2}p: tstr, ; peer\n/,
+    );
   });
 
-  it('are what the reader and writer use: decodeItem gives the reader\'s events and headers', () => {
+  it("are what the reader and writer use: decodeItem gives the reader's events and headers", () => {
     const bytes = writeTrace({ header: HEADER, events: sampleEvents(16) });
     const result = readTrace(bytes);
     const segment = result.segments[0]!;

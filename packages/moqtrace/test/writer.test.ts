@@ -1,7 +1,7 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import { type ByteSink, toWritableStreamSink } from '@x/binary';
 import { scanItem } from '@x/cbor-schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   checkVersion1Profile,
   createTraceWriter,

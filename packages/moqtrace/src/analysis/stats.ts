@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { TraceEvent } from '../schemas/events.js';
+
 import { messageAsMap } from '../events.js';
+import type { TraceEvent } from '../schemas/events.js';
 import type { TraceHeader } from '../schemas/header.js';
 import { controlMessageName, detectDraft, draftFromProtocol, draftFromVersion } from './naming.js';
 

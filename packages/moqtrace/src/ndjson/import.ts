@@ -140,7 +140,10 @@ function fail(label: string, skipped: SkippedRecord, cause: unknown): MoqtraceEr
  * const bytes = writeTrace(await importNdjson(exportNdjson(readTrace(original))));
  * ```
  */
-export async function importNdjson(input: string | ByteInput, options: ImportNdjsonOptions = {}): Promise<ImportedTrace> {
+export async function importNdjson(
+  input: string | ByteInput,
+  options: ImportNdjsonOptions = {},
+): Promise<ImportedTrace> {
   const importer = new Importer();
   const skipped: SkippedRecord[] = [];
   const source = typeof input === 'string' ? fromBytes(new TextEncoder().encode(input)) : input;
@@ -158,14 +161,18 @@ export async function importNdjson(input: string | ByteInput, options: ImportNdj
     } catch (cause) {
       // Invalid UTF-8 or an over-long line: the line cannot be read, so neither can the rest.
       const offset = (cause as { offset?: number }).offset;
-      throw new MoqtraceError('INVALID_NDJSON', reasonOf(cause), { ...(offset === undefined ? {} : { offset }), cause });
+      throw new MoqtraceError('INVALID_NDJSON', reasonOf(cause), {
+        ...(offset === undefined ? {} : { offset }),
+        cause,
+      });
     }
     if (next.done) break;
     const { text, line, offset } = next.value;
     if (text.trim() === '') continue;
     const label = `line ${line} (byte ${offset})`;
     try {
-      if (jsonNestingDepth(text, MAX_JSON_DEPTH) < 0) throw new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+      if (jsonNestingDepth(text, MAX_JSON_DEPTH) < 0)
+        throw new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
       let record: unknown;
       try {
         record = JSON.parse(text);

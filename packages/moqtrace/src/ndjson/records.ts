@@ -168,4 +168,3 @@ export function exportNdjson(result: TraceContents, options: RenderOptions = { f
   lines.push(JSON.stringify(renderEndRecord(result.end)));
   return `${lines.join('\n')}\n`;
 }
-

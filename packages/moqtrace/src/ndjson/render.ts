@@ -127,7 +127,8 @@ export function fromTaggedJson(value: unknown): unknown {
         return new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       }
     }
-    if (typeof object.$tag === 'number' && 'value' in object) return new CborTag(fromTaggedJson(object.value), object.$tag);
+    if (typeof object.$tag === 'number' && 'value' in object)
+      return new CborTag(fromTaggedJson(object.value), object.$tag);
   }
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = fromTaggedJson(object[key]);

@@ -116,7 +116,8 @@ export function decodeEventIn(
  * ```
  */
 export function decodeEventAt(bytes: Uint8Array, offset: number, options: DecodeEventOptions = {}): EventDecodeResult {
-  if (!(bytes instanceof Uint8Array)) throw new MoqtraceError('INVALID_ARGUMENT', 'bytes: must be a Uint8Array', { key: 'bytes' });
+  if (!(bytes instanceof Uint8Array))
+    throw new MoqtraceError('INVALID_ARGUMENT', 'bytes: must be a Uint8Array', { key: 'bytes' });
   if (!(Number.isInteger(offset) && offset >= 0 && offset < bytes.length)) {
     throw new MoqtraceError('OUT_OF_RANGE', `offset ${offset} is outside the ${bytes.length} bytes given`, {
       key: 'offset',
@@ -135,7 +136,8 @@ export function decodeEventAt(bytes: Uint8Array, offset: number, options: Decode
  * ```
  */
 export function decodeTraceHeader(bytes: Uint8Array): TraceSegmentInfo {
-  if (!(bytes instanceof Uint8Array)) throw new MoqtraceError('INVALID_ARGUMENT', 'bytes: must be a Uint8Array', { key: 'bytes' });
+  if (!(bytes instanceof Uint8Array))
+    throw new MoqtraceError('INVALID_ARGUMENT', 'bytes: must be a Uint8Array', { key: 'bytes' });
   const parser = new TraceParser();
   let found: TraceSegmentInfo | undefined;
   parser.push(bytes);

@@ -31,7 +31,7 @@ export interface ParserOptions {
   limit?: number;
 }
 
-const enum State {
+enum State {
   Preamble,
   Header,
   Events,
@@ -44,11 +44,17 @@ const enum State {
 export const DEFAULT_MAX_ITEM = 256 * 1024 * 1024;
 
 function u32le(b: Uint8Array, at: number): number {
-  return ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 0x1000000;
+  return (
+    ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
+    (b[at + 3] as number) * 0x1000000
+  );
 }
 
 /** The message of an item that cannot become an event, and the key at fault. */
-export function eventFailure(problems: readonly Problem[], value: unknown): { message: string; key: string | undefined } {
+export function eventFailure(
+  problems: readonly Problem[],
+  value: unknown,
+): { message: string; key: string | undefined } {
   const root = problems.find((p) => p.path === '' && p.code === 'SCHEMA_MISMATCH');
   if (root?.expected === 'map') return { message: 'item is not a map', key: undefined };
   if (root !== undefined) return { message: 'item has a key that is not text or a number', key: undefined };
@@ -94,7 +100,17 @@ export class TraceParser {
   private warnings = 0;
   private endState: TraceEnd | undefined;
   /** The problem of a skipped segment or a resync, reported when it ends. */
-  private pending: { code: TraceProblemCode; offset: number; segment: number; index?: number; key?: string; message: string; skipped: number } | undefined;
+  private pending:
+    | {
+        code: TraceProblemCode;
+        offset: number;
+        segment: number;
+        index?: number;
+        key?: string;
+        message: string;
+        skipped: number;
+      }
+    | undefined;
 
   constructor(options: ParserOptions = {}) {
     this.maxItem = options.maxItemBytes ?? DEFAULT_MAX_ITEM;
@@ -116,7 +132,9 @@ export class TraceParser {
   push(chunk: Uint8Array): void {
     if (this.ended) throw new MoqtraceError('INVALID_ARGUMENT', 'push() after end()');
     if (chunk.length === 0) return;
-    this.queue.push(chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.queue.push(
+      chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+    );
   }
 
   /** Declares the end of input. */
@@ -166,10 +184,7 @@ export class TraceParser {
       warnings: this.warnings,
       // Damage, a cut, a removed file or bytes left inside an item make a read incomplete; a limit does not.
       complete:
-        this.errors === 0 &&
-        state !== 'truncated' &&
-        state !== 'removed' &&
-        (trailingBytes === 0 || state === 'limit'),
+        this.errors === 0 && state !== 'truncated' && state !== 'removed' && (trailingBytes === 0 || state === 'limit'),
       segments: this.segmentIndex + 1,
       events: this.eventCount,
     };
@@ -298,7 +313,13 @@ export class TraceParser {
       return this.truncated(sink, 'segment header');
     }
     const headerOffset = q.offset + PREAMBLE_SIZE;
-    const decoded = decodeHeaderRegion(this.headers, q.window(total) as Uint8Array, PREAMBLE_SIZE, this.headerLength, q.offset);
+    const decoded = decodeHeaderRegion(
+      this.headers,
+      q.window(total) as Uint8Array,
+      PREAMBLE_SIZE,
+      this.headerLength,
+      q.offset,
+    );
     if (!decoded.ok) {
       const message = `malformed header at byte ${headerOffset}: ${decoded.message}`;
       if (first) {
@@ -391,7 +412,8 @@ export class TraceParser {
       let pos = 0;
       while (pos < view.length && view[pos] !== 0x4d) {
         const status = decoder.decode(view, pos, view.length, base);
-        if ((status !== 'ok' && status !== 'invalid' && status !== 'undecodable') || decoder.length > this.maxItem) break;
+        if ((status !== 'ok' && status !== 'invalid' && status !== 'undecodable') || decoder.length > this.maxItem)
+          break;
         const length = decoder.length;
         this.item(sink, status, view, pos, length, base + pos, segment);
         pos += length;

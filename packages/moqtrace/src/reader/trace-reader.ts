@@ -308,7 +308,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   async readEventAt(offset: number): Promise<EventDecodeResult> {
     const readAt = this.source.readAt?.bind(this.source);
     if (readAt === undefined) {
-      throw new MoqtraceError('NOT_SEEKABLE', 'this reader\'s source has no random access');
+      throw new MoqtraceError('NOT_SEEKABLE', "this reader's source has no random access");
     }
     if (!(Number.isSafeInteger(offset) && offset >= 0)) {
       throw new MoqtraceError('INVALID_ARGUMENT', `offset: must be a non-negative integer, got ${String(offset)}`, {
@@ -326,7 +326,11 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       const segment = this.segmentIndexAt(offset);
       const result = decodeEventIn(bytes, 0, offset, { copyBytes: true, segment });
       if (result.ok || result.needed === undefined || bytes.length < want || result.needed > this.maxItem) {
-        return result.ok ? { ...result, end: offset + result.end } : result.end === undefined ? result : { ...result, end: offset + result.end };
+        return result.ok
+          ? { ...result, end: offset + result.end }
+          : result.end === undefined
+            ? result
+            : { ...result, end: offset + result.end };
       }
       want = result.needed;
     }

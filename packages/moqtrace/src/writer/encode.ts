@@ -24,7 +24,9 @@ export function createCborWriter(initialCapacity: number): CborWriter {
 export function argumentError(error: unknown, prefix: string): unknown {
   if (!CborSchemaError.is(error) || error.code !== 'INVALID_VALUE') return error;
   const key = error.path === '' ? prefix : `${prefix}.${error.path}`;
-  const detail = error.message.startsWith(`${error.path}: `) ? error.message.slice(error.path.length + 2) : error.message;
+  const detail = error.message.startsWith(`${error.path}: `)
+    ? error.message.slice(error.path.length + 2)
+    : error.message;
   return new MoqtraceError('INVALID_ARGUMENT', `${key}: ${detail}`, { key, cause: error });
 }
 
@@ -58,7 +60,13 @@ export function writeHeader(w: CborWriter, header: TraceHeader, reserve: boolean
  * encoder's error (see {@link argumentError}); nothing of the event is written then.
  */
 export function writeEvent(w: CborWriter, event: TraceEvent, dataNull: boolean): void {
-  if (dataNull && event !== null && typeof event === 'object' && event.type === 'annotation' && event.data === undefined) {
+  if (
+    dataNull &&
+    event !== null &&
+    typeof event === 'object' &&
+    event.type === 'annotation' &&
+    event.data === undefined
+  ) {
     w.write(traceEventSchema, { ...event, data: null });
   } else {
     w.write(traceEventSchema, event);

@@ -95,7 +95,12 @@ export function segmentsOf(content: TraceContent): readonly SegmentContent[] {
     throw invalidArgument('segments', 'a trace needs at least one segment');
   }
   segments.forEach((segment, i) => {
-    if (typeof segment !== 'object' || segment === null || typeof segment.header !== 'object' || segment.header === null) {
+    if (
+      typeof segment !== 'object' ||
+      segment === null ||
+      typeof segment.header !== 'object' ||
+      segment.header === null
+    ) {
       throw invalidArgument(`segments[${i}].header`, 'must be a header object');
     }
     if (!Array.isArray(segment.events)) throw invalidArgument(`segments[${i}].events`, 'must be an array of events');

@@ -50,14 +50,16 @@ function checkOptions(sink: ByteSink, options: TraceWriterOptions): void {
     throw invalidArgument('sink', 'must be a ByteSink (with write())');
   }
   if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
-  if (typeof options.header !== 'object' || options.header === null) throw invalidArgument('header', 'must be a header object');
+  if (typeof options.header !== 'object' || options.header === null)
+    throw invalidArgument('header', 'must be a header object');
   const positive = (key: string, value: unknown) => {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
       throw invalidArgument(key, `must be a positive number, got ${String(value)}`);
     }
   };
   positive('flushBytes', options.flushBytes);
-  if (options.now !== undefined && typeof options.now !== 'function') throw invalidArgument('now', 'must be a function');
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw invalidArgument('now', 'must be a function');
   const policy = options.segments;
   if (policy !== undefined) {
     if (typeof policy !== 'object' || policy === null) throw invalidArgument('segments', 'must be an object');
@@ -170,7 +172,10 @@ export class TraceWriter {
     const startAbs = out.written + preambleAt;
     // Only the first header can be invalid, in the constructor: nothing has reached the sink then.
     const endTimeAt = writeHeader(out, header, this.wantEndTime);
-    out.patch(preambleAt, writePreamble({ version: this.versionValue, headerLength: out.length - preambleAt - PREAMBLE_SIZE }));
+    out.patch(
+      preambleAt,
+      writePreamble({ version: this.versionValue, headerLength: out.length - preambleAt - PREAMBLE_SIZE }),
+    );
     this.preambleOffsets.push(startAbs);
     this.endTimeAt = endTimeAt;
     this.segmentCount++;
@@ -225,7 +230,11 @@ export class TraceWriter {
         (policy.maxSeconds !== undefined && micros - this.segmentOriginMicros >= policy.maxSeconds * 1e6));
     const origin = rotate ? micros : this.segmentOriginMicros;
     const originMs = Math.floor(origin / 1000);
-    const toWrite = { ...event, seq: rotate ? 0 : this.segmentEvents, timestamp: micros - originMs * 1000 } as TraceEvent;
+    const toWrite = {
+      ...event,
+      seq: rotate ? 0 : this.segmentEvents,
+      timestamp: micros - originMs * 1000,
+    } as TraceEvent;
     // Checked before the segment starts: a bad event leaves nothing behind.
     const scratch = createCborWriter(256);
     try {
