@@ -58,8 +58,8 @@ export interface CodedErrorOptions {
 
 const BASE_MARKER = Symbol.for('@x/binary.CodedError');
 
-/** A class of the {@link CodedError} family, as seen by the static `is()`. */
-interface MarkedClass {
+/** A class of the {@link CodedError} family, as seen by the static `is()`: it carries its `Symbol.for` marker. */
+export interface MarkedClass {
   readonly marker: symbol;
 }
 

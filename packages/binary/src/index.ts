@@ -37,6 +37,7 @@ export {
   CodedError,
   type CodedErrorOptions,
   describeArgument,
+  type MarkedClass,
   SHARED_ERROR_CODES,
   type SharedErrorCode,
   truncatedError,
