@@ -126,6 +126,7 @@ export {
   type UnknownVariant,
   type VariantMap,
   type VariantNames,
+  type VariantTag,
   type WireKey,
 } from './struct.js';
 export type { OpaqueOptions } from './writer.js';

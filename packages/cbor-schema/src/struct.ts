@@ -206,8 +206,11 @@ export type VariantMap = Record<string | number, AnyStructSchema>;
 /** Map of discriminator value → in-memory name of the variant (see {@link UnionOptions.names}). */
 export type VariantNames = Record<string | number, string>;
 
-/** The discriminator's in-memory value of the variant at key `K`. */
-type TagOf<K, N> = N extends VariantNames
+/**
+ * The discriminator's in-memory value of the variant at wire key `K`: its name from `names` (`N`), else the wire
+ * value (a number for a numeric key).
+ */
+export type VariantTag<K, N> = N extends VariantNames
   ? K extends keyof N
     ? N[K]
     : never
@@ -221,7 +224,7 @@ export type KnownVariant<B extends StructShape, D extends keyof B, K, V, N, S ex
   extraKey: infer E extends string;
 }
   ? Simplify<
-      { [P in D]: TagOf<K, N> } & Omit<InferFields<B>, D | keyof VF> &
+      { [P in D]: VariantTag<K, N> } & Omit<InferFields<B>, D | keyof VF> &
         InferFields<VF> & { [P in E]?: StoreOf<S> } & (N extends VariantNames ? unknown : { unknown?: undefined })
     >
   : never;

@@ -100,7 +100,11 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     if (this.wantSegments) this.batch.push({ kind: 'segment', ...first });
   }
 
-  /** Opens a reader: reads the first segment's preamble and header (internal; see {@link openTraceReader}). */
+  /**
+   * Opens a reader: reads the first segment's preamble and header (use {@link openTraceReader}).
+   *
+   * @internal
+   */
   static async open(source: ByteSource, options: OpenOptions): Promise<TraceReader> {
     checkReadOptions(options);
     const log = new ProblemLog(options);

@@ -74,12 +74,78 @@ export const traceHeaderSchema = c
   )
   .named('header');
 
+type HeaderShape = Infer<typeof traceHeaderSchema>;
+type SegmentShape = Infer<typeof segmentInfoSchema>;
+type SamplingShape = Infer<typeof samplingInfoSchema>;
+
+// The interfaces below only name the inferred types and document their fields: every field's type is the
+// schema's (`Shape['field']`), and a field added to a schema is inherited (undocumented until listed here).
+
+/** The v2 `segment` map (spec §3.1). `extra` holds unrecognised keys and defined keys with unusable values. */
+export interface SegmentInfo extends SegmentShape {
+  /** 0-based, +1 per segment of one source. */
+  sequence: SegmentShape['sequence'];
+  /** Nominal segment duration in ms. */
+  durationMs?: SegmentShape['durationMs'];
+  /** Identifies the stream of segments this one belongs to. */
+  streamId?: SegmentShape['streamId'];
+  /** Continues an earlier segment with the same `streamId`. */
+  continues?: SegmentShape['continues'];
+  /** Keys this reader does not know, and known keys with unusable values, in wire order. */
+  extra?: SegmentShape['extra'];
+}
+
+/** The v2 `sampling` map (spec §3.2): present exactly when events were dropped at the source. */
+export interface SamplingInfo extends SamplingShape {
+  /** Fraction kept by rate-based dropping, in (0, 1]; 1 = none dropped. */
+  effectiveRate?: SamplingShape['effectiveRate'];
+  /** Per-segment cap (events per second) that caused drops. */
+  maxEventsPerSec?: SamplingShape['maxEventsPerSec'];
+  /** `head`, `tail`, `sampled`, or another policy name. */
+  dropPolicy?: SamplingShape['dropPolicy'];
+  /** Events dropped since the stream started. */
+  droppedTotal?: SamplingShape['droppedTotal'];
+  /** Events dropped within this segment. */
+  droppedSegment?: SamplingShape['droppedSegment'];
+  /** Source-side filter rule. */
+  rule?: SamplingShape['rule'];
+  /** Language of `rule` (`prefix`, `suffix`, `glob`, `cel`, ...). */
+  ruleLang?: SamplingShape['ruleLang'];
+  /** Event type ids the policy touched (types absent from it are complete). */
+  appliesTo?: SamplingShape['appliesTo'];
+  /** Keys this reader does not know, and known keys with unusable values, in wire order. */
+  extra?: SamplingShape['extra'];
+}
+
 /**
- * The header of a trace (or of one segment). Integers are `number`s. `extra` holds unrecognised keys and defined
- * keys with unusable values, in wire order.
+ * The header of a trace (or of one segment), spec §3. Integers are `number`s. Unknown `perspective` and `detail`
+ * values are kept as they are.
  */
-export type TraceHeader = Infer<typeof traceHeaderSchema>;
-/** The v2 `segment` map. */
-export type SegmentInfo = Infer<typeof segmentInfoSchema>;
-/** The v2 `sampling` map. */
-export type SamplingInfo = Infer<typeof samplingInfoSchema>;
+export interface TraceHeader extends HeaderShape {
+  /** `moq-transport-NN` (draft), `moq-transport-rfcNNNN` (RFC), or any other text. */
+  protocol: HeaderShape['protocol'];
+  /** `client`, `server`, `observer` (v1), `relay-tap` (v2: events carry their peer `p`). */
+  perspective: HeaderShape['perspective'];
+  /** Detail level: `control`, `headers`, `headers+sizes`, `headers+data` or `full` (spec §6). */
+  detail: HeaderShape['detail'];
+  /** Unix epoch milliseconds; for a segment, the segment's start. Event timestamps are µs since it. */
+  startTime: HeaderShape['startTime'];
+  /** Epoch ms at finalisation; absent after a crash. */
+  endTime?: HeaderShape['endTime'];
+  /** `webtransport`, `raw-quic`, or another transport name. */
+  transport?: HeaderShape['transport'];
+  /** Producing software and version; the namespace of event `peer` values. */
+  source?: HeaderShape['source'];
+  /** Remote peer address or URI. */
+  endpoint?: HeaderShape['endpoint'];
+  /** Capture-correlation id: one session seen from several vantage points. */
+  sessionId?: HeaderShape['sessionId'];
+  /** Segment metadata (v2): present exactly when the trace is segmented. */
+  segment?: SegmentInfo;
+  /** Sampling metadata (v2): present exactly when events were dropped at the source. */
+  sampling?: SamplingInfo;
+  /** Free metadata, kept whole; `payloadMasked: true` declares zeroed payloads (spec §6.3). */
+  custom?: HeaderShape['custom'];
+  /** Keys this reader does not know, and known keys with unusable values, in wire order. */
+  extra?: HeaderShape['extra'];
+}
