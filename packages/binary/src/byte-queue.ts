@@ -7,6 +7,9 @@
 import type { ByteSource } from './byte-source.js';
 import { BinaryError } from './errors.js';
 
+/** What a consumed chunk's slot holds until the array is compacted. */
+const EMPTY = new Uint8Array(0);
+
 /**
  * A FIFO of byte chunks with absolute offsets. Parsers look at contiguous windows of the unread bytes; a
  * window is a view into a chunk unless it spans chunks, in which case just those chunks are joined once.
@@ -142,6 +145,9 @@ export class ByteQueue {
         left = 0;
       } else {
         left -= inChunk;
+        // Release the chunk now: a reference kept until the array is compacted would let it (and whatever views
+        // it) survive into the old generation, freed only by a full collection.
+        this.chunks[this.head] = EMPTY;
         this.head++;
         this.headOffset = 0;
       }
