@@ -117,11 +117,21 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** 2^32. */
 export const TWO32 = 0x100000000;
-const SMALL_BIG: bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+// A memo of the bigints 0 … 65535, filled as they are met (ids are mostly small): one allocation per value per
+// process instead of one per decoded field. Only ever holds `BigInt(i)` at index `i`.
+const SMALL_BIG: (bigint | undefined)[] = new Array(65536);
 
-/** `BigInt(v)` for a safe integer `v`, shared for 0 … 1023 (ids are mostly small). */
+/** `BigInt(v)` for a safe integer `v`, shared for 0 … 65535. */
 export function bigOf(v: number): bigint {
-  return v >= 0 && v < 1024 ? (SMALL_BIG[v] as bigint) : BigInt(v);
+  if (v >= 0 && v < 65536) {
+    let big = SMALL_BIG[v];
+    if (big === undefined) {
+      big = BigInt(v);
+      SMALL_BIG[v] = big;
+    }
+    return big;
+  }
+  return BigInt(v);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -147,6 +147,8 @@ class Frame {
   fatal: (InternalProblem[] | undefined)[] | undefined;
   store: Record<string, unknown> | ExtraEntry[] | undefined;
   storeIndex: Map<string | number | bigint, number> | undefined;
+  /** Entries dropped from the store (a field key seen again): holes in an entries store, compacted at the end. */
+  dropped = 0;
   dups: (string | number | bigint)[] | undefined;
   /** Key of the last unknown key matched. */
   key: string | number | bigint = '';
@@ -170,6 +172,7 @@ class Frame {
     this.fatal = undefined;
     this.store = undefined;
     this.storeIndex = undefined;
+    this.dropped = 0;
     this.dups = undefined;
     this.failed = false;
     this.out = undefined;
@@ -246,13 +249,27 @@ function putStore(
 function dropStore(frame: Frame, plan: Plan, key: string | number | bigint): void {
   if (frame.store === undefined) return;
   if (plan.objectStore) {
-    delete (frame.store as Record<string, unknown>)[key as string];
+    const store = frame.store as Record<string, unknown>;
+    if (!Object.hasOwn(store, key as string)) return;
+    delete store[key as string];
+    frame.dropped++;
     return;
   }
   const index = frame.storeIndex?.get(key);
   if (index === undefined) return;
-  (frame.store as ExtraEntry[]).splice(index, 1);
-  frame.storeIndex = new Map((frame.store as ExtraEntry[]).map((e, i) => [e.key, i]));
+  // A hole, in O(1): removing the entry would move every later one (quadratic over many repeated keys).
+  (frame.store as (ExtraEntry | undefined)[])[index] = undefined;
+  frame.storeIndex?.delete(key);
+  frame.dropped++;
+}
+
+/** The finished store: holes removed, and none at all when every entry was dropped (as the writer leaves it). */
+function finalStore(frame: Frame, plan: Plan): Record<string, unknown> | ExtraEntry[] | undefined {
+  const store = frame.store;
+  if (store === undefined || frame.dropped === 0) return store;
+  if (plan.objectStore) return Object.keys(store).length === 0 ? undefined : store;
+  const kept = (store as (ExtraEntry | undefined)[]).filter((e): e is ExtraEntry => e !== undefined);
+  return kept.length === 0 ? undefined : kept;
 }
 
 /**
@@ -621,7 +638,8 @@ export function compileStruct(schema: AnyStructSchema, readerOf: ReaderOf): Read
     reportDups(st, frame, start);
     const out = finish(st, plan, frame, start, undefined, undefined, -1);
     if (out === FAIL) return FAIL;
-    if (frame.store !== undefined) (out as Record<string, unknown>)[plan.store] = frame.store;
+    const store = finalStore(frame, plan);
+    if (store !== undefined) (out as Record<string, unknown>)[plan.store] = store;
     return out;
   };
 }
@@ -732,7 +750,8 @@ export function compileUnion(
     reportDups(st, frame, start);
     if (variant !== undefined) {
       const result = finish(st, plan, frame, start, discName, variant.tag, dIndex);
-      if (result !== FAIL && frame.store !== undefined) (result as Record<string, unknown>)[plan.store] = frame.store;
+      const store = finalStore(frame, plan);
+      if (result !== FAIL && store !== undefined) (result as Record<string, unknown>)[plan.store] = store;
       return result;
     }
     const result = finish(st, plan, frame, start, discName, named ? 'unknown' : disc, dIndex);
@@ -740,7 +759,7 @@ export function compileUnion(
     const record = result as Record<string, unknown>;
     if (named) record[unknownKey] = disc;
     else record.unknown = true;
-    record.fields = frame.store ?? (objectStore ? {} : []);
+    record.fields = finalStore(frame, plan) ?? (objectStore ? {} : []);
     return record;
   };
   return (st) => read(st, undefined);

@@ -46,6 +46,12 @@ function toError(error: unknown): unknown {
   return error instanceof EncodeFailure ? error.toError() : error;
 }
 
+// A buffer reused by encode() between calls (its result is copied out): one small copy per call instead of a
+// fresh buffer. Not a channel between functions: it holds no result, and a call in progress takes it.
+let scratch: Out | undefined;
+/** Largest scratch buffer kept for reuse (a bigger one, grown by a big value, is dropped). */
+const SCRATCH_LIMIT = 1 << 20;
+
 function configure(out: Out, options: EncodeOptions): Out {
   out.deterministic = options.deterministic === true;
   out.mapTag = options.mapTag === true;
@@ -216,13 +222,18 @@ export class CborWriter {
  * ```
  */
 export function encode<T>(schema: Schema<T>, value: T, options: EncodeOptions = {}): Uint8Array {
-  const out = configure(new Out(256), options);
+  // The scratch buffer is taken while in use, so an encode started inside this one (from a transform) gets its own.
+  const out = configure(scratch ?? new Out(256), options);
+  scratch = undefined;
   try {
     writerOf(schema)(out, value, 0);
+    return out.result();
   } catch (error) {
     throw toError(error);
+  } finally {
+    out.clear();
+    if (out.buf.length <= SCRATCH_LIMIT) scratch = out;
   }
-  return out.result();
 }
 
 /**

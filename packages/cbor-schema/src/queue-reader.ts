@@ -72,6 +72,11 @@ export class QueueItemReader<T> {
     this.maxItem = max;
   }
 
+  /** True when no item is partly scanned (the next read starts at the queue's read position). */
+  get idle(): boolean {
+    return !this.scanning;
+  }
+
   /** Forgets a partly scanned item. */
   reset(): void {
     this.scanning = false;
@@ -145,7 +150,8 @@ export class QueueItemReader<T> {
         }
         if (!decode) return 'ok';
         const decoder = this.decoder;
-        const status = decoder.decode(queue.window(r) as Uint8Array, 0, r, queue.offset);
+        // A view when the item lies in one chunk, else a copy of just its bytes (chunks are not joined).
+        const status = decoder.decode(queue.peekAt(0, r), 0, r, queue.offset);
         // The item was measured with the same options: the decoder cannot find it cut or malformed.
         return status === 'ok' || status === 'invalid' ? status : 'undecodable';
       }

@@ -174,20 +174,52 @@ export function createSequenceDecoder<T = unknown>(
   let state: 'normal' | 'searching' | 'dead' | 'ended' = 'normal';
   let skippedFrom = 0;
   const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+  const EMPTY = new Uint8Array(0);
 
-  function itemEvent(length: number, ok: boolean, value: unknown, problems: readonly Problem[]): SequenceItem<T> {
+  /** The event of the item of `length` bytes at absolute `offset`, whose bytes are at `pos` of `view`. */
+  function itemEvent(
+    view: Uint8Array,
+    pos: number,
+    offset: number,
+    length: number,
+    ok: boolean,
+    value: unknown,
+    problems: readonly Problem[],
+  ): SequenceItem<T> {
     // Built from an empty literal: V8 does not pretenure those, so items kept by one caller do not make the items
     // of later calls start in the old generation.
     const item = {} as SequenceItem<T>;
     item.kind = 'item';
     item.index = index++;
-    item.offset = queue.offset;
+    item.offset = offset;
     item.length = length;
     item.ok = ok;
     item.value = (ok ? value : undefined) as T | undefined;
     item.problems = problems;
-    if (keepBytes) item.bytes = (queue.window(length) as Uint8Array).slice();
+    if (keepBytes) item.bytes = view.slice(pos, pos + length);
     return item;
+  }
+
+  /**
+   * Decodes the items that lie whole in the first buffered chunk, in place (no view per item); stops at the
+   * first one that does not (cut, broken), which the queue reader then handles. Returns the bytes consumed.
+   */
+  function runInPlace(out: { push(event: SequenceEvent<T>): unknown }): number {
+    const view = queue.contiguous();
+    const base = queue.offset;
+    const decoder = reader.decoder;
+    let pos = 0;
+    while (pos < view.length) {
+      const status = decoder.decode(view, pos, view.length, base);
+      if (status !== 'ok' && status !== 'invalid' && status !== 'undecodable') break;
+      const length = decoder.length;
+      const problems = decoder.problems;
+      const ok = status === 'ok' && !(strict && problems.length !== 0);
+      out.push(itemEvent(view, pos, base + pos, length, ok, decoder.value, problems));
+      pos += length;
+    }
+    queue.consume(pos);
+    return pos;
   }
 
   /** Searches the buffered bytes for the resync pattern; true when decoding resumes (state normal). */
@@ -271,6 +303,8 @@ export function createSequenceDecoder<T = unknown>(
           continue;
         }
       }
+      // Complete items of the first chunk in place, unless each boundary must be shown to `intercept` first.
+      if (schema !== undefined && intercept === undefined && reader.idle && runInPlace(out) > 0) continue;
       const status = schema === undefined ? reader.measure(queue, final) : reader.read(queue, final);
       if (status === 'more') return;
       if (status === 'truncated') {
@@ -296,13 +330,14 @@ export function createSequenceDecoder<T = unknown>(
         continue;
       }
       const length = reader.length;
+      const view = keepBytes ? (queue.peekAt(0, length) as Uint8Array) : EMPTY;
       if (schema === undefined) {
-        out.push(itemEvent(length, true, undefined, NO_PROBLEMS));
+        out.push(itemEvent(view, 0, queue.offset, length, true, undefined, NO_PROBLEMS));
       } else {
         const decoder = reader.decoder;
         const problems = decoder.problems;
         const ok = status === 'ok' && !(strict && problems.length !== 0);
-        out.push(itemEvent(length, ok, decoder.value, problems));
+        out.push(itemEvent(view, 0, queue.offset, length, ok, decoder.value, problems));
       }
       queue.consume(length);
     }

@@ -199,6 +199,14 @@ export class Out {
     return this.buf.slice(0, this.pos);
   }
 
+  /** Empties the buffer for reuse (options are set again by whoever reuses it). */
+  clear(): void {
+    this.pos = 0;
+    this.keepUndefined = false;
+    this.reserveField = undefined;
+    this.reservedAt = -1;
+  }
+
   /** Throws an {@link EncodeFailure}; enclosing writers add their path segments. */
   invalid(expected: string, value: unknown, detail?: string): never {
     throw new EncodeFailure(expected, describeValue(value), detail);

@@ -497,6 +497,14 @@ describe('compiled decoder', () => {
     });
   }
 
+  /** True when `v` holds, at any depth, a number that is integral but not a safe integer. */
+  function hasUnsafeIntegralFloat(v: unknown, depth = 0): boolean {
+    if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
+    if (depth > 64 || typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
+    const values = v instanceof Map ? [...v.keys(), ...v.values()] : Object.values(v as object);
+    return values.some((x) => hasUnsafeIntegralFloat(x, depth + 1));
+  }
+
   it('agrees with cbor-x: values decoded from cbor-x objects equal values decoded from the bytes', () => {
     let compared = 0;
     fc.assert(
@@ -508,6 +516,9 @@ describe('compiled decoder', () => {
         const decoded = capture(() => plainEncoder.decode(item));
         if (typeof decoded === 'object' && decoded !== null && 'thrown' in decoded) return;
         if (JSON.stringify(inspect(decoded, { depth: null })).includes('__proto')) return;
+        // decodeValue writes its input in normal form, where an integral float beyond 2^53 becomes an integer
+        // (spec rule: integral values are integers), which reads back as a bigint: not what the bytes held.
+        if (hasUnsafeIntegralFloat(decoded)) return;
         const fromValue = decodeValue(eventSchema as Schema<unknown>, decoded);
         compared++;
         expect(fromValue.ok).toBe(fromBytes.ok);

@@ -437,7 +437,7 @@ export class TraceParser {
       const offset = q.offset;
       if (status === 'ok' || status === 'invalid' || status === 'undecodable') {
         const length = items.length;
-        this.item(sink, status, q.window(length) as Uint8Array, 0, length, offset, segment);
+        this.item(sink, status, q.peekAt(0, length), 0, length, offset, segment);
         q.consume(length);
         if (status === 'ok' && this.eventCount >= this.limit) return this.finish('limit', q.offset, q.available);
         continue;

@@ -194,12 +194,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       },
       event: (event: TraceEvent, offset: number, segment: number) => {
         if (offset < this.skipBefore) return;
-        const record = {} as { kind: 'event'; offset: number; segment: number; event: TraceEvent };
-        record.kind = 'event';
-        record.offset = offset;
-        record.segment = segment;
-        record.event = event;
-        this.batch.push(record);
+        this.batch.push({ kind: 'event', offset, segment, event });
       },
       problem: (problem) => this.hold(problem, this.batch.length),
     };
