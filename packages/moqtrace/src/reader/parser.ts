@@ -1,54 +1,22 @@
 /**
  * The incremental trace parser (spec §2.4, §8) under every reading API: a state machine over a `ByteQueue` of
- * `@x/binary` (push chunks, run, end). Events are read by `@x/cbor-schema`'s {@link QueueItemReader} with the
+ * `@x/binary` (push chunks, run, end). Events are read by `@x/cbor-schema`'s `QueueItemReader` with the
  * event schema; the verdict on every item depends only on its bytes, so every chunking gives the same events,
- * problems and end as one whole buffer.
+ * problems and end as one whole buffer. The parser's state, end and recovery are in `parser-base.ts`.
  *
  * @internal
  * @module
  */
-import { ByteQueue } from '@x/binary';
-import { decodeOpaque, type ItemDecoder, type Problem, QueueItemReader } from '@x/cbor-schema';
-import { MoqtraceError, type MoqtraceErrorCode } from '../errors.js';
+import { decodeOpaque, type Problem } from '@x/cbor-schema';
+import { MoqtraceError } from '../errors.js';
 import { hasMagicAt, isMagicPrefix, PREAMBLE_SIZE } from '../preamble.js';
-import { EVENT_TYPE_NAMES, type TraceEvent, traceEventSchema } from '../schemas/events.js';
-import type { TraceHeader } from '../schemas/header.js';
+import { EVENT_TYPE_NAMES, type TraceEvent } from '../schemas/events.js';
 import { checkSegmentHeaders } from '../segments.js';
-import { createHeaderDecoder, decodeHeaderRegion } from './header-region.js';
-import type { TraceEnd, TraceProblem, TraceProblemCode, TraceSegmentInfo } from './types.js';
+import { decodeHeaderRegion } from './header-region.js';
+import { ParserBase, type ParserSink, State, u32le } from './parser-base.js';
+import type { TraceProblemCode } from './types.js';
 
-/** Where the parser sends what it reads. */
-export interface ParserSink {
-  segment(info: TraceSegmentInfo): void;
-  event(event: TraceEvent, offset: number, segment: number): void;
-  problem(problem: TraceProblem): void;
-}
-
-/** Options of the parser. */
-export interface ParserOptions {
-  copyBytes?: boolean;
-  maxItemBytes?: number;
-  limit?: number;
-}
-
-enum State {
-  Preamble,
-  Header,
-  Events,
-  Resync,
-  Skip,
-  Done,
-}
-
-/** Default {@link ParserOptions.maxItemBytes}: 256 MiB. */
-export const DEFAULT_MAX_ITEM = 256 * 1024 * 1024;
-
-function u32le(b: Uint8Array, at: number): number {
-  return (
-    ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
-    (b[at + 3] as number) * 0x1000000
-  );
-}
+export { DEFAULT_MAX_ITEM, type ParserOptions, type ParserSink } from './parser-base.js';
 
 /** The message of an item that cannot become an event, and the key at fault. */
 export function eventFailure(
@@ -80,130 +48,7 @@ export function eventFailure(
  * The incremental reader: `push` chunks, `run` with a sink, `end`, `run` once more. Memory: the unread bytes of
  * the current item plus queued chunks (an item is never longer than `maxItemBytes`).
  */
-export class TraceParser {
-  private readonly queue = new ByteQueue();
-  private readonly items: QueueItemReader<TraceEvent>;
-  private readonly headers: ItemDecoder<TraceHeader>;
-  private readonly maxItem: number;
-  private readonly limit: number;
-  private ended = false;
-  private state = State.Preamble;
-  private segmentIndex = -1;
-  private itemIndex = 0;
-  private eventCount = 0;
-  private version = 0;
-  private headerLength = 0;
-  private segmentOffset = 0;
-  private lastHeader: TraceHeader | undefined;
-  private segmented = false;
-  private errors = 0;
-  private warnings = 0;
-  private endState: TraceEnd | undefined;
-  /** The problem of a skipped segment or a resync, reported when it ends. */
-  private pending:
-    | {
-        code: TraceProblemCode;
-        offset: number;
-        segment: number;
-        index?: number;
-        key?: string;
-        message: string;
-        skipped: number;
-      }
-    | undefined;
-
-  constructor(options: ParserOptions = {}) {
-    this.maxItem = options.maxItemBytes ?? DEFAULT_MAX_ITEM;
-    if (!(this.maxItem > 0)) {
-      throw new MoqtraceError('INVALID_ARGUMENT', `maxItemBytes: must be positive, got ${String(this.maxItem)}`, {
-        key: 'maxItemBytes',
-      });
-    }
-    this.limit = options.limit ?? Number.POSITIVE_INFINITY;
-    this.items = new QueueItemReader(traceEventSchema, {
-      lenient: true,
-      copyBytes: options.copyBytes === true,
-      maxItemBytes: this.maxItem,
-    });
-    this.headers = createHeaderDecoder(options.copyBytes === true);
-  }
-
-  /** Appends a chunk of input (kept by reference until read; do not modify it). */
-  push(chunk: Uint8Array): void {
-    if (this.ended) throw new MoqtraceError('INVALID_ARGUMENT', 'push() after end()');
-    if (chunk.length === 0) return;
-    this.queue.push(
-      chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-    );
-  }
-
-  /** Declares the end of input. */
-  end(): void {
-    this.ended = true;
-  }
-
-  /** The end state once {@link TraceParser.run} returned `done`. */
-  get result(): TraceEnd | undefined {
-    return this.endState;
-  }
-
-  /** Absolute offset of the next unread byte. */
-  get offset(): number {
-    return this.queue.offset;
-  }
-
-  /** Bytes buffered and not read yet. */
-  get buffered(): number {
-    return this.queue.available;
-  }
-
-  /** Whether the first segment's header has been read. */
-  get started(): boolean {
-    return this.segmentIndex >= 0;
-  }
-
-  /** Stops reading now with `state` (a caller's limit, a follower's end). */
-  stop(state: TraceEnd['state']): TraceEnd {
-    if (this.endState === undefined) this.finish(state, this.queue.offset, this.queue.available);
-    return this.endState as TraceEnd;
-  }
-
-  private report(sink: ParserSink, problem: TraceProblem): void {
-    if (problem.severity === 'error') this.errors++;
-    else this.warnings++;
-    sink.problem(problem);
-  }
-
-  private finish(state: TraceEnd['state'], offset: number, trailingBytes: number): 'done' {
-    this.state = State.Done;
-    this.endState = {
-      state,
-      offset,
-      trailingBytes,
-      errors: this.errors,
-      warnings: this.warnings,
-      // Damage, a cut, a removed file or bytes left inside an item make a read incomplete; a limit does not.
-      complete:
-        this.errors === 0 && state !== 'truncated' && state !== 'removed' && (trailingBytes === 0 || state === 'limit'),
-      segments: this.segmentIndex + 1,
-      events: this.eventCount,
-    };
-    return 'done';
-  }
-
-  private truncated(sink: ParserSink, what: string): 'done' {
-    const offset = this.queue.offset;
-    const after = this.queue.available;
-    this.report(sink, {
-      code: 'TRUNCATED',
-      severity: 'error',
-      offset,
-      segment: Math.max(this.segmentIndex, 0),
-      message: `truncated: the ${what} starting at byte ${offset} is incomplete (${after} bytes left)`,
-    });
-    return this.finish('truncated', offset, after);
-  }
-
+export class TraceParser extends ParserBase {
   /**
    * Processes as much buffered input as possible. Returns `need-more` when it waits for input (push more, or
    * call `end()`), `done` at the end. Throws {@link MoqtraceError} only when there is no usable first segment.
@@ -242,7 +87,6 @@ export class TraceParser {
     }
     return 'done';
   }
-
   private runPreamble(sink: ParserSink): 'need-more' | 'done' | undefined {
     const q = this.queue;
     const first = this.segmentIndex < 0;
@@ -388,16 +232,6 @@ export class TraceParser {
     this.state = State.Events;
     return undefined;
   }
-
-  /** At an item boundary: is a (possible) preamble next? `true` = preamble, `'more'`/`'cut'` = a short magic prefix. */
-  private preambleAhead(): boolean | 'more' | 'cut' {
-    const q = this.queue;
-    if (q.contiguous()[0] !== 0x4d) return false;
-    if (q.available >= 8) return hasMagicAt(q.peekAt(0, 8), 0);
-    if (!isMagicPrefix(q.peekAt(0, q.available), 0)) return false;
-    return this.ended ? 'cut' : 'more';
-  }
-
   private runEvents(sink: ParserSink): 'need-more' | 'done' | undefined {
     const q = this.queue;
     const items = this.items;
@@ -504,173 +338,6 @@ export class TraceParser {
         index: this.itemIndex - 1,
         message: `duplicate keys ${dups.map((p) => String(p.key)).join(', ')} (last used)`,
       });
-    }
-  }
-
-  /** The item boundary is lost: search the next valid preamble. */
-  private malformed(code: MoqtraceErrorCode, message: string): void {
-    const q = this.queue;
-    this.pending = {
-      code,
-      offset: q.offset,
-      segment: Math.max(this.segmentIndex, 0),
-      index: this.itemIndex,
-      message,
-      skipped: 0,
-    };
-    this.items.reset();
-    q.consume(1);
-    this.state = State.Resync;
-  }
-
-  private reportPending(sink: ParserSink, extra: string, skippedEvents: boolean): void {
-    const p = this.pending;
-    if (p === undefined) return;
-    this.pending = undefined;
-    const skipped = this.queue.offset - p.offset;
-    this.report(sink, {
-      code: p.code,
-      severity: 'error',
-      offset: p.offset,
-      segment: p.segment,
-      ...(p.index === undefined ? {} : { index: p.index }),
-      ...(p.key === undefined ? {} : { key: p.key }),
-      message: `${p.message}${extra}`,
-      ...(skippedEvents ? { skippedEvents: p.skipped } : { skippedBytes: skipped }),
-    });
-  }
-
-  /**
-   * At the end of input, a unit that runs past the end may be a damaged length followed by a valid preamble:
-   * look for one in the remaining bytes. True when a resync point was found (state set).
-   */
-  private tryResyncFrom(sink: ParserSink, what: string): boolean {
-    const q = this.queue;
-    const c = q.window(q.available) as Uint8Array;
-    for (let i = 1; i + PREAMBLE_SIZE <= c.length; i++) {
-      if (c[i] === 0x4d && this.validCandidate(c, i, c.length, q.offset)) {
-        const offset = q.offset;
-        this.report(sink, {
-          code: 'MALFORMED_CBOR',
-          severity: 'error',
-          offset,
-          segment: this.segmentIndex,
-          index: this.itemIndex,
-          message: `the ${what} at byte ${offset} runs past a valid preamble at byte ${offset + i}: damaged length; resynchronised`,
-          skippedBytes: i,
-        });
-        this.items.reset();
-        q.consume(i);
-        this.state = State.Preamble;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Resync candidate check (spec §8.6). */
-  private validCandidate(b: Uint8Array, at: number, end: number, base: number): boolean {
-    if (!hasMagicAt(b, at)) return false;
-    const version = b[at + 8];
-    if ((version !== 1 && version !== 2) || b[at + 9] !== 0 || b[at + 10] !== 0 || b[at + 11] !== 0) return false;
-    const length = u32le(b, at + 12);
-    if (length > this.maxItem || at + PREAMBLE_SIZE + length > end) return false;
-    const decoded = decodeHeaderRegion(this.headers, b, at + PREAMBLE_SIZE, length, base);
-    if (!decoded.ok) return false;
-    const previous = this.lastHeader;
-    if (this.segmented && previous) {
-      const header = decoded.header;
-      if (!header.segment || !previous.segment) return false;
-      if (header.segment.sequence <= previous.segment.sequence) return false;
-      if (
-        header.protocol !== previous.protocol ||
-        header.perspective !== previous.perspective ||
-        header.detail !== previous.detail ||
-        header.sessionId !== previous.sessionId ||
-        header.segment.streamId !== previous.segment.streamId
-      ) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** After a lost boundary: scan for a validated preamble. */
-  private runResync(sink: ParserSink): 'need-more' | 'done' | undefined {
-    const q = this.queue;
-    for (;;) {
-      if (q.available === 0) {
-        if (!this.ended) return 'need-more';
-        const skipped = q.offset - (this.pending?.offset ?? q.offset);
-        this.reportPending(sink, `; no valid preamble follows: the remaining ${skipped} bytes are unreadable`, false);
-        return this.finish('eof', q.offset, 0);
-      }
-      const view = q.contiguous();
-      const i = view.indexOf(0x4d);
-      if (i < 0) {
-        q.consume(view.length);
-        continue;
-      }
-      q.consume(i);
-      if (q.available < PREAMBLE_SIZE) {
-        if (!this.ended) return 'need-more';
-        q.consume(1);
-        continue;
-      }
-      const pre = q.peekAt(0, PREAMBLE_SIZE);
-      const length = u32le(pre, 12);
-      if (!hasMagicAt(pre, 0) || length > this.maxItem) {
-        q.consume(1);
-        continue;
-      }
-      if (q.available < PREAMBLE_SIZE + length) {
-        if (!this.ended) return 'need-more';
-        q.consume(1);
-        continue;
-      }
-      if (this.validCandidate(q.window(PREAMBLE_SIZE + length) as Uint8Array, 0, PREAMBLE_SIZE + length, q.offset)) {
-        const skipped = q.offset - (this.pending?.offset ?? q.offset);
-        this.reportPending(sink, `; resynchronised at byte ${q.offset} after ${skipped} bytes`, false);
-        this.state = State.Preamble;
-        return undefined;
-      }
-      q.consume(1);
-    }
-  }
-
-  /** Walks the items of a skipped segment (known boundaries) until the next preamble. */
-  private runSkip(sink: ParserSink): 'need-more' | 'done' | undefined {
-    const q = this.queue;
-    for (;;) {
-      if (q.available === 0) {
-        if (!this.ended) return 'need-more';
-        this.reportPending(sink, '', true);
-        return this.finish('eof', q.offset, 0);
-      }
-      const ahead = this.preambleAhead();
-      if (ahead === true) {
-        this.reportPending(sink, '', true);
-        this.state = State.Preamble;
-        return undefined;
-      }
-      if (ahead === 'more') return 'need-more';
-      const status = this.items.measure(q, this.ended);
-      if (status === 'more') return 'need-more';
-      if (status === 'ok') {
-        if (this.pending) this.pending.skipped++;
-        q.consume(this.items.length);
-        continue;
-      }
-      this.reportPending(sink, '', true);
-      if (status === 'truncated') return this.truncated(sink, 'item');
-      if (status === 'too-large') {
-        this.malformed('ITEM_TOO_LARGE', `item at byte ${q.offset} is or declares more than ${this.maxItem} bytes`);
-      } else if (status === 'too-deep') {
-        this.malformed('NESTING_TOO_DEEP', `item at byte ${q.offset} nests deeper than 512 levels`);
-      } else {
-        this.malformed('MALFORMED_CBOR', `invalid CBOR structure at byte ${this.items.at}: ${this.items.reason}`);
-      }
-      return undefined;
     }
   }
 }
