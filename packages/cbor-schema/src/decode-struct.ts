@@ -1,5 +1,5 @@
 /**
- * Compiled readers of structs and unions: one pass over the map's entries, building the final in-memory object.
+ * Compiled readers of structs: one pass over the map's entries, building the final in-memory object.
  *
  * Keys are matched by their bytes against the shortest encoding of the declared wire keys, the field expected
  * next (declared order) first; other encodings are decoded and looked up. Values are read into a per-depth scratch
@@ -16,346 +16,35 @@ import {
   BAIL,
   bigOf,
   type DecodeState,
-  decodeText,
   FAIL,
   fail,
   type InternalProblem,
-  K_BAIL,
   pushProblem,
   type Reader,
-  readNum,
   readOpaque,
   readTextAt,
   skipAt,
 } from './decode-core.js';
 import { enterContainer, type ReaderOf } from './decode-values.js';
-import { CborSchemaError } from './errors.js';
-import type { IntSchema, NullableSchema, Schema, UintSchema } from './schema.js';
+import type { NullableSchema, Schema } from './schema.js';
+import type { AnyStructSchema, FieldInfo, WireKey } from './struct.js';
 import {
-  type AnyStructSchema,
-  type ExtraEntry,
-  type FieldInfo,
-  type StructShape,
-  sameSchema,
-  type UnionSchema,
-  type VariantMap,
-  type WireKey,
-} from './struct.js';
-import { encodeKey } from './writer.js';
-
-const F_INT = 0;
-const F_TEXT = 1;
-const F_ANY = 2;
-const F_OTHER = 3;
-const DECIMAL = /^(0|-?[1-9][0-9]{0,15})$/;
-
-/** A compiled struct: what the entry loop needs about its fields. */
-interface Plan {
-  n: number;
-  names: string[];
-  keys: WireKey[];
-  /** Shortest encoding of each wire key (head included) and its first byte. */
-  enc: Uint8Array[];
-  k0: Int32Array;
-  kinds: Int32Array;
-  /**
-   * Integer fields read inline (0 none; 1 number; 2 bigint): unsigned heads up to 4 bytes (and negative ones for
-   * signed fields) within [loN, hiN]; anything else goes through the field's reader.
-   */
-  smallInt: Int8Array;
-  signed: Uint8Array;
-  loN: Float64Array;
-  hiN: Float64Array;
-  /** Bits of the required fields (fields 0 … 30). */
-  reqMask: number;
-  readers: Reader[];
-  optional: boolean[];
-  defaults: ((() => unknown) | undefined)[];
-  /** Bits of the fields with a default (fields 0 … 30). */
-  defaultMask: number;
-  byText: Map<string, number>;
-  intIndex: Map<number, number>;
-  hasIntKeys: boolean;
-  store: string;
-  objectStore: boolean;
-  fields: readonly FieldInfo[];
-  /** Union base plans: fields some variant redeclares differently (read only once the variant is known). */
-  unstable: Uint8Array | undefined;
-}
-
-function makePlan(fields: readonly FieldInfo[], store: string, objectStore: boolean, readerOf: ReaderOf): Plan {
-  const n = fields.length;
-  const plan: Plan = {
-    n,
-    names: fields.map((f) => f.name),
-    keys: fields.map((f) => f.key),
-    enc: fields.map((f) => encodeKey(f.key)),
-    k0: new Int32Array(n),
-    kinds: new Int32Array(n),
-    smallInt: new Int8Array(n),
-    signed: new Uint8Array(n),
-    loN: new Float64Array(n),
-    hiN: new Float64Array(n),
-    reqMask: 0,
-    defaultMask: 0,
-    readers: fields.map((f) => readerOf(f.schema)),
-    optional: fields.map((f) => f.optional),
-    defaults: fields.map((f) => f.defaultValue),
-    byText: new Map(),
-    intIndex: new Map(),
-    hasIntKeys: false,
-    store,
-    objectStore,
-    fields,
-    unstable: undefined,
-  };
-  fields.forEach((f, i) => {
-    plan.k0[i] = (plan.enc[i] as Uint8Array)[0] as number;
-    const s = f.schema;
-    if (!f.optional && i < 31) plan.reqMask |= 1 << i;
-    if (f.defaultValue !== undefined && i < 31) plan.defaultMask |= 1 << i;
-    if (s.kind === 'uint' || s.kind === 'int') {
-      plan.kinds[i] = F_INT;
-      const int = s as UintSchema | IntSchema;
-      const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
-      plan.signed[i] = s.kind === 'int' ? 1 : 0;
-      plan.loN[i] = int.min < -maxSafe ? Number.NEGATIVE_INFINITY : Number(int.min);
-      plan.hiN[i] = int.max > maxSafe ? Number.POSITIVE_INFINITY : Number(int.max);
-      // Values below 2^32 compare exactly with these bounds (ends beyond the safe range only matter above 2^32).
-      plan.smallInt[i] = int.bigint === 'always' ? 2 : 1;
-    } else if (s.kind === 'text') plan.kinds[i] = F_TEXT;
-    else if (s.kind === 'any') plan.kinds[i] = F_ANY;
-    else plan.kinds[i] = F_OTHER;
-    if (typeof f.key === 'string') plan.byText.set(f.key, i);
-    else {
-      plan.intIndex.set(f.key, i);
-      plan.hasIntKeys = true;
-    }
-  });
-  return plan;
-}
-
-/** Per-depth scratch of the struct being read (reused from item to item). */
-class Frame {
-  vals: unknown[] = [];
-  /** Keys seen, values held, required values that were unusable (bit per field below 32). */
-  seen = 0;
-  has = 0;
-  bad = 0;
-  /** Bits of fields 32 and above. */
-  wide: Uint8Array | undefined;
-  fatal: (InternalProblem[] | undefined)[] | undefined;
-  store: Record<string, unknown> | ExtraEntry[] | undefined;
-  storeIndex: Map<string | number | bigint, number> | undefined;
-  /** Entries dropped from the store (a field key seen again): holes in an entries store, compacted at the end. */
-  dropped = 0;
-  dups: (string | number | bigint)[] | undefined;
-  /** Key of the last unknown key matched. */
-  key: string | number | bigint = '';
-  failed = false;
-  /** The object being built, once its first properties are known (values go straight into it). */
-  out: Record<string, unknown> | undefined;
-  /** Highest field index stored in `out`, and whether a field came out of declared order. */
-  last = -1;
-  disordered = false;
-  /** A union's discriminator field: its value stays in `vals` (the object holds the variant's name). */
-  discIndex = -1;
-
-  /** Starts a struct of `n` fields whose first `held` values are collected in `vals` before the object exists. */
-  reset(n: number, held: number): void {
-    const vals = this.vals;
-    for (let i = 0; i < held; i++) vals[i] = undefined;
-    this.seen = 0;
-    this.has = 0;
-    this.bad = 0;
-    if (n > 32) this.wide = new Uint8Array(n);
-    this.fatal = undefined;
-    this.store = undefined;
-    this.storeIndex = undefined;
-    this.dropped = 0;
-    this.dups = undefined;
-    this.failed = false;
-    this.out = undefined;
-    this.last = -1;
-    this.disordered = false;
-    this.discIndex = -1;
-  }
-}
-
-function frameAt(st: DecodeState, depth: number): Frame {
-  let frame = st.frames[depth] as Frame | undefined;
-  if (frame === undefined) {
-    frame = new Frame();
-    st.frames[depth] = frame;
-  }
-  return frame;
-}
-
-// Flags kept per field: 1 seen, 2 has a value, 4 unusable required value (fields >= 32 use `wide`).
-function flag(frame: Frame, fi: number, bit: number): boolean {
-  if (fi < 32) return ((bit === 1 ? frame.seen : bit === 2 ? frame.has : frame.bad) & (1 << fi)) !== 0;
-  return (((frame.wide as Uint8Array)[fi] as number) & bit) !== 0;
-}
-
-function setFlag(frame: Frame, fi: number, bit: number, on: boolean): void {
-  if (fi < 32) {
-    const mask = 1 << fi;
-    if (bit === 1) frame.seen = on ? frame.seen | mask : frame.seen & ~mask;
-    else if (bit === 2) frame.has = on ? frame.has | mask : frame.has & ~mask;
-    else frame.bad = on ? frame.bad | mask : frame.bad & ~mask;
-    return;
-  }
-  const wide = frame.wide as Uint8Array;
-  wide[fi] = on ? (wide[fi] as number) | bit : (wide[fi] as number) & ~bit;
-}
-
-/** cbor-x's property name for a decoded map key, or undefined when it has none. */
-function safeKey(key: unknown): string | undefined {
-  if (typeof key === 'string') return key === '__proto__' ? '__proto_' : key;
-  if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint') return key.toString();
-  if (key === null || key === undefined) return `${key}`;
-  return undefined;
-}
-
-function putStore(
-  frame: Frame,
-  plan: Plan,
-  key: string | number | bigint,
-  value: unknown,
-  b: Uint8Array,
-  start: number,
-  end: number,
-): void {
-  if (plan.objectStore) {
-    const store = (frame.store ??= {}) as Record<string, unknown>;
-    const name = key as string;
-    if (Object.hasOwn(store, name)) (frame.dups ??= []).push(name);
-    store[name] = value;
-    return;
-  }
-  const store = (frame.store ??= []) as ExtraEntry[];
-  const index = (frame.storeIndex ??= new Map()).get(key);
-  const entry: ExtraEntry = { key, value, raw: b.slice(start, end) };
-  if (index === undefined) {
-    frame.storeIndex.set(key, store.length);
-    store.push(entry);
-  } else {
-    // The last occurrence wins, at the first position.
-    (frame.dups ??= []).push(key);
-    store[index] = entry;
-  }
-}
-
-function dropStore(frame: Frame, plan: Plan, key: string | number | bigint): void {
-  if (frame.store === undefined) return;
-  if (plan.objectStore) {
-    const store = frame.store as Record<string, unknown>;
-    if (!Object.hasOwn(store, key as string)) return;
-    delete store[key as string];
-    frame.dropped++;
-    return;
-  }
-  const index = frame.storeIndex?.get(key);
-  if (index === undefined) return;
-  // A hole, in O(1): removing the entry would move every later one (quadratic over many repeated keys).
-  (frame.store as (ExtraEntry | undefined)[])[index] = undefined;
-  frame.storeIndex?.delete(key);
-  frame.dropped++;
-}
-
-/** The finished store: holes removed, and none at all when every entry was dropped (as the writer leaves it). */
-function finalStore(frame: Frame, plan: Plan): Record<string, unknown> | ExtraEntry[] | undefined {
-  const store = frame.store;
-  if (store === undefined || frame.dropped === 0) return store;
-  if (plan.objectStore) return Object.keys(store).length === 0 ? undefined : store;
-  const kept = (store as (ExtraEntry | undefined)[]).filter((e): e is ExtraEntry => e !== undefined);
-  return kept.length === 0 ? undefined : kept;
-}
-
-/**
- * Matches the key at `st.pos` (< st.end): its field index, or -1 for a key the plan does not declare (then in
- * `frame.key`), with `st.pos` after the key; -2 to BAIL; -3 for a key that cannot be a struct key (reported).
- */
-function matchKey(st: DecodeState, plan: Plan, hint: number, frame: Frame): number {
-  const b = st.b;
-  const p = st.pos;
-  const kb = b[p] as number;
-  const { enc, k0, n } = plan;
-  const room = st.end - p;
-  if (hint < n && k0[hint] === kb) {
-    const k = enc[hint] as Uint8Array;
-    const kl = k.length;
-    if (kl <= room) {
-      let j = 1;
-      while (j < kl && b[p + j] === k[j]) j++;
-      if (j === kl) {
-        st.pos = p + kl;
-        return hint;
-      }
-    }
-  }
-  for (let fi = 0; fi < n; fi++) {
-    if (k0[fi] !== kb || fi === hint) continue;
-    const k = enc[fi] as Uint8Array;
-    const kl = k.length;
-    if (kl > room) continue;
-    let j = 1;
-    while (j < kl && b[p + j] === k[j]) j++;
-    if (j === kl) {
-      st.pos = p + kl;
-      return fi;
-    }
-  }
-  // Not the shortest form of a field key: decode it.
-  const major = kb >> 5;
-  let key: string | number | bigint;
-  let fi = -1;
-  if (major === 3) {
-    let text: string | typeof BAIL;
-    if (kb < 0x78) {
-      // Short definite text: decoded in place.
-      const len = kb & 31;
-      if (len + 1 > room) return -2;
-      text = decodeText(b, p + 1, len);
-      st.pos = p + 1 + len;
-    } else text = readTextAt(st);
-    if (text === BAIL) return -2;
-    fi = plan.byText.get(text) ?? -1;
-    if (fi < 0 && plan.hasIntKeys && (!st.strict || st.fromValue) && DECIMAL.test(text)) {
-      fi = plan.intIndex.get(Number(text)) ?? -1;
-    }
-    key = plan.objectStore && text === '__proto__' ? '__proto_' : text;
-  } else if (major <= 1) {
-    if (readNum(st) === K_BAIL) return -2;
-    key = st.isBig ? st.big : st.num;
-    if (!st.isBig) fi = plan.intIndex.get(st.num) ?? -1;
-    if (plan.objectStore) {
-      key = key.toString();
-      if (fi < 0) fi = plan.byText.get(key) ?? -1;
-    }
-  } else if (plan.objectStore && major >= 6) {
-    const decoded = readOpaque(st);
-    if (decoded === BAIL) return -2;
-    const name = safeKey(decoded);
-    if (name === undefined) {
-      st.pos = p;
-      return badKey(st, p);
-    }
-    key = name;
-    fi = plan.byText.get(name) ?? -1;
-  } else {
-    return badKey(st, p);
-  }
-  frame.key = key;
-  return fi;
-}
-
-function badKey(st: DecodeState, p: number): number {
-  return fail(st, p, 'text or integer key') === BAIL ? -2 : -3;
-}
-
+  dropStore,
+  F_ANY,
+  F_INT,
+  F_TEXT,
+  type Frame,
+  finalStore,
+  flag,
+  frameAt,
+  makePlan,
+  matchKey,
+  type Plan,
+  putStore,
+  setFlag,
+} from './struct-plan.js';
 /** Reads the value of field `fi` at `st.pos` (< st.end): the value, FAIL or BAIL. */
-function readField(st: DecodeState, plan: Plan, fi: number): unknown {
+export function readField(st: DecodeState, plan: Plan, fi: number): unknown {
   const b = st.b;
   const p = st.pos;
   const ib = b[p] as number;
@@ -411,7 +100,7 @@ function readField(st: DecodeState, plan: Plan, fi: number): unknown {
 }
 
 /** A field key seen again: the last occurrence wins, so forget what the earlier one left. */
-function repeated(frame: Frame, plan: Plan, fi: number): void {
+export function repeated(frame: Frame, plan: Plan, fi: number): void {
   const key = plan.keys[fi] as WireKey;
   (frame.dups ??= []).push(key);
   frame.vals[fi] = undefined;
@@ -430,7 +119,7 @@ function repeated(frame: Frame, plan: Plan, fi: number): void {
  * with `baseOnly`, stop before the first key that is not a field of `plan` and right after field `stopAt`.
  * Returns the index of the next entry, or -1 to BAIL; with `baseOnly`, -2 - i when it stopped before entry i.
  */
-function readEntries(
+export function readEntries(
   st: DecodeState,
   plan: Plan,
   frame: Frame,
@@ -544,7 +233,7 @@ function readEntries(
  * After the entries: reports required fields that are missing or unusable (declared order), fills defaults and
  * builds the object (`first` as its first property when given). Returns the object or FAIL.
  */
-function finish(
+export function finish(
   st: DecodeState,
   plan: Plan,
   frame: Frame,
@@ -579,7 +268,7 @@ function finish(
 }
 
 /** Reports required fields that are missing or unusable, in declared order (sets `frame.failed`). */
-function reportMissing(st: DecodeState, plan: Plan, frame: Frame, start: number): void {
+export function reportMissing(st: DecodeState, plan: Plan, frame: Frame, start: number): void {
   const { n, names, keys, optional } = plan;
   for (let i = 0; i < n; i++) {
     if (optional[i] || flag(frame, i, 2)) continue;
@@ -600,7 +289,7 @@ function reportMissing(st: DecodeState, plan: Plan, frame: Frame, start: number)
 }
 
 /** Reports duplicate keys (one problem per repeated key) at `start`. */
-function reportDups(st: DecodeState, frame: Frame, start: number): void {
+export function reportDups(st: DecodeState, frame: Frame, start: number): void {
   const dups = frame.dups;
   if (dups === undefined) return;
   const seen = new Set<unknown>();
@@ -642,162 +331,4 @@ export function compileStruct(schema: AnyStructSchema, readerOf: ReaderOf): Read
     if (store !== undefined) (out as Record<string, unknown>)[plan.store] = store;
     return out;
   };
-}
-
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** Compiles a union reader. */
-export function compileUnion(
-  schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject', Record<string, string> | undefined, string>,
-  readerOf: ReaderOf,
-): Reader {
-  const objectStore = (schema.store as string) === 'object';
-  const baseFields = schema.base.fields;
-  const discName = schema.discriminator;
-  const dIndex = baseFields.findIndex((f) => f.name === discName);
-  const discKey = (baseFields[dIndex] as FieldInfo).key;
-  const basePlan = makePlan(baseFields, 'extra', objectStore, readerOf);
-  basePlan.unstable = new Uint8Array(baseFields.length);
-  for (const merged of schema.merged.values()) {
-    baseFields.forEach((f, i) => {
-      const m = merged.fields[i] as FieldInfo;
-      if (m.key !== f.key || !sameSchema(m.schema, f.schema)) (basePlan.unstable as Uint8Array)[i] = 1;
-    });
-  }
-  if (basePlan.unstable[dIndex] === 1) {
-    throw new CborSchemaError('INVALID_SCHEMA', `union: a variant redeclares the discriminator ${discName}`);
-  }
-  const names = schema.names as Record<string, string> | undefined;
-  const variants = new Map<string | number, { plan: Plan; tag: unknown }>();
-  // Small integer discriminators are looked up in an array.
-  const small: ({ plan: Plan; tag: unknown } | undefined)[] = [];
-  let width = baseFields.length;
-  for (const [value, merged] of schema.merged) {
-    const plan = makePlan(merged.fields, merged.extraKey, objectStore, readerOf);
-    const variant = { plan, tag: names === undefined ? value : names[value] };
-    variants.set(value, variant);
-    if (typeof value === 'number' && value >= 0 && value < 256) small[value] = variant;
-    width = Math.max(width, plan.n);
-  }
-  const unknownPlan = makePlan(schema.unknownStruct.fields, 'fields', objectStore, readerOf);
-  const baseNames = baseFields.map((f) => f.name);
-  const keepUnknown = schema.unknown === 'keep';
-  const unknownKey = schema.unknownKey;
-  const expectedValues = [...variants.keys()].join(' / ');
-
-  const read = (st: DecodeState, forced: unknown): unknown => {
-    const start = st.pos;
-    if ((st.b[start] as number) >> 5 !== 5) return fail(st, start, 'map');
-    const problemsBefore = st.problems.length;
-    const count = enterContainer(st);
-    if (count === -2) return BAIL;
-    const depth = st.depth;
-    const frame = frameAt(st, depth);
-    frame.reset(width, baseNames.length);
-    st.depth = depth + 1;
-    // The base fields up to the discriminator (normally the first keys), then the variant's plan.
-    let next = readEntries(st, basePlan, frame, 0, count, 0, dIndex);
-    if (next === -1) return BAIL;
-    let disc: unknown = flag(frame, dIndex, 2) ? frame.vals[dIndex] : undefined;
-    if (next <= -2) {
-      next = -2 - next;
-      const found = findDiscriminator(st, basePlan, frame, next, count, dIndex);
-      if (found === BAIL) return BAIL;
-      disc = found;
-    }
-    if (forced !== undefined) disc = forced;
-    let lookup = disc;
-    if (typeof lookup === 'bigint' && lookup <= MAX_SAFE_BIG) lookup = Number(lookup);
-    const variant =
-      typeof lookup === 'number' && lookup >= 0 && lookup < 256
-        ? small[lookup]
-        : typeof lookup === 'number' || typeof lookup === 'string'
-          ? variants.get(lookup as number | string)
-          : undefined;
-    const plan = variant === undefined ? unknownPlan : variant.plan;
-    if (variant === undefined && disc !== undefined && !keepUnknown) {
-      const np = st.problems.length;
-      const problem = pushProblem(st, start, expectedValues, String(disc), `unknown ${discName} ${String(disc)}`);
-      addSeg(st, np, 0, discName, discKey);
-      problem.key = discKey;
-      frame.failed = true;
-    }
-    const named = names !== undefined;
-    // The object starts with the discriminator's in-memory value and the base fields read so far.
-    const out: Record<string, unknown> = {};
-    out[discName] = variant !== undefined ? variant.tag : named ? 'unknown' : disc;
-    const vals = frame.vals;
-    for (let i = 0; i < baseNames.length; i++) {
-      if (i === dIndex) continue;
-      const v = vals[i];
-      if (v !== undefined) {
-        out[baseNames[i] as string] = v;
-        frame.last = i;
-      }
-    }
-    frame.out = out;
-    frame.discIndex = dIndex;
-    const end = readEntries(st, plan, frame, next, count, dIndex + 1, -1);
-    st.depth = depth;
-    if (end === -1) return BAIL;
-    const last = frame.vals[dIndex];
-    if (forced === undefined && last !== undefined && last !== disc) {
-      // A repeated discriminator: the last occurrence decides the variant.
-      st.pos = start;
-      st.problems.length = problemsBefore;
-      return read(st, last);
-    }
-    reportDups(st, frame, start);
-    if (variant !== undefined) {
-      const result = finish(st, plan, frame, start, discName, variant.tag, dIndex);
-      const store = finalStore(frame, plan);
-      if (result !== FAIL && store !== undefined) (result as Record<string, unknown>)[plan.store] = store;
-      return result;
-    }
-    const result = finish(st, plan, frame, start, discName, named ? 'unknown' : disc, dIndex);
-    if (result === FAIL) return FAIL;
-    const record = result as Record<string, unknown>;
-    if (named) record[unknownKey] = disc;
-    else record.unknown = true;
-    record.fields = finalStore(frame, plan) ?? (objectStore ? {} : []);
-    return record;
-  };
-  return (st) => read(st, undefined);
-}
-
-/**
- * Looks ahead from entry `i` for the discriminator (the last occurrence) and decodes its value without keeping
- * anything: the entries are read again with the variant's plan. Returns the value, undefined or BAIL.
- */
-function findDiscriminator(
-  st: DecodeState,
-  plan: Plan,
-  frame: Frame,
-  i: number,
-  count: number,
-  dIndex: number,
-): unknown {
-  const b = st.b;
-  const save = st.pos;
-  const problems = st.problems.length;
-  let at = -1;
-  for (; ; i++) {
-    if (count >= 0 ? i >= count : st.pos >= st.end || b[st.pos] === 0xff) break;
-    if (st.pos >= st.end) return BAIL;
-    const fi = matchKey(st, plan, dIndex, frame);
-    if (fi === -2) return BAIL;
-    if (st.pos >= st.end) return BAIL;
-    if (fi === dIndex) at = st.pos;
-    if (!skipAt(st, st.pos)) return BAIL;
-  }
-  let value: unknown;
-  if (at >= 0 && b[at] !== 0xf7) {
-    st.pos = at;
-    value = readField(st, plan, dIndex);
-    if (value === BAIL) return BAIL;
-    if (value === FAIL) value = undefined;
-  }
-  st.problems.length = problems;
-  st.pos = save;
-  return value;
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { BAIL, DecodeState, EMPTY_BYTES, FAIL, finishProblems, type Reader, stateOptions } from './decode-core.js';
-import { compileStruct, compileUnion } from './decode-struct.js';
+import { compileStruct } from './decode-struct.js';
+import { compileUnion } from './decode-union.js';
 import { compileValue } from './decode-values.js';
 import { CborSchemaError, type Problem } from './errors.js';
 import { SCAN_TOO_DEEP, SCAN_TRUNCATED } from './scanner.js';
