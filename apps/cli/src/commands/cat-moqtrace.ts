@@ -33,7 +33,7 @@ import { toBase64 } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
 import { oneLineCell, StreamTable } from '../output/table.js';
 import { parseTimeBound, type TimeBound } from '../time.js';
-import type { CatFormat, CatOptions } from './cat.js';
+import type { CatFormat, CatOptions } from './types.js';
 
 interface MoqFilter {
   type: string | number | undefined;

@@ -16,13 +16,9 @@ import { openTextTarget } from '../output/file-output.js';
 import { decodePayload } from '../output/json.js';
 import { endRecord, errorRecord, ssHeaderRecord, ssMessageRecord } from '../output/records.js';
 import { openSsReader } from '../ss-source.js';
+import type { ConvertOptions, NdjsonRecord } from './types.js';
 
-/** Options of `convert`. */
-export interface ConvertOptions {
-  to?: 'ndjson' | 'ss' | 'moqtrace';
-  interval?: number;
-  version: 'auto' | '1' | '2';
-}
+export type { ConvertOptions, NdjsonRecord } from './types.js';
 
 /** Runs `xtrace convert`. */
 export async function convert(ctx: Context, inPath: string, outPath: string, options: ConvertOptions): Promise<void> {
@@ -86,9 +82,6 @@ async function openConvertInput(ctx: Context, path: string): Promise<ConvertInpu
     path === '-' ? await openInput(ctx.io, '-') : { name: path, path, format, size: head.length, bytes: head };
   return { kind: 'binary', input };
 }
-
-/** A parsed NDJSON record with its line number. */
-export type NdjsonRecord = Record<string, unknown> & { kind?: unknown; line: number };
 
 /** Parses NDJSON text; a line that is not a JSON object is an error (exit 1). */
 export function parseRecords(text: string, file: string): NdjsonRecord[] {

@@ -28,11 +28,8 @@ import { type Input, ioError } from '../input.js';
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
 import { stringifyJson } from '../output/json.js';
-import { formatTable } from '../output/table.js';
-import type { ConvertOptions, NdjsonRecord } from './convert.js';
-import type { Region } from './hexdump.js';
-import { keyValues } from './info.js';
-import type { ValidationResult } from './validate.js';
+import { formatTable, keyValues } from '../output/table.js';
+import type { ConvertOptions, NdjsonRecord, Region, ValidationResult } from './types.js';
 
 /** Reads a whole `.moqtrace` input, keeping every problem. */
 async function readWhole(input: Input): Promise<TraceContents> {
