@@ -364,6 +364,20 @@ function expectSame(a: unknown, b: unknown): void {
   expect(inspect(a, { depth: null, sorted: false })).toBe(inspect(b, { depth: null, sorted: false }));
 }
 
+/**
+ * `v` as the normal form writes it, at any depth: an integral number outside the 32-bit range as the equal bigint,
+ * `undefined` (inside arrays, maps and objects: decoded structs never hold an absent field's key) as null.
+ */
+function asWritten(v: unknown, depth = 0): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) && (v > 0xffffffff || v < -0x100000000) ? BigInt(v) : v;
+  if (v === undefined) return depth === 0 ? v : null;
+  if (depth > 64 || typeof v !== 'object' || v === null || v instanceof Uint8Array) return v;
+  if (Array.isArray(v)) return v.map((x) => asWritten(x, depth + 1));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [asWritten(k, depth + 1), asWritten(x, depth + 1)]));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asWritten(x, depth + 1)]));
+}
+
 /** The result with offsets moved by `-shift` (for comparing results of the same item at different offsets). */
 function shifted<T>(result: T, shift: number): T {
   const r = result as { problems?: { offset?: number; message: string }[] };
@@ -488,7 +502,9 @@ describe('compiled decoder', () => {
           const bytes = encode(schema, r.value as never);
           const again = decode(schema, bytes);
           expect(again.ok).toBe(true);
-          expectSame(withoutRaw(again.value), withoutRaw(r.value));
+          // The normal form writes an integral number beyond 32 bits as an 8-byte integer, which an opaque value
+          // (cbor-x semantics) reads back as a bigint, and `undefined` as null: compare as written.
+          expectSame(asWritten(withoutRaw(again.value)), asWritten(withoutRaw(r.value)));
           // The normal form is a fixed point.
           expect(encode(schema, again.value as never)).toEqual(bytes);
         }),
@@ -519,6 +535,8 @@ describe('compiled decoder', () => {
         // decodeValue writes its input in normal form, where an integral float beyond 2^53 becomes an integer
         // (spec rule: integral values are integers), which reads back as a bigint: not what the bytes held.
         if (hasUnsafeIntegralFloat(decoded)) return;
+        // cbor-x reads a bignum (tags 2 and 3) as a bigint; on the wire the schema takes no tag but 64 for a value.
+        if (fromBytes.problems.some((p) => p.found === 'tag 2' || p.found === 'tag 3')) return;
         const fromValue = decodeValue(eventSchema as Schema<unknown>, decoded);
         compared++;
         expect(fromValue.ok).toBe(fromBytes.ok);
