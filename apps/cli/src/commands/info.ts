@@ -122,4 +122,3 @@ async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise
     );
   }
 }
-
