@@ -100,7 +100,7 @@ function moqFile() {
           },
     );
   }
-  const bytes = moq.encodeTrace({
+  const bytes = moq.writeTrace({
     header: {
       protocol: 'moq-transport-14',
       perspective: 'client',
@@ -124,11 +124,11 @@ async function libraryReadSs(path) {
 
 async function libraryReadMoq(path) {
   const source = await openFileSource(path);
-  try {
-    return (await moq.readTraceFrom(source)).events.length;
-  } finally {
-    await source.close();
-  }
+  const reader = await moq.openTraceReader(source);
+  let n = 0;
+  for (let b = await reader.nextBatch(); b !== null; b = await reader.nextBatch()) n += b.length;
+  await source.close();
+  return n;
 }
 
 /** Runs the CLI in this process with stdout discarded (counts the bytes). */
@@ -151,7 +151,7 @@ function libraryChildScript(kind, path) {
   const read =
     kind === '.ss'
       ? `const ss = await import(${JSON.stringify(import.meta.resolve('@x/seastreamer-file/node'))}); const r = await ss.openSeaStreamerFile(${JSON.stringify(path)}); for (let b = await r.nextBatch(); b !== null; b = await r.nextBatch()); await r.close();`
-      : `const moq = await import(${JSON.stringify(import.meta.resolve('@x/moqtrace'))}); const s = await openFileSource(${JSON.stringify(path)}); await moq.readTraceFrom(s); await s.close();`;
+      : `const moq = await import(${JSON.stringify(import.meta.resolve('@x/moqtrace'))}); const s = await openFileSource(${JSON.stringify(path)}); const r = await moq.openTraceReader(s); for (let b = await r.nextBatch(); b !== null; b = await r.nextBatch()); await s.close();`;
   return `const { openFileSource } = await import(${JSON.stringify(import.meta.resolve('@x/binary/node'))}); ${read}`;
 }
 

@@ -1,33 +1,63 @@
 /**
- * Reading `.moqtrace` inputs for the CLI: a pull loop over the library's incremental `TraceParser` that lets
- * the caller flush output between chunks (backpressure) and stop early (`--limit`); `--follow` is the library's
- * `followTrace` (`@x/moqtrace/node`), stopped by Ctrl-C (the run's abort signal) or when the file is removed.
+ * Reading `.moqtrace` inputs for the CLI: a batch loop over the library's streaming reader (`openTraceReader`)
+ * that lets the caller flush output between batches (backpressure) and stop early (`--limit`); `--follow` is the
+ * library's `followTraceFile` (`@x/moqtrace/node`), stopped by Ctrl-C (the run's abort signal) or when the file
+ * is removed.
  *
  * @module
  */
-import { type TraceEnd, TraceParser, type TraceVisitor } from '@x/moqtrace';
-import { followTrace } from '@x/moqtrace/node';
+import {
+  openTraceReader,
+  type TraceEnd,
+  type TraceEvent,
+  type TraceProblem,
+  type TraceReader,
+  type TraceSegmentInfo,
+} from '@x/moqtrace';
+import { followTraceFile } from '@x/moqtrace/node';
 import type { Input } from './input.js';
 import { ioError } from './input.js';
 import type { Context } from './io.js';
-import { inputSource } from './ss-source.js';
+import { withSource } from './ss-source.js';
+
+/** What {@link parseMoqtrace} reports, in file order (problems in order with the records). */
+export interface TraceVisitor {
+  /** A segment starts (its preamble and header were read). */
+  segment(segment: TraceSegmentInfo): void;
+  /** An event at `offset` of segment `segment`. */
+  event(event: TraceEvent, offset: number, segment: number): void;
+  /** A problem. */
+  problem(problem: TraceProblem): void;
+}
 
 /** Options of {@link parseMoqtrace}. */
 export interface ParseLoopOptions {
   /** Keep waiting for appended bytes until Ctrl-C or removal. */
   follow?: boolean;
-  /** Called after every chunk (flush output, update progress); return true to stop reading. */
+  /** Called after every batch of records (flush output, update progress); return true to stop reading. */
   afterChunk?: (position: number) => Promise<boolean> | boolean;
 }
 
 /** Result of {@link parseMoqtrace}. */
 export interface ParseLoopResult {
-  /** The parser's end state, undefined when stopped early or when the followed file was removed. */
-  end: TraceEnd | undefined;
+  /** The reader's end (state `limit` when the caller stopped, `removed` when the followed file went away). */
+  end: TraceEnd;
   /** How reading stopped. */
   stoppedBy: 'end' | 'caller' | 'interrupt' | 'removed';
   /** Offset of the next unread byte. */
   offset: number;
+}
+
+/** Reads every record of `reader` into `visitor`, calling `afterChunk` between batches. */
+async function drain(reader: TraceReader, visitor: TraceVisitor, options: ParseLoopOptions): Promise<boolean> {
+  for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+    for (const record of batch) {
+      if (record.kind === 'event') visitor.event(record.event, record.offset, record.segment);
+      else visitor.segment(record);
+    }
+    if (options.afterChunk && (await options.afterChunk(reader.position))) return true;
+  }
+  return false;
 }
 
 /** Parses a `.moqtrace` input, calling `visitor` for segments, events and problems. */
@@ -37,42 +67,37 @@ export async function parseMoqtrace(
   visitor: TraceVisitor,
   options: ParseLoopOptions = {},
 ): Promise<ParseLoopResult> {
+  const readerOptions = { segments: true, maxProblems: 0, onProblem: (p: TraceProblem) => visitor.problem(p) };
   if (options.follow && input.path) {
-    let stopped = false;
-    let end: Awaited<ReturnType<typeof followTrace>>;
+    let reader: TraceReader;
     try {
-      end = await followTrace(input.path, visitor, {
+      reader = await followTraceFile(input.path, {
+        ...readerOptions,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-        afterChunk: async (position) => {
-          stopped = options.afterChunk ? await options.afterChunk(position) : false;
-          return stopped;
-        },
       });
     } catch (error) {
       throw (error as { code?: string }).code === 'IO_ERROR' ? ioError((error as Error).cause, input.name) : error;
     }
-    if (end.reason === 'removed') return { end: undefined, stoppedBy: 'removed', offset: end.offset };
-    const { stoppedBy: _stoppedBy, ...traceEnd } = end;
-    if (stopped) return { end: undefined, stoppedBy: 'caller', offset: end.offset };
-    return {
-      end: traceEnd as TraceEnd,
-      stoppedBy: end.stoppedBy === 'signal' ? 'interrupt' : 'end',
-      offset: end.offset,
-    };
-  }
-  const source = await inputSource(input);
-  const parser = new TraceParser();
-  try {
-    for (;;) {
-      const status = parser.run(visitor);
-      if (status === 'done') return { end: parser.result, stoppedBy: 'end', offset: parser.offset };
-      if (options.afterChunk && (await options.afterChunk(source.position)))
-        return { end: undefined, stoppedBy: 'caller', offset: parser.offset };
-      const chunk = await source.read();
-      if (chunk === null) parser.end();
-      else parser.push(chunk);
+    let stopped = false;
+    try {
+      stopped = await drain(reader, visitor, options);
+    } finally {
+      await reader.close();
     }
-  } finally {
-    await source.close();
+    const end = reader.end as TraceEnd;
+    if (end.state === 'removed') return { end, stoppedBy: 'removed', offset: end.offset };
+    if (stopped) return { end, stoppedBy: 'caller', offset: end.offset };
+    return { end, stoppedBy: end.state === 'aborted' ? 'interrupt' : 'end', offset: end.offset };
   }
+  return withSource(input, async (source) => {
+    const reader = await openTraceReader(source, readerOptions);
+    let stopped = false;
+    try {
+      stopped = await drain(reader, visitor, options);
+    } finally {
+      await reader.close();
+    }
+    const end = reader.end as TraceEnd;
+    return { end, stoppedBy: stopped ? 'caller' : 'end', offset: end.offset };
+  });
 }

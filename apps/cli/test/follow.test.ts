@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeTrace, readTrace, type TraceEvent } from '@x/moqtrace';
+import { readTrace, type TraceEvent, writeTrace } from '@x/moqtrace';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, parseNdjson, tempDir } from './helpers.js';
 
@@ -78,7 +78,7 @@ describe('cat --follow against a file another process is writing', () => {
     const events: TraceEvent[] = [];
     for (let i = 0; i < 30; i++)
       events.push({ type: 'annotation', seq: i, timestamp: i * 10, label: `n${i}`, data: i } as TraceEvent);
-    const bytes = encodeTrace({
+    const bytes = writeTrace({
       header: { protocol: 'moq-transport-14', perspective: 'client', detail: 'control', startTime: 1 },
       events,
     });

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeTrace, readTrace, type TraceEvent, type TraceHeader } from '@x/moqtrace';
+import { readTrace, type TraceEvent, type TraceHeader, writeTrace } from '@x/moqtrace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseNdjson, tempDir, xtrace } from './helpers.js';
 
@@ -61,7 +61,7 @@ describe('.moqtrace commands on generated files', () => {
   const file = join(tmp.dir, 'gen.moqtrace');
   let bytes: Uint8Array;
   beforeAll(() => {
-    bytes = encodeTrace(makeTrace());
+    bytes = writeTrace(makeTrace());
     writeFileSync(file, bytes);
   });
   afterAll(() => tmp.cleanup());

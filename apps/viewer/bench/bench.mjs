@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceWriter } from '@x/moqtrace';
+import { createTraceWriter } from '@x/moqtrace';
 import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
 import { preview } from 'vite';
 import { launchChromium } from '../scripts/chromium.mjs';
@@ -35,7 +35,8 @@ function fileSink(path) {
 
 async function makeTrace(path, count) {
   if (existsSync(path)) return;
-  const writer = new TraceWriter(fileSink(path), {
+  const sink = fileSink(path);
+  const writer = createTraceWriter(sink, {
     header: { protocol: 'moq-transport-14', perspective: 'client', detail: 'headers+sizes', startTime: 1767268800000 },
   });
   let sid = 3n;
@@ -78,6 +79,7 @@ async function makeTrace(path, count) {
     g++;
   }
   await writer.close();
+  sink.close();
 }
 
 async function makeSs(path, bytes) {

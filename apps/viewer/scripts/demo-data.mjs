@@ -1,6 +1,6 @@
 // Demo and test recordings, written with the project's own writers (@x/moqtrace, @x/seastreamer-file).
 // Used by make-demos.mjs (build time), the browser tests and the benchmarks.
-import { encodeTrace } from '@x/moqtrace';
+import { writeTrace } from '@x/moqtrace';
 import { writeSeaStreamer } from '@x/seastreamer-file';
 
 export const DEMO_START = 1767268800000; // 2026-01-01T12:00:00Z
@@ -152,7 +152,7 @@ export function makeTraceDemo({ groups = 6, objectsPerGroup = 5 } = {}) {
   });
   control(0, 0x10, { type: 'goaway', new_session_uri: '' });
   push({ type: 'state-change', from: 'established', to: 'closed' });
-  return { header, events, bytes: encodeTrace({ header, events }) };
+  return { header, events, bytes: writeTrace({ header, events }) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { encodeTrace, type TraceEvent } from '@x/moqtrace';
+import { type TraceEvent, writeTrace } from '@x/moqtrace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTraceDemo } from '../scripts/demo-data.mjs';
 import { type Harness, openFiles, openPage, screenshot, startHarness, tableRows, waitLoaded } from './harness.js';
@@ -194,7 +194,7 @@ describe('.moqtrace demo', () => {
 describe('.moqtrace damaged and hostile files', () => {
   it('a truncated file shows the banner and the events before the cut', async () => {
     const keep = 40;
-    const prefix = encodeTrace({ header: demo.header, events: demo.events.slice(0, keep) }).length;
+    const prefix = writeTrace({ header: demo.header, events: demo.events.slice(0, keep) }).length;
     const bytes = demo.bytes.slice(0, prefix + 7);
     const { page } = await openPage(h);
     await openFiles(page, [{ name: 'cut.moqtrace', bytes }]);
@@ -225,7 +225,7 @@ describe('.moqtrace damaged and hostile files', () => {
       { type: 'error', seq: 2, timestamp: 30, errorCode: 1, reason: evil },
       { type: 'state-change', seq: 3, timestamp: 40, from: evil, to: '<iframe src="javascript:alert(4)">' },
     ];
-    const bytes = encodeTrace({ header, events });
+    const bytes = writeTrace({ header, events });
     const { page, dialogs, errors } = await openPage(h);
     await openFiles(page, [{ name: '<svg onload=alert(5)>.moqtrace', bytes }]);
     await waitLoaded(page);

@@ -142,7 +142,9 @@ describe('.ss demo', () => {
     // out of bound
     await page.fill('[data-testid="seek-value"]', String(Number(demo.messages.at(-1)!.timestamp) + 1e6));
     await page.click('[data-testid="seek-go"]');
-    await expect.poll(() => page.textContent('[data-testid="seek-message"]')).toContain('OUT_OF_RANGE: no message of logs/0');
+    await expect
+      .poll(() => page.textContent('[data-testid="seek-message"]'))
+      .toContain('OUT_OF_RANGE: no message of logs/0');
     await page.context().close();
   });
 

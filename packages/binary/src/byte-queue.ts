@@ -108,6 +108,45 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * A contiguous view of the unread bytes starting `skip` bytes after the read position, without joining or
+   * consuming anything: the rest of the chunk holding that byte, or, when that chunk has fewer than `min` bytes
+   * left, a copy of the next `min` bytes (fewer when fewer are buffered). Empty when `skip` is not below
+   * {@link ByteQueue.available}. For scanners that resume inside a long item: each call costs the chunks after
+   * `skip` (the last ones, found from the end), not the item so far.
+   *
+   * @example
+   * ```ts
+   * const view = queue.peekAt(scanned, 9); // at least one CBOR head, unless the buffered bytes end sooner
+   * ```
+   */
+  peekAt(skip: number, min = 1): Uint8Array {
+    if (!(skip >= 0 && skip < this.buffered)) return new Uint8Array(0);
+    // Find the chunk holding byte `skip`, walking back from the last chunk (`chunkStart`: position of the
+    // chunk's first byte, counted from the read position; negative for the partly read first chunk).
+    let index = this.chunks.length - 1;
+    let chunkStart = this.buffered - (this.chunks[index] as Uint8Array).length;
+    while (chunkStart > skip) {
+      index--;
+      chunkStart -= (this.chunks[index] as Uint8Array).length;
+    }
+    const chunk = this.chunks[index] as Uint8Array;
+    const at = skip - chunkStart;
+    const left = chunk.length - at;
+    const want = Math.min(min, this.buffered - skip);
+    if (left >= want) return chunk.subarray(at);
+    const out = new Uint8Array(want);
+    out.set(chunk.subarray(at), 0);
+    let filled = left;
+    for (let i = index + 1; filled < want; i++) {
+      const next = this.chunks[i] as Uint8Array;
+      const take = Math.min(next.length, want - filled);
+      out.set(next.subarray(0, take), filled);
+      filled += take;
+    }
+    return out;
+  }
+
   /** Marks `count` bytes as read. */
   consume(count: number): void {
     if (!(count >= 0 && count <= this.buffered)) {
@@ -126,7 +165,9 @@ export class ByteQueue {
         left = 0;
       } else {
         left -= inChunk;
-        this.chunks[this.head] = CONSUMED; // dropped now, not when the array is next compacted
+        // Release the chunk now: a reference kept until the array is compacted would let it (and whatever views
+        // it) survive into the old generation, freed only by a full collection.
+        this.chunks[this.head] = CONSUMED;
         this.head++;
         this.headOffset = 0;
       }

@@ -145,6 +145,33 @@ describe('ByteQueue', () => {
     );
   });
 
+  it('peekAt views the bytes from any unread position, whatever the chunking and what was consumed', () => {
+    fc.assert(
+      fc.property(
+        input,
+        fc.integer({ min: 0, max: 200 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 12 })), { maxLength: 20 }),
+        ({ bytes, cuts }, consumed, peeks) => {
+          const queue = new ByteQueue();
+          for (const part of split(bytes, cuts)) queue.push(part);
+          const skipFirst = Math.min(consumed, bytes.length);
+          queue.consume(skipFirst);
+          const rest = bytes.subarray(skipFirst);
+          for (const [skip, min] of peeks) {
+            const view = queue.peekAt(skip, min);
+            if (skip >= rest.length) {
+              expect(view.length).toBe(0);
+              continue;
+            }
+            expect(view.length).toBeGreaterThanOrEqual(Math.min(min, rest.length - skip));
+            expect(view).toEqual(rest.subarray(skip, skip + view.length));
+          }
+          expect(queue.available).toBe(rest.length);
+        },
+      ),
+    );
+  });
+
   it('refuses to consume more than is buffered', () => {
     const queue = new ByteQueue();
     queue.push(new Uint8Array(3));

@@ -1,8 +1,9 @@
 // Decode and encode of 100k moqtrace-shaped records, as same-run ratios to bare cbor-x:
 // - decode: schema decoding of a CBOR sequence (createSequenceDecoder, one chunk) vs cbor-x decodeMultiple
-//   with a callback on the same bytes. Target >= 0.8x throughput (stretch >= 1.0x).
+//   with a callback on the same bytes. Target >= 0.9x throughput.
 // - encode: encode(schema, friendlyRecord) per record vs cbor-x Encoder.encode(wireKeyedPlainObject) per
 //   record (plain RFC 8949 options). Target >= 0.8x throughput.
+import { loadavg } from 'node:os';
 import { Decoder, Encoder, isNativeAccelerationEnabled } from 'cbor-x';
 import { Bench } from 'tinybench';
 import { createEncoder, createSequenceDecoder, decode, encode, encodeSequence } from '../dist/index.js';
@@ -68,13 +69,13 @@ const line = (label, ms, baseMs, target) => {
   );
 };
 console.log(
-  `100k records, ${(bytes.length / 1e6).toFixed(2)} MB sequence, cbor-x native acceleration: ${isNativeAccelerationEnabled}`,
+  `100k records, ${(bytes.length / 1e6).toFixed(2)} MB sequence, cbor-x native acceleration: ${isNativeAccelerationEnabled}, load ${loadavg()[0].toFixed(2)}`,
 );
 const dBase = p50('cbor-x decodeMultiple (callback)');
 console.log(
   `${'baseline cbor-x decodeMultiple'.padEnd(40)} ${dBase.toFixed(1).padStart(7)} ms  ${rate(dBase).padStart(18)}`,
 );
-line('schema sequence decode', p50('@x/cbor-schema sequence decode'), dBase, 0.8);
+line('schema sequence decode', p50('@x/cbor-schema sequence decode'), dBase, 0.9);
 const eBase = p50('cbor-x encode (plain objects)');
 console.log(`${'baseline cbor-x encode'.padEnd(40)} ${eBase.toFixed(1).padStart(7)} ms  ${rate(eBase).padStart(18)}`);
 line('schema encode (per record)', p50('@x/cbor-schema encode'), eBase, 0.8);

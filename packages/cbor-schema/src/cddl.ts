@@ -4,23 +4,20 @@
  * @module
  */
 import type {
-  AnyStructSchema,
   ArraySchema,
   BytesSchema,
   EnumSchema,
-  FieldInfo,
   IntSchema,
   LiteralSchema,
   LiteralValue,
   NullableSchema,
   RecordSchema,
   Schema,
-  StructShape,
+  TransformSchema,
   TupleSchema,
   UintSchema,
-  UnionSchema,
-  VariantMap,
 } from './schema.js';
+import type { AnyStructSchema, FieldInfo, StructShape, UnionSchema, VariantMap } from './struct.js';
 
 /** Options of {@link toCDDL}. */
 export interface CddlOptions {
@@ -114,8 +111,16 @@ function render(schema: Schema<unknown>, ctx: Ctx, ruleName: string): string {
     }
     case 'struct':
       return structBody((schema as unknown as AnyStructSchema).fields, ctx, undefined);
+    case 'transform': {
+      const t = schema as TransformSchema<unknown>;
+      return t.refinement?.cddl ?? ref(t.inner, ctx, false);
+    }
     case 'union':
-      return unionRules(schema as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>, ctx, ruleName);
+      return unionRules(
+        schema as unknown as UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject', undefined, string>,
+        ctx,
+        ruleName,
+      );
   }
 }
 
@@ -137,14 +142,13 @@ function structBody(
 }
 
 function unionRules(
-  schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject'>,
+  schema: UnionSchema<StructShape, string, VariantMap, 'keep' | 'reject', undefined, string>,
   ctx: Ctx,
   name: string,
 ): string {
   const names: string[] = [];
   for (const [value, merged] of schema.merged) {
-    const variant = schema.variants[value as keyof VariantMap] as AnyStructSchema & { cddlName?: string };
-    const ruleName = variant.cddlName ?? `${name}-${value}`;
+    const ruleName = merged.cddlName ?? `${name}-${value}`;
     names.push(ruleName);
     ctx.rules.set(ruleName, structBody(merged.fields, ctx, { name: schema.discriminator, value: literal(value) }));
   }

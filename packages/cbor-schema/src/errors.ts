@@ -3,26 +3,43 @@
  *
  * @module
  */
+import { CodedError, type CodedErrorOptions } from '@x/binary';
 
 /**
  * Stable machine-readable codes carried by {@link CborSchemaError} and {@link Problem}.
  *
+ * Format codes of this package:
  * - `SCHEMA_MISMATCH`: a well-formed CBOR value does not fit the schema (wrong CBOR type, fraction for an
  *   integer, negative for an unsigned integer, out of range, unexpected tag, missing required field).
  * - `MALFORMED_CBOR`: the bytes are not well-formed CBOR (reserved additional information 28–30, a break byte
  *   outside an indefinite-length item, an indefinite-length integer or tag, a bad chunk in an indefinite string).
- * - `TRUNCATED`: a CBOR item runs past the end of the input.
- * - `TRAILING_BYTES`: bytes are left after the one item that {@link decode} expected.
- * - `INVALID_VALUE`: a JavaScript value given to {@link encode} does not fit the schema.
+ * - `NESTING_TOO_DEEP`: arrays, maps and tags nest deeper than the depth limit (`maxDepth`, default
+ *   {@link DEFAULT_MAX_DEPTH}); the item's end is not looked for.
+ * - `UNDECODABLE`: an item whose boundary is known but whose content cannot be decoded (a value cbor-x refuses,
+ *   such as an indefinite-length string inside an opaque value, or one of the delimitable non-well-formed forms
+ *   the lenient scanner sizes).
+ * - `DUPLICATE_KEY`: a map repeats a key (the last occurrence is used).
+ * - `TRAILING_BYTES`: bytes are left after the one item that `decode` expected.
+ * - `INVALID_VALUE`: a JavaScript value given to an encoder does not fit the schema.
  * - `INVALID_SCHEMA`: a builder was used wrongly (duplicate wire key, bad union variant, …).
+ *
+ * Shared codes (same meaning in every package of the toolkit): `TRUNCATED` (a CBOR item runs past the end of the
+ * input) and `INVALID_ARGUMENT` (an API was given an option or argument it does not accept).
  */
 export type CborSchemaErrorCode =
   | 'SCHEMA_MISMATCH'
   | 'MALFORMED_CBOR'
-  | 'TRUNCATED'
+  | 'NESTING_TOO_DEEP'
+  | 'UNDECODABLE'
+  | 'DUPLICATE_KEY'
   | 'TRAILING_BYTES'
   | 'INVALID_VALUE'
-  | 'INVALID_SCHEMA';
+  | 'INVALID_SCHEMA'
+  | 'TRUNCATED'
+  | 'INVALID_ARGUMENT';
+
+/** Default nesting limit of arrays, maps and tags (the root item is depth 0). */
+export const DEFAULT_MAX_DEPTH = 512;
 
 /**
  * One problem found while decoding. Tolerant decoding collects these instead of throwing; strict decoding
@@ -48,9 +65,7 @@ export interface Problem {
 }
 
 /** Options accepted by the {@link CborSchemaError} constructor. */
-export interface CborSchemaErrorOptions {
-  /** Byte offset where the problem was found. */
-  offset?: number;
+export interface CborSchemaErrorOptions extends CodedErrorOptions {
   /** Path of the value (friendly names). */
   path?: string;
   /** Path of the value (wire keys). */
@@ -61,15 +76,12 @@ export interface CborSchemaErrorOptions {
   expected?: string;
   /** What was found. */
   found?: string;
-  /** The underlying error, if any. */
-  cause?: unknown;
 }
 
-const MARKER = Symbol.for('@x/cbor-schema.CborSchemaError');
-
 /**
- * The single error class thrown by `@x/cbor-schema`. Carries a stable {@link CborSchemaError.code}, the
- * path of the value at fault, what was expected and found, and the byte offset when known.
+ * The error class of `@x/cbor-schema` (a `CodedError` of `@x/binary`). Carries a stable
+ * {@link CborSchemaError.code}, the path of the value at fault, what was expected and found, and the byte offset
+ * when known.
  *
  * @example
  * ```ts
@@ -80,11 +92,9 @@ const MARKER = Symbol.for('@x/cbor-schema.CborSchemaError');
  * }
  * ```
  */
-export class CborSchemaError extends Error {
-  /** Stable code, see {@link CborSchemaErrorCode}. */
-  readonly code: CborSchemaErrorCode;
-  /** Byte offset where the problem was found, when known. */
-  readonly offset: number | undefined;
+export class CborSchemaError extends CodedError<CborSchemaErrorCode> {
+  static override readonly marker: symbol = Symbol.for('@x/cbor-schema.CborSchemaError');
+
   /** Path of the value at fault (friendly names), `""` for the root. */
   readonly path: string;
   /** Path of the value at fault (wire keys). */
@@ -97,28 +107,17 @@ export class CborSchemaError extends Error {
   readonly found: string | undefined;
 
   constructor(code: CborSchemaErrorCode, message: string, options: CborSchemaErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'CborSchemaError';
-    this.code = code;
-    this.offset = options.offset;
     this.path = options.path ?? '';
     this.wirePath = options.wirePath ?? this.path;
     this.key = options.key;
     this.expected = options.expected;
     this.found = options.found;
-    Object.defineProperty(this, MARKER, { value: true });
   }
 
   /** Builds the error for a {@link Problem}. */
   static fromProblem(problem: Problem): CborSchemaError {
     return new CborSchemaError(problem.code, problem.message, problem);
-  }
-
-  /**
-   * True when `value` is a `CborSchemaError`, also one created by another copy of this package
-   * (a duplicated dependency), where `instanceof` would say false.
-   */
-  static is(value: unknown): value is CborSchemaError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
 }

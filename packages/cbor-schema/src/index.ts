@@ -1,6 +1,7 @@
 /**
  * `@x/cbor-schema`: typed CBOR schemas on cbor-x. One schema value gives the TypeScript type, strict or
- * tolerant decoding with precise problem paths and offsets, normal-form encoding, CBOR sequences and CDDL.
+ * tolerant decoding with precise problem paths and offsets (compiled once into a decoder that builds the final
+ * objects), normal-form encoding through one CBOR writer, CBOR sequences over chunked input, and CDDL.
  *
  * @example
  * ```ts
@@ -14,6 +15,7 @@
  * @module @x/cbor-schema
  */
 
+export { c } from './builders.js';
 export { type CddlOptions, toCDDL } from './cddl.js';
 export {
   type DecodeItemResult,
@@ -23,77 +25,72 @@ export {
   decode,
   decodeItem,
   decodeValue,
+  ItemDecoder,
+  type ItemStatus,
 } from './decode.js';
 export {
+  CborWriter,
+  type CborWriterOptions,
   createEncoder,
   type EncodeOptions,
   encode,
   encodeAny,
   encodeSequence,
+  fieldEntry,
+  type Reservation,
   type SequenceEncoder,
 } from './encode.js';
 export {
   CborSchemaError,
   type CborSchemaErrorCode,
   type CborSchemaErrorOptions,
+  DEFAULT_MAX_DEPTH,
   type Problem,
 } from './errors.js';
 export { CborTag, decodeOpaque, isCborTag } from './opaque.js';
 export {
+  QueueItemReader,
+  type QueueItemReaderOptions,
+  type QueueReadStatus,
+} from './queue-reader.js';
+export {
+  ItemScanner,
   type MeasureResult,
   measureItem,
   SCAN_MALFORMED,
+  SCAN_TOO_DEEP,
   SCAN_TRUNCATED,
+  type ScanOptions,
   scanItem,
-  scanNeeded,
 } from './scanner.js';
 export {
   AnySchema,
-  type AnyStructSchema,
   ArraySchema,
   type BigintMode,
   BoolSchema,
   BytesSchema,
-  c,
   EnumSchema,
-  type Extra,
-  type ExtraEntry,
-  Field,
-  type FieldInfo,
-  type FieldSpec,
-  type FieldValue,
   type FloatOptions,
   FloatSchema,
   type Infer,
-  type InferFields,
   type InferRecord,
-  type InferStruct,
   type InferTuple,
-  type InferUnion,
   type IntegerOptions,
   IntSchema,
-  type KnownVariant,
   LiteralSchema,
   type LiteralValue,
   NullableSchema,
   NullSchema,
-  type OptionalKeys,
   RecordSchema,
-  type RequiredKeys,
+  type Refinement,
+  type RefineOptions,
   Schema,
   type SchemaKind,
   type Simplify,
-  type StructOptions,
-  StructSchema,
-  type StructShape,
   TextSchema,
+  TransformSchema,
   TupleSchema,
   UintSchema,
-  type UnionOptions,
-  UnionSchema,
-  type UnknownVariant,
-  type VariantMap,
-  type WireKey,
 } from './schema.js';
 export {
   createSequenceDecoder,
@@ -104,3 +101,32 @@ export {
   type SequenceEvent,
   type SequenceItem,
 } from './sequence.js';
+export {
+  type AnyStructSchema,
+  type Extra,
+  type ExtraEntry,
+  Field,
+  type FieldInfo,
+  type FieldSpec,
+  type FieldValue,
+  type InferFields,
+  type InferStruct,
+  type InferUnion,
+  type KnownVariant,
+  type ObjectStore,
+  type OptionalKeys,
+  type RequiredKeys,
+  type StoreMode,
+  type StoreOf,
+  type StructOptions,
+  StructSchema,
+  type StructShape,
+  type UnionOptions,
+  UnionSchema,
+  type UnknownVariant,
+  type VariantMap,
+  type VariantNames,
+  type VariantTag,
+  type WireKey,
+} from './struct.js';
+export type { OpaqueOptions } from './writer.js';

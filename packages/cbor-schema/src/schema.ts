@@ -1,5 +1,6 @@
 /**
- * Schema classes, the `c` builders and the `Infer` type.
+ * Schema classes of values (scalars, arrays, tuples, records, opaque values, transforms) and the `Infer` type.
+ * Maps with declared fields (structs and unions) are in `struct.ts`, the `c` builders in `builders.ts`.
  *
  * @module
  */
@@ -22,36 +23,25 @@ export type SchemaKind =
   | 'struct'
   | 'any'
   | 'union'
-  | 'nullable';
+  | 'nullable'
+  | 'transform';
 
 /** A value a {@link LiteralSchema} or {@link EnumSchema} can hold. */
 export type LiteralValue = string | number | bigint | boolean | null;
-
-/**
- * One entry of a map's `extra` store: a key the struct does not know, or a known key whose value could not be
- * used (tolerant decoding). Entries are kept in wire order and written back after the declared fields.
- */
-export interface ExtraEntry {
-  /** The wire key (text or integer). */
-  key: string | number | bigint;
-  /** The value, decoded as cbor-x 1.6 decodes opaque values (see {@link AnySchema}). */
-  value: unknown;
-  /**
-   * The exact bytes the value was read from. When present, {@link encode} writes these bytes instead of
-   * encoding {@link ExtraEntry.value}, so a read-modify-write keeps the entry byte for byte. Delete it (or
-   * build entries without it) when you change the value.
-   */
-  raw?: Uint8Array;
-}
-
-/** A map's store of unknown or unusable entries, in wire order (see {@link ExtraEntry}). */
-export type Extra = ExtraEntry[];
 
 /** Returns the TypeScript type of the values a schema describes. */
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 /** Flattens an intersection for readable hover types. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** Options of {@link Schema.refine}. */
+export interface RefineOptions {
+  /** What a value must be, for problems and errors (e.g. `map with text keys`). */
+  expected: string;
+  /** CDDL shown for the refined schema (default: the inner schema's). */
+  cddl?: string;
+}
 
 /**
  * Base class of every schema. A schema describes one CBOR data item: it decodes (see `decode`), encodes (see
@@ -75,12 +65,44 @@ export abstract class Schema<T> {
     this.cddlName = name;
     return this;
   }
+
+  /**
+   * The same wire form with another in-memory form: decoded values go through `decode`, values to encode through
+   * `encode` (which must invert it). A `decode` that throws makes the value unusable.
+   *
+   * @example
+   * ```ts
+   * const ref = c.tuple([c.text(), c.uint()]).transform(([peer, id]) => ({ peer, id }), (r) => [r.peer, r.id] as const);
+   * ```
+   */
+  transform<U>(decode: (value: T) => U, encode: (value: U) => T): TransformSchema<U> {
+    return new TransformSchema<U>(
+      this,
+      decode as (value: unknown) => unknown,
+      encode as (value: unknown) => unknown,
+      undefined,
+    );
+  }
+
+  /**
+   * The same schema, accepting only values for which `check` is true (on decode and on encode); others are
+   * unusable (`SCHEMA_MISMATCH` naming `options.expected`). A type guard narrows the in-memory type.
+   */
+  refine<U extends T>(check: (value: T) => value is U, options: RefineOptions): TransformSchema<U>;
+  refine(check: (value: T) => boolean, options: RefineOptions): TransformSchema<T>;
+  refine(check: (value: T) => boolean, options: RefineOptions): TransformSchema<T> {
+    const identity = (value: unknown): unknown => value;
+    return new TransformSchema<T>(this, identity, identity, {
+      check: check as (value: unknown) => boolean,
+      ...options,
+    });
+  }
 }
 
 /** How an integer schema returns values: `auto` = `number` up to 2^53−1, `bigint` above. */
 export type BigintMode = 'auto' | 'always' | 'never';
 
-/** Options of {@link c.uint} and {@link c.int}. */
+/** Options of `c.uint` and `c.int`. */
 export interface IntegerOptions {
   /**
    * `auto` (default): `number` when |v| ≤ 2^53−1, else `bigint`; `always`: always `bigint`; `never`: always
@@ -128,7 +150,7 @@ export class IntSchema<T extends number | bigint = number | bigint> extends Sche
   }
 }
 
-/** Options of {@link c.float}. */
+/** Options of `c.float`. */
 export interface FloatOptions {
   /** Smallest accepted value (inclusive). */
   min?: number;
@@ -261,7 +283,11 @@ export class RecordSchema<K extends Schema<unknown>, V extends Schema<unknown>> 
   }
 }
 
-/** Any CBOR value, kept as decoded (see {@link AnySchema}). */
+/**
+ * Any CBOR value, kept as cbor-x 1.6 decodes it with `{ useRecords: false, mapsAsObjects: true }` (see
+ * `decodeOpaque`). A value cbor-x refuses (an indefinite-length string, a non-well-formed form) makes the whole
+ * item undecodable (`UNDECODABLE`).
+ */
 export class AnySchema extends Schema<unknown> {
   readonly kind = 'any';
 }
@@ -277,293 +303,33 @@ export class NullableSchema<S extends Schema<unknown>> extends Schema<Infer<S> |
   }
 }
 
-/** A wire key: text or integer. */
-export type WireKey = string | number;
-
-/**
- * A struct property: its wire key, its schema and whether it may be absent. Build with {@link c.field}.
- * Absent (`optional()`) is distinct from `null` (`nullable()`).
- */
-export class Field<S extends Schema<unknown>, O extends boolean = false> {
-  /** The key on the wire. */
-  readonly key: WireKey;
-  /** The value schema. */
-  readonly schema: S;
-  /** Whether the field may be absent. */
-  readonly isOptional: O;
-  constructor(key: WireKey, schema: S, isOptional: O) {
-    if (typeof key === 'number' && !Number.isSafeInteger(key)) {
-      throw new CborSchemaError('INVALID_SCHEMA', `field key ${key} is not a safe integer`);
-    }
-    this.key = key;
-    this.schema = schema;
-    this.isOptional = isOptional;
-  }
-  /** The same field, allowed to be absent. */
-  optional(): Field<S, true> {
-    return new Field(this.key, this.schema, true);
-  }
-  /** The same field, also accepting `null`. */
-  nullable(): Field<NullableSchema<S>, O> {
-    return new Field(this.key, new NullableSchema(this.schema), this.isOptional);
-  }
+/** The check of a refined schema (see {@link Schema.refine}). */
+export interface Refinement extends RefineOptions {
+  /** True when a value is acceptable. */
+  check: (value: unknown) => boolean;
 }
 
-/** A struct property as given to {@link c.struct}: a {@link Field}, or a schema (wire key = property name). */
-export type FieldSpec = Field<Schema<unknown>, boolean> | Schema<unknown>;
-
-/** The properties of a struct. */
-export type StructShape = Record<string, FieldSpec>;
-
-/** In-memory type of one struct property. */
-export type FieldValue<P> = P extends Field<infer S, boolean> ? Infer<S> : P extends Schema<infer T> ? T : never;
-
-/** Property names of `F` declared with `.optional()`. */
-export type OptionalKeys<F> = { [K in keyof F]: F[K] extends Field<Schema<unknown>, true> ? K : never }[keyof F];
-/** Property names of `F` that are required. */
-export type RequiredKeys<F> = Exclude<keyof F, OptionalKeys<F>>;
-
-/** In-memory type of a struct's declared fields (without the store). */
-export type InferFields<F extends StructShape> = { [K in RequiredKeys<F>]: FieldValue<F[K]> } & {
-  [K in OptionalKeys<F>]?: FieldValue<F[K]>;
-};
-
-/** In-memory type of a struct: its fields plus the optional store named `E`. */
-export type InferStruct<F extends StructShape, E extends string = 'extra'> = Simplify<
-  InferFields<F> & { [P in E]?: Extra }
->;
-
-/** Options of {@link c.struct}. */
-export interface StructOptions<E extends string = 'extra'> {
-  /** Property holding the map's store (default `extra`). Must not be a field name. */
-  extraKey?: E;
-}
-
-/** A struct field after normalisation (internal description, public for introspection). */
-export interface FieldInfo {
-  /** Friendly (in-memory) name. */
-  readonly name: string;
-  /** Wire key. */
-  readonly key: WireKey;
-  /** Value schema. */
-  readonly schema: Schema<unknown>;
-  /** Whether the field may be absent. */
-  readonly optional: boolean;
-}
-
-/**
- * Map with declared fields, each with a wire key and a friendly name (e.g. wire `sid` ↔ `streamId`).
- * Keys the struct does not know, and known keys whose values cannot be used (tolerant mode), go to the
- * store (`extra` by default) and are written back after the fields.
- */
-export class StructSchema<F extends StructShape, E extends string = 'extra'> extends Schema<InferStruct<F, E>> {
-  readonly kind = 'struct';
-  /** The shape as given. */
-  readonly shape: F;
-  /** The fields in declared order. */
-  readonly fields: readonly FieldInfo[];
-  /** The store property name. */
-  readonly extraKey: E;
-  constructor(shape: F, options: StructOptions<E> = {}) {
+/** A schema read and written as `inner`, held in memory as `U` (see {@link Schema.transform}, {@link Schema.refine}). */
+export class TransformSchema<U> extends Schema<U> {
+  readonly kind = 'transform';
+  /** The wire schema. */
+  readonly inner: Schema<unknown>;
+  /** Wire value → memory value. */
+  readonly decode: (value: unknown) => unknown;
+  /** Memory value → wire value. */
+  readonly encode: (value: unknown) => unknown;
+  /** A refinement's check, when this is one. */
+  readonly refinement: Refinement | undefined;
+  constructor(
+    inner: Schema<unknown>,
+    decode: (value: unknown) => unknown,
+    encode: (value: unknown) => unknown,
+    refinement: Refinement | undefined,
+  ) {
     super();
-    this.shape = shape;
-    this.extraKey = (options.extraKey ?? 'extra') as E;
-    const fields: FieldInfo[] = [];
-    const keys = new Set<WireKey>();
-    for (const [name, spec] of Object.entries(shape)) {
-      const field = spec instanceof Field ? spec : new Field(name, spec, false);
-      if (keys.has(field.key)) throw new CborSchemaError('INVALID_SCHEMA', `struct: duplicate wire key ${field.key}`);
-      if (name === this.extraKey) {
-        throw new CborSchemaError('INVALID_SCHEMA', `struct: field name ${name} is the store property`);
-      }
-      keys.add(field.key);
-      fields.push({ name, key: field.key, schema: field.schema, optional: field.isOptional });
-    }
-    this.fields = fields;
+    this.inner = inner;
+    this.decode = decode;
+    this.encode = encode;
+    this.refinement = refinement;
   }
-  /** The field with this friendly name. */
-  field(name: string): FieldInfo | undefined {
-    return this.fields.find((f) => f.name === name);
-  }
-}
-
-/** In-memory type of a union's unknown variant: the base fields, `unknown: true` and all other keys. */
-export type UnknownVariant<B extends StructShape> = Simplify<
-  InferFields<B> & {
-    /** Marks a discriminator value no variant declares. */
-    unknown: true;
-    /** Every key that is not a base field, in wire order. */
-    fields: Extra;
-  }
->;
-
-/** In-memory type of a known union variant. */
-export type KnownVariant<B extends StructShape, D extends keyof B, K, V> = V extends {
-  shape: infer VF extends StructShape;
-}
-  ? Simplify<
-      Omit<InferFields<B>, D> & { [P in D]: K extends `${infer N extends number}` ? N : K } & InferFields<VF> & {
-          extra?: Extra;
-          unknown?: undefined;
-        }
-    >
-  : never;
-
-/** Structural view of any {@link StructSchema}, whatever its type parameters. */
-export interface AnyStructSchema {
-  /** Always `struct`. */
-  readonly kind: 'struct';
-  /** The shape as given. */
-  readonly shape: StructShape;
-  /** The fields in declared order. */
-  readonly fields: readonly FieldInfo[];
-  /** The store property name. */
-  readonly extraKey: string;
-}
-
-/** Map of discriminator value → variant struct. */
-export type VariantMap = Record<string | number, AnyStructSchema>;
-
-/** In-memory type of a union. */
-export type InferUnion<B extends StructShape, D extends keyof B, V extends VariantMap, U extends 'keep' | 'reject'> =
-  | { [K in keyof V]: KnownVariant<B, D, K, V[K]> }[keyof V]
-  | (U extends 'keep' ? UnknownVariant<B> : never);
-
-/** Options of {@link c.union}. */
-export interface UnionOptions<U extends 'keep' | 'reject'> {
-  /**
-   * `keep` (default): a discriminator value no variant declares gives an unknown variant (`unknown: true`,
-   * base fields, `fields` store with every other key). `reject`: it is a schema mismatch.
-   */
-  unknown?: U;
-}
-
-/**
- * Map discriminated by one field (e.g. event type `e`). `base` holds the fields every variant has, the
- * discriminator among them (text or unsigned integer); each variant adds its own fields. Written as the base
- * fields in order, then the variant's fields, then the store.
- */
-export class UnionSchema<
-  B extends StructShape,
-  D extends keyof B & string,
-  V extends VariantMap,
-  U extends 'keep' | 'reject' = 'keep',
-> extends Schema<InferUnion<B, D, V, U>> {
-  readonly kind = 'union';
-  /** The common fields. */
-  readonly base: StructSchema<B>;
-  /** Friendly name of the discriminator field. */
-  readonly discriminator: D;
-  /** The variant structs, by discriminator value. */
-  readonly variants: V;
-  /** What happens with unknown discriminator values. */
-  readonly unknown: U;
-  /** Per discriminator value, the merged struct (base fields, then the variant's). */
-  readonly merged: ReadonlyMap<string | number, StructSchema<StructShape>>;
-  /** The struct decoding unknown variants (base fields, store named `fields`). */
-  readonly unknownStruct: StructSchema<StructShape, 'fields'>;
-  constructor(base: StructSchema<B>, discriminator: D, variants: V, options: UnionOptions<U> = {}) {
-    super();
-    this.base = base;
-    this.discriminator = discriminator;
-    this.variants = variants;
-    this.unknown = (options.unknown ?? 'keep') as U;
-    const field = base.field(discriminator);
-    if (field === undefined) throw new CborSchemaError('INVALID_SCHEMA', `union: base has no field ${discriminator}`);
-    const numeric = field.schema.kind === 'uint' || field.schema.kind === 'int';
-    if (!numeric && field.schema.kind !== 'text') {
-      throw new CborSchemaError('INVALID_SCHEMA', 'union: the discriminator must be a uint, int or text field');
-    }
-    const merged = new Map<string | number, StructSchema<StructShape>>();
-    for (const [k, variant] of Object.entries(variants)) {
-      const value = numeric ? Number(k) : k;
-      if (numeric && !Number.isSafeInteger(value)) {
-        throw new CborSchemaError('INVALID_SCHEMA', `union: variant key ${k} is not an integer`);
-      }
-      merged.set(value, new StructSchema({ ...base.shape, ...variant.shape }));
-    }
-    this.merged = merged;
-    this.unknownStruct = new StructSchema(base.shape, { extraKey: 'fields' });
-  }
-}
-
-/**
- * The schema builders.
- *
- * @example
- * ```ts
- * const event = c.struct({
- *   seq: c.field('n', c.uint()),
- *   streamId: c.field('sid', c.uint({ bigint: 'always' })).optional(),
- *   message: c.field('msg', c.any()).optional(),
- * });
- * type Event = Infer<typeof event>; // { seq: number | bigint; streamId?: bigint; message?: unknown; extra?: Extra }
- * ```
- */
-export const c = {
-  /** Unsigned integer 0 … 2^64−1; `number` up to 2^53−1, `bigint` above (see {@link IntegerOptions}). */
-  uint: uint,
-  /** Signed integer −2^63 … 2^63−1; `number` within ±(2^53−1), `bigint` beyond (see {@link IntegerOptions}). */
-  int: int,
-  /** Floating-point number (integers accepted). */
-  float: (options?: FloatOptions): FloatSchema => new FloatSchema(options),
-  /** UTF-8 text. */
-  text: (): TextSchema => new TextSchema(),
-  /** Byte string, optionally of an exact size. */
-  bytes: (options?: { size?: number }): BytesSchema => new BytesSchema(options),
-  /** Boolean. */
-  bool: (): BoolSchema => new BoolSchema(),
-  /** CBOR `null`. */
-  null: (): NullSchema => new NullSchema(),
-  /** Exactly `value`. */
-  literal: <const V extends LiteralValue>(value: V): LiteralSchema<V> => new LiteralSchema(value),
-  /** One of `values`. */
-  enum: <const V extends LiteralValue>(values: readonly V[]): EnumSchema<V> => new EnumSchema(values),
-  /** Array of `item`. */
-  array: <S extends Schema<unknown>>(item: S, options?: { min?: number; max?: number }): ArraySchema<S> =>
-    new ArraySchema(item, options),
-  /** Fixed-length array. */
-  tuple: <const T extends readonly Schema<unknown>[]>(items: T): TupleSchema<T> => new TupleSchema(items),
-  /** Open map with keys of `key` and values of `value`. */
-  record: <K extends Schema<unknown>, V extends Schema<unknown>>(key: K, value: V): RecordSchema<K, V> =>
-    new RecordSchema(key, value),
-  /** A struct property with wire key `key` (text or integer). */
-  field: <S extends Schema<unknown>>(key: WireKey, schema: S): Field<S, false> => new Field(key, schema, false),
-  /** Map with declared fields (see {@link StructSchema}). */
-  struct: <F extends StructShape, E extends string = 'extra'>(
-    shape: F,
-    options?: StructOptions<E>,
-  ): StructSchema<F, E> => new StructSchema(shape, options),
-  /** Any CBOR value, kept as decoded. */
-  any: (): AnySchema => new AnySchema(),
-  /** `schema` or `null`. */
-  nullable: <S extends Schema<unknown>>(schema: S): NullableSchema<S> => new NullableSchema(schema),
-  /** Map discriminated by a field of `base` (see {@link UnionSchema}). */
-  union: <
-    B extends StructShape,
-    D extends keyof B & string,
-    V extends VariantMap,
-    U extends 'keep' | 'reject' = 'keep',
-  >(
-    base: StructSchema<B>,
-    discriminator: D,
-    variants: V,
-    options?: UnionOptions<U>,
-  ): UnionSchema<B, D, V, U> => new UnionSchema(base, discriminator, variants, options),
-};
-
-function uint(): UintSchema<number | bigint>;
-function uint(options: IntegerOptions & { bigint: 'always' }): UintSchema<bigint>;
-function uint(options: IntegerOptions & { bigint: 'never' }): UintSchema<number>;
-function uint(options?: IntegerOptions): UintSchema<number | bigint>;
-function uint(options?: IntegerOptions): UintSchema<number | bigint> {
-  return new UintSchema(options);
-}
-
-function int(): IntSchema<number | bigint>;
-function int(options: IntegerOptions & { bigint: 'always' }): IntSchema<bigint>;
-function int(options: IntegerOptions & { bigint: 'never' }): IntSchema<number>;
-function int(options?: IntegerOptions): IntSchema<number | bigint>;
-function int(options?: IntegerOptions): IntSchema<number | bigint> {
-  return new IntSchema(options);
 }

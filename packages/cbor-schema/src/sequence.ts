@@ -1,22 +1,12 @@
 /**
- * Incremental RFC 8742 CBOR sequence decoder.
+ * Incremental RFC 8742 CBOR sequence decoder over a `ByteQueue` of `@x/binary`.
  *
  * @module
  */
-
-import {
-  BAIL,
-  type DecodeMode,
-  FAIL,
-  fastEnd,
-  fastReaderOf,
-  lastProblems,
-  readFast,
-  readRaw,
-  slowReaderOf,
-} from './decode.js';
+import { ByteQueue } from '@x/binary';
+import type { DecodeMode } from './decode.js';
 import { CborSchemaError, type Problem } from './errors.js';
-import { lastScanFailure, SCAN_MALFORMED, SCAN_TRUNCATED, scanItem } from './scanner.js';
+import { QueueItemReader } from './queue-reader.js';
 import type { Schema } from './schema.js';
 
 /** One complete CBOR item of a sequence. */
@@ -29,7 +19,7 @@ export interface SequenceItem<T> {
   offset: number;
   /** Item length in bytes. */
   length: number;
-  /** The item's bytes, when `keepBytes` is set (a copy when the item straddled chunks). */
+  /** The item's bytes, when `keepBytes` is set (a copy). */
   bytes?: Uint8Array;
   /** Whether the value is usable (always true without a schema). */
   ok: boolean;
@@ -61,8 +51,10 @@ export type SequenceEvent<T> =
       available: number;
     }
   | {
-      /** Bytes that are not well-formed CBOR: the item boundary is lost. */
+      /** Bytes that are not well-formed CBOR, or nest too deeply: the item boundary is lost. */
       kind: 'malformed';
+      /** `MALFORMED_CBOR` or `NESTING_TOO_DEEP`. */
+      code: 'MALFORMED_CBOR' | 'NESTING_TOO_DEEP';
       /** Absolute offset of the item that could not be measured. */
       offset: number;
       /** Absolute offset of the offending byte. */
@@ -101,16 +93,18 @@ export interface SequenceDecoderOptions {
   /** Include each item's bytes in its event. Default false. */
   keepBytes?: boolean;
   /**
-   * Copy byte strings out of the input. Default false: values may hold views into pushed chunks (never into
-   * the decoder's internal buffer, which is always copied from).
+   * Copy byte strings out of the input. Default false: values may hold views into pushed chunks (or into the
+   * copy made of an item that spans chunks; never into a buffer that is reused).
    */
   copyBytes?: boolean;
+  /** Deepest nesting of arrays, maps and tags (default 512); deeper items are `malformed` `NESTING_TOO_DEEP`. */
+  maxDepth?: number;
   /**
-   * Called at every item boundary with the buffered bytes from the boundary on (`view[0]` is at absolute
-   * `offset`) and whether the input has ended. Return `undefined` to decode a CBOR item there, a byte count
-   * `n > 0` to report the next `n` bytes as a `frame` and continue after them, or `'more'` to wait for more
-   * bytes (at the end, `'more'` gives `truncated`). Use it for non-CBOR framing (a file preamble) and to hold
-   * back a short tail that could be the start of such a frame.
+   * Called at every item boundary with buffered bytes from the boundary on (`view[0]` is at absolute `offset`)
+   * and whether the input has ended. Return `undefined` to decode a CBOR item there, a byte count `n > 0` to
+   * report the next `n` bytes as a `frame` and continue after them, or `'more'` to wait for more bytes (at the
+   * end, `'more'` gives `truncated`). Use it for non-CBOR framing (a file preamble) and to hold back a short tail
+   * that could be the start of such a frame.
    */
   intercept?: (view: Uint8Array, offset: number, final: boolean) => InterceptResult;
   /**
@@ -128,7 +122,7 @@ export interface SequenceDecoderOptions {
 export interface SequenceDecoder<T> {
   /**
    * Feeds a chunk; returns the events it completed, or passes them to `onEvent` (then returns an empty array:
-   * the fastest way, no array is built). The chunk is referenced, not copied, until push returns.
+   * the fastest way, no array is built). The chunk is referenced, not copied, until it is read.
    */
   push(chunk: Uint8Array, onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[];
   /** Ends the input; returns (or passes to `onEvent`) the remaining events (`truncated` or `unreadable` last). */
@@ -139,13 +133,22 @@ export interface SequenceDecoder<T> {
   readonly buffered: number;
 }
 
-const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+/**
+ * A view of at least `want` buffered bytes from the read position (all of them when fewer are buffered): the
+ * first chunk, or the chunks joined.
+ */
+function viewOf(queue: ByteQueue, want: number): Uint8Array {
+  const first = queue.contiguous();
+  if (first.length >= want || first.length === queue.available) return first;
+  return queue.window(Math.min(queue.available, Math.max(want, first.length * 2))) as Uint8Array;
+}
 
 /**
  * Creates an incremental decoder for an RFC 8742 CBOR sequence: push chunks of any size, get each item with
  * its offset and length (decoded with `schema` when given), then `end()`. The items are the same for every
- * chunking. A last incomplete item gives `truncated` (only at `end()`); invalid structure gives `malformed`,
- * then either a stop or, with `resync`, a search for a byte pattern.
+ * chunking, and an item that arrives in many chunks is scanned once. A last incomplete item gives `truncated`
+ * (only at `end()`); invalid structure gives `malformed`, then either a stop or, with `resync`, a search for a
+ * byte pattern.
  *
  * @example
  * ```ts
@@ -158,66 +161,33 @@ export function createSequenceDecoder<T = unknown>(
   schema?: Schema<T>,
   options: SequenceDecoderOptions = {},
 ): SequenceDecoder<T> {
-  // The generic reader decodes items the fast reader (tried first, before the item is even measured) gives up on.
-  const reader = schema === undefined ? undefined : slowReaderOf(schema);
-  const fast = schema === undefined ? undefined : fastReaderOf(schema);
   const strict = options.mode === 'strict';
-  const copyBytes = options.copyBytes === true;
-  const runOptions = { mode: options.mode, copyBytes: options.copyBytes === true, baseOffset: 0 };
-  const ownOptions = { mode: options.mode, copyBytes: true, baseOffset: 0 };
+  const reader = new QueueItemReader(schema, {
+    mode: options.mode,
+    copyBytes: options.copyBytes === true,
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+  });
   const keepBytes = options.keepBytes === true;
   const { intercept, resync } = options;
-  // Own buffer: pending bytes live in buf[0, len), buf[0] is at absolute offset `base`.
-  let buf = new Uint8Array(0);
-  let len = 0;
-  let base = options.baseOffset ?? 0;
+  const queue = new ByteQueue(options.baseOffset ?? 0);
   let index = 0;
   let state: 'normal' | 'searching' | 'dead' | 'ended' = 'normal';
   let skippedFrom = 0;
-  // When the fast reader keeps giving up (e.g. a writer with another key order), stop trying for a while.
-  let fastMisses = 0;
-  let fastSkip = 0;
+  const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+  const EMPTY = new Uint8Array(0);
 
-  function decodeAt(view: Uint8Array, pos: number, length: number, viewBase: number, own: boolean): SequenceItem<T> {
-    const offset = viewBase + pos;
-    let value: unknown;
-    let problems = NO_PROBLEMS;
-    if (reader !== undefined) {
-      const opts = own ? ownOptions : runOptions;
-      opts.baseOffset = viewBase;
-      try {
-        value = readRaw(reader, view, pos, length, opts, false);
-        problems = lastProblems;
-      } catch (error) {
-        if (!(strict && CborSchemaError.is(error))) throw error;
-        value = FAIL;
-        problems = [
-          {
-            code: error.code,
-            path: error.path,
-            wirePath: error.wirePath,
-            expected: error.expected ?? '',
-            found: error.found ?? '',
-            offset: error.offset,
-            message: error.message,
-          },
-        ];
-      }
-    }
-    return makeItem(view, pos, length, offset, value, problems);
-  }
-
-  function makeItem(
+  /** The event of the item of `length` bytes at absolute `offset`, whose bytes are at `pos` of `view`. */
+  function itemEvent(
     view: Uint8Array,
     pos: number,
-    length: number,
     offset: number,
+    length: number,
+    ok: boolean,
     value: unknown,
     problems: readonly Problem[],
   ): SequenceItem<T> {
-    const ok = value !== FAIL;
-    // Built from an empty literal: V8 does not pretenure those, so items kept by one caller (an array of
-    // events) do not make the items of later streaming calls start in the old generation.
+    // Built from an empty literal: V8 does not pretenure those, so items kept by one caller do not make the items
+    // of later calls start in the old generation.
     const item = {} as SequenceItem<T>;
     item.kind = 'item';
     item.index = index++;
@@ -230,184 +200,177 @@ export function createSequenceDecoder<T = unknown>(
     return item;
   }
 
-  function indexOf(view: Uint8Array, pattern: Uint8Array, from: number, end: number): number {
-    const first = pattern[0];
-    const last = end - pattern.length;
-    outer: for (
-      let i = view.indexOf(first as number, from);
-      i !== -1 && i <= last;
-      i = view.indexOf(first as number, i + 1)
-    ) {
-      for (let j = 1; j < pattern.length; j++) if (view[i + j] !== pattern[j]) continue outer;
-      return i;
+  /**
+   * Decodes the items that lie whole in the first buffered chunk, in place (no view per item); stops at the
+   * first one that does not (cut, broken), which the queue reader then handles. Returns the bytes consumed.
+   */
+  function runInPlace(out: { push(event: SequenceEvent<T>): unknown }): number {
+    const view = queue.contiguous();
+    const base = queue.offset;
+    const decoder = reader.decoder;
+    let pos = 0;
+    while (pos < view.length) {
+      const status = decoder.decode(view, pos, view.length, base);
+      if (status !== 'ok' && status !== 'invalid' && status !== 'undecodable') break;
+      const length = decoder.length;
+      const problems = decoder.problems;
+      const ok = status === 'ok' && !(strict && problems.length !== 0);
+      out.push(itemEvent(view, pos, base + pos, length, ok, decoder.value, problems));
+      pos += length;
     }
-    return -1;
+    queue.consume(pos);
+    return pos;
   }
 
-  /** Processes view[pos, end); returns the position up to which bytes are consumed. */
-  function run(
-    view: Uint8Array,
-    viewBase: number,
-    end: number,
-    final: boolean,
-    own: boolean,
-    out: { push(event: SequenceEvent<T>): unknown },
-  ): number {
-    let pos = 0;
+  /** Searches the buffered bytes for the resync pattern; true when decoding resumes (state normal). */
+  function search(out: { push(event: SequenceEvent<T>): unknown }, final: boolean): boolean {
+    const { pattern, validate } = resync as NonNullable<typeof resync>;
+    const first = pattern[0] as number;
     for (;;) {
-      if (state === 'dead' || state === 'ended') return end;
-      if (state === 'searching') {
-        const pattern = (resync as { pattern: Uint8Array }).pattern;
-        const q = indexOf(view, pattern, pos, end);
-        if (q < 0) {
-          // Keep a tail that could be the start of the pattern.
-          const keep = final ? 0 : Math.min(end - pos, pattern.length - 1);
-          if (final && end > skippedFrom - viewBase) {
-            out.push({ kind: 'unreadable', offset: skippedFrom, length: viewBase + end - skippedFrom });
-            state = 'ended';
-          }
-          return end - keep;
+      const view = queue.contiguous();
+      let q = view.indexOf(first);
+      if (q < 0) {
+        queue.consume(view.length);
+        if (queue.available > 0) continue;
+        if (final) {
+          out.push({ kind: 'unreadable', offset: skippedFrom, length: queue.offset - skippedFrom });
+          state = 'ended';
         }
-        const verdict = resync?.validate ? resync.validate(view.subarray(q, end), viewBase + q, final) : true;
-        if (verdict === 'more') {
-          if (!final) return q;
-          pos = q + 1;
-          continue;
-        }
-        if (!verdict) {
-          pos = q + 1;
-          continue;
-        }
-        out.push({ kind: 'resync', offset: viewBase + q, from: skippedFrom, skipped: viewBase + q - skippedFrom });
-        state = 'normal';
-        pos = q;
+        return false;
+      }
+      queue.consume(q);
+      q = 0;
+      const candidate = viewOf(queue, pattern.length);
+      if (candidate.length < pattern.length) {
+        if (!final) return false;
+        queue.consume(1);
         continue;
       }
-      if (pos >= end) return end;
+      let match = true;
+      for (let j = 1; j < pattern.length; j++) if (candidate[j] !== pattern[j]) match = false;
+      let verdict: boolean | 'more' = match;
+      if (match && validate !== undefined) {
+        let v = candidate;
+        verdict = validate(v, queue.offset, final);
+        while (verdict === 'more' && v.length < queue.available) {
+          v = queue.window(Math.min(queue.available, v.length * 2)) as Uint8Array;
+          verdict = validate(v, queue.offset, final);
+        }
+      }
+      if (verdict === 'more') {
+        if (!final) return false;
+        verdict = false;
+      }
+      if (!verdict) {
+        queue.consume(1);
+        continue;
+      }
+      out.push({ kind: 'resync', offset: queue.offset, from: skippedFrom, skipped: queue.offset - skippedFrom });
+      state = 'normal';
+      return true;
+    }
+  }
+
+  function run(final: boolean, out: { push(event: SequenceEvent<T>): unknown }): void {
+    for (;;) {
+      if (state === 'dead') {
+        // Nothing more is read: drop what arrives (the end reports it unreadable).
+        queue.consume(queue.available);
+        return;
+      }
+      if (state === 'ended') return;
+      if (state === 'searching' && !search(out, final)) return;
+      if (queue.available === 0) return;
       if (intercept !== undefined) {
-        const r = intercept(view.subarray(pos, end), viewBase + pos, final);
+        let view = queue.contiguous();
+        let r = intercept(view, queue.offset, final);
+        while (r === 'more' && view.length < queue.available) {
+          view = queue.window(Math.min(queue.available, view.length * 2)) as Uint8Array;
+          r = intercept(view, queue.offset, final);
+        }
         if (r === 'more') {
           if (final) {
-            out.push({ kind: 'truncated', offset: viewBase + pos, available: end - pos });
+            out.push({ kind: 'truncated', offset: queue.offset, available: queue.available });
             state = 'ended';
-            return end;
           }
-          return pos;
+          return;
         }
         if (typeof r === 'number') {
-          if (!(r > 0 && r <= end - pos)) throw new CborSchemaError('INVALID_SCHEMA', `intercept returned ${r}`);
-          out.push({ kind: 'frame', offset: viewBase + pos, length: r, bytes: view.subarray(pos, pos + r) });
-          pos += r;
+          if (!(r > 0 && r <= view.length)) throw new CborSchemaError('INVALID_ARGUMENT', `intercept returned ${r}`);
+          out.push({ kind: 'frame', offset: queue.offset, length: r, bytes: view.subarray(0, r) });
+          queue.consume(r);
+          reader.reset();
           continue;
         }
       }
-      if (fast !== undefined) {
-        if (fastSkip > 0) fastSkip--;
-        else {
-          const value = readFast(fast, view, pos, end, strict, own || copyBytes);
-          if (value !== BAIL) {
-            fastMisses = 0;
-            const length = fastEnd - pos;
-            out.push(makeItem(view, pos, length, viewBase + pos, value, lastProblems));
-            pos += length;
-            continue;
-          }
-          if (++fastMisses >= 8) {
-            fastMisses = 0;
-            fastSkip = 256;
-          }
-        }
-      }
-      const length = scanItem(view, pos, end);
-      if (length > 0) {
-        out.push(decodeAt(view, pos, length, viewBase, own));
-        pos += length;
-        continue;
-      }
-      if (length === SCAN_TRUNCATED) {
-        if (!final) return pos;
-        out.push({ kind: 'truncated', offset: viewBase + pos, available: end - pos });
+      // Complete items of the first chunk in place, unless each boundary must be shown to `intercept` first.
+      if (schema !== undefined && intercept === undefined && reader.idle && runInPlace(out) > 0) continue;
+      const status = schema === undefined ? reader.measure(queue, final) : reader.read(queue, final);
+      if (status === 'more') return;
+      if (status === 'truncated') {
+        out.push({ kind: 'truncated', offset: queue.offset, available: queue.available });
         state = 'ended';
-        return end;
+        return;
       }
-      if (length === SCAN_MALFORMED) {
-        const failure = lastScanFailure();
-        out.push({ kind: 'malformed', offset: viewBase + pos, at: viewBase + failure.at, reason: failure.reason });
-        skippedFrom = viewBase + pos;
+      if (status === 'malformed' || status === 'too-deep' || status === 'too-large') {
+        out.push({
+          kind: 'malformed',
+          code: status === 'too-deep' ? 'NESTING_TOO_DEEP' : 'MALFORMED_CBOR',
+          offset: queue.offset,
+          at: reader.at,
+          reason: reader.reason,
+        });
+        skippedFrom = queue.offset;
         if (resync === undefined) {
           state = 'dead';
-          return end;
+          return;
         }
         state = 'searching';
-        pos++;
+        queue.consume(1);
+        continue;
       }
+      const length = reader.length;
+      const view = keepBytes ? (queue.peekAt(0, length) as Uint8Array) : EMPTY;
+      if (schema === undefined) {
+        out.push(itemEvent(view, 0, queue.offset, length, true, undefined, NO_PROBLEMS));
+      } else {
+        const decoder = reader.decoder;
+        const problems = decoder.problems;
+        const ok = status === 'ok' && !(strict && problems.length !== 0);
+        out.push(itemEvent(view, 0, queue.offset, length, ok, decoder.value, problems));
+      }
+      queue.consume(length);
     }
-  }
-
-  function append(chunk: Uint8Array): void {
-    if (len + chunk.length > buf.length) {
-      const next = new Uint8Array(Math.max(len + chunk.length, buf.length * 2, 1024));
-      next.set(buf.subarray(0, len));
-      buf = next;
-    }
-    buf.set(chunk, len);
-    len += chunk.length;
-  }
-
-  function keep(view: Uint8Array, from: number, end: number): void {
-    // Moves the unconsumed tail into the own buffer.
-    const rest = end - from;
-    if (view === buf) {
-      buf.copyWithin(0, from, end);
-    } else {
-      if (rest > buf.length) buf = new Uint8Array(Math.max(rest, 1024));
-      buf.set(view.subarray(from, end), 0);
-    }
-    len = rest;
-    // Shrink a buffer left large by one big item.
-    if (buf.length > 1 << 20 && len < buf.length / 4) buf = buf.slice(0, Math.max(len, 1024));
   }
 
   return {
     push(chunk: Uint8Array, onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[] {
       const out: SequenceEvent<T>[] = [];
-      const sink = onEvent === undefined ? out : { push: onEvent };
       if (chunk.length === 0 || state === 'ended') return out;
-      let view: Uint8Array;
-      let own: boolean;
-      if (len === 0) {
-        view =
-          Object.getPrototypeOf(chunk) === Uint8Array.prototype
-            ? chunk
-            : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        own = false;
-      } else {
-        append(chunk);
-        view = buf;
-        own = true;
-      }
-      const end = own ? len : view.length;
-      const consumed = run(view, base, end, false, own, sink);
-      keep(view, consumed, end);
-      base += consumed;
+      queue.push(
+        Object.getPrototypeOf(chunk) === Uint8Array.prototype
+          ? chunk
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+      );
+      run(false, onEvent === undefined ? out : { push: onEvent });
       return out;
     },
     end(onEvent?: (event: SequenceEvent<T>) => void): SequenceEvent<T>[] {
       const out: SequenceEvent<T>[] = [];
-      const sink = onEvent === undefined ? out : { push: onEvent };
       if (state === 'ended') return out;
-      const consumed = run(buf, base, len, true, true, sink);
-      if (state === 'dead') sink.push({ kind: 'unreadable', offset: skippedFrom, length: base + len - skippedFrom });
-      base += Math.max(consumed, len);
-      len = 0;
+      const sink = onEvent === undefined ? out : { push: onEvent };
+      run(true, sink);
+      if (state === 'dead')
+        sink.push({ kind: 'unreadable', offset: skippedFrom, length: queue.offset + queue.available - skippedFrom });
+      queue.consume(queue.available);
       state = 'ended';
       return out;
     },
     get offset() {
-      return base;
+      return queue.offset;
     },
     get buffered() {
-      return len;
+      return queue.available;
     },
   };
 }

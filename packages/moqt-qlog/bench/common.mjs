@@ -1,7 +1,7 @@
 // Shared by the benchmarks: the 100k-event fixture (or a generated equivalent), median-of-rounds timing.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { encodeTrace, readTrace } from '@x/moqtrace';
+import { readTrace, writeTrace } from '@x/moqtrace';
 import { Bench } from 'tinybench';
 
 const fixturesRoot =
@@ -34,7 +34,7 @@ function generate() {
     detail: 'headers+sizes',
     startTime: 1_700_000_000_000,
   };
-  return encodeTrace({ header, events: events.slice(0, 100_000) });
+  return writeTrace({ header, events: events.slice(0, 100_000) });
 }
 
 /** The 100k-event trace (its segments and events) and where it came from. */

@@ -1,7 +1,7 @@
 // Export benchmark: writeQlog and the streaming writer on the 100k-event fixture, against a baseline measured in
 // the same run: JSON.stringify of the canonical renderings of the same events (what `xtrace cat` prints).
 import { createMemorySink } from '@x/binary';
-import { renderEvent } from '@x/moqtrace';
+import { renderEvent } from '@x/moqtrace/ndjson';
 import { createQlogWriter, writeQlog } from '../dist/index.js';
 import { loadTrace, measure, report } from './common.mjs';
 

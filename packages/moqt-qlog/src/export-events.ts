@@ -28,7 +28,7 @@ import type {
 import type { MoqtDraftShape } from './constants.js';
 import { annotationAsQlogEvent, importMessageForCheck } from './import-check.js';
 import { messageToQlog } from './messages.js';
-import { draftFromProtocol, eventToJson, messageAsMap, messageTypeName, toTaggedJson } from './moqtrace-api.js';
+import { draftFromProtocol, messageAsMap, messageTypeName, renderEventJson, toTaggedJson } from './moqtrace-api.js';
 import {
   byteStringOfBytes,
   hexOut,
@@ -259,7 +259,7 @@ export class EventEncoder {
     if (event.raw !== undefined) data.raw = rawInfo(event.raw);
     data.message_type_id = numericOut(event.messageType);
     // The draft-shaped message is what qlog readers see; keep the original when it does not convert back.
-    if (eventToJsonOfMessage(importMessageForCheck(message)) !== eventToJsonOfMessage(event.message)) {
+    if (messageRendering(importMessageForCheck(message)) !== messageRendering(event.message)) {
       data.moqtrace_message = toTaggedJson(event.message);
     }
     if (event.streamId === undefined) data.moqtrace_no_stream_id = true;
@@ -434,6 +434,6 @@ function hopTime(value: Numeric): number | string {
   return `${value}us`;
 }
 
-function eventToJsonOfMessage(message: unknown): string {
-  return eventToJson({ type: 'control', seq: 0, timestamp: 0, direction: 0, messageType: 0, message });
+function messageRendering(message: unknown): string {
+  return renderEventJson({ type: 'control', seq: 0, timestamp: 0, direction: 0, messageType: 0, message });
 }

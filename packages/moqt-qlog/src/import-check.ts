@@ -7,7 +7,7 @@
  */
 import type { AnnotationEvent } from '@x/moqtrace';
 import { normalizeMessage } from './messages.js';
-import { eventToJson, toTaggedJson } from './moqtrace-api.js';
+import { renderEventJson, toTaggedJson } from './moqtrace-api.js';
 import { classifyName, ENVELOPE_KEYS, isPrivateKey } from './names.js';
 import { isObject, type JsonObject } from './values.js';
 
@@ -46,7 +46,7 @@ export function annotationAsQlogEvent(
   }
   const candidate: JsonObject = JSON.parse(JSON.stringify({ data: tagged.data, ...keys }));
   const back = annotationData(candidate.data, candidate);
-  const render = (data: unknown) => eventToJson({ type: 'annotation', seq: 0, timestamp: 0, label: '', data });
+  const render = (data: unknown) => renderEventJson({ type: 'annotation', seq: 0, timestamp: 0, label: '', data });
   if (render(back) !== render(event.data)) return undefined;
   return { name, data: tagged.data as JsonObject, keys };
 }

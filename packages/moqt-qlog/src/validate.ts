@@ -6,7 +6,7 @@
  * @internal
  */
 import { describeArgument } from '@x/binary';
-import type { FieldSpec, KnownEventTypeName, TraceEvent, TraceHeader } from '@x/moqtrace';
+import type { EventField, KnownEventTypeName, TraceEvent, TraceHeader } from '@x/moqtrace';
 import { QlogError } from './errors.js';
 import { EVENT_FIELDS, EVENT_TYPE_IDS } from './moqtrace-api.js';
 
@@ -24,7 +24,7 @@ function isRef(value: unknown): boolean {
   return typeof ref.peer === 'string' && typeof ref.requestId === 'bigint';
 }
 
-function fieldOk(spec: FieldSpec, value: unknown): boolean {
+function fieldOk(spec: EventField, value: unknown): boolean {
   switch (spec.kind) {
     case 'uint':
     case 'int':
@@ -65,7 +65,7 @@ export function checkEvent(event: TraceEvent): void {
   if (event.type === 'peer-connected' || event.type === 'peer-disconnected') {
     if (typeof record.peer !== 'string') fail(`${event.type}: peer is required`);
   }
-  for (const spec of EVENT_FIELDS[id] as readonly FieldSpec[]) {
+  for (const spec of EVENT_FIELDS[id] as readonly EventField[]) {
     const value = record[spec.name];
     if (value === undefined) {
       if (spec.required) fail(`${event.type}: ${spec.name} is required`);

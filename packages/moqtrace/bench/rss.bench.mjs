@@ -3,7 +3,7 @@
 // Run after `npx tsc -b`: node bench/rss.bench.mjs   (SIZE_MB=… to change the size)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTraceFileWriter } from '../dist/node/index.js';
@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'moqtrace-rss-'));
 const path = join(dir, 'big.moqtrace');
 try {
   const started = performance.now();
-  const writer = await createTraceFileWriter(path, {
+  const writer = createTraceFileWriter(path, {
     header: {
       protocol: 'moq-transport-16',
       perspective: 'observer',
@@ -24,7 +24,7 @@ try {
   });
   const payload = new Uint8Array(1024).map((_, i) => (i * 131) & 0xff);
   let seq = 0;
-  while (writer.stats.bytes < target) {
+  while (writer.bytesWritten < target) {
     const sid = BigInt(4 * Math.floor(seq / 64) + 3);
     const base = { seq, timestamp: seq * 5, streamId: sid, groupId: BigInt(seq >> 6), objectId: BigInt(seq & 63) };
     let pending = writer.write({ ...base, type: 'object-header', publisherPriority: 128, objectStatus: 0 });
@@ -35,26 +35,27 @@ try {
     if (pending) await pending;
     seq += 3;
   }
-  const stats = await writer.close();
+  await writer.close();
   const size = statSync(path).size;
   console.log(
-    `rss benchmark — wrote ${(size / 1e6).toFixed(0)} MB, ${stats.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `rss benchmark — wrote ${(size / 1e6).toFixed(0)} MB, ${writer.eventsWritten} events in ${((performance.now() - started) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(2)})`,
   );
 
   const reader = join(dir, 'read.mjs');
   writeFileSync(
     reader,
-    `import { streamTraceFile } from ${JSON.stringify(fileURLToPath(new URL('../dist/node/index.js', import.meta.url)))};
+    `import { openTraceFile } from ${JSON.stringify(fileURLToPath(new URL('../dist/node/index.js', import.meta.url)))};
 globalThis.gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
 let events = 0;
 const started = performance.now();
-const end = await streamTraceFile(process.argv[2], {
-  event() {
-    if ((++events & 4095) === 0) peak = Math.max(peak, process.memoryUsage().rss);
-  },
-});
+const reader = await openTraceFile(process.argv[2]);
+for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+  events += batch.length;
+  peak = Math.max(peak, process.memoryUsage().rss);
+}
+const end = reader.end;
 peak = Math.max(peak, process.memoryUsage().rss);
 console.log(JSON.stringify({ baseline, peak, events, end, seconds: (performance.now() - started) / 1000 }));`,
   );
@@ -63,7 +64,7 @@ console.log(JSON.stringify({ baseline, peak, events, end, seconds: (performance.
   const result = JSON.parse(child.stdout.trim().split('\n').pop());
   const above = (result.peak - result.baseline) / (1024 * 1024);
   console.log(
-    `  read ${result.events} events in ${result.seconds.toFixed(1)} s (${(size / 1e6 / result.seconds).toFixed(0)} MB/s), end ${result.end.reason}, complete ${result.end.complete}`,
+    `  read ${result.events} events in ${result.seconds.toFixed(1)} s (${(size / 1e6 / result.seconds).toFixed(0)} MB/s), end ${result.end.state}, complete ${result.end.complete}`,
   );
   console.log(
     `  baseline RSS ${(result.baseline / 1048576).toFixed(1)} MB, peak ${(result.peak / 1048576).toFixed(1)} MB: ${above.toFixed(1)} MB above baseline (target < 64 MB) ${above < 64 ? 'OK' : 'OVER'}`,

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { MoqtraceError } from './errors.js';
+import { invalidArgument, MoqtraceError } from './errors.js';
 
 /** The 8 magic bytes `MOQTRACE`. */
 export const MAGIC: Uint8Array = new Uint8Array([0x4d, 0x4f, 0x51, 0x54, 0x52, 0x41, 0x43, 0x45]);
@@ -73,6 +73,19 @@ export function readPreamble(bytes: Uint8Array, offset = 0): Preamble {
   return { version, headerLength: u32le(bytes, offset + 12) };
 }
 
+/**
+ * True when `head` (the first bytes of an input) is the start of a `.moqtrace` file: it begins with `MOQTRACE`,
+ * or, when shorter than 8 bytes, is a non-empty prefix of it (so that the reader reports the truncation).
+ *
+ * @example
+ * ```ts
+ * if (detectTrace(firstBytes)) reader = await openTraceReader(file);
+ * ```
+ */
+export function detectTrace(head: Uint8Array): boolean {
+  return head.length > 0 && isMagicPrefix(head, 0);
+}
+
 /** Writes a preamble into 16 bytes (a new array, or `target` at `offset`). */
 export function writePreamble(
   preamble: Preamble,
@@ -80,10 +93,13 @@ export function writePreamble(
   offset = 0,
 ): Uint8Array {
   if (!SUPPORTED_VERSIONS.includes(preamble.version)) {
-    throw new MoqtraceError('UNSUPPORTED_VERSION', `unsupported version ${preamble.version}`);
+    throw invalidArgument('version', `unsupported version ${String(preamble.version)}`);
   }
   if (!(Number.isInteger(preamble.headerLength) && preamble.headerLength >= 0 && preamble.headerLength <= 0xffffffff)) {
-    throw new MoqtraceError('INVALID_ARGUMENT', `header length out of range: ${preamble.headerLength}`);
+    throw invalidArgument('headerLength', `out of range: ${String(preamble.headerLength)}`);
+  }
+  if (!(Number.isInteger(offset) && offset >= 0 && offset + PREAMBLE_SIZE <= target.length)) {
+    throw invalidArgument('offset', `no room for 16 bytes at ${String(offset)}`);
   }
   target.set(MAGIC, offset);
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);

@@ -6,26 +6,15 @@
  * @module
  */
 
+import type { ByteSink } from '@x/binary';
 import { draftFromProtocol, messageTypeId } from './analysis/naming.js';
-import { MoqtraceError } from './errors.js';
-import {
-  type AnnotationEvent,
-  type ControlEvent,
-  DETAIL_LEVELS,
-  type DetailLevel,
-  type ErrorEvent,
-  messageAsMap,
-  type TraceEvent,
-} from './events.js';
-import type { TraceHeader } from './header.js';
-import {
-  createTraceWriter,
-  encodeTrace,
-  type SegmentPolicy,
-  type TraceSink,
-  type TraceWriter,
-  type VersionChoice,
-} from './writer.js';
+import { invalidArgument, MoqtraceError } from './errors.js';
+import { DETAIL_LEVELS, type DetailLevel, messageAsMap } from './events.js';
+import type { AnnotationEvent, ControlEvent, ErrorEvent, TraceEvent } from './schemas/events.js';
+import type { TraceHeader } from './schemas/header.js';
+import { argumentError, createCborWriter, writeEvent, writeHeader, writeTrace } from './writer/encode.js';
+import type { VersionChoice } from './writer/profile.js';
+import { createTraceWriter, type SegmentPolicy, type TraceWriter } from './writer/trace-writer.js';
 
 /** An event as given to {@link TraceRecorder.record}: `seq` and `timestamp` are assigned by the recorder. */
 export type RecordInput = TraceEvent extends infer E
@@ -55,8 +44,8 @@ export interface RecorderOptions {
    * drops declared in `sampling`. Default 100 000. Types 0, 5, 6, 8, 9, 10 are never dropped.
    */
   maxEvents?: number;
-  /** Stream every event to this sink instead of keeping them in memory. */
-  sink?: TraceSink | WritableStream<Uint8Array>;
+  /** Stream every event to this sink instead of keeping them in memory (the recorder never closes it). */
+  sink?: ByteSink;
   /** With a sink: start new segments by this policy. */
   segments?: SegmentPolicy;
   /** Version of the file (default `auto`). */
@@ -124,11 +113,16 @@ export class TraceRecorder {
   private readonly droppedTypes = new Set<number>();
   private readonly rawFlows = new Set<string>();
   private finished = false;
+  private readonly scratch = createCborWriter(1024);
 
   constructor(options: RecorderOptions) {
+    if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
+    if (typeof options.header !== 'object' || options.header === null) {
+      throw invalidArgument('header', 'must be a header object');
+    }
     const detail = options.detail ?? 'control';
     if (!(DETAIL_LEVELS as readonly string[]).includes(detail)) {
-      throw new MoqtraceError('INVALID_ARGUMENT', `unknown detail level ${JSON.stringify(detail)}`);
+      throw invalidArgument('detail', `unknown detail level ${JSON.stringify(detail)}`);
     }
     this.detail = detail;
     this.level = LEVEL_RANK[detail];
@@ -143,11 +137,15 @@ export class TraceRecorder {
     this.draft = options.draft ?? draftFromProtocol(options.header.protocol);
     const header: TraceHeader = { ...options.header, detail, startTime } as TraceHeader;
     if (this.mask) header.custom = { ...(header.custom ?? {}), payloadMasked: true };
+    // Checked now: a bad header value is an INVALID_ARGUMENT naming the field, before anything is recorded.
+    writeHeader(createCborWriter(256), header, false);
     this.header = header;
     this.capacity = options.maxEvents ?? 100_000;
     if (!(Number.isInteger(this.capacity) && this.capacity > 0)) {
-      throw new MoqtraceError('INVALID_ARGUMENT', 'maxEvents must be a positive integer');
+      throw invalidArgument('maxEvents', 'must be a positive integer');
     }
+    if (!(Number.isInteger(this.rawCap) && this.rawCap >= 0))
+      throw invalidArgument('rawCap', 'must be a non-negative integer');
     this.ring = [];
     this.writer = options.sink
       ? createTraceWriter(options.sink, {
@@ -180,15 +178,24 @@ export class TraceRecorder {
    * or with a sink the promise of backpressure when one is due.
    */
   record(input: RecordInput): TraceEvent | undefined {
-    if (this.finished) throw new MoqtraceError('WRITER_CLOSED', 'the recorder is finished');
+    if (this.finished) throw new MoqtraceError('CLOSED', 'the recorder is finished');
     const filtered = this.filter(input as unknown as Record<string, unknown>);
     if (!filtered) return undefined;
     filtered.seq = this.seq++;
     filtered.timestamp = typeof input.timestamp === 'number' ? input.timestamp : this.elapsedMicros();
     const event = filtered as unknown as TraceEvent;
     if (this.writer) {
-      void this.writer.write(event);
+      // A sink failure surfaces in flush() and finish().
+      this.writer.write(event)?.catch(() => {});
       return event;
+    }
+    // Checked like a writer checks it: a value that cannot be encoded is an INVALID_ARGUMENT now, not at toBytes().
+    try {
+      writeEvent(this.scratch, event, false);
+    } catch (error) {
+      throw argumentError(error, 'event');
+    } finally {
+      this.scratch.reset();
     }
     this.store(event);
     return event;
@@ -196,7 +203,7 @@ export class TraceRecorder {
 
   private filter(input: Record<string, unknown>): Record<string, unknown> | undefined {
     const type = input.type;
-    if (typeof type !== 'string') throw new MoqtraceError('INVALID_ARGUMENT', 'record() needs an event type');
+    if (typeof type !== 'string') throw invalidArgument('type', 'record() needs an event type');
     if ((type === 'stream-opened' || type === 'stream-closed' || type === 'object-header') && this.level < 1)
       return undefined;
     if (type === 'object-payload' && this.level < 2) return undefined;
@@ -306,7 +313,7 @@ export class TraceRecorder {
 
   /** The recording so far (in-memory mode): kept events merged by `seq`, header with `sampling` if needed. */
   snapshot(): Recording {
-    if (this.writer) throw new MoqtraceError('INVALID_ARGUMENT', 'snapshot() is for in-memory recorders');
+    if (this.writer) throw invalidArgument('sink', 'snapshot() is for in-memory recorders');
     const ring: TraceEvent[] = [];
     for (let i = 0; i < this.ringCount; i++) ring.push(this.ring[(this.ringHead + i) % this.capacity] as TraceEvent);
     // merge two seq-ordered lists
@@ -337,8 +344,8 @@ export class TraceRecorder {
   }
 
   /**
-   * Ends the recording: sets `endTime`. In-memory mode returns the recording; with a sink, closes the writer
-   * (which patches `endTime` when the sink allows) and returns `undefined`.
+   * Ends the recording: sets `endTime`. In-memory mode returns the recording; with a sink, finishes the writer
+   * (which patches `endTime` when the sink allows; the sink stays open) and returns `undefined`.
    */
   async finish(): Promise<Recording | undefined> {
     if (this.writer) {
@@ -363,7 +370,7 @@ export class TraceRecorder {
   toBytes(options: { version?: VersionChoice } = {}): Uint8Array {
     const recording = this.snapshot();
     recording.header.endTime = Math.floor(this.clock.now());
-    return encodeTrace(recording, options);
+    return writeTrace(recording, options);
   }
 }
 

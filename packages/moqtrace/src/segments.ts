@@ -4,32 +4,9 @@
  *
  * @module
  */
-import type { TraceEvent } from './events.js';
-import type { TraceHeader } from './header.js';
-
-/** A segment as found by the reader: where its preamble starts, its version and its header. */
-export interface SegmentInfoRecord {
-  /** 0-based index of the segment in file order. */
-  index: number;
-  /** Byte offset of its preamble. */
-  offset: number;
-  /** Format version of its preamble. */
-  version: number;
-  /** Length of its header map. */
-  headerLength: number;
-  /** Byte offset of its first event. */
-  eventsOffset: number;
-  /** Its header. */
-  header: TraceHeader;
-}
-
-/** A segment with its events (whole-file reads). */
-export interface TraceSegment extends SegmentInfoRecord {
-  /** Events of this segment, in file order. */
-  events: TraceEvent[];
-  /** Byte offset of each event, parallel to `events`. */
-  eventOffsets: number[];
-}
+import type { TraceSegment } from './reader/types.js';
+import type { TraceEvent } from './schemas/events.js';
+import type { TraceHeader } from './schemas/header.js';
 
 /** A warning about how one segment header relates to the previous one. */
 export interface SegmentWarning {

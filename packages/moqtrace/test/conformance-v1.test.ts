@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MoqtraceError,
-  readTrace,
-  renderHeader,
-  type TraceEvent,
-  TraceParser,
-  type TraceReadResult,
-} from '../src/index.js';
+import { MoqtraceError, readTrace, type TraceContents, type TraceEvent } from '../src/index.js';
+import { renderHeader } from '../src/ndjson/index.js';
 import { asJson, corpus, fixtureNames, loadBytes, loadExpected, renderLines, sha256 } from './helpers/fixtures.js';
+import { parseChunked, readStreamed } from './helpers/stream.js';
 
 const { dir, present } = corpus('moqtrace');
 const names = fixtureNames(dir);
@@ -26,7 +21,7 @@ const DIFFERENT = new Set([
   'bad-magic',
 ]);
 
-function read(name: string): TraceReadResult {
+function read(name: string): TraceContents {
   return readTrace(loadBytes(dir, name));
 }
 
@@ -55,7 +50,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
     it(`${name}: header, events and digest equal expected.json`, () => {
       const expected = loadExpected(dir, name);
       const result = read(name);
-      expect(result.complete).toBe(true);
+      expect(result.end.complete).toBe(true);
       expect(result.problems).toEqual([]);
       expect(result.segments).toHaveLength(1);
       expect(result.segments[0]?.version).toBe(expected.preamble.version);
@@ -90,7 +85,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
   it('empty-values: the annotation without data has no data key; everything else as the reference', () => {
     const expected = loadExpected(dir, 'empty-values');
     const result = read('empty-values');
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     const rendered = result.events.map(asJson) as Record<string, unknown>[];
     const want = (expected.events as Record<string, unknown>[]).map((event) => {
       if (event.type === 'annotation' && JSON.stringify(event.data) === '{"$undefined":true}') {
@@ -112,17 +107,13 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
       const expected = loadExpected(dir, name);
       const bytes = loadBytes(dir, name);
       const result = readTrace(bytes);
-      expect(result.complete).toBe(false);
+      expect(result.end.complete).toBe(false);
       expect(result.events).toHaveLength(count);
-      expect(result.end.reason).toBe('truncated');
+      expect(result.end.state).toBe('truncated');
       expect(result.end.offset).toBe(offset);
       expect(result.problems).toHaveLength(1);
-      expect(result.problems[0]).toMatchObject({
-        code: 'TRUNCATED',
-        offset,
-        eventsDecoded: count,
-        bytesAfterOffset: bytes.length - offset,
-      });
+      expect(result.problems[0]).toMatchObject({ code: 'TRUNCATED', severity: 'error', offset });
+      expect(result.end).toMatchObject({ events: count, trailingBytes: bytes.length - offset, errors: 1 });
       if (expected.completeEventsBeforeCut) {
         expect(result.events.map(asJson)).toEqual(expected.completeEventsBeforeCut);
       }
@@ -131,7 +122,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
         readTrace(bytes, { strict: true });
       } catch (error) {
         expect(MoqtraceError.is(error) && error.code).toBe('TRUNCATED');
-        expect(((error as MoqtraceError).details as TraceReadResult).events).toHaveLength(count);
+        expect(((error as MoqtraceError).details as TraceContents).events).toHaveLength(count);
       }
     });
   }
@@ -145,7 +136,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
   it('version-field-2: a non-segmented v2 file with the 20 events of all-event-types-full', () => {
     const result = read('version-field-2');
     const reference = read('all-event-types-full');
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.segments[0]?.version).toBe(2);
     expect(result.segments[0]?.header.segment).toBeUndefined();
     expect(result.events.map(asJson)).toEqual(reference.events.map(asJson));
@@ -157,7 +148,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
     expect(result.events.some((event) => event.type === 'annotation' && event.label.startsWith('unknown-event'))).toBe(
       false,
     );
-    expect(result.complete).toBe(false);
+    expect(result.end.complete).toBe(false);
     expect(result.problems.map((p) => [p.code, p.offset])).toEqual([['MALFORMED_CBOR', 1800]]);
     expect(result.events.map(asJson)).toEqual(read('all-event-types-full').events.slice(0, 19).map(asJson));
   });
@@ -195,7 +186,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
         objectStatus: 0,
       },
     ]);
-    expect(result.complete).toBe(false);
+    expect(result.end.complete).toBe(false);
     expect(result.problems.map((p) => [p.code, p.offset, p.key])).toEqual([
       ['MALFORMED_EVENT', 363, 'sz'],
       ['MALFORMED_EVENT', 410, 'n'],
@@ -225,7 +216,7 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
     });
   }
 
-  it('incremental parsing gives the same events for 1000-byte and 7-byte chunks', () => {
+  it('incremental parsing gives the same events, problems and end for 1000-, 7- and 1-byte chunks', async () => {
     for (const name of [
       'all-event-types-full',
       'unknown-and-malformed-events',
@@ -235,27 +226,12 @@ describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
       const bytes = loadBytes(dir, name);
       const whole = readTrace(bytes);
       for (const size of [1000, 7, 1]) {
-        const parser = new TraceParser();
-        const events: unknown[] = [];
-        const offsets: number[] = [];
-        const problems: unknown[] = [];
-        const visitor = {
-          event: (event: TraceEvent, offset: number) => {
-            events.push(asJson(event));
-            offsets.push(offset);
-          },
-          problem: (problem: { code: string; offset: number }) => problems.push([problem.code, problem.offset]),
-        };
-        for (let at = 0; at < bytes.length; at += size) {
-          parser.push(bytes.subarray(at, at + size));
-          parser.run(visitor);
+        for (const got of [parseChunked(bytes, size), await readStreamed(bytes, size)]) {
+          expect(got.events.map(asJson)).toEqual(whole.events.map(asJson));
+          expect(got.offsets).toEqual(whole.segments[0]!.eventOffsets);
+          expect(got.problems).toEqual(whole.problems);
+          expect(got.end).toEqual(whole.end);
         }
-        parser.end();
-        parser.run(visitor);
-        expect(events).toEqual(whole.events.map(asJson));
-        expect(offsets).toEqual(whole.segments[0]!.eventOffsets);
-        expect(problems).toEqual(whole.problems.map((p) => [p.code, p.offset]));
-        expect(parser.result).toEqual(whole.end);
       }
     }
   });

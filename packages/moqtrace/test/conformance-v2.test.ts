@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodeTrace, readTrace, renderHeader, type TraceEvent, TraceParser } from '../src/index.js';
+import { readTrace, type TraceEvent, writeTrace } from '../src/index.js';
+import { renderHeader } from '../src/ndjson/index.js';
 import { asJson, corpus, fixtureNames, loadBytes, loadExpected, renderLines, sha256 } from './helpers/fixtures.js';
+import { readStreamed } from './helpers/stream.js';
 
 const { dir, present } = corpus('moqtrace-v2');
 const names = fixtureNames(dir);
@@ -84,51 +86,40 @@ describe.skipIf(!present)(`v2 corpus conformance (${dir})`, () => {
         }
       });
       if (expected.truncation) {
-        expect(result.complete).toBe(false);
-        expect(result.end).toMatchObject({ reason: 'truncated', offset: expected.truncation.offset });
+        expect(result.end.complete).toBe(false);
+        expect(result.end).toMatchObject({
+          state: 'truncated',
+          offset: expected.truncation.offset,
+          events: expected.truncation.eventsDecoded,
+          trailingBytes: expected.truncation.bytesAfterOffset,
+        });
         expect(result.problems).toEqual([
-          expect.objectContaining({
-            code: 'TRUNCATED',
-            offset: expected.truncation.offset,
-            eventsDecoded: expected.truncation.eventsDecoded,
-            bytesAfterOffset: expected.truncation.bytesAfterOffset,
-          }),
+          expect.objectContaining({ code: 'TRUNCATED', offset: expected.truncation.offset }),
         ]);
       } else {
-        expect(result.complete).toBe(true);
+        expect(result.end.complete).toBe(true);
         expect(result.problems).toEqual([]);
       }
     });
   }
 
   for (const name of names) {
-    it(`${name}: incremental reader with 1000-byte chunks`, () => {
+    it(`${name}: incremental reader with 1000-byte chunks`, async () => {
       const expected = loadExpected(dir, name).incrementalReader;
-      const bytes = loadBytes(dir, name);
-      const parser = new TraceParser();
-      let segments = 0;
-      let events = 0;
-      const visitor = { segment: () => segments++, event: () => events++ };
-      for (let at = 0; at < bytes.length; at += 1000) {
-        parser.push(bytes.subarray(at, at + 1000));
-        parser.run(visitor);
-      }
-      parser.end();
-      parser.run(visitor);
-      expect(segments).toBe(expected.segmentItems);
-      expect(events).toBe(expected.eventItems);
-      if (expected.outcome === 'ok') expect(parser.result?.reason).toBe('eof');
-      else
-        expect(parser.result).toMatchObject({ reason: 'truncated', offset: expected.offset, events: expected.events });
+      const got = await readStreamed(loadBytes(dir, name), 1000);
+      expect(got.segments).toHaveLength(expected.segmentItems);
+      expect(got.events).toHaveLength(expected.eventItems);
+      if (expected.outcome === 'ok') expect(got.end.state).toBe('eof');
+      else expect(got.end).toMatchObject({ state: 'truncated', offset: expected.offset, events: expected.events });
     });
   }
 
   for (const name of names.filter((n) => n !== 'v2-truncated')) {
     it(`${name}: rewrite rereads equal (version ${REWRITE_AS_V1.has(name) ? 1 : 2})`, () => {
       const result = readTrace(loadBytes(dir, name));
-      const rewritten = encodeTrace(result);
+      const rewritten = writeTrace(result);
       const again = readTrace(rewritten);
-      expect(again.complete).toBe(true);
+      expect(again.end.complete).toBe(true);
       expect(again.segments[0]?.version).toBe(REWRITE_AS_V1.has(name) ? 1 : 2);
       expect(again.segments.map((s) => renderHeader(s.header))).toEqual(
         result.segments.map((s) => renderHeader(s.header)),
@@ -140,13 +131,13 @@ describe.skipIf(!present)(`v2 corpus conformance (${dir})`, () => {
   }
 
   it('v2-float-ints and v2-tag64 rewrite to the same bytes as v2-basic', () => {
-    const basic = encodeTrace(readTrace(loadBytes(dir, 'v2-basic')));
-    expect(encodeTrace(readTrace(loadBytes(dir, 'v2-float-ints')))).toEqual(basic);
-    expect(encodeTrace(readTrace(loadBytes(dir, 'v2-tag64')))).toEqual(basic);
+    const basic = writeTrace(readTrace(loadBytes(dir, 'v2-basic')));
+    expect(writeTrace(readTrace(loadBytes(dir, 'v2-float-ints')))).toEqual(basic);
+    expect(writeTrace(readTrace(loadBytes(dir, 'v2-tag64')))).toEqual(basic);
   });
 
   it('v2-msg-absent: a rewrite writes "msg": {}', () => {
-    const rewritten = encodeTrace(readTrace(loadBytes(dir, 'v2-msg-absent')));
+    const rewritten = writeTrace(readTrace(loadBytes(dir, 'v2-msg-absent')));
     const text = Buffer.from(rewritten).toString('latin1');
     expect(text.split('cmsg\xa0').length - 1).toBe(3);
   });

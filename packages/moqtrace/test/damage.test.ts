@@ -1,7 +1,8 @@
 import { Encoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';
-import { encodeTrace, readTrace, TraceParser, writePreamble } from '../src/index.js';
+import { readTrace, writePreamble, writeTrace } from '../src/index.js';
 import { HEADER, sampleEvents } from './helpers/generate.js';
+import { sink, TraceParser } from './helpers/stream.js';
 
 const cbor = new Encoder({ useRecords: false, mapsAsObjects: true, variableMapSize: true, tagUint8Array: false });
 
@@ -28,14 +29,14 @@ const header = { protocol: 'moq-transport-14', perspective: 'client', detail: 'c
 
 describe('reader tolerance rules', () => {
   it('a concatenated v1 file starts a segment reported as lacking segment metadata', () => {
-    const one = encodeTrace({ header: HEADER, events: sampleEvents(3) });
+    const one = writeTrace({ header: HEADER, events: sampleEvents(3) });
     const two = new Uint8Array(one.length * 2);
     two.set(one);
     two.set(one, one.length);
     const result = readTrace(two);
     expect(result.segments).toHaveLength(2);
     expect(result.events).toHaveLength(6);
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.problems).toEqual([
       expect.objectContaining({ code: 'SEGMENT_MISMATCH', severity: 'warning', segment: 1 }),
     ]);
@@ -45,7 +46,7 @@ describe('reader tolerance rules', () => {
     const result = readTrace(build({ ...header, segment: 'zero' }, [{ n: 0, t: 0, e: 7, label: 'x', data: null }]));
     expect(result.segments[0]?.header.segment).toBeUndefined();
     expect(result.segments[0]?.header.extra).toEqual({ segment: 'zero' });
-    expect(result.complete).toBe(false);
+    expect(result.end.complete).toBe(false);
     expect(result.problems.map((p) => p.code)).toEqual(['UNUSABLE_SEGMENT']);
   });
 
@@ -58,7 +59,7 @@ describe('reader tolerance rules', () => {
   it('warns about bytes after the header map; the length field decides where events start', () => {
     const result = readTrace(build(header, [{ n: 0, t: 0, e: 5, from: 'a', to: 'b' }], 1, 3));
     expect(result.events).toHaveLength(1);
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.problems.map((p) => p.code)).toEqual(['HEADER_TRAILING_BYTES']);
   });
 
@@ -119,7 +120,7 @@ describe('reader tolerance rules', () => {
   });
 
   it('copyBytes gives independent copies, views otherwise', () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(4) });
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(4) });
     const view = readTrace(bytes).events.find((e) => e.type === 'object-payload') as { payload: Uint8Array };
     const copy = readTrace(bytes, { copyBytes: true }).events.find((e) => e.type === 'object-payload') as {
       payload: Uint8Array;
@@ -130,16 +131,16 @@ describe('reader tolerance rules', () => {
   });
 
   it('holds back a short tail that could be a magic until the end', () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(2) });
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(2) });
     const parser = new TraceParser();
     const events: number[] = [];
     parser.push(bytes);
     parser.push(new Uint8Array([0x4d, 0x4f, 0x51]));
-    expect(parser.run({ event: (_e, offset) => void events.push(offset) })).toBe('need-more');
+    expect(parser.run(sink({ event: (_e, offset) => void events.push(offset) }))).toBe('need-more');
     expect(events).toHaveLength(2);
     parser.end();
-    expect(parser.run({})).toBe('done');
-    expect(parser.result).toMatchObject({ reason: 'truncated', offset: bytes.length });
+    expect(parser.run(sink({}))).toBe('done');
+    expect(parser.result).toMatchObject({ state: 'truncated', offset: bytes.length, trailingBytes: 3 });
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEventAt, encodeTrace, MoqtraceError, readTrace } from '../src/index.js';
+import { decodeEventAt, MoqtraceError, readTrace, writeTrace } from '../src/index.js';
 import { corpus, fixtureNames, loadBytes } from './helpers/fixtures.js';
 import { eventArbitrary, HEADER } from './helpers/generate.js';
 
@@ -8,7 +8,7 @@ describe('decodeEventAt', () => {
   it('decodes every event at its offset like the reader, item alone or in the file (property)', () => {
     fc.assert(
       fc.property(fc.array(eventArbitrary(), { minLength: 1, maxLength: 15 }), (events) => {
-        const bytes = encodeTrace({ header: HEADER, events });
+        const bytes = writeTrace({ header: HEADER, events });
         const trace = readTrace(bytes);
         const offsets = trace.segments[0]!.eventOffsets;
         offsets.forEach((offset, i) => {
@@ -58,7 +58,7 @@ describe('decodeEventAt', () => {
   });
 
   it('reports a cut item as TRUNCATED, broken CBOR as MALFORMED_CBOR, a non-map as MALFORMED_EVENT', () => {
-    const bytes = encodeTrace({
+    const bytes = writeTrace({
       header: HEADER,
       events: [{ type: 'annotation', seq: 0, timestamp: 1, label: 'hello', data: { a: [1, 2, 3] } }],
     });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeTrace, readTrace, type TraceEvent, type TraceProblem } from '../src/index.js';
-import { followTrace } from '../src/node/index.js';
+import { readTrace, type TraceEnd, type TraceEvent, type TraceProblem, writeTrace } from '../src/index.js';
+import { type FollowTraceOptions, followTraceFile } from '../src/node/index.js';
 import { HEADER, sampleEvents } from './helpers/generate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'moqtrace-follow-'));
@@ -29,9 +29,23 @@ function writer(source: string, target: string, cuts: number[], pauseMs: number,
   return new Promise<number | null>((resolve) => child.on('exit', resolve));
 }
 
-describe('followTrace', () => {
+/** Follows `path` to its end, collecting events, problems and how many batches arrived. */
+async function follow(path: string, options: FollowTraceOptions = {}, afterBatch?: (events: number) => void) {
+  const events: TraceEvent[] = [];
+  const problems: TraceProblem[] = [];
+  let batches = 0;
+  const reader = await followTraceFile(path, { ...options, onProblem: (p) => problems.push(p) });
+  for (let batch = await reader.nextBatch(); batch; batch = await reader.nextBatch()) {
+    batches++;
+    for (const record of batch) if (record.kind === 'event') events.push(record.event);
+    afterBatch?.(events.length);
+  }
+  return { events, problems, batches, end: reader.end as TraceEnd };
+}
+
+describe('followTraceFile', () => {
   it('reads a trace written by another process in slices that split events, and ends removed on deletion', async () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(30) });
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(30) });
     const expected = readTrace(bytes);
     const offsets = expected.segments[0]!.eventOffsets;
     const source = join(dir, 'source.moqtrace');
@@ -42,64 +56,63 @@ describe('followTrace', () => {
     const cuts = [5, 9, expected.segments[0]!.eventsOffset - 3];
     for (let i = 0; i < offsets.length; i += 4) cuts.push(offsets[i]! + 2);
     cuts.push(bytes.length);
-    const events: TraceEvent[] = [];
-    const problems: TraceProblem[] = [];
-    let chunks = 0;
     const writing = writer(source, target, cuts, 15, true);
-    const end = await followTrace(
-      target,
-      { event: (e) => events.push(e), problem: (p) => problems.push(p) },
-      {
-        afterChunk: () => {
-          chunks++;
-          return undefined;
-        },
-      },
-    );
+    const { events, problems, batches, end } = await follow(target, { waitForFile: true });
     expect(await writing).toBe(0);
     expect(problems).toEqual([]);
     expect(events).toEqual(expected.events);
-    expect(chunks).toBeGreaterThan(5);
-    expect(end).toMatchObject({ reason: 'removed', stoppedBy: 'removed', offset: bytes.length, events: 30 });
+    expect(batches).toBeGreaterThan(5);
+    expect(end).toMatchObject({ state: 'removed', offset: bytes.length, events: 30, complete: false });
   });
 
-  it('ends with the file state after idleTimeout: eof, or truncated inside an item', async () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(5) });
+  it('ends idle after idleTimeout, at the next item or inside one (its bytes left over)', async () => {
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(5) });
+    const offsets = readTrace(bytes).segments[0]!.eventOffsets;
     const path = join(dir, 'idle.moqtrace');
     writeFileSync(path, bytes);
-    expect(await followTrace(path, {}, { idleTimeout: 30 })).toMatchObject({
-      reason: 'eof',
-      stoppedBy: 'idle',
+    expect((await follow(path, { idleTimeout: 30 })).end).toMatchObject({
+      state: 'idle',
+      offset: bytes.length,
+      trailingBytes: 0,
       events: 5,
       complete: true,
     });
     writeFileSync(path, bytes.subarray(0, bytes.length - 2));
-    const problems: TraceProblem[] = [];
-    expect(await followTrace(path, { problem: (p) => problems.push(p) }, { idleTimeout: 30 })).toMatchObject({
-      reason: 'truncated',
-      events: 4,
-    });
-    expect(problems.map((p) => p.code)).toEqual(['TRUNCATED']);
+    const cut = await follow(path, { idleTimeout: 30 });
+    expect(cut.end).toMatchObject({ state: 'idle', offset: offsets[4], events: 4, complete: false });
+    expect(cut.end.trailingBytes).toBe(bytes.length - 2 - offsets[4]!);
+    expect(cut.problems).toEqual([]);
+  });
+
+  it('starts at the end of the file with from: end', async () => {
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(5) });
+    const path = join(dir, 'from-end.moqtrace');
+    writeFileSync(path, bytes);
+    const { events, end } = await follow(path, { idleTimeout: 30, from: 'end' });
+    expect(events).toEqual([]);
+    expect(end).toMatchObject({ state: 'idle', events: 5 });
   });
 
   it('stops on the abort signal and on a file that shrinks below the read position', async () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(5) });
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(5) });
     const path = join(dir, 'stop.moqtrace');
     writeFileSync(path, bytes);
+    // Once every event was read, the follower waits for growth: abort it, or shrink the file under it.
     const controller = new AbortController();
-    const following = followTrace(path, {}, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 40);
-    expect(await following).toMatchObject({ reason: 'eof', stoppedBy: 'signal', events: 5 });
+    const aborted = await follow(path, { signal: controller.signal }, (n) => n === 5 && controller.abort());
+    expect(aborted.end).toMatchObject({ state: 'aborted', events: 5, offset: bytes.length });
 
-    const shrinking = followTrace(path, {}, { watch: false });
-    setTimeout(() => truncateSync(path, 10), 40);
-    expect(await shrinking).toMatchObject({ reason: 'removed', events: 5, complete: false });
+    const shrunk = await follow(path, { maxPollInterval: 16 }, (n) => n === 5 && truncateSync(path, 10));
+    expect(shrunk.end).toMatchObject({ state: 'removed', events: 5, complete: false });
   });
 
   it('rejects a missing file with IO_ERROR and a non-trace with BAD_MAGIC', async () => {
-    await expect(followTrace(join(dir, 'missing.moqtrace'), {})).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(followTraceFile(join(dir, 'missing.moqtrace'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(
+      followTraceFile(join(dir, 'never.moqtrace'), { waitForFile: true, idleTimeout: 30 }),
+    ).rejects.toMatchObject({ code: 'TIMED_OUT' });
     const path = join(dir, 'text.moqtrace');
     writeFileSync(path, 'definitely not a trace file');
-    await expect(followTrace(path, {}, { idleTimeout: 20 })).rejects.toMatchObject({ code: 'BAD_MAGIC' });
+    await expect(followTraceFile(path, { idleTimeout: 20 })).rejects.toMatchObject({ code: 'BAD_MAGIC' });
   });
 });

@@ -1,28 +1,32 @@
+import { CborTag } from '@x/cbor-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  encodeTrace,
+  MoqtraceError,
+  openTraceReader,
+  readTrace,
+  type TraceEnd,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceProblem,
+  writeTrace,
+} from '../src/index.js';
+import {
   exportNdjson,
   fromTaggedJson,
   importNdjson,
   importNdjsonRecords,
-  jsonString,
-  MoqtraceError,
-  readTrace,
-  readTraceRecords,
   renderEndRecord,
+  renderErrorRecord,
   renderEvent,
   renderEventJson,
   renderEventRecord,
   renderEventRecordJson,
   renderRecord,
   renderRecordJson,
-  type TraceEvent,
-  type TraceHeader,
-  taggedJsonText,
   toTaggedJson,
-} from '../src/index.js';
-import { makeTag } from '../src/internal/cbor.js';
+} from '../src/ndjson/index.js';
+import { jsonString, taggedJsonText } from '../src/ndjson/text.js';
 import { corpus, fixtureNames, loadBytes, loadExpected, sha256 } from './helpers/fixtures.js';
 import { eventArbitrary, HEADER, opaqueValue, sampleEvents } from './helpers/generate.js';
 
@@ -51,7 +55,7 @@ const wildValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.uint8Array({ minLength: 4097, maxLength: 4200 }),
     fc.array(tie('value'), { maxLength: 3 }).map((items) => new Set(items)),
     fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }).map((pairs) => new Map(pairs)),
-    fc.tuple(fc.integer({ min: 0, max: 1000 }), tie('value')).map(([tag, v]) => makeTag(tag, v)),
+    fc.tuple(fc.integer({ min: 0, max: 1000 }), tie('value')).map(([tag, v]) => new CborTag(v, tag)),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.oneof(nastyString, fc.constantFrom('0', '10', '2', 'kind', 'type')), tie('value'), {
       maxKeys: 4,
@@ -155,7 +159,7 @@ const derivation: TraceEvent = {
 
 describe('NDJSON record contract', () => {
   it('header records are flat: kind, offset, segment, format, version, then the header fields; segment map as segmentInfo', () => {
-    const bytes = encodeTrace({ header: SEGMENTED, events: [derivation] });
+    const bytes = writeTrace({ header: SEGMENTED, events: [derivation] });
     const records = exportNdjson(readTrace(bytes))
       .trim()
       .split('\n')
@@ -177,7 +181,7 @@ describe('NDJSON record contract', () => {
   });
 
   it("event 10's own kind is printed as derivationKind after kind, offset, segment", () => {
-    const bytes = encodeTrace({ header: SEGMENTED, events: [derivation] });
+    const bytes = writeTrace({ header: SEGMENTED, events: [derivation] });
     const trace = readTrace(bytes);
     const line = renderEventRecordJson(trace.events[0] as TraceEvent, 99, 0);
     expect(line).toMatch(/^\{"kind":"event","offset":99,"segment":0,"type":"subscription-derivation",/);
@@ -187,11 +191,18 @@ describe('NDJSON record contract', () => {
     expect(record.upstream).toEqual({ peer: 'up', requestId: '3' });
   });
 
-  it('error and end records: code, offset, message; end state eof/truncated/removed', async () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(4) });
+  it('error and end records: code, offset, message; end state, trailing bytes and counts', async () => {
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(4) });
     const cut = bytes.subarray(0, bytes.length - 3);
     const lines: string[] = [];
-    for await (const record of readTraceRecords(cut)) lines.push(renderRecordJson(record));
+    const problems: TraceProblem[] = [];
+    const reader = await openTraceReader(cut, { segments: true, onProblem: (p) => problems.push(p) });
+    for await (const record of reader) {
+      lines.push(renderRecordJson(record));
+      expect(renderRecordJson(record)).toBe(JSON.stringify(renderRecord(record)));
+    }
+    for (const problem of problems) lines.push(JSON.stringify(renderErrorRecord(problem)));
+    lines.push(JSON.stringify(renderEndRecord(reader.end as TraceEnd)));
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const error = records.find((r) => r.kind === 'error') as Record<string, unknown>;
     expect(error).toMatchObject({ kind: 'error', code: 'TRUNCATED', severity: 'error' });
@@ -201,14 +212,13 @@ describe('NDJSON record contract', () => {
       kind: 'end',
       state: 'truncated',
       offset: error.offset,
+      trailingBytes: cut.length - (error.offset as number),
       segments: 1,
       events: 3,
+      errors: 1,
+      warnings: 0,
       complete: false,
     });
-    expect(renderEndRecord({ reason: 'removed', offset: 40 })).toEqual({ kind: 'end', state: 'removed', offset: 40 });
-    for (const record of [{ kind: 'end' as const, end: readTrace(bytes).end }]) {
-      expect(renderRecordJson(record)).toBe(JSON.stringify(renderRecord(record)));
-    }
   });
 
   it('u64 values: ids as decimal strings, integers above 2^53-1 tagged, bytes as hex', () => {
@@ -238,25 +248,25 @@ describe('NDJSON record contract', () => {
     expect(renderEventJson(event, { omitPayload: true })).not.toContain('"payload"');
   });
 
-  it('import reads the records back, segmented v2 and event 10 included (property over events)', () => {
-    fc.assert(
-      fc.property(
+  it('import reads the records back, segmented v2 and event 10 included (property over events)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(eventArbitrary(), { maxLength: 12 }),
         fc.array(eventArbitrary(), { maxLength: 6 }),
-        (a, b) => {
-          const original = encodeTrace({
+        async (a, b) => {
+          const original = writeTrace({
             segments: [
               { header: SEGMENTED, events: [derivation, ...a] },
               { header: { ...SEGMENTED, segment: { sequence: 1, streamId: 'relay-a' } }, events: b },
             ],
           });
           const text = exportNdjson(readTrace(original));
-          expect(encodeTrace(importNdjson(text))).toEqual(original);
+          expect(writeTrace(await importNdjson(text))).toEqual(original);
           const records = text
             .trim()
             .split('\n')
             .map((l) => JSON.parse(l));
-          expect(encodeTrace(importNdjsonRecords(records))).toEqual(original);
+          expect(writeTrace(importNdjsonRecords(records))).toEqual(original);
         },
       ),
       { numRuns: 60 },
@@ -264,30 +274,31 @@ describe('NDJSON record contract', () => {
   });
 
   it('import also reads the 0.1 shape (header nested under `header`)', () => {
-    const original = encodeTrace({ header: HEADER, events: sampleEvents(3) });
+    const original = writeTrace({ header: HEADER, events: sampleEvents(3) });
     const trace = readTrace(original);
     const old = [
       { kind: 'header', offset: 0, segment: 0, version: 1, header: toTaggedJson(trace.segments[0]?.header) },
       ...trace.events.map((e) => ({ kind: 'event', offset: 0, segment: 0, ...renderEvent(e, { fullBytes: true }) })),
       { kind: 'end', reason: 'eof', offset: original.length },
     ];
-    expect(encodeTrace(importNdjsonRecords(old))).toEqual(original);
+    expect(writeTrace(importNdjsonRecords(old))).toEqual(original);
     expect(fromTaggedJson(old[0]?.header)).toEqual(trace.segments[0]?.header);
   });
 
-  it('import errors name the record or line and carry its index', () => {
-    const bad = () => importNdjson('\n{"kind":"event","type":"control"}\n');
-    expect(bad).toThrow(MoqtraceError);
-    expect(bad).toThrow(/^line 2: event before any header record/);
+  it('import errors name the record or line and carry its index', async () => {
+    const bad = importNdjson('\n{"kind":"event","type":"control"}\n');
+    await expect(bad).rejects.toThrow(MoqtraceError);
+    await expect(importNdjson('\n{"kind":"event","type":"control"}\n')).rejects.toThrow(
+      /^line 2 \(byte 1\): event before any header record/,
+    );
+    const header = { kind: 'header', ...toTaggedJson(HEADER) };
     try {
-      importNdjsonRecords([
-        { kind: 'header', protocol: 'x' },
-        { kind: 'event', type: 'nope', seq: 0, timestamp: 0 },
-      ]);
+      importNdjsonRecords([header, { kind: 'event', type: 'nope', seq: 0, timestamp: 0 }]);
       expect.unreachable();
     } catch (error) {
+      expect(MoqtraceError.is(error) && error.code).toBe('INVALID_NDJSON');
       expect((error as MoqtraceError).details).toEqual({ index: 1, reason: 'unknown event type nope' });
     }
-    expect(() => importNdjson('{oops')).toThrow(/^line 1: not JSON/);
+    await expect(importNdjson('{oops')).rejects.toThrow(/^line 1 \(byte 0\): not JSON/);
   });
 });

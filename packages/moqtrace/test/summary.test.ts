@@ -8,7 +8,7 @@ import {
   summarizeEvent,
   valueText,
 } from '../src/analysis/summary.js';
-import type { TraceEvent } from '../src/events.js';
+import type { TraceEvent } from '../src/index.js';
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const base = { seq: 0, timestamp: 0 };

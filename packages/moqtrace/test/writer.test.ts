@@ -1,16 +1,16 @@
+import { type ByteSink, toWritableStreamSink } from '@x/binary';
+import { scanItem } from '@x/cbor-schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkVersion1Profile,
   createTraceWriter,
-  encodeTrace,
   MoqtraceError,
   readTrace,
-  renderHeader,
   type TraceEvent,
-  type TraceSink,
+  writeTrace,
 } from '../src/index.js';
-import { skipItem } from '../src/internal/cbor.js';
+import { renderHeader } from '../src/ndjson/index.js';
 import { renderLines } from './helpers/fixtures.js';
 import { eventArbitrary, HEADER, sampleEvents } from './helpers/generate.js';
 
@@ -36,7 +36,7 @@ function assertVersion1Profile(bytes: Uint8Array): void {
   expect(view.getUint32(8, true)).toBe(1);
   const headerLength = view.getUint32(12, true);
   const result = readTrace(bytes);
-  expect(result.complete).toBe(true);
+  expect(result.end.complete).toBe(true);
   expect(result.segments).toHaveLength(1);
   const header = result.segments[0]!.header;
   expect(header.segment).toBeUndefined();
@@ -52,7 +52,7 @@ function assertVersion1Profile(bytes: Uint8Array): void {
   const offsets = result.segments[0]!.eventOffsets;
   result.events.forEach((event, index) => {
     const start = offsets[index] as number;
-    const end = skipItem(bytes, start, bytes.length);
+    const end = start + scanItem(bytes, start, bytes.length, true);
     walkHeads(bytes, start, end, (ib) => {
       expect(ib).not.toBe(0xfb); // no float64 anywhere (the generated content has no fractions)
       expect(ib).not.toBe(0xd8); // no tag 64 (nor any tag)
@@ -79,10 +79,10 @@ function assertVersion1Profile(bytes: Uint8Array): void {
   expect(text.split('ddata').length - 1).toBeGreaterThanOrEqual(annotations);
 }
 
-describe('encodeTrace', () => {
+describe('writeTrace', () => {
   it('writes version 1 in the Rust 0.1 profile when the content fits', () => {
     const events = sampleEvents(24);
-    const bytes = encodeTrace({ header: HEADER, events });
+    const bytes = writeTrace({ header: HEADER, events });
     assertVersion1Profile(bytes);
     expect(renderLines(readTrace(bytes).events)).toBe(renderLines(events));
   });
@@ -98,8 +98,8 @@ describe('encodeTrace', () => {
       publisherPriority: 128,
       objectStatus: 0,
     };
-    const header = encodeTrace({ header: HEADER, events: [] });
-    const bytes = encodeTrace({ header: HEADER, events: [event] });
+    const header = writeTrace({ header: HEADER, events: [] });
+    const bytes = writeTrace({ header: HEADER, events: [event] });
     expect(bytes.length - header.length).toBe(32);
   });
 
@@ -109,7 +109,7 @@ describe('encodeTrace', () => {
       { type: 'error', seq: 1, timestamp: 1, errorCode: 2 ** 33, reason: 'x', rawLength: 2 ** 34 },
       { type: 'object-payload', seq: 2, timestamp: 2, streamId: 2n ** 63n, groupId: 1n, objectId: 2n, size: 2 ** 40 },
     ];
-    const bytes = encodeTrace({ header: { ...HEADER, startTime: 2 ** 45 }, events });
+    const bytes = writeTrace({ header: { ...HEADER, startTime: 2 ** 45 }, events });
     assertVersion1Profile(bytes);
     const again = readTrace(bytes).events;
     expect(again[0]).toMatchObject({ seq: 2 ** 40, timestamp: 2 ** 45, data: { n: BigInt(2 ** 50), b: 5n } });
@@ -119,25 +119,25 @@ describe('encodeTrace', () => {
 
   it('chooses version 2 for content outside the profile and refuses forcing 1', () => {
     const peer: TraceEvent = { type: 'peer-connected', seq: 0, timestamp: 0, peer: 'a' };
-    const bytes = encodeTrace({ header: HEADER, events: [peer] });
+    const bytes = writeTrace({ header: HEADER, events: [peer] });
     expect(readTrace(bytes).segments[0]?.version).toBe(2);
-    expect(() => encodeTrace({ header: HEADER, events: [peer] }, { version: 1 })).toThrowError(MoqtraceError);
+    expect(() => writeTrace({ header: HEADER, events: [peer] }, { version: 1 })).toThrowError(MoqtraceError);
     expect(checkVersion1Profile({ header: { ...HEADER, perspective: 'relay-tap' }, events: [] })[0]?.rule).toBe(
       'perspective',
     );
     const direction: TraceEvent = { type: 'control', seq: 0, timestamp: 0, direction: 5, messageType: 3, message: {} };
-    expect(readTrace(encodeTrace({ header: HEADER, events: [direction] })).segments[0]?.version).toBe(2);
+    expect(readTrace(writeTrace({ header: HEADER, events: [direction] })).segments[0]?.version).toBe(2);
     expect(
-      readTrace(encodeTrace({ header: HEADER, events: sampleEvents(3) }, { version: 2 })).segments[0]?.version,
+      readTrace(writeTrace({ header: HEADER, events: sampleEvents(3) }, { version: 2 })).segments[0]?.version,
     ).toBe(2);
   });
 
   it('an annotation without data is version 2 under auto, data: null when version 1 is forced', () => {
     const event: TraceEvent = { type: 'annotation', seq: 0, timestamp: 0, label: 'no data' };
-    const auto = readTrace(encodeTrace({ header: HEADER, events: [event] }));
+    const auto = readTrace(writeTrace({ header: HEADER, events: [event] }));
     expect(auto.segments[0]?.version).toBe(2);
     expect('data' in (auto.events[0] as object)).toBe(false);
-    const forced = readTrace(encodeTrace({ header: HEADER, events: [event] }, { version: 1 }));
+    const forced = readTrace(writeTrace({ header: HEADER, events: [event] }, { version: 1 }));
     expect(forced.segments[0]?.version).toBe(1);
     expect(forced.events[0]).toMatchObject({ data: null });
   });
@@ -164,7 +164,7 @@ describe('encodeTrace', () => {
         extra: { 'x-a': [1, { b: 2n }], sid: 'dropped: the field wins' },
       },
     ];
-    const result = readTrace(encodeTrace({ header: HEADER, events }));
+    const result = readTrace(writeTrace({ header: HEADER, events }));
     expect(result.events[0]).toMatchObject({ message: 'Subscribe { id: 1 }' });
     expect(result.events[1]).toMatchObject({ message: null });
     expect(result.events[2]).toEqual({
@@ -179,9 +179,11 @@ describe('encodeTrace', () => {
 
   it('rejects events it cannot encode', () => {
     const bad = { type: 'object-header', seq: 0, timestamp: 0, streamId: 'x' } as unknown as TraceEvent;
-    expect(() => encodeTrace({ header: HEADER, events: [bad] })).toThrowError(MoqtraceError);
+    expect(() => writeTrace({ header: HEADER, events: [bad] })).toThrowError(MoqtraceError);
     const fraction = { type: 'stream-closed', seq: 0.5, timestamp: 0, streamId: 1n, errorCode: 0 } as TraceEvent;
-    expect(() => encodeTrace({ header: HEADER, events: [fraction] })).toThrowError(/unsigned integer/);
+    expect(() => writeTrace({ header: HEADER, events: [fraction] })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', key: 'events[0].seq' }),
+    );
   });
 
   it('round-trips random traces (property)', () => {
@@ -190,13 +192,13 @@ describe('encodeTrace', () => {
         fc.array(eventArbitrary(), { maxLength: 30 }),
         fc.constantFrom<'auto' | 2>('auto', 2),
         (events, version) => {
-          const bytes = encodeTrace({ header: HEADER, events }, { version });
+          const bytes = writeTrace({ header: HEADER, events }, { version });
           const result = readTrace(bytes);
-          expect(result.complete).toBe(true);
+          expect(result.end.complete).toBe(true);
           expect(result.problems).toEqual([]);
           expect(renderLines(result.events)).toBe(renderLines(events));
           // a second rewrite is byte-identical (normal form is a fixed point)
-          expect(encodeTrace(result, { version })).toEqual(bytes);
+          expect(writeTrace(result, { version })).toEqual(bytes);
         },
       ),
       { numRuns: 200 },
@@ -206,7 +208,7 @@ describe('encodeTrace', () => {
   it('writes the version-1 profile for any v1-compatible random trace (property)', () => {
     fc.assert(
       fc.property(fc.array(eventArbitrary(true), { maxLength: 20 }), (events) => {
-        const bytes = encodeTrace({ header: HEADER, events });
+        const bytes = writeTrace({ header: HEADER, events });
         expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(1);
         expect(renderLines(readTrace(bytes).events)).toBe(renderLines(events));
       }),
@@ -216,10 +218,10 @@ describe('encodeTrace', () => {
 
   it('rewrites a v1 file as v2 and back without losing content', () => {
     const events = sampleEvents(16);
-    const v1 = encodeTrace({ header: HEADER, events });
-    const v2 = encodeTrace(readTrace(v1), { version: 2 });
+    const v1 = writeTrace({ header: HEADER, events });
+    const v2 = writeTrace(readTrace(v1), { version: 2 });
     expect(readTrace(v2).segments[0]?.version).toBe(2);
-    const back = encodeTrace(readTrace(v2), { version: 1 });
+    const back = writeTrace(readTrace(v2), { version: 1 });
     expect(back).toEqual(v1);
     expect(v2.subarray(16)).toEqual(v1.subarray(16));
   });
@@ -233,20 +235,20 @@ describe('encodeTrace', () => {
       },
       events: sampleEvents(5),
     }));
-    const bytes = encodeTrace({ segments });
+    const bytes = writeTrace({ segments });
     const result = readTrace(bytes);
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.problems).toEqual([]);
     expect(result.segments.map((s) => s.version)).toEqual([2, 2, 2]);
     expect(result.segments.map((s) => renderHeader(s.header))).toEqual(segments.map((s) => renderHeader(s.header)));
     expect(result.events).toHaveLength(15);
-    expect(() => encodeTrace({ segments }, { version: 1 })).toThrowError(MoqtraceError);
+    expect(() => writeTrace({ segments }, { version: 1 })).toThrowError(MoqtraceError);
   });
 });
 
 describe('truncation and damage', () => {
   it('truncation at every byte offset keeps every complete event', () => {
-    const bytes = encodeTrace({ header: HEADER, events: sampleEvents(10) });
+    const bytes = writeTrace({ header: HEADER, events: sampleEvents(10) });
     const whole = readTrace(bytes);
     const offsets = whole.segments[0]!.eventOffsets;
     const eventsStart = offsets[0] as number;
@@ -262,14 +264,14 @@ describe('truncation and damage', () => {
       expect(result.events).toHaveLength(complete);
       expect(renderLines(result.events)).toBe(renderLines(whole.events.slice(0, complete)));
       const atBoundary = cut === eventsStart || ends.includes(cut);
-      expect(result.end.reason).toBe(atBoundary ? 'eof' : 'truncated');
-      expect(result.complete).toBe(atBoundary);
+      expect(result.end.state).toBe(atBoundary ? 'eof' : 'truncated');
+      expect(result.end.complete).toBe(atBoundary);
       if (!atBoundary) expect(result.end.offset).toBe(complete === 0 ? eventsStart : ends[complete - 1]);
     }
   });
 
   it('magic bytes inside a payload never start a segment', () => {
-    const inner = encodeTrace({ header: HEADER, events: sampleEvents(2) });
+    const inner = writeTrace({ header: HEADER, events: sampleEvents(2) });
     const events: TraceEvent[] = [
       {
         type: 'object-payload',
@@ -283,8 +285,8 @@ describe('truncation and damage', () => {
       },
       { type: 'annotation', seq: 1, timestamp: 1, label: 'MOQTRACE', data: 'MOQTRACE' },
     ];
-    const result = readTrace(encodeTrace({ header: HEADER, events }));
-    expect(result.complete).toBe(true);
+    const result = readTrace(writeTrace({ header: HEADER, events }));
+    expect(result.end.complete).toBe(true);
     expect(result.segments).toHaveLength(1);
     expect(result.events).toHaveLength(2);
   });
@@ -294,7 +296,7 @@ describe('truncation and damage', () => {
       header: { ...HEADER, segment: { sequence, streamId: 's' } },
       events: sampleEvents(4),
     });
-    const bytes = encodeTrace({ segments: [segment(0), segment(1)] });
+    const bytes = writeTrace({ segments: [segment(0), segment(1)] });
     const second = readTrace(bytes).segments[1]!.offset;
     const damaged = new Uint8Array(bytes);
     const target = readTrace(bytes).segments[0]!.eventOffsets[2] as number;
@@ -304,7 +306,7 @@ describe('truncation and damage', () => {
     expect(result.segments[0]!.events).toHaveLength(2);
     expect(result.segments[1]!.events).toHaveLength(4);
     expect(result.problems[0]).toMatchObject({ code: 'MALFORMED_CBOR', offset: target, skippedBytes: second - target });
-    expect(result.complete).toBe(false);
+    expect(result.end.complete).toBe(false);
   });
 
   it('a damaged length that runs past a valid preamble resyncs there', () => {
@@ -312,7 +314,7 @@ describe('truncation and damage', () => {
       header: { ...HEADER, segment: { sequence, streamId: 's' } },
       events: sampleEvents(3),
     });
-    const bytes = encodeTrace({ segments: [segment(0), segment(1)] });
+    const bytes = writeTrace({ segments: [segment(0), segment(1)] });
     const first = readTrace(bytes).segments[0]!;
     const damaged = new Uint8Array(bytes);
     // turn the label of the last annotation of segment 0 into a huge text string
@@ -322,7 +324,8 @@ describe('truncation and damage', () => {
     const result = readTrace(damaged);
     expect(result.segments).toHaveLength(2);
     expect(result.segments[1]!.events).toHaveLength(3);
-    expect(result.problems[0]?.code).toBe('MALFORMED_CBOR');
+    // a declared length over maxItemBytes (256 MiB) is refused before any of it is read
+    expect(result.problems[0]?.code).toBe('ITEM_TOO_LARGE');
   });
 
   it('a malformed later header skips its segment and resumes at the next preamble', () => {
@@ -330,7 +333,7 @@ describe('truncation and damage', () => {
       header: { ...HEADER, segment: { sequence, streamId: 's' } },
       events: sampleEvents(3),
     });
-    const bytes = encodeTrace({ segments: [segment(0), segment(1), segment(2)] });
+    const bytes = writeTrace({ segments: [segment(0), segment(1), segment(2)] });
     const offsets = readTrace(bytes).segments.map((s) => s.offset);
     const damaged = new Uint8Array(bytes);
     const text = Buffer.from(damaged.subarray(offsets[1], offsets[2])).toString('latin1');
@@ -346,11 +349,11 @@ describe('truncation and damage', () => {
         message: 'segment.sequence 2 after 0 (gap)',
       }),
     ]);
-    expect(result.complete).toBe(false);
+    expect(result.end.complete).toBe(false);
   });
 
   it('never throws on random garbage after a valid header', () => {
-    const head = encodeTrace({ header: HEADER, events: [] });
+    const head = writeTrace({ header: HEADER, events: [] });
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => {
         const bytes = new Uint8Array(head.length + tail.length);
@@ -365,7 +368,7 @@ describe('truncation and damage', () => {
 });
 
 describe('streaming writer', () => {
-  function memorySink(): TraceSink & { bytes(): Uint8Array; chunks: Uint8Array[] } {
+  function memorySink(): ByteSink & { bytes(): Uint8Array; chunks: Uint8Array[] } {
     const chunks: Uint8Array[] = [];
     let patches: [number, Uint8Array][] = [];
     return {
@@ -376,6 +379,7 @@ describe('streaming writer', () => {
       patch(position, bytes) {
         patches.push([position, bytes.slice()]);
       },
+      close() {},
       bytes() {
         const total = chunks.reduce((sum, c) => sum + c.length, 0);
         const out = new Uint8Array(total);
@@ -391,7 +395,7 @@ describe('streaming writer', () => {
     };
   }
 
-  it('writes what encodeTrace writes, plus endTime on close', async () => {
+  it('writes what writeTrace writes, plus endTime on close', async () => {
     const sink = memorySink();
     const { endTime: _omit, ...header } = HEADER;
     const writer = createTraceWriter(sink, { header, flushBytes: 64, now: () => 1_767_225_999_000 });
@@ -403,9 +407,9 @@ describe('streaming writer', () => {
     await writer.close();
     const bytes = sink.bytes();
     const result = readTrace(bytes);
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.segments[0]?.header).toEqual({ ...header, endTime: 1_767_225_999_000 });
-    expect(bytes).toEqual(encodeTrace({ header: { ...header, endTime: 1_767_225_999_000 }, events }));
+    expect(bytes).toEqual(writeTrace({ header: { ...header, endTime: 1_767_225_999_000 }, events }));
     assertVersion1Profile(bytes);
   });
 
@@ -423,7 +427,7 @@ describe('streaming writer', () => {
     expect(maxChunk).toBeLessThan(256 + 200);
     // "kill" now: no close
     const result = readTrace(sink.bytes());
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.events).toHaveLength(200);
   });
 
@@ -445,7 +449,7 @@ describe('streaming writer', () => {
     for (const event of events) await writer.write(event);
     await writer.close();
     const result = readTrace(sink.bytes());
-    expect(result.complete).toBe(true);
+    expect(result.end.complete).toBe(true);
     expect(result.problems).toEqual([]);
     expect(result.segments.map((s) => s.events.length)).toEqual([4, 4, 2]);
     expect(result.segments.map((s) => s.header.segment?.sequence)).toEqual([0, 1, 2]);
@@ -464,7 +468,7 @@ describe('streaming writer', () => {
       for (const event of sampleEvents(20)) await writer.write(event);
       await writer.close();
       const result = readTrace(sink.bytes());
-      expect(result.complete).toBe(true);
+      expect(result.end.complete).toBe(true);
       expect(result.segments.length).toBeGreaterThan(2);
       expect(result.events).toHaveLength(20);
     }
@@ -473,13 +477,15 @@ describe('streaming writer', () => {
   it('writes to a WritableStream', async () => {
     const chunks: Uint8Array[] = [];
     const stream = new WritableStream<Uint8Array>({ write: (chunk) => void chunks.push(chunk) });
-    const writer = createTraceWriter(stream, { header: HEADER });
-    for (const event of sampleEvents(30)) writer.write(event);
+    const sink = toWritableStreamSink(stream);
+    const writer = createTraceWriter(sink, { header: HEADER });
+    for (const event of sampleEvents(30)) await writer.write(event);
     await writer.close();
+    await sink.close();
     const bytes = new Uint8Array(Buffer.concat(chunks));
     const result = readTrace(bytes);
     expect(result.events).toHaveLength(30);
     expect(result.segments[0]?.header.endTime).toBe(HEADER.endTime); // append-only: no patching
-    expect(() => writer.write(sampleEvents(1)[0]!)).toThrowError(expect.objectContaining({ code: 'WRITER_CLOSED' }));
+    expect(() => writer.write(sampleEvents(1)[0]!)).toThrowError(expect.objectContaining({ code: 'CLOSED' }));
   });
 });

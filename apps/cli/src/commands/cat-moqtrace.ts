@@ -5,25 +5,26 @@
  * @module
  */
 import {
-  controlMessageName,
-  draftFromProtocol,
   EVENT_FIELDS,
   EVENT_TYPE_IDS,
   eventTimeMs,
-  eventToJson,
-  type JsonValue,
   type KnownEventTypeName,
-  type RenderOptions,
-  renderEndRecord,
-  renderErrorRecord,
-  renderEvent,
-  renderEventRecord,
-  renderEventRecordJson,
-  renderHeaderRecord,
   type TraceEvent,
   type TraceHeader,
   type TraceProblem,
 } from '@x/moqtrace';
+import { controlMessageName, draftFromProtocol } from '@x/moqtrace/analysis';
+import {
+  type JsonValue,
+  type RenderOptions,
+  renderEndRecord,
+  renderErrorRecord,
+  renderEvent,
+  renderEventJson,
+  renderEventRecord,
+  renderEventRecordJson,
+  renderHeaderRecord,
+} from '@x/moqtrace/ndjson';
 import { EXIT_DATA, XtraceError } from '../errors.js';
 import type { Input } from '../input.js';
 import type { Context } from '../io.js';
@@ -32,7 +33,7 @@ import { toBase64 } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
 import { oneLineCell, StreamTable } from '../output/table.js';
 import { parseTimeBound, type TimeBound } from '../time.js';
-import type { CatFormat, CatOptions } from './cat.js';
+import type { CatFormat, CatOptions } from './types.js';
 
 interface MoqFilter {
   type: string | number | undefined;
@@ -206,7 +207,7 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
           printed++;
           switch (format) {
             case 'events':
-              out.append(`${eventToJson(event)}\n`);
+              out.append(`${renderEventJson(event)}\n`);
               break;
             case 'table':
               out.append(
@@ -254,9 +255,10 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
     progress.stop();
   }
   await out.settle();
-  const end = result.end;
+  // Counts only for a read that reached its end (not stopped by --limit, nor a removed file).
+  const end = result.stoppedBy === 'end' || result.stoppedBy === 'interrupt' ? result.end : undefined;
   const state = end
-    ? end.reason === 'truncated'
+    ? end.state === 'truncated'
       ? 'truncated'
       : 'eof'
     : result.stoppedBy === 'removed'
@@ -272,7 +274,7 @@ export async function catMoqtrace(ctx: Context, input: Input, options: CatOption
     );
   }
   if (format === 'ndjson' || json) {
-    emit(JSON.stringify(renderEndRecord(end ? { ...end, reason: state } : { reason: state, offset: result.offset })));
+    emit(JSON.stringify(renderEndRecord({ ...result.end, state })));
     if (json) out.append('\n]\n');
   } else if (format === 'table' || format === 'log') {
     out.append(

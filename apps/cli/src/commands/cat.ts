@@ -29,25 +29,9 @@ import { createProgress } from '../output/progress.js';
 import { oneLineCell, StreamTable } from '../output/table.js';
 import { openSsReader, problemSeverity } from '../ss-source.js';
 import { boundToEpochMs, parseTimeBound } from '../time.js';
+import type { CatFormat, CatOptions } from './types.js';
 
-/** Output formats of `cat`. */
-export type CatFormat = 'ndjson' | 'events' | 'json' | 'table' | 'log' | 'ss-decode-log' | 'ss-decode-ndjson';
-
-/** Options of `cat` (as commander parses them). */
-export interface CatOptions {
-  format?: CatFormat;
-  stream?: string;
-  shard?: string;
-  type?: string;
-  direction?: 'tx' | 'rx';
-  from?: string;
-  to?: string;
-  limit?: number;
-  payload: PayloadMode;
-  bytes: 'hex' | 'base64';
-  beacons?: boolean;
-  follow?: boolean;
-}
+export type { CatFormat, CatOptions } from './types.js';
 
 /** Runs `xtrace cat`. */
 export async function cat(ctx: Context, file: string, options: CatOptions): Promise<void> {

@@ -23,14 +23,9 @@ import { type Input, ioError, openInput, readInputBytes, readStdin, statFile } f
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
 import { openSsReader } from '../ss-source.js';
+import type { ConvertOptions, NdjsonRecord } from './types.js';
 
-/** Options of `convert`. */
-export interface ConvertOptions {
-  to?: 'ndjson' | 'ss' | 'moqtrace';
-  interval?: number;
-  version: 'auto' | '1' | '2';
-  skipInvalidLines?: boolean;
-}
+export type { ConvertOptions, NdjsonRecord } from './types.js';
 
 /** Runs `xtrace convert`. */
 export async function convert(ctx: Context, inPath: string, outPath: string, options: ConvertOptions): Promise<void> {
@@ -135,9 +130,6 @@ async function openConvertInput(ctx: Context, path: string): Promise<ConvertInpu
     path === '-' ? await openInput(ctx.io, '-') : { name: path, path, format, size: head.length, bytes: undefined };
   return { kind: 'binary', input };
 }
-
-/** A parsed NDJSON record with its line number. */
-export type NdjsonRecord = Record<string, unknown> & { kind?: unknown; line: number };
 
 /** Parses NDJSON text; a line that is not a JSON object is an error (exit 1). */
 export function parseRecords(text: string, file: string): NdjsonRecord[] {

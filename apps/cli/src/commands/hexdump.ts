@@ -11,23 +11,14 @@ import { formatIsoTimestamp } from '@x/seastreamer-file';
 import { type Input, openInput, readInputBytes } from '../input.js';
 import type { Context } from '../io.js';
 import { openSsReader } from '../ss-source.js';
+import type { Region } from './types.js';
+
+export type { Region } from './types.js';
 
 /** Options of `hexdump`. */
 export interface HexdumpOptions {
   offset: number;
   length?: number;
-}
-
-/** A labelled byte range of the file. */
-export interface Region {
-  /** First byte. */
-  start: number;
-  /** One past the last byte. */
-  end: number;
-  /** Annotation. */
-  label: string;
-  /** Kind, for colouring. */
-  kind: 'header' | 'frame' | 'payload' | 'beacon' | 'event' | 'tail';
 }
 
 /** Runs `xtrace hexdump`. */

@@ -9,7 +9,7 @@ import { EXIT_DATA } from '../errors.js';
 import { type Input, openInput } from '../input.js';
 import type { Context } from '../io.js';
 import { stringifyJson, u64Json } from '../output/json.js';
-import { formatTable } from '../output/table.js';
+import { formatTable, keyValues } from '../output/table.js';
 import { withSource } from '../ss-source.js';
 
 /** Options of `info`. */
@@ -23,12 +23,6 @@ export async function info(ctx: Context, file: string, options: InfoOptions): Pr
   ctx.currentFile = input.name;
   if (input.format === 'ss') await infoSs(ctx, input, options);
   else await (await import('./moqtrace-commands.js')).infoMoqtrace(ctx, input, options);
-}
-
-/** Key/value lines aligned on the key. */
-export function keyValues(rows: readonly (readonly [string, string])[], dim: (s: string) => string): string {
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${dim(k.padEnd(width))}  ${v}\n`).join('');
 }
 
 async function infoSs(ctx: Context, input: Input, options: InfoOptions): Promise<void> {

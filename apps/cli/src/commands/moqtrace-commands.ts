@@ -4,43 +4,44 @@
  *
  * @module
  */
+import { readFile } from 'node:fs/promises';
 import {
-  buildTrackTable,
-  computeStats,
-  encodeTrace,
-  type ImportErrorDetails,
-  importNdjsonRecords,
   MoqtraceError,
   readTrace,
+  type TraceContents,
+  type TraceEvent,
+  type TraceHeader,
+  type VersionChoice,
+  writeTrace,
+} from '@x/moqtrace';
+import { buildTrackTable, computeStats } from '@x/moqtrace/analysis';
+import {
+  importNdjsonRecords,
   renderEndRecord,
   renderErrorRecord,
   renderEventRecordJson,
   renderHeaderRecord,
-  type TraceEvent,
-  type TraceHeader,
-  type TraceReadResult,
-  type VersionChoice,
-} from '@x/moqtrace';
-import { readTraceFile } from '@x/moqtrace/node';
+  type SkippedRecord,
+} from '@x/moqtrace/ndjson';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
 import { type Input, ioError } from '../input.js';
 import type { Context } from '../io.js';
 import { openTextTarget } from '../output/file-output.js';
 import { stringifyJson } from '../output/json.js';
-import { formatTable } from '../output/table.js';
-import type { ConvertOptions, NdjsonRecord } from './convert.js';
-import type { Region } from './hexdump.js';
-import { keyValues } from './info.js';
-import type { ValidationResult } from './validate.js';
+import { formatTable, keyValues } from '../output/table.js';
+import type { ConvertOptions, NdjsonRecord, Region, ValidationResult } from './types.js';
 
-/** Reads a whole `.moqtrace` input; the library opens and closes the file itself. */
-async function readWhole(input: Input): Promise<TraceReadResult> {
-  if (input.bytes) return readTrace(input.bytes);
-  try {
-    return await readTraceFile(input.path!);
-  } catch (error) {
-    throw error instanceof MoqtraceError ? error : ioError(error, input.name);
+/** Reads a whole `.moqtrace` input, keeping every problem. */
+async function readWhole(input: Input): Promise<TraceContents> {
+  let bytes = input.bytes;
+  if (!bytes) {
+    try {
+      bytes = await readFile(input.path!);
+    } catch (error) {
+      throw ioError(error, input.name);
+    }
   }
+  return readTrace(bytes, { maxProblems: Number.MAX_SAFE_INTEGER });
 }
 
 function iso(ms: number | undefined): string {
@@ -49,13 +50,13 @@ function iso(ms: number | undefined): string {
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
-function reportEnd(ctx: Context, input: Input, trace: TraceReadResult): void {
+function reportEnd(ctx: Context, input: Input, trace: TraceContents): void {
   for (const p of trace.problems) {
     if (p.severity === 'error') ctx.reportLine(p.code, p.message, p.offset, input.name, EXIT_DATA);
   }
 }
 
-function timeRange(trace: TraceReadResult): { firstMs: number; lastMs: number } | undefined {
+function timeRange(trace: TraceContents): { firstMs: number; lastMs: number } | undefined {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const s of trace.segments) {
@@ -74,7 +75,7 @@ export async function infoMoqtrace(ctx: Context, input: Input, options: { json?:
   const stats = computeStats(trace.events, { header: trace.segments[0]?.header });
   const range = timeRange(trace);
   const end = trace.end;
-  const state = end.reason === 'truncated' ? 'truncated' : 'eof';
+  const state = end.state === 'truncated' ? 'truncated' : 'eof';
   const errors = trace.problems.filter((p) => p.severity === 'error').length;
   if (options.json) {
     const w = ctx.out.write(
@@ -272,7 +273,7 @@ export async function validateMoqtrace(_ctx: Context, input: Input): Promise<Val
   return {
     file: input.name,
     format: 'moqtrace',
-    ok: trace.complete && !trace.problems.some((p) => p.severity === 'error'),
+    ok: trace.end.complete && !trace.problems.some((p) => p.severity === 'error'),
     problems: trace.problems.map((p) => ({
       code: p.code,
       offset: p.offset,
@@ -280,7 +281,7 @@ export async function validateMoqtrace(_ctx: Context, input: Input): Promise<Val
       severity: p.severity,
     })),
     counts: { segments: trace.segments.length, events: trace.events.length },
-    end: { state: trace.end.reason === 'truncated' ? 'truncated' : 'eof', offset: trace.end.offset },
+    end: { state: trace.end.state === 'truncated' ? 'truncated' : 'eof', offset: trace.end.offset },
   };
 }
 
@@ -290,7 +291,7 @@ function versionChoice(v: ConvertOptions['version']): VersionChoice {
 
 function encode(segments: { header: TraceHeader; events: TraceEvent[] }[], options: ConvertOptions): Uint8Array {
   try {
-    return encodeTrace({ segments }, { version: versionChoice(options.version) });
+    return writeTrace({ segments }, { version: versionChoice(options.version) });
   } catch (error) {
     if ((error as { code?: string }).code === 'INVALID_ARGUMENT') {
       throw new XtraceError('USAGE', (error as Error).message, { exitCode: EXIT_USAGE });
@@ -357,8 +358,8 @@ export async function ndjsonToMoqtrace(
   try {
     segments = importNdjsonRecords(records.map(({ line: _line, ...record }) => record)).segments;
   } catch (error) {
-    if (!(error instanceof MoqtraceError) || error.code !== 'INVALID_ARGUMENT') throw error;
-    const details = error.details as ImportErrorDetails | undefined;
+    if (!(error instanceof MoqtraceError) || error.code !== 'INVALID_NDJSON') throw error;
+    const details = error.details as SkippedRecord | undefined;
     const line = details ? records[details.index]?.line : undefined;
     throw new XtraceError('INVALID_NDJSON', line !== undefined ? `line ${line}: ${details!.reason}` : error.message, {
       file,

@@ -14,28 +14,13 @@ import type { Context } from '../io.js';
 import { stringifyJson } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
 import { openSsReader } from '../ss-source.js';
+import type { ValidationProblem, ValidationResult } from './types.js';
+
+export type { ValidationProblem, ValidationResult } from './types.js';
 
 /** Options of `validate`. */
 export interface ValidateOptions {
   json?: boolean;
-}
-
-/** One problem found by validation. */
-export interface ValidationProblem {
-  code: string;
-  offset: number | undefined;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
-/** The validation result of one file. */
-export interface ValidationResult {
-  file: string;
-  format: 'ss' | 'moqtrace' | undefined;
-  ok: boolean;
-  problems: ValidationProblem[];
-  counts: Record<string, number>;
-  end: { state: string; offset: number } | undefined;
 }
 
 /** Runs `xtrace validate`. */

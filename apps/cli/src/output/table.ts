@@ -92,3 +92,9 @@ export class StreamTable {
       .join('  ')}\n`;
   }
 }
+
+/** Key/value lines aligned on the key. */
+export function keyValues(rows: readonly (readonly [string, string])[], dim: (s: string) => string): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${dim(k.padEnd(width))}  ${v}\n`).join('');
+}

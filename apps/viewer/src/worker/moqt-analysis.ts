@@ -3,7 +3,8 @@
  * the text of decoded namespace/name values. Request pairing (§9.3) is the library's incremental
  * `createTrackTableBuilder`, fed by the streaming worker.
  */
-import { controlMessageName, draftFromProtocol, draftFromVersion, messageAsMap } from '@x/moqtrace';
+import { messageAsMap } from '@x/moqtrace';
+import { controlMessageName, draftFromProtocol, draftFromVersion } from '@x/moqtrace/analysis';
 
 /** Draft from `protocol` (library). */
 export function draftOf(protocol: string): number | null {

@@ -1,16 +1,14 @@
 import { fromBlob, toHex } from '@x/binary';
 import {
-  createTrackTableBuilder,
   decodeEventAt,
-  TraceParser as LibraryTraceParser,
-  renderEvent,
-  renderHeader,
-  type SegmentInfoRecord,
+  openTraceReader,
   type TraceEvent,
   type TraceProblem,
-  type TraceVisitor,
-  type TrackTableBuilder,
+  type TraceReader,
+  type TraceSegmentInfo,
 } from '@x/moqtrace';
+import { createTrackTableBuilder, type TrackTableBuilder } from '@x/moqtrace/analysis';
+import { renderEvent, renderHeader } from '@x/moqtrace/ndjson';
 import { ColumnBuilder, StringTable, TRACE_SPEC } from './batch.js';
 import { codeOf, type FileParser, messageOf } from './errors.js';
 import { controlName, draftFromSetup, draftOf, textOf } from './moqt-analysis.js';
@@ -86,7 +84,7 @@ function controlSummary(message: unknown): string {
 /** Parses a .moqtrace file with @x/moqtrace's incremental reader, posting columnar batches with progress. */
 export class MoqtraceFileParser implements FileParser {
   private readonly strings = new StringTable();
-  private readonly segments: SegmentInfoRecord[] = [];
+  private readonly segments: TraceSegmentInfo[] = [];
   private offsets = new Float64Array(1024);
   private segOf = new Uint16Array(1024);
   private count = 0;
@@ -104,7 +102,6 @@ export class MoqtraceFileParser implements FileParser {
 
   async run(): Promise<void> {
     const source = fromBlob(this.file, { chunkSize: CHUNK });
-    const parser = new LibraryTraceParser();
     const builder = new ColumnBuilder<TraceColumns>(TRACE_SPEC, BATCH);
     let lastFlush = performance.now();
     const flush = () => {
@@ -113,48 +110,48 @@ export class MoqtraceFileParser implements FileParser {
       this.post({ kind: 'progress', bytes: source.position, total: this.file.size });
       lastFlush = performance.now();
     };
-    const visitor: TraceVisitor = {
-      segment: (segment) => {
-        this.segments.push(segment);
-        if (this.segments.length === 1) {
-          this.tracks = createTrackTableBuilder({ header: segment.header });
-          this.draft = draftOf(segment.header.protocol);
-          this.timeBaseUs = segment.header.startTime * 1000;
-        }
-        this.postHeader();
-      },
-      event: (event, offset, segment) => {
-        this.addEvent(builder, event, offset, segment);
-        if (builder.full) flush();
-      },
-      problem: (problem) => this.problem(problem),
+    const segment = (info: TraceSegmentInfo) => {
+      this.segments.push(info);
+      if (this.segments.length === 1) {
+        this.tracks = createTrackTableBuilder({ header: info.header });
+        this.draft = draftOf(info.header.protocol);
+        this.timeBaseUs = info.header.startTime * 1000;
+      }
+      this.postHeader();
     };
+    let reader: TraceReader;
     try {
-      while (parser.run(visitor) === 'need-more') {
-        if (performance.now() - lastFlush > 50) flush();
-        const chunk = await source.read();
-        if (chunk === null) parser.end();
-        else parser.push(chunk);
-      }
-    } catch (error) {
-      if (this.segments.length === 0) {
-        const head = new Uint8Array(await this.file.slice(0, 32).arrayBuffer());
-        this.post({ kind: 'fatal', code: codeOf(error), message: messageOf(error), hex: toHex(head) });
-        return;
-      }
-      this.post({ kind: 'problem', problem: { severity: 'error', code: codeOf(error), message: messageOf(error) } });
-    }
-    flush();
-    const end = parser.result;
-    if (this.segments.length === 0) {
-      this.post({
-        kind: 'fatal',
-        code: 'TRUNCATED',
-        message: 'The file ends before the first header is complete.',
-        hex: toHex(new Uint8Array(await this.file.slice(0, 32).arrayBuffer())),
+      reader = await openTraceReader(source, {
+        segments: true,
+        maxProblems: 0,
+        onProblem: (problem) => this.problem(problem),
       });
+    } catch (error) {
+      // No usable first segment (the reader reports a cut first header as TRUNCATED).
+      await source.close();
+      const head = new Uint8Array(await this.file.slice(0, 32).arrayBuffer());
+      this.post({ kind: 'fatal', code: codeOf(error), message: messageOf(error), hex: toHex(head) });
       return;
     }
+    try {
+      for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+        for (const record of batch) {
+          if (record.kind === 'segment') {
+            segment(record);
+            continue;
+          }
+          this.addEvent(builder, record.event, record.offset, record.segment);
+          if (builder.full) flush();
+        }
+        if (performance.now() - lastFlush > 50) flush();
+      }
+    } catch (error) {
+      this.post({ kind: 'problem', problem: { severity: 'error', code: codeOf(error), message: messageOf(error) } });
+    } finally {
+      await source.close();
+    }
+    flush();
+    const end = reader.end;
     this.post({
       kind: 'done',
       tracks: this.trackRows(),
@@ -184,8 +181,9 @@ export class MoqtraceFileParser implements FileParser {
   private problem(p: TraceProblem): void {
     this.problemOffsets.push(p.offset);
     let message = p.message;
-    if (p.code === 'TRUNCATED' && p.eventsDecoded !== undefined) {
-      message = `${p.message}; ${p.eventsDecoded} events decoded, ${p.bytesAfterOffset ?? '?'} bytes after the cut`;
+    if (p.code === 'TRUNCATED') {
+      // A cut is at the end: every event was handed out before it (problems come in order with the records).
+      message = `${p.message}; ${this.count} events decoded, ${this.file.size - p.offset} bytes after the cut`;
     }
     this.post({
       kind: 'problem',

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeTrace, eventToJson, readTrace, type TraceEvent, type TraceHeader } from '@x/moqtrace';
+import { readTrace, type TraceEvent, type TraceHeader, writeTrace } from '@x/moqtrace';
+import { renderEventJson } from '@x/moqtrace/ndjson';
 
 /** A `.moqtrace` file read whole: segments with headers and events, and whether it is complete. */
 export interface MoqtraceFile {
@@ -17,18 +18,18 @@ export function readMoqtrace(bytes: Uint8Array): MoqtraceFile {
   return {
     segments: result.segments.map((segment) => ({ header: segment.header, events: segment.events })),
     events: result.events,
-    complete: result.complete,
+    complete: result.end.complete,
   };
 }
 
 /** Encodes one segment as `.moqtrace` bytes. */
 export function encodeMoqtrace(header: TraceHeader, events: TraceEvent[]): Uint8Array {
-  return encodeTrace({ header, events });
+  return writeTrace({ header, events });
 }
 
 /** Canonical renderings (what `xtrace cat --format events` prints), one per event. */
 export function renderings(events: readonly TraceEvent[]): string[] {
-  return events.map((event) => eventToJson(event));
+  return events.map((event) => renderEventJson(event));
 }
 
 /** Root of the shared fixtures: X_FIXTURES_DIR or ../shared/fixtures beside the repository. */

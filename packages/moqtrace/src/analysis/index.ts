@@ -1,8 +1,52 @@
 /**
- * Analysis helpers shared by the CLI and the viewer: naming, pairing, statistics.
+ * `@x/moqtrace/analysis`: control message naming per draft, request pairing (the track table) and statistics,
+ * shared by the `xtrace` CLI and the viewer.
  *
- * @module
+ * @example
+ * ```ts
+ * import { buildTrackTable, computeStats, controlMessageName } from '@x/moqtrace/analysis';
+ * const { tracks } = buildTrackTable(trace.events, { header: trace.header });
+ * ```
+ *
+ * @module @x/moqtrace/analysis
  */
-export * from './naming.js';
-export * from './pairing.js';
-export * from './stats.js';
+export {
+  controlMessageName,
+  detectDraft,
+  draftFromProtocol,
+  draftFromVersion,
+  KNOWN_DRAFTS,
+  MESSAGE_TYPES,
+  type MessageTypeRange,
+  messageTypeId,
+  messageTypeName,
+} from './naming.js';
+export {
+  buildTrackTable,
+  createTrackTableBuilder,
+  requestIdOf,
+  type TrackEntry,
+  type TrackStatus,
+  type TrackTable,
+  type TrackTableBuilder,
+  type TrackTableOptions,
+} from './pairing.js';
+export {
+  computeStats,
+  createStatsBuilder,
+  type StatsBuilder,
+  type StatsOptions,
+  type StreamStats,
+  type TraceStats,
+} from './stats.js';
+export {
+  directionName,
+  type EventSummary,
+  eventSummaryLine,
+  formatMoqtVersion,
+  objectStatusName,
+  type SummaryContext,
+  streamTypeName,
+  summarizeEvent,
+  valueText,
+} from './summary.js';

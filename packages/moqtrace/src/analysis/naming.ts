@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { ControlEvent, TraceEvent } from '../events.js';
+
 import { messageAsMap } from '../events.js';
-import type { TraceHeader } from '../header.js';
+import type { ControlEvent, TraceEvent } from '../schemas/events.js';
+import type { TraceHeader } from '../schemas/header.js';
 
 /** One row of the id table: the name of `id` in drafts `from`–`to` (inclusive). */
 export interface MessageTypeRange {

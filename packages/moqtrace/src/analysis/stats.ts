@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { TraceEvent } from '../events.js';
+
 import { messageAsMap } from '../events.js';
-import type { TraceHeader } from '../header.js';
+import type { TraceEvent } from '../schemas/events.js';
+import type { TraceHeader } from '../schemas/header.js';
 import { controlMessageName, detectDraft, draftFromProtocol, draftFromVersion } from './naming.js';
 
 /** Bytes and objects seen on one data stream. */

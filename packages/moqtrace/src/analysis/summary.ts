@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { messageAsMap, type TraceEvent } from '../events.js';
+import { messageAsMap } from '../events.js';
+import type { TraceEvent } from '../schemas/events.js';
 import { controlMessageName, draftFromVersion } from './naming.js';
 
 /** What a summary needs to know beyond the event. */

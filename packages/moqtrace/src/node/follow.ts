@@ -1,133 +1,99 @@
 /**
- * Following a growing `.moqtrace` file, as `tail -f` does (like `@x/seastreamer-file/node`'s `follow`):
- * file-change notifications (`fs.watch`) plus polling that backs off 1, 2, 4 … 1024 ms, no timeout by default.
- * An item only partly written when it is read is completed once more bytes arrive (the incremental parser keeps
- * its bytes). Reading ends when the file is deleted, replaced or shrinks below the read position (`removed`),
- * when `signal` aborts or after `idleTimeout` ms without new bytes (then the bytes read so far end like a
- * finished file: `eof`, or `truncated` inside an item).
+ * Following a growing `.moqtrace` file, as `tail -f` does: `@x/binary/node`'s `watchFileGrowth` (file-change
+ * notifications plus polling that backs off 1 … 1024 ms). An item only partly written when it is read is
+ * completed once more bytes arrive. Reading ends when the file is deleted, replaced or shrinks below the read
+ * position (`removed`), when `signal` aborts (`aborted`) or after `idleTimeout` ms without new bytes (`idle`).
  *
  * @module
  */
-import { type FileGrowth, type FileGrowthWatcher, openFileSource, watchFileGrowth } from '@x/binary/node';
+import { stat } from 'node:fs/promises';
+import { openFileSource, watchFileGrowth } from '@x/binary/node';
 import { MoqtraceError } from '../errors.js';
-import type { TraceEvent } from '../events.js';
-import { type ReadOptions, type TraceEnd, TraceParser, type TraceProblem, type TraceVisitor } from '../reader.js';
-import type { SegmentInfoRecord } from '../segments.js';
+import { type LiveSource, TraceReader } from '../reader/trace-reader.js';
+import type { TraceFileOptions } from './file.js';
 
-/** Options of {@link followTrace}. */
-export interface FollowTraceOptions extends ReadOptions {
-  /** End after this many ms without new bytes (default: wait forever). */
-  idleTimeout?: number;
-  /** Stop following when this signal aborts (Ctrl-C). */
+/** Options of {@link followTraceFile}. */
+export interface FollowTraceOptions extends TraceFileOptions {
+  /** Stop following when this signal aborts (end state `aborted`). */
   signal?: AbortSignal;
+  /** End after this many ms without new bytes (end state `idle`; default: wait forever). */
+  idleTimeout?: number;
+  /** `start` (default): read the file from its beginning; `end`: only events written after the reader opened. */
+  from?: 'start' | 'end';
+  /** Wait for the file to appear instead of failing with `IO_ERROR` when it does not exist yet. Default false. */
+  waitForFile?: boolean;
   /** Longest polling delay in ms (default 1024). */
   maxPollInterval?: number;
-  /** Use `fs.watch` notifications besides polling (default true). */
-  watch?: boolean;
-  /** Bytes per read (default 256 KiB). */
-  chunkSize?: number;
-  /**
-   * Called after each chunk was parsed, with the file position; awaited (backpressure: flush output here).
-   * Return `true` to stop following (the end is then that of the bytes read so far).
-   */
-  afterChunk?(position: number): boolean | undefined | Promise<boolean | undefined>;
 }
 
-/** How following ended: a reader end, or `removed` (the file was deleted, replaced or shrank). */
-export interface FollowEnd extends Omit<TraceEnd, 'reason'> {
-  /** `eof`/`truncated` as for a finished file (after `signal`, `idleTimeout` or `afterChunk` stopped it), or `removed`. */
-  reason: TraceEnd['reason'] | 'removed';
-  /** What stopped following. */
-  stoppedBy: 'removed' | 'signal' | 'idle' | 'caller';
+async function appeared(path: string, options: FollowTraceOptions): Promise<boolean> {
+  const started = Date.now();
+  let delay = 1;
+  for (;;) {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      if (options.signal?.aborted) return false;
+      if (options.idleTimeout !== undefined && Date.now() - started >= options.idleTimeout) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, options.maxPollInterval ?? 1024);
+    }
+  }
 }
 
 /**
- * Follows a `.moqtrace` file that a writer (possibly another process) is appending to, calling the visitor for
- * segments, events and problems as they arrive. Rejects when there is no usable first
- * segment (as `streamTrace` does), and with `IO_ERROR` when the file cannot be opened. Closes the file it opens.
+ * Follows a `.moqtrace` file that a writer (possibly another process) is appending to: a {@link TraceReader}
+ * whose records arrive as the file grows, ending with `removed`, `aborted` or `idle`. Rejects when there is no
+ * usable first segment (`BAD_MAGIC`, ...), with `IO_ERROR` when the file cannot be opened, and with
+ * `FILE_REMOVED` when it disappears before its header is complete. Closes the file it opens.
  *
  * @example
  * ```ts
- * import { followTrace } from '@x/moqtrace/node';
  * const controller = new AbortController();
  * process.once('SIGINT', () => controller.abort());
- * const end = await followTrace('live.moqtrace', { event: (e) => console.log(e.type) }, { signal: controller.signal });
- * console.log(end.reason); // 'eof' | 'truncated' | 'removed'
+ * const reader = await followTraceFile('live.moqtrace', { signal: controller.signal });
+ * for await (const record of reader) if (record.kind === 'event') console.log(record.event.type);
+ * console.log(reader.end?.state); // 'removed' | 'aborted' | 'idle'
  * ```
  */
-export async function followTrace(
-  path: string,
-  visitor: TraceVisitor,
-  options: FollowTraceOptions = {},
-): Promise<FollowEnd> {
-  const maxDelay = options.maxPollInterval ?? 1024;
-  const idleTimeout = options.idleTimeout;
-  const signal = options.signal;
+export async function followTraceFile(path: string, options: FollowTraceOptions = {}): Promise<TraceReader> {
+  if (options.waitForFile && !(await appeared(path, options))) {
+    throw new MoqtraceError('TIMED_OUT', `${path} did not appear`);
+  }
   let source: Awaited<ReturnType<typeof openFileSource>>;
   try {
     source = await openFileSource(path, { chunkSize: options.chunkSize ?? 256 * 1024 });
   } catch (cause) {
     throw new MoqtraceError('IO_ERROR', `opening ${path} failed`, { cause });
   }
-  let growth: FileGrowthWatcher;
+  let live: LiveSource;
   try {
-    growth = await watchFileGrowth(path, {
-      ...(idleTimeout === undefined ? {} : { idleTimeout }),
-      ...(signal === undefined ? {} : { signal }),
-      maxPollInterval: maxDelay,
-      watch: options.watch ?? true,
+    live = await watchFileGrowth(path, {
+      ...(options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      maxPollInterval: options.maxPollInterval ?? 1024,
     });
   } catch (cause) {
     await source.close();
-    throw new MoqtraceError('IO_ERROR', `opening ${path} failed`, { cause });
+    throw new MoqtraceError('IO_ERROR', `watching ${path} failed`, { cause });
   }
-  try {
-    // counts for a `removed` end, which the parser does not produce
-    let segments = 0;
-    let events = 0;
-    const counting: TraceVisitor = {
-      segment(segment: SegmentInfoRecord) {
-        segments++;
-        visitor.segment?.(segment);
-      },
-      event(event: TraceEvent, offset: number, segment: number) {
-        events++;
-        visitor.event?.(event, offset, segment);
-      },
-      problem(problem: TraceProblem) {
-        visitor.problem?.(problem);
-      },
-    };
-    const parser = new TraceParser(options);
-    const finish = (stoppedBy: FollowEnd['stoppedBy']): FollowEnd => {
-      parser.end();
-      parser.run(counting);
-      return { ...(parser.result as TraceEnd), stoppedBy };
-    };
-    for (;;) {
-      if (parser.run(counting) === 'done') return { ...(parser.result as TraceEnd), stoppedBy: 'caller' };
-      if (options.afterChunk && (await options.afterChunk(source.position))) return finish('caller');
-      const chunk = await source.read();
-      if (chunk !== null) {
-        parser.push(chunk);
-        growth.dataArrived();
-        continue;
-      }
-      // at the current end of the file: wait for growth, removal, the signal or the idle timeout
-      let state: FileGrowth;
+  const watcher = live;
+  const hooks: LiveSource = {
+    async wait(position) {
       try {
-        state = await growth.wait(source.position);
+        return await watcher.wait(position);
       } catch {
-        state = 'removed'; // the file cannot be looked at any more
+        return 'removed'; // the file cannot be looked at any more
       }
-      if (state === 'removed') {
-        return { reason: 'removed', offset: parser.offset, segments, events, complete: false, stoppedBy: 'removed' };
-      }
-      if (state === 'idle') return finish('idle');
-      if (state === 'aborted') return finish('signal');
-    }
-  } finally {
-    growth.close();
-    await source.close();
-  }
+    },
+    dataArrived: () => watcher.dataArrived(),
+    close: () => watcher.close(),
+  };
+  return TraceReader.open(source, {
+    ...options,
+    owned: true,
+    live: hooks,
+    ...(options.from === 'end' ? { skipBefore: source.size } : {}),
+  });
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventToJson, type TraceEvent } from '../../src/index.js';
+import type { TraceEvent } from '../../src/index.js';
+import { renderEventJson } from '../../src/ndjson/index.js';
 
 /** Root of the shared fixtures: X_FIXTURES_DIR or ../shared/fixtures relative to the repo root. */
 export const FIXTURES_ROOT =
@@ -39,7 +40,7 @@ export function loadExpected(dir: string, name: string): any {
 /** The canonical rendering of events, one line each with a trailing newline. */
 export function renderLines(events: readonly TraceEvent[]): string {
   let out = '';
-  for (const event of events) out += `${eventToJson(event)}\n`;
+  for (const event of events) out += `${renderEventJson(event)}\n`;
   return out;
 }
 
@@ -50,5 +51,5 @@ export function sha256(text: string | Uint8Array): string {
 
 /** The rendered event as a plain JSON value (for deep comparison with expected.json). */
 export function asJson(event: TraceEvent): unknown {
-  return JSON.parse(eventToJson(event));
+  return JSON.parse(renderEventJson(event));
 }

@@ -1,16 +1,35 @@
 /**
- * Low-level CBOR writer: shortest heads, normal-form opaque values, deterministic map sorting.
+ * The CBOR output buffer under every encoder of the package: shortest heads, normal-form opaque values (with the
+ * options that make them read back as they were), deterministic map sorting, and path-carrying failures.
  *
+ * @internal
  * @module
  */
-import { CborSchemaError } from './errors.js';
+import { CborSchemaError, DEFAULT_MAX_DEPTH } from './errors.js';
 import { isCborTag } from './opaque.js';
 
 const TWO32 = 0x100000000;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const textEncoder = new TextEncoder();
 
-/** Growable output buffer with CBOR primitives (internal). */
-export class Writer {
+/** How opaque values (`c.any()` fields, stores) are written beyond the normal form. */
+export interface OpaqueOptions {
+  /**
+   * Write a `Map` as tag 259 around its map (cbor-x's convention), so that it reads back as a `Map`.
+   * Default false: a plain map (reads back as an object).
+   */
+  mapTag?: boolean;
+  /**
+   * Write lone UTF-16 surrogates as their three-byte WTF-8 form, the bytes cbor-x and the JS reference writers
+   * produce (e.g. `ed a0 80`), instead of U+FFFD. Default false.
+   */
+  wtf8?: boolean;
+  /** Write functions and symbols as `null`, as cbor-x does. Default false: they are `INVALID_VALUE`. */
+  functionsAsNull?: boolean;
+}
+
+/** A growable output buffer with CBOR primitives. */
+export class Out {
   buf: Uint8Array;
   view: DataView;
   pos = 0;
@@ -18,21 +37,23 @@ export class Writer {
   deterministic = false;
   /** Value mode (for decodeValue): keep `undefined` as CBOR undefined. */
   keepUndefined = false;
-  /** Path segments for error messages: [name, wire] pairs. */
-  segs: (string | number)[] = [];
+  mapTag = false;
+  wtf8 = false;
+  functionsAsNull = false;
+  /** A reservation for the root struct being written: the field, its placeholder key and entry bytes. */
+  reserveField: string | undefined;
+  reserveKey = '';
+  reservePlaceholder: Uint8Array = new Uint8Array(0);
+  /** Offset of the placeholder entry written for the reservation, or -1. */
+  reservedAt = -1;
 
   constructor(size = 4096) {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
   }
 
-  reset(): void {
-    this.pos = 0;
-    if (this.segs.length !== 0) this.segs = [];
-  }
-
   grow(needed: number): void {
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + needed) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
@@ -93,13 +114,13 @@ export class Writer {
     this.pos += 9;
   }
 
-  /** Integer (number), shortest form; caller checks Number.isInteger. */
+  /** Integer (number), shortest form; the caller checks Number.isInteger. */
   int(v: number): void {
     if (v >= 0) {
-      if (v <= Number.MAX_SAFE_INTEGER) this.head(0, v);
-      else this.bigInt(BigInt(v), false);
-    } else if (v >= -Number.MAX_SAFE_INTEGER) this.head(1, -1 - v);
-    else this.bigInt(BigInt(v), false);
+      if (v <= MAX_SAFE) this.head(0, v);
+      else this.headBig(0, BigInt(v), false);
+    } else if (v >= -MAX_SAFE) this.head(1, -1 - v);
+    else this.headBig(1, -1n - BigInt(v), false);
   }
 
   /** Integer (bigint within 64 bits), shortest or full 8-byte form. */
@@ -109,15 +130,16 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): void {
-    if (this.pos + bytes.length > this.buf.length) this.grow(bytes.length);
-    if (bytes.length < 16) {
+    const n = bytes.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    if (n < 16) {
       const buf = this.buf;
       let p = this.pos;
-      for (let i = 0; i < bytes.length; i++) buf[p++] = bytes[i] as number;
+      for (let i = 0; i < n; i++) buf[p++] = bytes[i] as number;
       this.pos = p;
     } else {
       this.buf.set(bytes, this.pos);
-      this.pos += bytes.length;
+      this.pos += n;
     }
   }
 
@@ -145,7 +167,7 @@ export class Writer {
         return;
       }
     }
-    const encoded = textEncoder.encode(s);
+    const encoded = this.wtf8 ? encodeWtf8(s) : textEncoder.encode(s);
     this.head(3, encoded.length);
     this.raw(encoded);
   }
@@ -177,16 +199,21 @@ export class Writer {
     return this.buf.slice(0, this.pos);
   }
 
+  /** Empties the buffer for reuse (options are set again by whoever reuses it). */
+  clear(): void {
+    this.pos = 0;
+    this.keepUndefined = false;
+    this.reserveField = undefined;
+    this.reservedAt = -1;
+  }
+
   /** Throws an {@link EncodeFailure}; enclosing writers add their path segments. */
   invalid(expected: string, value: unknown, detail?: string): never {
-    const failure = new EncodeFailure(expected, describeValue(value), detail);
-    for (let i = this.segs.length - 2; i >= 0; i -= 2) failure.segs.push(this.segs[i] as string | number);
-    this.segs.length = 0;
-    throw failure;
+    throw new EncodeFailure(expected, describeValue(value), detail);
   }
 
   /**
-   * Sorts the map pairs written since `start` (pairs given as [keyStart, valueStart] offsets) by their key
+   * Sorts the map pairs written since `pairs[0]` (pairs given as [keyStart, valueStart] offsets) by their key
    * bytes, as RFC 8949 §4.2.1 requires.
    */
   sortPairs(pairs: number[]): void {
@@ -219,9 +246,35 @@ export class Writer {
       p += item.end - item.k0;
     }
   }
+
+  /**
+   * Fixes a map head written as one byte at `at` for `count` pairs: when `count` needs a longer head, the bytes
+   * after it move right.
+   */
+  fixMapHead(at: number, count: number): void {
+    if (count < 24) {
+      this.buf[at] = 0xa0 | count;
+      return;
+    }
+    const extra = count < 0x100 ? 1 : count < 0x10000 ? 2 : 4;
+    if (this.pos + extra > this.buf.length) this.grow(extra);
+    this.buf.copyWithin(at + 1 + extra, at + 1, this.pos);
+    const end = this.pos + extra;
+    this.pos = at;
+    this.head(5, count);
+    this.pos = end;
+  }
 }
 
-/** An encode failure travelling up through the writers, collecting the path (internal). */
+/** Shortest CBOR encoding of a text or safe-integer map key. */
+export function encodeKey(key: string | number): Uint8Array {
+  const w = new Out(16);
+  if (typeof key === 'string') w.text(key);
+  else w.int(key);
+  return w.result();
+}
+
+/** An encode failure travelling up through the writers, collecting the path. */
 export class EncodeFailure {
   segs: (string | number)[] = [];
   constructor(
@@ -256,10 +309,40 @@ function toHalf(v: number): number {
   }
   const exp = Math.floor(Math.log2(a));
   if (exp > 15) return -1;
-  const mant = a / 2 ** exp - 1;
-  const m = mant * 1024;
+  const m = (a / 2 ** exp - 1) * 1024;
   if (!Number.isInteger(m) || 2 ** exp * (1 + m / 1024) !== a) return -1;
   return sign | ((exp + 15) << 10) | m;
+}
+
+/** UTF-8 with lone surrogates encoded as 3-byte sequences (the bytes cbor-x writes and reads back). */
+export function encodeWtf8(value: string): Uint8Array {
+  const out = new Uint8Array(value.length * 3);
+  let p = 0;
+  for (let i = 0; i < value.length; i++) {
+    let c = value.charCodeAt(i);
+    if (c < 0x80) out[p++] = c;
+    else if (c < 0x800) {
+      out[p++] = 0xc0 | (c >> 6);
+      out[p++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+        const next = value.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          out[p++] = 0xf0 | (c >> 18);
+          out[p++] = 0x80 | ((c >> 12) & 0x3f);
+          out[p++] = 0x80 | ((c >> 6) & 0x3f);
+          out[p++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+      }
+      out[p++] = 0xe0 | (c >> 12);
+      out[p++] = 0x80 | ((c >> 6) & 0x3f);
+      out[p++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out.subarray(0, p);
 }
 
 /** Short description of a JS value for error messages. */
@@ -289,11 +372,12 @@ const TYPED_ARRAY_TAGS: [new (...args: never[]) => ArrayBufferView, number][] = 
 
 /**
  * Writes an opaque value in normal form: integral numbers as CBOR integers (`-0` → 0), bigints in the 8-byte
- * form (beyond 64 bits: tags 2/3), `Uint8Array` as bare bytes, `undefined` as null (or CBOR undefined in value
- * mode), `Map` as a map, `Set`/`Date`/typed arrays/cbor-x `Tag`s with their tags, plain objects as text-keyed maps.
+ * form (beyond 64 bits: tags 2/3), `Uint8Array` and `ArrayBuffer` as bare bytes, `undefined` as null (or CBOR
+ * undefined in value mode), `Map` as a map (tag 259 with `mapTag`), `Set`/`Date`/typed arrays/cbor-x `Tag`s with
+ * their tags, plain objects as text-keyed maps. `depth` is the value's nesting depth in the item.
  */
-export function writeAny(w: Writer, v: unknown, depth = 0): void {
-  if (depth > 512) w.invalid('value', v, 'value nested too deeply (cycle?)');
+export function writeAny(w: Out, v: unknown, depth: number): void {
+  if (depth > DEFAULT_MAX_DEPTH) w.invalid('value', v, `value nested deeper than ${DEFAULT_MAX_DEPTH} levels (cycle?)`);
   switch (typeof v) {
     case 'number':
       if (Number.isInteger(v) && Math.abs(v) < 2 ** 64) w.int(v === 0 ? 0 : v);
@@ -326,6 +410,10 @@ export function writeAny(w: Writer, v: unknown, depth = 0): void {
     case 'object':
       break;
     default:
+      if (w.functionsAsNull) {
+        w.u8(0xf6);
+        return;
+      }
       w.invalid('CBOR value', v, `a ${typeof v} cannot be encoded`);
   }
   if (v === null) {
@@ -342,6 +430,7 @@ export function writeAny(w: Writer, v: unknown, depth = 0): void {
     return;
   }
   if (v instanceof Map) {
+    if (w.mapTag) w.head(6, 259);
     w.head(5, v.size);
     const pairs: number[] | undefined = w.deterministic ? [] : undefined;
     for (const [k, value] of v) {
@@ -369,6 +458,10 @@ export function writeAny(w: Writer, v: unknown, depth = 0): void {
     for (const item of v) writeAny(w, item, depth + 1);
     return;
   }
+  if (v instanceof ArrayBuffer) {
+    w.bytes(new Uint8Array(v));
+    return;
+  }
   if (ArrayBuffer.isView(v)) {
     for (const [Class, tag] of TYPED_ARRAY_TAGS) {
       if (v instanceof Class) {
@@ -394,24 +487,14 @@ export function writeAny(w: Writer, v: unknown, depth = 0): void {
   if (pairs !== undefined) w.sortPairs(pairs);
 }
 
-const valueWriter = new Writer(256);
-
-/** Encodes a JS value for {@link decodeValue}: like {@link writeAny}, keeping `undefined`. */
+/** Encodes a JS value for `decodeValue`: like {@link writeAny}, keeping `undefined`. */
 export function valueToBytes(value: unknown): Uint8Array {
-  const w = new Writer(256);
+  const w = new Out(256);
   w.keepUndefined = true;
-  writeAny(w, value);
+  try {
+    writeAny(w, value, 0);
+  } catch (error) {
+    throw error instanceof EncodeFailure ? error.toError() : error;
+  }
   return w.result();
-}
-
-/**
- * Encodes any JS value as CBOR in the normal form of {@link writeAny}.
- *
- * @internal
- */
-export function encodeAnyValue(value: unknown, deterministic: boolean): Uint8Array {
-  valueWriter.reset();
-  valueWriter.deterministic = deterministic;
-  writeAny(valueWriter, value);
-  return valueWriter.result();
 }

@@ -1,5 +1,5 @@
 /**
- * Pieces shared by the object rendering (`json.ts`) and the direct JSON text writer (`json-text.ts`).
+ * Pieces shared by the object rendering (`render.ts`) and the direct JSON text writer (`text.ts`).
  *
  * @module
  */
@@ -25,3 +25,17 @@ export const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBuff
 export function rendersAsBytes(value: Uint8Array): boolean {
   return value.constructor === Uint8Array || !(value.constructor.name in TYPED_ARRAYS);
 }
+
+/** Options of the rendering. */
+export interface RenderOptions {
+  /**
+   * Print typed byte fields above 4096 bytes in full instead of `{"length","sha256"}`. Default `false` (the
+   * canonical rendering); NDJSON export for re-import sets it.
+   */
+  fullBytes?: boolean;
+  /** Leave out the `payload` field of `object-payload` events (`xtrace cat --payload none`). Default `false`. */
+  omitPayload?: boolean;
+}
+
+/** A JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -1,5 +1,5 @@
 /**
- * Canonical JSON rendering of events and headers (spec §5), NDJSON export and import.
+ * Canonical JSON rendering of events and headers (spec §5) as objects, and the inverse (for import).
  *
  * Rendering rules: key order `type`, `seq`, `timestamp`, `peer`, the type's fields in table order, `extra`;
  * ids as decimal strings; typed byte fields as lowercase hex (or `{"length","sha256"}` above 4096 bytes);
@@ -8,35 +8,13 @@
  *
  * @module
  */
-import { fromHex, toHex } from '@x/binary';
-import { MoqtraceError } from './errors.js';
-import {
-  EVENT_FIELDS,
-  EVENT_TYPE_IDS,
-  type FieldSpec,
-  type KnownEventTypeName,
-  type SubscriptionRef,
-  type TraceEvent,
-} from './events.js';
-import type { TraceHeader } from './header.js';
-import { isTag, makeTag } from './internal/cbor.js';
-import { BYTES_LIMIT, rendersAsBytes, TYPED_ARRAYS } from './internal/render-common.js';
-import { sha256Hex } from '@x/binary';
-import { renderEventJson } from './json-text.js';
-
-/** A JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** Options of the rendering. */
-export interface RenderOptions {
-  /**
-   * Print typed byte fields above 4096 bytes in full instead of `{"length","sha256"}`. Default `false` (the
-   * canonical rendering); NDJSON export for re-import sets it.
-   */
-  fullBytes?: boolean;
-  /** Leave out the `payload` field of `object-payload` events (`xtrace cat --payload none`). Default `false`. */
-  omitPayload?: boolean;
-}
+import { fromHex, sha256Hex, toHex } from '@x/binary';
+import { CborTag, isCborTag } from '@x/cbor-schema';
+import { MoqtraceError } from '../errors.js';
+import { EVENT_FIELDS, EVENT_TYPE_IDS, type EventField, type KnownEventTypeName } from '../events.js';
+import type { SubscriptionRef, TraceEvent } from '../schemas/events.js';
+import type { TraceHeader } from '../schemas/header.js';
+import { BYTES_LIMIT, type JsonValue, type RenderOptions, rendersAsBytes, TYPED_ARRAYS } from './common.js';
 
 /** Byte fields longer than this are rendered as `{"length","sha256"}` unless `fullBytes` is set. */
 export const RENDER_BYTES_LIMIT: number = BYTES_LIMIT;
@@ -96,7 +74,7 @@ export function toTaggedJson(value: unknown): JsonValue {
   if (value instanceof Date) {
     return { $date: Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString() };
   }
-  if (isTag(value)) return { $tag: value.tag, value: toTaggedJson(value.value) };
+  if (isCborTag(value)) return { $tag: value.tag, value: toTaggedJson(value.value) };
   const object = value as Record<string, unknown>;
   const out: { [key: string]: JsonValue } = {};
   for (const key of Object.keys(object)) out[key] = toTaggedJson(object[key]);
@@ -149,7 +127,8 @@ export function fromTaggedJson(value: unknown): unknown {
         return new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       }
     }
-    if (typeof object.$tag === 'number' && 'value' in object) return makeTag(object.$tag, fromTaggedJson(object.value));
+    if (typeof object.$tag === 'number' && 'value' in object)
+      return new CborTag(fromTaggedJson(object.value), object.$tag);
   }
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = fromTaggedJson(object[key]);
@@ -176,7 +155,7 @@ function renderRef(value: unknown): JsonValue {
   return { peer: ref.peer, requestId: renderId(ref.requestId) };
 }
 
-function renderField(spec: FieldSpec, value: unknown, options: RenderOptions | undefined): JsonValue {
+function renderField(spec: EventField, value: unknown, options: RenderOptions | undefined): JsonValue {
   switch (spec.kind) {
     case 'uint':
     case 'int':
@@ -219,25 +198,17 @@ export function renderEvent(event: TraceEvent, options?: RenderOptions): { [key:
     out.fields = toTaggedJson(event.fields);
     return out;
   }
-  const specs = EVENT_FIELDS[EVENT_TYPE_IDS[event.type]] as readonly FieldSpec[];
+  const specs = EVENT_FIELDS[EVENT_TYPE_IDS[event.type]] as readonly EventField[];
   const record = event as unknown as Record<string, unknown>;
   const omitPayload = options?.omitPayload === true;
   for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i] as FieldSpec;
+    const spec = specs[i] as EventField;
     const value = record[spec.name];
     if (value !== undefined && !(omitPayload && spec.name === 'payload'))
       out[spec.name] = renderField(spec, value, options);
   }
   if (event.extra && Object.keys(event.extra).length > 0) out.extra = toTaggedJson(event.extra);
   return out;
-}
-
-/**
- * One line of the canonical rendering (no trailing newline): `JSON.stringify(renderEvent(event))`, written
- * directly by {@link renderEventJson}.
- */
-export function eventToJson(event: TraceEvent, options?: RenderOptions): string {
-  return renderEventJson(event, options);
 }
 
 /** Renders a header: integers as numbers, `custom` and stores as tagged JSON. */
@@ -248,7 +219,7 @@ export function renderHeader(header: TraceHeader): { [key: string]: JsonValue } 
 /** Rebuilds a header from {@link renderHeader} output. */
 export function parseHeaderJson(json: unknown): TraceHeader {
   if (typeof json !== 'object' || json === null)
-    throw new MoqtraceError('INVALID_ARGUMENT', 'header JSON must be an object');
+    throw new MoqtraceError('INVALID_ARGUMENT', 'header: JSON must be an object', { key: 'header' });
   return fromTaggedJson(json) as TraceHeader;
 }
 
@@ -258,7 +229,7 @@ function parseId(value: unknown, what: string): bigint {
   throw new MoqtraceError('INVALID_ARGUMENT', `${what} must be a decimal string`);
 }
 
-function parseField(spec: FieldSpec, value: unknown): unknown {
+function parseField(spec: EventField, value: unknown): unknown {
   switch (spec.kind) {
     case 'uint':
     case 'int':
@@ -310,7 +281,7 @@ export function parseEventJson(json: unknown): TraceEvent {
   }
   const e = EVENT_TYPE_IDS[type as KnownEventTypeName];
   if (e === undefined) throw new MoqtraceError('INVALID_ARGUMENT', `unknown event type ${String(type)}`);
-  for (const spec of EVENT_FIELDS[e] as readonly FieldSpec[]) {
+  for (const spec of EVENT_FIELDS[e] as readonly EventField[]) {
     if (object[spec.name] !== undefined) event[spec.name] = parseField(spec, object[spec.name]);
   }
   if (object.extra !== undefined) event.extra = fromTaggedJson(object.extra);

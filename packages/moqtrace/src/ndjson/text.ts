@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { toHex } from '@x/binary';
-import { EVENT_FIELDS, EVENT_TYPE_IDS, type FieldSpec, type SubscriptionRef, type TraceEvent } from './events.js';
-import { isTag } from './internal/cbor.js';
-import { BYTES_LIMIT, rendersAsBytes } from './internal/render-common.js';
-import { sha256Hex } from '@x/binary';
-import type { RenderOptions } from './json.js';
+import { sha256Hex, toHex } from '@x/binary';
+import { isCborTag } from '@x/cbor-schema';
+import { EVENT_FIELDS, EVENT_TYPE_IDS, type EventField } from '../events.js';
+import type { SubscriptionRef, TraceEvent } from '../schemas/events.js';
+import { BYTES_LIMIT, type RenderOptions, rendersAsBytes } from './common.js';
 
 /**
  * A JSON string literal, escaped exactly as `JSON.stringify` escapes it (well-formed text is copied; control
@@ -89,7 +88,7 @@ export function taggedJsonText(value: unknown): string {
   if (value instanceof Date) {
     return `{"$date":"${Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()}"}`;
   }
-  if (isTag(value)) return `{"$tag":${jsonNumber(value.tag)},"value":${taggedJsonText(value.value)}}`;
+  if (isCborTag(value)) return `{"$tag":${jsonNumber(value.tag)},"value":${taggedJsonText(value.value)}}`;
   const object = value as Record<string, unknown>;
   let out = '{';
   let first = true;
@@ -129,7 +128,7 @@ function refText(value: unknown): string {
   return `{"peer":${jsonString(ref.peer)},"requestId":${idText(ref.requestId)}}`;
 }
 
-function fieldText(spec: FieldSpec, value: unknown, options: RenderOptions | undefined): string {
+function fieldText(spec: EventField, value: unknown, options: RenderOptions | undefined): string {
   switch (spec.kind) {
     case 'uint':
     case 'int':
@@ -161,7 +160,7 @@ function fieldText(spec: FieldSpec, value: unknown, options: RenderOptions | und
 
 /** Field specs with their `"name":` prefixes precomputed (record form renames event 10's `kind`). */
 interface FieldWriter {
-  spec: FieldSpec;
+  spec: EventField;
   name: string;
   prefix: string;
   recordPrefix: string;
@@ -173,7 +172,7 @@ for (const [type, id] of Object.entries(EVENT_TYPE_IDS)) {
   TYPE_PREFIX.set(type, `"type":"${type}","seq":`);
   WRITERS.set(
     type,
-    (EVENT_FIELDS[id] as readonly FieldSpec[]).map((spec) => ({
+    (EVENT_FIELDS[id] as readonly EventField[]).map((spec) => ({
       spec,
       name: spec.name,
       prefix: `,"${spec.name}":`,
