@@ -131,12 +131,7 @@ export type BinaryErrorCode =
   | 'INVALID_HEX';
 
 /** Options accepted by the {@link BinaryError} constructor. */
-export interface BinaryErrorOptions extends CodedErrorOptions {
-  /** Bytes that were needed (for `TRUNCATED`). */
-  needed?: number;
-  /** Bytes that were available (for `TRUNCATED`). */
-  available?: number;
-}
+export type BinaryErrorOptions = CodedErrorOptions;
 
 /**
  * The error class of `@x/binary`. Every instance has a stable {@link BinaryError.code} and, when known, the byte
@@ -145,37 +140,19 @@ export interface BinaryErrorOptions extends CodedErrorOptions {
  * @example
  * ```ts
  * try {
- *   new ByteReader(new Uint8Array(2)).u32();
+ *   fromHex('abc');
  * } catch (error) {
- *   if (BinaryError.is(error) && error.code === 'TRUNCATED') {
- *     console.log(error.offset, error.needed); // 0 4
- *   }
+ *   if (BinaryError.is(error) && error.code === 'INVALID_HEX') console.log(error.offset); // 2
  * }
  * ```
  */
 export class BinaryError extends CodedError<BinaryErrorCode> {
   static override readonly marker: symbol = Symbol.for('@x/binary.BinaryError');
 
-  /** For `TRUNCATED`: bytes the read needed. */
-  readonly needed: number | undefined;
-  /** For `TRUNCATED`: bytes that were available. */
-  readonly available: number | undefined;
-
   constructor(code: BinaryErrorCode, message: string, options: BinaryErrorOptions = {}) {
     super(code, message, options);
     this.name = 'BinaryError';
-    this.needed = options.needed;
-    this.available = options.available;
   }
-}
-
-/** Creates the `TRUNCATED` error for a read of `needed` bytes at `offset` with `available` left. */
-export function truncatedError(offset: number, needed: number, available: number): BinaryError {
-  return new BinaryError(
-    'TRUNCATED',
-    `unexpected end of data at offset ${offset}: needed ${needed} byte${needed === 1 ? '' : 's'}, ${available} available`,
-    { offset, needed, available },
-  );
 }
 
 /** The `CLOSED` error of an object used after `close()` (`what`: "the byte source", "the writer", ...). */

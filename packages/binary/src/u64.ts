@@ -1,5 +1,5 @@
 /**
- * u64 helpers: checked conversion of API inputs to `bigint`, and safe `number`s out of `bigint`s.
+ * u64 helpers: checked conversion of API inputs to `bigint`.
  *
  * @module
  */
@@ -28,17 +28,4 @@ export function toU64(value: unknown, what: string): bigint {
     'INVALID_ARGUMENT',
     `${what} must be an integer in 0..2^64-1 (a bigint, or a safe integer number), got ${describeArgument(value)}`,
   );
-}
-
-/**
- * The `bigint` as a `number` when it is a safe integer (|v| ≤ 2^53 − 1), else `undefined`.
- *
- * @example
- * ```ts
- * toSafeNumber(42n);       // 42
- * toSafeNumber(2n ** 60n); // undefined
- * ```
- */
-export function toSafeNumber(value: bigint): number | undefined {
-  return value <= 9007199254740991n && value >= -9007199254740991n ? Number(value) : undefined;
 }

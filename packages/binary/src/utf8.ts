@@ -98,29 +98,3 @@ export function isValidUtf8(bytes: Uint8Array, start = 0, end = bytes.length): b
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
-
-/**
- * Writes `text` as UTF-8 into `target` at `offset` and returns the number of bytes written.
- * `target` must have room for `text.length * 3` bytes in the worst case.
- */
-export function encodeUtf8Into(text: string, target: Uint8Array, offset: number): number {
-  return encoder.encodeInto(text, target.subarray(offset)).written;
-}
-
-/** Number of bytes `text` takes in UTF-8, computed without encoding it. */
-export function utf8ByteLength(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}

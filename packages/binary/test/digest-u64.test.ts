@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex, toSafeNumber, toU64, U64_MAX } from '../src/index.js';
+import { sha256Hex, toU64, U64_MAX } from '../src/index.js';
 
 describe('sha256Hex', () => {
   it('matches node:crypto around every block edge', () => {
@@ -34,11 +34,5 @@ describe('u64 helpers', () => {
         expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('seqNo') }),
       );
     }
-  });
-
-  it('toSafeNumber converts exactly or refuses', () => {
-    expect(toSafeNumber(42n)).toBe(42);
-    expect(toSafeNumber(-9007199254740991n)).toBe(-9007199254740991);
-    expect(toSafeNumber(9007199254740992n)).toBeUndefined();
   });
 });
