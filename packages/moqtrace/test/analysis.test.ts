@@ -13,6 +13,7 @@ import {
   MESSAGE_TYPES,
   messageTypeId,
   messageTypeName,
+  versionFromDraft,
 } from '../src/analysis/index.js';
 import { openTraceReader, readTrace, type TraceEvent, writeTrace } from '../src/index.js';
 import { corpus, fixtureNames, loadBytes } from './helpers/fixtures.js';
@@ -58,6 +59,11 @@ describe('control message naming', () => {
     expect(draftFromProtocol('moq-transport-rfc9999')).toBeUndefined();
     expect(draftFromVersion(0xff00000en)).toBe(14);
     expect(draftFromVersion(42)).toBeUndefined();
+    expect(versionFromDraft(14)).toBe(0xff00000e);
+    for (let draft = 0; draft <= 255; draft++) expect(draftFromVersion(versionFromDraft(draft))).toBe(draft);
+    expect(versionFromDraft(256)).toBeUndefined();
+    expect(versionFromDraft(-1)).toBeUndefined();
+    expect(versionFromDraft(1.5)).toBeUndefined();
     const setup: TraceEvent = {
       type: 'control',
       seq: 0,
