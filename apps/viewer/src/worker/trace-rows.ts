@@ -43,7 +43,9 @@ export interface SegmentStart {
 }
 
 const num = (v: number | bigint | undefined): number => (v === undefined ? Number.NaN : Number(v));
-const safe = (v: number | bigint): boolean => typeof v === 'number' || (v <= 2n ** 53n && v >= -(2n ** 53n));
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Converts to a number without loss (ids are bigints; the columns hold numbers). */
+const safe = (v: number | bigint): boolean => typeof v === 'number' || (v <= MAX_SAFE && v >= -MAX_SAFE);
 
 /** Builds the columns, statistics, tracks and header of a trace from its events in file order. */
 export class TraceRows {
