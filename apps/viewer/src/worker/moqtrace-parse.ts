@@ -45,8 +45,8 @@ export class MoqtraceFileParser implements FileParser {
             continue;
           }
           rows.add(record.event, record.offset, record.segment);
-          rows.maybeFlush(source.position, this.file.size);
         }
+        rows.batchDone(source.position, this.file.size);
       }
     } catch (error) {
       this.post({ kind: 'problem', problem: { severity: 'error', code: codeOf(error), message: messageOf(error) } });

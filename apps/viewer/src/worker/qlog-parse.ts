@@ -54,8 +54,8 @@ export class QlogFileParser implements FileParser {
           }
           await this.store(record.event);
           rows.add(record.event, record.offset, record.segment);
-          rows.maybeFlush(source.position, this.file.size);
         }
+        rows.batchDone(source.position, this.file.size);
       }
     } catch (error) {
       this.post({ kind: 'problem', problem: { severity: 'error', code: codeOf(error), message: messageOf(error) } });

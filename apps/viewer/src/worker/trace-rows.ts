@@ -43,9 +43,6 @@ export interface SegmentStart {
 }
 
 const num = (v: number | bigint | undefined): number => (v === undefined ? Number.NaN : Number(v));
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-/** Converts to a number without loss (ids are bigints; the columns hold numbers). */
-const safe = (v: number | bigint): boolean => typeof v === 'number' || (v <= MAX_SAFE && v >= -MAX_SAFE);
 
 /** Builds the columns, statistics, tracks and header of a trace from its events in file order. */
 export class TraceRows {
@@ -65,6 +62,8 @@ export class TraceRows {
   private stats: StatsBuilder | undefined;
   private tracks: TrackTableBuilder | undefined;
   private lastFlush = performance.now();
+  private bytes = 0;
+  private total = 0;
   private framing = '';
 
   constructor(
@@ -143,35 +142,79 @@ export class TraceRows {
     }
     const absUs = segStartUs + t;
     if (absUs > this.maxAbsUs) this.maxAbsUs = absUs;
-    if (e.type === 'control' && this.negotiated === '') this.negotiate(e.message);
     const i = this.builder.length;
     const r = this.builder.row;
     r.seq[i] = Number(e.seq);
     r.seg[i] = segment;
     r.time[i] = absUs - this.timeBaseUs;
-    r.type[i] = e.type === 'unknown' ? UNKNOWN_TYPE : EVENT_TYPE_IDS[e.type];
-    r.dir[i] = e.type === 'control' || e.type === 'stream-opened' ? Number(e.direction) : -1;
-    r.sid[i] = 'streamId' in e ? num(e.streamId) : Number.NaN;
-    r.group[i] = e.type === 'object-header' || e.type === 'object-payload' ? Number(e.groupId) : Number.NaN;
-    r.object[i] = e.type === 'object-header' || e.type === 'object-payload' ? Number(e.objectId) : Number.NaN;
-    r.size[i] =
-      e.type === 'object-payload'
-        ? Number(e.size)
-        : (e.type === 'control' || e.type === 'error') && e.raw
-          ? e.raw.length
-          : Number.NaN;
     r.offset[i] = offset;
-    r.alias[i] = e.type === 'stream-opened' ? num(e.trackAlias) : Number.NaN;
+    r.dir[i] = -1;
+    r.sid[i] = Number.NaN;
+    r.group[i] = Number.NaN;
+    r.object[i] = Number.NaN;
+    r.size[i] = Number.NaN;
+    r.alias[i] = Number.NaN;
     r.prio[i] = -1;
-    if (this.derivable(e)) {
-      // The bulk of a trace: the UI derives the library's summary from the columns for the rows it shows.
-      r.name[i] = -1;
-      r.summary[i] = -1;
-      if (e.type === 'object-header') r.prio[i] = Number(e.publisherPriority);
-    } else {
+    r.name[i] = -1;
+    r.summary[i] = -1;
+    // One switch on the type (the hot path of a million events); object events whose summary the UI can derive
+    // exactly from the columns (ids within 2^53, status normal) get no summary string.
+    let derived = false;
+    switch (e.type) {
+      case 'object-header':
+      case 'object-payload': {
+        r.type[i] = EVENT_TYPE_IDS[e.type];
+        // Number() of an id beyond 2^53 is not a safe integer: the test of exactness costs no bigint comparison
+        const sid = Number(e.streamId);
+        const group = Number(e.groupId);
+        const object = Number(e.objectId);
+        r.sid[i] = sid;
+        r.group[i] = group;
+        r.object[i] = object;
+        const ids = Number.isSafeInteger(sid) && Number.isSafeInteger(group) && Number.isSafeInteger(object);
+        if (e.type === 'object-payload') {
+          const size = Number(e.size);
+          r.size[i] = size;
+          derived = ids && Number.isSafeInteger(size);
+        } else {
+          const p = Number(e.publisherPriority);
+          derived = ids && Number(e.objectStatus) === 0 && Number.isInteger(p) && p >= 0 && p <= 0x7fffffff;
+          if (derived) r.prio[i] = p;
+        }
+        break;
+      }
+      case 'control':
+        r.type[i] = EVENT_TYPE_IDS.control;
+        r.dir[i] = Number(e.direction);
+        r.sid[i] = num(e.streamId);
+        if (e.raw) r.size[i] = e.raw.length;
+        if (this.negotiated === '') this.negotiate(e.message);
+        break;
+      case 'stream-opened':
+        r.type[i] = EVENT_TYPE_IDS['stream-opened'];
+        r.dir[i] = Number(e.direction);
+        r.sid[i] = Number(e.streamId);
+        r.alias[i] = num(e.trackAlias);
+        break;
+      case 'stream-closed':
+        r.type[i] = EVENT_TYPE_IDS['stream-closed'];
+        r.sid[i] = Number(e.streamId);
+        break;
+      case 'error':
+        r.type[i] = EVENT_TYPE_IDS.error;
+        r.sid[i] = num(e.streamId);
+        if (e.raw) r.size[i] = e.raw.length;
+        break;
+      case 'unknown':
+        r.type[i] = UNKNOWN_TYPE;
+        break;
+      default:
+        r.type[i] = EVENT_TYPE_IDS[e.type];
+    }
+    if (!derived) {
       const { name, text } = summarizeEvent(e, { draft: this.draft });
-      r.name[i] = name === '' ? -1 : this.strings.intern(name);
-      r.summary[i] = text === '' ? -1 : this.strings.intern(text);
+      if (name !== '') r.name[i] = this.strings.intern(name);
+      if (text !== '') r.summary[i] = this.strings.intern(text);
     }
     this.stats?.add(e);
     this.tracks?.add(e);
@@ -187,26 +230,7 @@ export class TraceRows {
     this.offsets[this.count] = offset;
     this.segOf[this.count] = segment;
     this.count++;
-  }
-
-  /** Object events whose summary the UI can derive exactly from the columns (ids within 2^53, status normal). */
-  private derivable(e: TraceEvent): boolean {
-    if (e.type === 'object-payload') {
-      return safe(e.streamId) && safe(e.groupId) && safe(e.objectId) && safe(e.size);
-    }
-    if (e.type === 'object-header') {
-      const p = Number(e.publisherPriority);
-      return (
-        Number(e.objectStatus) === 0 &&
-        Number.isInteger(p) &&
-        p >= 0 &&
-        p <= 0x7fffffff &&
-        safe(e.streamId) &&
-        safe(e.groupId) &&
-        safe(e.objectId)
-      );
-    }
-    return false;
+    if (this.builder.full) this.flush();
   }
 
   /** The negotiated version (a SETUP's `selected_version`) names the draft when the protocol did not. */
@@ -219,13 +243,15 @@ export class TraceRows {
     this.postHeader();
   }
 
-  /** Posts the rows built so far when the batch is full or the last post is older than 50 ms. */
-  maybeFlush(bytes: number, total: number): void {
-    if (this.builder.full || performance.now() - this.lastFlush > FLUSH_MS) this.flush(bytes, total);
+  /** Call after each batch of the reader: posts the rows built so far when the last post is older than 50 ms. */
+  batchDone(bytes: number, total: number): void {
+    this.bytes = bytes;
+    this.total = total;
+    if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
   }
 
   /** Posts the rows built so far and the progress. */
-  flush(bytes: number, total: number): void {
+  flush(bytes = this.bytes, total = this.total): void {
     const { cols, transfer } = this.builder.take();
     this.post({ kind: 'trace-batch', cols, strings: this.strings.drain() }, transfer);
     this.post({ kind: 'progress', bytes, total });

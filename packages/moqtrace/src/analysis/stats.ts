@@ -98,14 +98,16 @@ export interface StatsBuilder {
 export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
   let draft = options.draft ?? draftFromProtocol(options.header?.protocol);
   let draftKnown = draft !== undefined;
-  const byType: Record<string, number> = {};
+  const byType = new Map<string, number>();
   const byMessage: Record<string, number> = {};
   const streams = new Map<bigint, StreamStats>();
   let count = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
+  // Events of one stream tend to come in runs (an object's header, then its payload): the last row is kept at hand.
+  let lastEntry: StreamStats | undefined;
   const stream = (id: bigint, time: number): StreamStats => {
-    let entry = streams.get(id);
+    let entry = lastEntry !== undefined && lastEntry.streamId === id ? lastEntry : streams.get(id);
     if (!entry) {
       entry = { streamId: id, objects: 0, payloads: 0, bytes: 0, firstTimestamp: time, lastTimestamp: time };
       streams.set(id, entry);
@@ -113,12 +115,13 @@ export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
       if (time < entry.firstTimestamp) entry.firstTimestamp = time;
       if (time > entry.lastTimestamp) entry.lastTimestamp = time;
     }
+    lastEntry = entry;
     return entry;
   };
   return {
     add(event) {
       const index = count++;
-      byType[event.type] = (byType[event.type] ?? 0) + 1;
+      byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
       const t = Number(event.timestamp);
       if (t < first) first = t;
       if (t > last) last = t;
@@ -170,7 +173,7 @@ export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
     result() {
       const stats: TraceStats = {
         events: count,
-        byType: { ...byType },
+        byType: Object.fromEntries(byType),
         byMessage: { ...byMessage },
         streams: [...streams.values()].map((s) => ({ ...s, ...(s.closed ? { closed: { ...s.closed } } : {}) })),
       };
