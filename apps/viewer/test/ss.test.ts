@@ -173,6 +173,29 @@ describe('.ss demo', () => {
     await page.context().close();
   });
 
+  it('shows a payload as text only when it is UTF-8 without control characters (tab and newline allowed)', async () => {
+    const payloads = ['a\u0000b', 'line 1\nline 2\tend', '', 'bell\u0007'];
+    const messages = payloads.map((payload, i) => ({
+      streamKey: 'p',
+      shardId: 0n,
+      seqNo: BigInt(i),
+      timestamp: BigInt(1_700_000_000_000 + i),
+      payload,
+    }));
+    const bytes = writeSeaStreamer(messages, { fileName: 'text.ss', beaconInterval: 1024, createdAt: 1 });
+    const { page } = await openPage(h);
+    await openFiles(page, [{ name: 'text.ss', bytes }]);
+    await waitLoaded(page);
+    const rows = await tableRows(page, 'message-table');
+    expect(rows.slice(0, 4).map((r) => r[7])).toEqual(['hex 610062', 'line 1 line 2 end', '', 'hex 62656c6c07']);
+    await page.click('[data-testid="message-table"] .vrow[data-row="1"]');
+    await expect.poll(() => page.textContent('[data-testid="detail-text"]')).toBe(payloads[1]);
+    await page.click('[data-testid="message-table"] .vrow[data-row="0"]');
+    await expect.poll(() => page.textContent('[data-testid="detail-title"]')).toBe('p / 0 · seq 0');
+    expect(await page.locator('[data-testid="detail-text"]').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('highlights checksum problems and truncation', async () => {
     const messages = Array.from({ length: 30 }, (_, i) => ({
       streamKey: 'k',
