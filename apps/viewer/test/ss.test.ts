@@ -40,6 +40,10 @@ describe('.ss demo', () => {
       if (typeof m.payload === 'string') expect(rows[i]![7]).toBe(m.payload);
       else expect(rows[i]![7]).toMatch(/^hex [0-9a-f]{48}…$/);
     }
+    // the header line: file name, beacon interval, stream count (the demo's streams and the EOS stream)
+    expect(await page.textContent('[data-testid="hl-file-name"]')).toBe(`file name ${demo.options.fileName}`);
+    expect(await page.textContent('[data-testid="hl-beacon-interval"]')).toBe('beacon interval 4,096 bytes');
+    expect(await page.textContent('[data-testid="hl-streams"]')).toBe(`streams ${streamIds().length + 1}`);
     await screenshot(page, 'ss-messages');
     await page.click('[data-testid="view-streams"]');
     const streamRows = page.locator('[data-testid="ss-stream-row"]');
