@@ -415,7 +415,9 @@ describe('xtrace view inputs and lifecycle', () => {
   it('warns about a file in neither format but serves it', async () => {
     const v = await startView(['--port', '0', '--viewer-dir', viewerDir, noisePath, ssPath]);
     try {
-      await expect.poll(() => v.stderr()).toMatch(/^xtrace: .*noise\.bin: BAD_MAGIC at offset 0: .*served anyway/m);
+      await expect
+        .poll(() => v.stderr())
+        .toMatch(/^xtrace: .*noise\.bin: UNKNOWN_FORMAT at offset 0: .*served anyway/m);
       const r = await get(v.url, '/files/0/noise.bin');
       expect(r.status).toBe(200);
       expect(r.body.equals(readFileSync(noisePath))).toBe(true);
