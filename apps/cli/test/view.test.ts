@@ -5,6 +5,7 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type TraceEvent, writeTrace } from '@x/moqtrace';
 import { writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../src/serve/range.js';
@@ -421,6 +422,34 @@ describe('xtrace view inputs and lifecycle', () => {
       const r = await get(v.url, '/files/0/noise.bin');
       expect(r.status).toBe(200);
       expect(r.body.equals(readFileSync(noisePath))).toBe(true);
+    } finally {
+      expect(await v.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('serves a qlog file, detected from its content, without a warning', async () => {
+    const trace = join(tmp.dir, 'session.moqtrace');
+    writeFileSync(
+      trace,
+      writeTrace({
+        header: {
+          protocol: 'moq-transport-14',
+          perspective: 'client',
+          detail: 'control',
+          startTime: 1_700_000_000_000,
+        },
+        events: [{ type: 'annotation', seq: 0, timestamp: 0, label: 'hello', data: 1 } as TraceEvent],
+      }),
+    );
+    const sqlog = join(tmp.dir, 'session.sqlog');
+    expect((await xtrace(['convert', trace, sqlog])).code).toBe(0);
+    const v = await startView(['--port', '0', '--viewer-dir', viewerDir, sqlog]);
+    try {
+      expect(v.url.searchParams.getAll('file')).toEqual(['/files/0/session.sqlog']);
+      await expect.poll(() => v.stderr()).toMatch(/\/files\/0\/session\.sqlog {2}qlog {2}\d/);
+      expect(v.stderr()).not.toMatch(/UNKNOWN_FORMAT/);
+      const r = await get(v.url, '/files/0/session.sqlog');
+      expect(r.body.equals(readFileSync(sqlog))).toBe(true);
     } finally {
       expect(await v.stop()).toEqual({ code: 0, signal: null });
     }

@@ -11,7 +11,7 @@ import { createQlogWriter, type QlogWriter } from '@x/moqt-qlog';
 import { createTraceWriter, type TraceEvent, type TraceHeader, type TraceWriter, writeTrace } from '@x/moqtrace';
 import { renderEventRecordJson } from '@x/moqtrace/ndjson';
 import type { Context, Problem } from '../../context.js';
-import { usage } from '../../errors.js';
+import { usage, XtraceError } from '../../errors.js';
 import type { Output } from '../../output/file-output.js';
 import { dataError, NDJSON_PARTIAL_MARKER, withOutput } from '../convert-common.js';
 import type { ConvertTarget, Reading } from '../types.js';
@@ -32,8 +32,11 @@ export interface EventsSource {
 
 /** Bytes that open a CBOR map and stop: a `.moqtrace` reader reports a truncated last item there. */
 const MOQTRACE_PARTIAL_MARKER = new Uint8Array([0xa1, 0x61, 0x74]);
-/** A qlog record cut short: the qlog reader reports the file as truncated there. */
-const QLOG_PARTIAL_MARKER = new TextEncoder().encode('\u001e{"name":"moqtrace:partial_output","data":{');
+/** A qlog record cut short (JSON-SEQ, or the next element of a contained file's events): readers report truncation. */
+const QLOG_PARTIAL_MARKER = {
+  'json-seq': new TextEncoder().encode('\u001e{"name":"moqtrace:partial_output","data":{'),
+  contained: new TextEncoder().encode(',\n{"name":"moqtrace:partial_output","data":{'),
+};
 
 const VERSION_TWO = new Uint8Array([2, 0, 0, 0]);
 
@@ -86,6 +89,22 @@ async function toNdjson(source: EventsSource, out: Output): Promise<void> {
   out.write(`${endRecordJson(source.reading.outcome())}\n`);
 }
 
+/** Runs `write`; on failure hands what the writer still buffers to the output first (for `--keep-partial`). */
+async function keepingWritten(flush: () => Promise<unknown> | undefined, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    await Promise.resolve(flush()).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A `--version 1` the content does not allow: a usage error (exit 2), not a problem of the data. */
+function forcedVersion(error: unknown): XtraceError | undefined {
+  const message = (error as Error).message ?? '';
+  return /version:? 1 forced/.test(message) ? new XtraceError('USAGE', `--version 1: ${message}`) : undefined;
+}
+
 /** `.moqtrace` to a file: one `TraceWriter` per segment, version `auto` settled over all segments at the end. */
 async function toMoqtraceFile(source: EventsSource, out: Output, target: ConvertTarget): Promise<void> {
   const choice = versionChoice(target.version);
@@ -98,29 +117,33 @@ async function toMoqtraceFile(source: EventsSource, out: Output, target: Convert
     if (writer.version === 2) any2 = true;
     writer = undefined;
   };
-  await drain(
-    source,
-    async (segment) => {
-      await finish();
-      starts.push(out.bytesWritten);
-      try {
-        writer = createTraceWriter(shifted(out.sink, out.bytesWritten), {
-          header: segment.header,
-          version: choice,
-          endTime: false,
-        });
-      } catch (error) {
-        throw dataError(error, source.name);
-      }
-    },
-    (r) => {
-      if (writer === undefined) throw usage('an event before any segment header');
-      try {
-        return writer.write(r.event);
-      } catch (error) {
-        throw dataError(error, source.name);
-      }
-    },
+  await keepingWritten(
+    () => writer?.flush(),
+    () =>
+      drain(
+        source,
+        async (segment) => {
+          await finish();
+          starts.push(out.bytesWritten);
+          try {
+            writer = createTraceWriter(shifted(out.sink, out.bytesWritten), {
+              header: segment.header,
+              version: choice,
+              endTime: false,
+            });
+          } catch (error) {
+            throw forcedVersion(error) ?? dataError(error, source.name);
+          }
+        },
+        (r) => {
+          if (writer === undefined) throw usage('an event before any segment header');
+          try {
+            return writer.write(r.event);
+          } catch (error) {
+            throw forcedVersion(error) ?? dataError(error, source.name);
+          }
+        },
+      ),
   );
   await finish();
   if (choice === 'auto' && any2) for (const at of starts) await out.sink.patch?.(at + 8, VERSION_TWO);
@@ -145,40 +168,44 @@ async function toMoqtraceMemory(source: EventsSource, out: Output, target: Conve
       { version: versionChoice(target.version) },
     );
   } catch (error) {
-    throw dataError(error, source.name);
+    throw forcedVersion(error) ?? dataError(error, source.name);
   }
   await out.sink.write(bytes);
 }
 
 async function toQlog(source: EventsSource, out: Output, target: ConvertTarget): Promise<void> {
   let writer: QlogWriter | undefined;
-  await drain(
-    source,
-    (segment) => {
-      try {
-        if (writer === undefined) {
-          writer = createQlogWriter(out.sink, {
-            header: segment.header,
-            format: target.qlogFormat,
-            ...(target.draft === undefined ? {} : { draft: target.draft }),
-            generic: target.generic === true,
-            qvis: target.qvis === true,
-          });
-          return;
-        }
-        return writer.startSegment(segment.header);
-      } catch (error) {
-        throw dataError(error, source.name);
-      }
-    },
-    (r) => {
-      if (writer === undefined) throw usage('an event before any segment header');
-      try {
-        return writer.write(r.event);
-      } catch (error) {
-        throw dataError(error, source.name);
-      }
-    },
+  await keepingWritten(
+    () => writer?.flush(),
+    () =>
+      drain(
+        source,
+        (segment) => {
+          try {
+            if (writer === undefined) {
+              writer = createQlogWriter(out.sink, {
+                header: segment.header,
+                format: target.qlogFormat,
+                ...(target.draft === undefined ? {} : { draft: target.draft }),
+                generic: target.generic === true,
+                qvis: target.qvis === true,
+              });
+              return;
+            }
+            return writer.startSegment(segment.header);
+          } catch (error) {
+            throw dataError(error, source.name);
+          }
+        },
+        (r) => {
+          if (writer === undefined) throw usage('an event before any segment header');
+          try {
+            return writer.write(r.event);
+          } catch (error) {
+            throw dataError(error, source.name);
+          }
+        },
+      ),
   );
   await writer?.close();
 }
@@ -204,7 +231,7 @@ export async function convertEvents(ctx: Context, source: EventsSource, target: 
       return withOutput(
         ctx,
         target,
-        () => QLOG_PARTIAL_MARKER,
+        () => QLOG_PARTIAL_MARKER[target.qlogFormat],
         (out) => toQlog(source, out, target),
       );
     default:

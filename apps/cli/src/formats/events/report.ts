@@ -95,7 +95,11 @@ export function eventsInfo(input: TraceInput, description: EventsDescription): R
         if (t < first) first = t;
         if (t > last) last = t;
       }
-      if (version === undefined && e.type === 'control') version = messageAsMap(e.message)?.selected_version;
+      if (version === undefined && e.type === 'control') {
+        // the version the server selected (`version` in the SERVER_SETUP of some producers)
+        const m = messageAsMap(e.message);
+        version = m?.selected_version ?? (m?.type === 'server_setup' ? m.version : undefined);
+      }
     },
     report(outcome) {
       const list = segments.filter((s) => s !== undefined);

@@ -55,6 +55,8 @@ function ndjsonReading(
   let events = 0;
   let position = 0;
   let done = false;
+  // a bad line ends the import after the records before it were handed out (--keep-partial keeps them)
+  let failure: XtraceError | undefined;
   const parse = (line: TextLine): EventsRecord | undefined => {
     if (jsonNestingDepth(line.text, MAX_DEPTH) < 0) throw new Error(`JSON nested deeper than ${MAX_DEPTH} levels`);
     let record: unknown;
@@ -80,9 +82,10 @@ function ndjsonReading(
   };
   return {
     async nextBatch() {
+      if (failure !== undefined) throw failure;
       if (done) return null;
       const batch: EventsRecord[] = [];
-      while (batch.length < 256) {
+      while (batch.length < 256 && failure === undefined) {
         let next: IteratorResult<TextLine>;
         try {
           next = await lines.next();
@@ -111,12 +114,15 @@ function ndjsonReading(
             line: line.line,
             message: `${reasonOf(error)} (byte ${line.offset})`,
           };
-          if (!skip)
-            throw new XtraceError(problem.code, problem.message, {
+          if (!skip) {
+            failure = new XtraceError(problem.code, problem.message, {
               file: input.name,
               line: line.line,
               exitCode: EXIT_DATA,
             });
+            if (batch.length === 0) throw failure;
+            break;
+          }
           count.add(problem);
           ctx.problem(problem, input.name);
         }

@@ -32,7 +32,7 @@ function sessionWatch(ctx: Context, input: TraceInput, target: ConvertTarget): (
       warned = true;
       ctx.warn(
         'MULTIPLE_SESSIONS',
-        `running checksums restart at offset ${problem.offset}: the file was written by more than one writer session (an append), so ${target.format === 'ndjson' ? 'these records convert back' : 'the output is'} the same messages, not the same bytes`,
+        `running checksums restart at offset ${problem.offset}: the file was written by more than one writer session (an append), so ${target.format === 'ndjson' ? 'these records convert back to' : 'the output holds'} the same messages, not the same bytes`,
         input.name,
       );
       return;

@@ -28,6 +28,8 @@ export async function importSsNdjson(ctx: Context, input: Input, target: Convert
           fileName: target.path === '-' ? 'stdout.ss' : basename(target.path),
           ...(target.interval === undefined ? {} : { beaconInterval: target.interval }),
           skipInvalidLines: target.skipInvalidLines === true,
+          // with --keep-partial every message reaches the file at once, so that a failure keeps all before it
+          ...(target.keepPartial ? { bufferSize: 1 } : {}),
           onInvalidLine: (p) =>
             ctx.problem(
               {

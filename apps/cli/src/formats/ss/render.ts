@@ -64,12 +64,12 @@ export function ssFilter(options: CatOptions): RecordFilter<SsRecord> {
           ? 'the file has no messages'
           : `the file has ${pairs.slice(0, LISTED_STREAMS).join(', ')}${pairs.length > LISTED_STREAMS ? `, … (${pairs.length} in all)` : ''}`;
       const what =
-        stream !== undefined && shard !== undefined
-          ? `stream ${JSON.stringify(stream)} with shard ${shard}`
-          : stream !== undefined
-            ? `stream ${JSON.stringify(stream)}`
-            : `shard ${shard}`;
-      return `no ${what} in the file; ${listed} (stream/shard)`;
+        stream === undefined
+          ? `no shard ${shard} in the file`
+          : shard !== undefined && seen.has(stream)
+            ? `stream ${JSON.stringify(stream)} has no shard ${shard}`
+            : `no stream ${JSON.stringify(stream)} in the file`;
+      return `${what}; ${listed} (stream/shard)`;
     },
   };
 }
