@@ -200,6 +200,7 @@ describe('terminal injection: text from files is escaped in human-readable outpu
     ]) {
       const r = await xtrace(args);
       // the only control characters are the line ends
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must not be there
       expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(r.stdout + r.stderr, args.join(' ')).toMatch(/\\x1b|\\u001b/);
     }

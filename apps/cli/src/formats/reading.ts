@@ -27,6 +27,11 @@ export class RecordCounter<R extends RecordBase> {
     return rest[0];
   }
 
+  /** Forgets the latest batch (before the next one is read: its records can be collected young). */
+  release(): void {
+    this.batch = [];
+  }
+
   /** Records of `kind` counted so far. */
   get(kind: string): number {
     return this.totals.get(kind) ?? 0;

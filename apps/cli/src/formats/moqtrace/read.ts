@@ -92,6 +92,7 @@ export async function openTraceReading(
   let end: TraceEnd | undefined;
   return {
     async nextBatch() {
+      counter.release();
       const batch = await reader.nextBatch();
       if (batch !== null) return counter.take(batch);
       end = reader.end;

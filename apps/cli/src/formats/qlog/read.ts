@@ -121,6 +121,7 @@ export async function openQlogReading(
       return reader.framing;
     },
     async nextBatch() {
+      counter.release();
       const batch = await reader.nextBatch();
       if (batch !== null) {
         position = batch[batch.length - 1]?.offset ?? position;

@@ -123,6 +123,7 @@ export async function openSsReading(ctx: Context, input: TraceInput, options: Re
   return {
     header: reader.header,
     async nextBatch() {
+      counter.release();
       const batch = await reader.nextBatch();
       if (batch !== null) {
         const last = batch[batch.length - 1];
