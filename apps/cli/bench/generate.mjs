@@ -12,7 +12,13 @@ export async function generateSs(path, bytes) {
   let written = 0;
   for (let i = 0; written < bytes; i++) {
     const payload = `{"i":${i},"stream":${i % 8},"data":"${pad.slice(0, 200 + ((i * 37) % 1000))}"}`;
-    writer.write({ streamKey: `stream-${i % 8}`, shardId: 0n, seqNo: BigInt(i >> 3), timestamp: BigInt(START + i), payload });
+    writer.write({
+      streamKey: `stream-${i % 8}`,
+      shardId: 0n,
+      seqNo: BigInt(i >> 3),
+      timestamp: BigInt(START + i),
+      payload,
+    });
     written += payload.length + 40;
     if (i % 4096 === 0) await writer.flush();
   }
@@ -37,12 +43,37 @@ export async function generateTrace(path, count) {
   while (seq < count) {
     const streamId = BigInt(4 * (1 + (object >> 6)));
     if ((object & 63) === 0) {
-      writer.write({ type: 'stream-opened', seq: seq++, timestamp: seq * 10, streamId, direction: 1, streamType: 0, trackAlias: 5n });
+      writer.write({
+        type: 'stream-opened',
+        seq: seq++,
+        timestamp: seq * 10,
+        streamId,
+        direction: 1,
+        streamType: 0,
+        trackAlias: 5n,
+      });
     }
     const groupId = BigInt(object >> 6);
     const objectId = BigInt(object & 63);
-    writer.write({ type: 'object-header', seq: seq++, timestamp: seq * 10, streamId, groupId, objectId, publisherPriority: 128, objectStatus: 0 });
-    const pending = writer.write({ type: 'object-payload', seq: seq++, timestamp: seq * 10, streamId, groupId, objectId, size: 1200 });
+    writer.write({
+      type: 'object-header',
+      seq: seq++,
+      timestamp: seq * 10,
+      streamId,
+      groupId,
+      objectId,
+      publisherPriority: 128,
+      objectStatus: 0,
+    });
+    const pending = writer.write({
+      type: 'object-payload',
+      seq: seq++,
+      timestamp: seq * 10,
+      streamId,
+      groupId,
+      objectId,
+      size: 1200,
+    });
     if (pending) await pending;
     object++;
   }

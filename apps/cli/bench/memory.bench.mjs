@@ -39,7 +39,9 @@ async function row(label, args, okCodes = [0]) {
   if (!okCodes.includes(r.code)) throw new Error(`xtrace ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   worst = Math.max(worst, r.mb);
   const verdict = r.mb < LIMIT_MB ? 'ok' : 'ABOVE TARGET';
-  console.log(`  ${label.padEnd(44)} peak RSS ${r.mb.toFixed(1).padStart(6)} MB  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${verdict}`);
+  console.log(
+    `  ${label.padEnd(44)} peak RSS ${r.mb.toFixed(1).padStart(6)} MB  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${verdict}`,
+  );
 }
 
 try {
@@ -62,7 +64,9 @@ try {
     ],
     ['.moqtrace, 4M events', moq4m, []],
   ]) {
-    console.log(`\n${label}: ${(statSync(file).size / 1e6).toFixed(0)} MB (target: every command < ${LIMIT_MB} MB peak RSS)`);
+    console.log(
+      `\n${label}: ${(statSync(file).size / 1e6).toFixed(0)} MB (target: every command < ${LIMIT_MB} MB peak RSS)`,
+    );
     await row('info', ['info', file]);
     await row('stats', ['stats', file, '--json']);
     await row('validate', ['validate', file]);
@@ -74,7 +78,9 @@ try {
       rmSync(args[2], { force: true });
     }
   }
-  console.log(`\nworst peak RSS: ${worst.toFixed(1)} MB (target < ${LIMIT_MB} MB): ${worst < LIMIT_MB ? 'ok' : 'ABOVE TARGET'}`);
+  console.log(
+    `\nworst peak RSS: ${worst.toFixed(1)} MB (target < ${LIMIT_MB} MB): ${worst < LIMIT_MB ? 'ok' : 'ABOVE TARGET'}`,
+  );
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(tmp, { recursive: true, force: true });
   else console.log(`kept ${tmp}`);

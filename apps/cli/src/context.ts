@@ -5,6 +5,7 @@
  * @module
  */
 import { EXIT_DATA, formatErrorLine, toErrorReport } from './errors.js';
+import { StdinReader } from './input/input.js';
 import type { XtraceIo } from './io.js';
 import { type Colors, colorEnabled, createColors } from './output/color.js';
 import { OutputSink } from './output/sink.js';
@@ -37,11 +38,14 @@ export class Context {
   exitCode = 0;
   /** The input being processed (names the file in unexpected errors). */
   currentFile: string | undefined;
+  /** Stdin, read at most once in a run. */
+  readonly stdin: StdinReader;
 
   constructor(readonly io: XtraceIo) {
     this.out = new OutputSink(io.stdout);
     this.colors = createColors(colorEnabled(io.env, io.stdout.isTTY));
     this.errColors = createColors(colorEnabled(io.env, io.stderr.isTTY));
+    this.stdin = new StdinReader(io);
   }
 
   /** True when stdout is a terminal. */

@@ -51,7 +51,12 @@ describe('documentation examples run verbatim', () => {
       timestamp: BigInt(START + i * 10),
       payload: `message ${i}`,
     }));
-    const ss = writeSeaStreamer(messages, { fileName: 'recording.ss', beaconInterval: 1024, createdAt: START, eos: BigInt(START + 5000) });
+    const ss = writeSeaStreamer(messages, {
+      fileName: 'recording.ss',
+      beaconInterval: 1024,
+      createdAt: START,
+      eos: BigInt(START + 5000),
+    });
     writeFileSync(join(data.dir, 'recording.ss'), ss);
     writeFileSync(join(data.dir, 'live.ss'), ss);
     const events: TraceEvent[] = [
@@ -67,7 +72,10 @@ describe('documentation examples run verbatim', () => {
     ] as TraceEvent[];
     writeFileSync(
       join(data.dir, 'trace.moqtrace'),
-      writeTrace({ header: { protocol: 'moq-transport-14', perspective: 'client', detail: 'control', startTime: START }, events }),
+      writeTrace({
+        header: { protocol: 'moq-transport-14', perspective: 'client', detail: 'control', startTime: START },
+        events,
+      }),
     );
     const sqlog = spawnSync(process.execPath, [BIN, 'convert', 'trace.moqtrace', 'client.sqlog'], { cwd: data.dir });
     expect(sqlog.status).toBe(0);

@@ -25,7 +25,7 @@ export interface Opened {
 
 /** Opens `name` (a trace file or `-`) and loads the adapter of its format. */
 export async function openWithAdapter(ctx: Context, name: string): Promise<Opened> {
-  const input = await openTraceInput(ctx.io, name);
+  const input = await openTraceInput(ctx, name);
   ctx.currentFile = input.name;
   return { input, adapter: await loadAdapter(input.format) };
 }

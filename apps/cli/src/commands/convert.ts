@@ -78,7 +78,7 @@ function target(outPath: string, options: ConvertOptions): ConvertTarget {
 /** Runs `xtrace convert`. */
 export async function convert(ctx: Context, inPath: string, outPath: string, options: ConvertOptions): Promise<void> {
   const to = target(outPath, options);
-  const input = await openInput(ctx.io, inPath);
+  const input = await openInput(ctx, inPath);
   ctx.currentFile = input.name;
   if (input.detected.format === 'ndjson') {
     const records = input.detected.records ?? (to.format === 'ss' ? 'ss' : 'moqtrace');

@@ -14,6 +14,7 @@ import type { Region } from '../formats/types.js';
 import { openInput, readAllBytes, type TraceInput } from '../input/input.js';
 import { escapeText } from '../output/escape.js';
 import { examples, nonNegativeInt } from '../program/args.js';
+import { ProblemReporter } from './common.js';
 
 /** Options of `hexdump`. */
 export interface HexdumpOptions {
@@ -83,13 +84,13 @@ export async function hexdump(ctx: Context, file: string, options: HexdumpOption
   let input: Awaited<ReturnType<typeof openInput>> | undefined;
   let unknown: unknown;
   try {
-    input = await openInput(ctx.io, file);
+    input = await openInput(ctx, file);
   } catch (error) {
     if (!(XtraceError.is(error) && error.code === 'UNKNOWN_FORMAT')) throw error;
     unknown = error;
   }
   ctx.currentFile = file;
-  const bytes = input ? await input.bytes() : await readAllBytes(ctx.io, file);
+  const bytes = input ? await input.bytes() : await readAllBytes(ctx, file);
   const size = bytes.length;
   if (options.offset >= size) {
     throw new XtraceError(
@@ -103,7 +104,9 @@ export async function hexdump(ctx: Context, file: string, options: HexdumpOption
   if (input && input.detected.format !== 'ndjson') {
     const adapter = await loadAdapter(input.detected.format);
     const traceInput: TraceInput = { ...input, format: input.detected.format };
-    regions = await adapter.regions(ctx, traceInput, bytes, from, to);
+    const problems = new ProblemReporter(ctx, file, 10);
+    regions = await adapter.regions(traceInput, bytes, from, to, problems.add);
+    problems.finish();
   }
   await printRegions(ctx, bytes, fillGaps(regions, from, to), from, to);
   if (unknown !== undefined) ctx.report(unknown, file);

@@ -14,6 +14,7 @@ import { openTraceInput } from '../input/input.js';
 import { formatTable, styledLine } from '../output/table.js';
 import { examples, positiveInt, u64Arg } from '../program/args.js';
 import { boundToEpochMs, parseTimeBound } from '../time.js';
+import { ProblemReporter } from './common.js';
 
 /** Options of `seek`. */
 export interface SeekOptions {
@@ -32,20 +33,27 @@ export async function seek(ctx: Context, file: string, options: SeekOptions): Pr
   if ((options.seq === undefined) === (options.time === undefined)) throw usage('give exactly one of --seq and --time');
   const time =
     options.time === undefined ? undefined : BigInt(Math.floor(boundToEpochMs(parseTimeBound(options.time, '--time'))));
-  const input = await openTraceInput(ctx.io, file);
+  const input = await openTraceInput(ctx, file);
   ctx.currentFile = input.name;
   if (input.format !== 'ss')
     throw usage(`seek works on .ss files (their beacons index the streams), not ${input.format}`);
   const { seekSs } = await import('../formats/ss/seek.js');
   const { formatMessageRecord } = await import('@x/seastreamer-file/ndjson');
   const { formatIsoTimestamp } = await import('@x/seastreamer-file');
-  const { search, messages } = await seekSs(ctx, input, {
-    stream: options.stream,
-    shard: BigInt(options.shard),
-    ...(options.seq === undefined ? {} : { seq: BigInt(options.seq) }),
-    ...(time === undefined ? {} : { time }),
-    limit: options.limit,
-  });
+  const problems = new ProblemReporter(ctx, input.name, 10);
+  const { search, messages } = await seekSs(
+    ctx,
+    input,
+    {
+      stream: options.stream,
+      shard: BigInt(options.shard),
+      ...(options.seq === undefined ? {} : { seq: BigInt(options.seq) }),
+      ...(time === undefined ? {} : { time }),
+      limit: options.limit,
+    },
+    problems.add,
+  );
+  problems.finish();
   if (options.verbose) {
     ctx.stderrLine(
       `xtrace: ${input.name}: ${search.beaconsRead} beacons read, scan started at beacon ${search.startBeacon}, ${search.messagesScanned} messages scanned`,

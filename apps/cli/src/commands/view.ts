@@ -46,7 +46,7 @@ async function resolveFile(ctx: Context, name: string, index: number, srv: Serve
   let file: ServedFile;
   let size: number;
   if (name === '-') {
-    const bytes = await readAllBytes(ctx.io, '-');
+    const bytes = await readAllBytes(ctx, '-');
     file = { index, name: 'stdin', urlPath: srv.fileUrlPath(index, 'stdin'), bytes };
     head = bytes.subarray(0, DETECT_BYTES);
     size = bytes.length;

@@ -8,7 +8,6 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ByteSink } from '@x/binary';
 import { Command } from 'commander';
 import type { Context } from '../context.js';
@@ -108,6 +107,7 @@ export async function write(ctx: Context, outPath: string, options: WriteOptions
       flushing = flushing.then(() => writer.flush()).catch(() => undefined);
     }, FLUSH_DELAY_MS);
   };
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input: ctx.io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNo = 0;
   let wroteEos = false;

@@ -214,6 +214,12 @@ export interface Adapter<R extends RecordBase = RecordBase, Rd extends Reading<R
   importNdjson(ctx: Context, input: Input, target: ConvertTarget): Promise<void>;
   /** Converts the input (the target's format is one of {@link Adapter.targets}). */
   convert(ctx: Context, input: TraceInput, target: ConvertTarget): Promise<void>;
-  /** Annotated regions of the input's bytes overlapping `[from, to)`, for `hexdump`. */
-  regions(ctx: Context, input: TraceInput, bytes: Uint8Array, from: number, to: number): Promise<Region[]>;
+  /** Annotated regions of the input's bytes overlapping `[from, to)`, for `hexdump`; problems go to `onProblem`. */
+  regions(
+    input: TraceInput,
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+    onProblem: (problem: Problem) => void,
+  ): Promise<Region[]>;
 }

@@ -78,20 +78,20 @@ export async function statFile(path: string): Promise<number> {
   return Number(info.size);
 }
 
-/** Stdin, read once per run: the chunks read so far and the rest of the stream. */
-class Stdin {
+/** Stdin, read once per run: the chunks read so far and the rest of the stream (the run's context holds it). */
+export class StdinReader {
   private readonly chunks: Uint8Array[] = [];
-  private readonly iterator: AsyncIterator<unknown>;
+  private iterator: AsyncIterator<unknown> | undefined;
   private done = false;
   private taken = false;
   private all: Uint8Array | undefined;
 
-  constructor(io: XtraceIo) {
-    this.iterator = (io.stdin as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  }
+  /** @param io the run's streams (stdin is touched only when it is read: an unused one keeps nothing waiting) */
+  constructor(private readonly io: XtraceIo) {}
 
   private async pull(): Promise<Uint8Array | null> {
     if (this.done) return null;
+    this.iterator ??= (this.io.stdin as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     const next = await this.iterator.next();
     if (next.done) {
       this.done = true;
@@ -147,12 +147,12 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-const stdins = new WeakMap<XtraceIo, Stdin>();
-
-function stdinOf(io: XtraceIo): Stdin {
-  let s = stdins.get(io);
-  if (s === undefined) stdins.set(io, (s = new Stdin(io)));
-  return s;
+/** Where inputs come from: the run's streams and its one stdin reader (a command's `Context`). */
+export interface InputHost {
+  /** The run's streams. */
+  readonly io: XtraceIo;
+  /** Stdin, read once. */
+  readonly stdin: StdinReader;
 }
 
 async function readHead(path: string, name: string): Promise<Uint8Array> {
@@ -171,8 +171,8 @@ async function readHead(path: string, name: string): Promise<Uint8Array> {
 }
 
 /** All bytes of `name` (a path or `-`), whatever they are. */
-export async function readAllBytes(io: XtraceIo, name: string): Promise<Uint8Array> {
-  if (name === '-') return stdinOf(io).bytes();
+export async function readAllBytes(host: InputHost, name: string): Promise<Uint8Array> {
+  if (name === '-') return host.stdin.bytes();
   try {
     const b = await readFile(name);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -182,13 +182,13 @@ export async function readAllBytes(io: XtraceIo, name: string): Promise<Uint8Arr
 }
 
 /** Opens `name` (a path or `-`) and detects its format (`TRUNCATED` when empty, `UNKNOWN_FORMAT` otherwise). */
-export async function openInput(io: XtraceIo, name: string): Promise<Input> {
+export async function openInput(host: InputHost, name: string): Promise<Input> {
   let head: Uint8Array;
   let size: number | undefined;
   let source: () => Promise<ByteSource>;
   let bytes: () => Promise<Uint8Array>;
   if (name === '-') {
-    const stdin = stdinOf(io);
+    const stdin = host.stdin;
     head = await stdin.head(DETECT_BYTES);
     source = async () => stdin.source();
     bytes = () => stdin.bytes();
@@ -224,8 +224,8 @@ export async function openInput(io: XtraceIo, name: string): Promise<Input> {
 }
 
 /** Opens an input that must be in one of the trace formats (NDJSON records are refused with a hint). */
-export async function openTraceInput(io: XtraceIo, name: string): Promise<TraceInput> {
-  const input = await openInput(io, name);
+export async function openTraceInput(host: InputHost, name: string): Promise<TraceInput> {
+  const input = await openInput(host, name);
   if (input.detected.format === 'ndjson') {
     throw new XtraceError(
       'UNKNOWN_FORMAT',

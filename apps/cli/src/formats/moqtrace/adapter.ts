@@ -52,5 +52,5 @@ export const moqtraceAdapter: Adapter<EventsRecord> = {
   importNdjson: (ctx, input, target) => importEventsNdjson(ctx, input, target, headerRecord),
   convert: (ctx, input, target) =>
     convertEventsInput(ctx, input, target, (onProblem) => openTraceReading(ctx, input, { onProblem }), headerRecord),
-  regions: async (_ctx, _input, bytes, from, to) => moqtraceRegions(bytes, from, to),
+  regions: async (_input, bytes, from, to, onProblem) => moqtraceRegions(bytes, from, to, onProblem),
 };

@@ -4,11 +4,18 @@
  * @module
  */
 import { readTrace } from '@x/moqtrace';
-import type { Region } from '../types.js';
+import type { Problem, Region } from '../types.js';
+import { traceProblem } from './read.js';
 
 /** The annotated regions of `.moqtrace` bytes overlapping `[from, to)`. */
-export function moqtraceRegions(bytes: Uint8Array, from: number, to: number): Region[] {
-  const trace = readTrace(bytes);
+export function moqtraceRegions(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  onProblem: (problem: Problem) => void,
+): Region[] {
+  const trace = readTrace(bytes, { maxProblems: Number.MAX_SAFE_INTEGER });
+  for (const p of trace.problems) onProblem(traceProblem(p));
   const boundaries = new Set<number>([bytes.length, trace.end.offset]);
   for (const s of trace.segments) {
     boundaries.add(s.offset);

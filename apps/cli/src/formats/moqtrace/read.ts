@@ -44,7 +44,9 @@ async function openReader(
   options: ReadOptions,
   onProblem: (p: TraceProblem) => void,
 ): Promise<{ reader: TraceReader; source: ByteSource | undefined }> {
-  const readerOptions = { segments: true, maxProblems: 0, onProblem };
+  // 64 KiB reads: a batch of events per read is small enough to die young (256 KiB batches made V8 grow the
+  // young generation: 155 MB peak RSS instead of ~105 MB for `cat` of a 4M-event trace, at the same speed)
+  const readerOptions = { segments: true, maxProblems: 0, onProblem, chunkSize: 64 * 1024 };
   try {
     if (options.follow) {
       if (input.path === undefined) throw usage('--follow needs a file, not stdin');

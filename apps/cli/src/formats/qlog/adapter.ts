@@ -15,8 +15,8 @@ import type { EventsRecord, SegmentRecord } from '../events/records.js';
 import { eventsRenderer } from '../events/render.js';
 import { type EventsDescription, eventsInfo, eventsStats } from '../events/report.js';
 import { convertEventsInput, noChecks } from '../events/style.js';
-import type { Adapter, ConvertTarget, Region } from '../types.js';
-import { openQlogReading, type QlogReading } from './read.js';
+import type { Adapter, ConvertTarget, Problem, Region } from '../types.js';
+import { openQlogReading, type QlogReading, qlogProblem } from './read.js';
 
 /** The `header` record of a qlog segment: the trace header's fields, `format: "qlog"`. */
 function headerRecord(segment: SegmentRecord): string {
@@ -69,8 +69,9 @@ async function convertQlog(ctx: Context, input: TraceInput, target: ConvertTarge
 }
 
 /** Regions of a qlog file for `hexdump`: its header and each event's record. */
-function qlogRegions(bytes: Uint8Array, from: number, to: number): Region[] {
-  const contents = readQlog(bytes);
+function qlogRegions(bytes: Uint8Array, from: number, to: number, onProblem: (problem: Problem) => void): Region[] {
+  const contents = readQlog(bytes, { maxProblems: Number.MAX_SAFE_INTEGER });
+  for (const p of contents.problems) onProblem(qlogProblem(p));
   const regions: Region[] = [];
   const starts = contents.segments.flatMap((s) => s.eventOffsets);
   const firstRecord = starts[0] ?? bytes.length;
@@ -117,5 +118,5 @@ export const qlogAdapter: Adapter<EventsRecord, QlogReading> = {
     throw new Error('qlog records are imported by the .moqtrace adapter');
   },
   convert: convertQlog,
-  regions: async (_ctx, _input, bytes, from, to) => qlogRegions(bytes, from, to),
+  regions: async (_input, bytes, from, to, onProblem) => qlogRegions(bytes, from, to, onProblem),
 };

@@ -33,7 +33,8 @@ export interface QlogReadingOptions {
   readonly headers?: ReadonlyMap<number, TraceHeader>;
 }
 
-function qlogProblem(p: QlogProblem): Problem {
+/** A qlog problem as the CLI's (a cut last record is an error, as in every format). */
+export function qlogProblem(p: QlogProblem): Problem {
   return {
     code: p.code,
     severity: p.code === 'TRUNCATED' ? 'error' : p.severity,
@@ -58,7 +59,7 @@ async function openReader(
       // but closing the file at the end: that function's reader does not close it
       const mtimeMs = (await stat(input.path)).mtimeMs;
       fileOptions = { startTime: Math.floor(mtimeMs), fileName: basename(input.path) };
-      source = await openFileSource(input.path, { chunkSize: 256 * 1024 });
+      source = await openFileSource(input.path, { chunkSize: 64 * 1024 });
     } else source = await input.source();
     try {
       return { reader: await openQlogReader(source as ByteInput, { ...fileOptions, ...options }), source };

@@ -32,5 +32,5 @@ export const ssAdapter: Adapter<SsRecord, SsReading> = {
   },
   importNdjson: importSsNdjson,
   convert: convertSs,
-  regions: (_ctx, _input, bytes, from, to) => ssRegions(bytes, from, to),
+  regions: (_input, bytes, from, to, onProblem) => ssRegions(bytes, from, to, onProblem),
 };

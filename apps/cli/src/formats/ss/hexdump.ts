@@ -4,7 +4,8 @@
  * @module
  */
 import { formatIsoTimestamp, openSeaStreamerReader, type SeaStreamerMessage } from '@x/seastreamer-file';
-import type { Region } from '../types.js';
+import type { Problem, Region } from '../types.js';
+import { truncationProblem } from './read.js';
 
 const encoder = new TextEncoder();
 
@@ -50,11 +51,17 @@ function messageRegions(m: SeaStreamerMessage, index: number, beaconSizes: Map<n
 }
 
 /** The annotated regions of `.ss` bytes overlapping `[from, to)`. */
-export async function ssRegions(bytes: Uint8Array, from: number, to: number): Promise<Region[]> {
+export async function ssRegions(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  onProblem: (problem: Problem) => void,
+): Promise<Region[]> {
   const reader = await openSeaStreamerReader(bytes, {
     verifyRunningChecksums: false,
     lenientUtf8: true,
     beacons: true,
+    onProblem: (p) => onProblem({ code: p.code, severity: p.severity, offset: p.offset, message: p.message }),
   });
   const h = reader.header;
   const n = bytes[3] ?? 0;
@@ -99,6 +106,8 @@ export async function ssRegions(bytes: Uint8Array, from: number, to: number): Pr
   } finally {
     await reader.close();
   }
+  const end = reader.end;
+  if (end?.state === 'truncated') onProblem(truncationProblem(end));
   for (const [m, i] of messages) regions.push(...messageRegions(m, i, beaconSizes));
   return regions;
 }

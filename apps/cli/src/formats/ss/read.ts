@@ -24,6 +24,12 @@ import type { Reading, ReadOptions, ReadOutcome } from '../types.js';
 /** A record of a `.ss` read. */
 export type SsRecord = SeaStreamerRecord;
 
+/**
+ * Bytes per read of a `.ss` file: 128 KiB reads as fast as the library's default 512 KiB on this workload and
+ * keeps far fewer read buffers waiting for a garbage collection (a 600 MB file: 64 MB peak RSS instead of 95).
+ */
+const SS_CHUNK = 128 * 1024;
+
 /** Where a record ends (the next byte after it). */
 export function recordEnd(record: SsRecord): number {
   return record.kind === 'message' ? record.endOffset : record.offset + record.size;
@@ -42,6 +48,7 @@ export async function openSsReader(
       if (input.path === undefined) throw usage('--follow needs a file, not stdin');
       const signal = ctx.io.signal;
       const reader = await followSeaStreamerFile(input.path, {
+        chunkSize: SS_CHUNK,
         ...options,
         stopAtEos: true,
         waitForFile: follow.waitForFile,
@@ -49,7 +56,9 @@ export async function openSsReader(
       });
       return { reader, source: undefined };
     }
-    if (input.path !== undefined) return { reader: await openSeaStreamerFile(input.path, options), source: undefined };
+    if (input.path !== undefined) {
+      return { reader: await openSeaStreamerFile(input.path, { chunkSize: SS_CHUNK, ...options }), source: undefined };
+    }
     if (randomAccess) return { reader: await openSeaStreamerReader(await input.bytes(), options), source: undefined };
     const source = await input.source();
     try {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { SeaStreamerMessage, SeekResult } from '@x/seastreamer-file';
-import type { Context } from '../../context.js';
+import type { Context, Problem } from '../../context.js';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../../errors.js';
 import type { TraceInput } from '../../input/input.js';
 import { openSsReader } from './read.js';
@@ -57,8 +57,22 @@ async function explain(ctx: Context, input: TraceInput, query: SeekQuery, what: 
 }
 
 /** Seeks in a `.ss` input (a file, or stdin held in memory). */
-export async function seekSs(ctx: Context, input: TraceInput, query: SeekQuery): Promise<SeekOutcome> {
-  const { reader, source } = await openSsReader(ctx, input, { verifyRunningChecksums: false }, undefined, true);
+export async function seekSs(
+  ctx: Context,
+  input: TraceInput,
+  query: SeekQuery,
+  onProblem: (problem: Problem) => void,
+): Promise<SeekOutcome> {
+  const { reader, source } = await openSsReader(
+    ctx,
+    input,
+    {
+      verifyRunningChecksums: false,
+      onProblem: (p) => onProblem({ code: p.code, severity: p.severity, offset: p.offset, message: p.message }),
+    },
+    undefined,
+    true,
+  );
   let search: SeekResult;
   try {
     try {
