@@ -49,7 +49,7 @@ function startView(args: readonly string[], env: Record<string, string | undefin
         done({ code, signal });
       }),
     );
-    const timer = setTimeout(() => reject(new Error(`no URL after 10 s; stderr: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no URL after 60 s; stderr: ${err}`)), 60_000);
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString('utf8');
     });
@@ -180,7 +180,7 @@ describe('xtrace view with a fake viewer folder', () => {
       `/files/1/${encodeURIComponent('big trace #1 ü.moqtrace')}`,
     ]);
     expect(v.url.href).toContain('?file=/files/0/rec.ss&file=/files/1/');
-    await expect.poll(() => v.stderr()).toContain('Ctrl-C');
+    await expect.poll(() => v.stderr(), { timeout: 60_000 }).toContain('Ctrl-C');
     expect(v.stderr()).not.toMatch(/^xtrace: /m);
   });
 
@@ -328,7 +328,7 @@ describe('xtrace view with a fake viewer folder', () => {
     const port = Number(v.url.port);
     const refused = (host: string) =>
       new Promise<boolean>((resolve) => {
-        const socket = connect({ host, port, timeout: 2000 });
+        const socket = connect({ host, port, timeout: 10_000 });
         socket.on('connect', () => {
           socket.destroy();
           resolve(false);
@@ -417,7 +417,7 @@ describe('xtrace view inputs and lifecycle', () => {
     const v = await startView(['--port', '0', '--viewer-dir', viewerDir, noisePath, ssPath]);
     try {
       await expect
-        .poll(() => v.stderr())
+        .poll(() => v.stderr(), { timeout: 60_000 })
         .toMatch(/^xtrace: .*noise\.bin: UNKNOWN_FORMAT at offset 0: .*served anyway/m);
       const r = await get(v.url, '/files/0/noise.bin');
       expect(r.status).toBe(200);
@@ -446,7 +446,7 @@ describe('xtrace view inputs and lifecycle', () => {
     const v = await startView(['--port', '0', '--viewer-dir', viewerDir, sqlog]);
     try {
       expect(v.url.searchParams.getAll('file')).toEqual(['/files/0/session.sqlog']);
-      await expect.poll(() => v.stderr()).toMatch(/\/files\/0\/session\.sqlog {2}qlog {2}\d/);
+      await expect.poll(() => v.stderr(), { timeout: 60_000 }).toMatch(/\/files\/0\/session\.sqlog {2}qlog {2}\d/);
       expect(v.stderr()).not.toMatch(/UNKNOWN_FORMAT/);
       const r = await get(v.url, '/files/0/session.sqlog');
       expect(r.body.equals(readFileSync(sqlog))).toBe(true);
@@ -502,7 +502,7 @@ describe('xtrace view inputs and lifecycle', () => {
     try {
       const v = await startView(['--viewer-dir', viewerDir, ssPath]);
       expect(v.url.port).not.toBe('4180');
-      await expect.poll(() => v.stderr()).toContain('port 4180 is busy');
+      await expect.poll(() => v.stderr(), { timeout: 60_000 }).toContain('port 4180 is busy');
       expect((await get(v.url, '/files/0/rec.ss')).status).toBe(200);
       await v.stop();
     } finally {
@@ -516,7 +516,7 @@ describe('xtrace view inputs and lifecycle', () => {
     writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${log}'\n`);
     chmodSync(opener, 0o755);
     const v = await startView(['--port', '0', '--open', '--viewer-dir', viewerDir, ssPath], { BROWSER: opener });
-    await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 5000 }).toBe(v.url.href);
+    await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 60_000 }).toBe(v.url.href);
     expect(await v.stop()).toEqual({ code: 0, signal: null });
 
     const none = await startView(['--port', '0', '--open', '--viewer-dir', viewerDir, ssPath], {
