@@ -26,8 +26,8 @@ export async function generateSs(path, bytes) {
 }
 
 /**
- * A `.moqtrace` trace of `count` events shaped like a subscriber's session: control messages, then objects on
- * data streams (a new stream every 64 objects), object headers and payload sizes.
+ * A `.moqtrace` trace of about `count` events shaped like a subscriber's session: control messages, then groups
+ * of 64 objects, each group on its own data stream (opened, 64 object headers and payload sizes, closed).
  */
 export async function generateTrace(path, count) {
   const writer = createTraceFileWriter(path, {
@@ -74,6 +74,9 @@ export async function generateTrace(path, count) {
       objectId,
       size: 1200,
     });
+    if ((object & 63) === 63) {
+      writer.write({ type: 'stream-closed', seq: seq++, timestamp: seq * 10, streamId, errorCode: 0 });
+    }
     if (pending) await pending;
     object++;
   }

@@ -16,14 +16,23 @@ import { examples, positiveInt } from '../program/args.js';
 
 /** Options of `convert` (as commander parses them). */
 export interface ConvertOptions {
+  /** `--to`: the output format (else from the output name). */
   readonly to?: OutputFormat;
+  /** `--interval N` (`.ss` output). */
   readonly interval?: number;
+  /** `--version` (`.moqtrace` output). */
   readonly version: 'auto' | '1' | '2';
+  /** `--qlog-format` (qlog output). */
   readonly qlogFormat?: 'json-seq' | 'contained';
+  /** `--draft` (qlog output). */
   readonly draft?: '6' | '7';
+  /** `--generic` (qlog output). */
   readonly generic?: boolean;
+  /** `--qvis` (qlog output). */
   readonly qvis?: boolean;
+  /** `--skip-invalid-lines` (NDJSON input). */
   readonly skipInvalidLines?: boolean;
+  /** `--keep-partial`. */
   readonly keepPartial?: boolean;
 }
 

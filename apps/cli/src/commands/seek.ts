@@ -18,13 +18,21 @@ import { ProblemReporter } from './common.js';
 
 /** Options of `seek`. */
 export interface SeekOptions {
+  /** `--stream KEY`. */
   readonly stream: string;
+  /** `--shard N`, a u64 as text. */
   readonly shard: string;
+  /** `--seq N`, a u64 as text. */
   readonly seq?: string;
+  /** `--time T`. */
   readonly time?: string;
+  /** `--limit N`: messages of the stream printed from the one found. */
   readonly limit: number;
+  /** `--format`. */
   readonly format?: 'ndjson' | 'json' | 'table' | 'log';
+  /** `--payload`. */
   readonly payload: PayloadMode;
+  /** `--verbose`: the search's statistics on stderr. */
   readonly verbose?: boolean;
 }
 

@@ -16,10 +16,15 @@ import { examples, positiveInt, u64Arg } from '../program/args.js';
 
 /** Options of `write`. */
 export interface WriteOptions {
+  /** `--stream KEY`. */
   readonly stream?: string;
+  /** `--shard N`, a u64 as text. */
   readonly shard: string;
+  /** `--interval N` (a new file). */
   readonly interval?: number;
+  /** `--ndjson`: stdin holds message records. */
   readonly ndjson?: boolean;
+  /** `--eos`: end with an end-of-stream message. */
   readonly eos?: boolean;
 }
 

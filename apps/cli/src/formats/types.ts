@@ -99,20 +99,33 @@ export interface RecordChecker<R extends RecordBase> {
   add(record: R): void;
 }
 
-/** Options of `cat` an adapter interprets (filters and renderings). */
+/** Options of `cat` an adapter interprets (filters and renderings), as commander parses them. */
 export interface CatOptions {
+  /** `--format` (default: table on a terminal, ndjson otherwise). */
   readonly format?: CatFormat;
+  /** `--stream KEY` (`.ss`). */
   readonly stream?: string;
+  /** `--shard N` (`.ss`), a u64 as text. */
   readonly shard?: string;
+  /** `--type NAME|N` (event formats). */
   readonly type?: string;
+  /** `--direction` (event formats). */
   readonly direction?: 'tx' | 'rx';
+  /** `--from TIME`. */
   readonly from?: string;
+  /** `--to TIME`. */
   readonly to?: string;
+  /** `--limit N`: records printed at most. */
   readonly limit?: number;
+  /** `--payload`. */
   readonly payload: PayloadMode;
+  /** `--bytes` (event formats). */
   readonly bytes: 'hex' | 'base64';
+  /** `--beacons` (`.ss`). */
   readonly beacons?: boolean;
+  /** `--follow`. */
   readonly follow?: boolean;
+  /** `--wait` (with `--follow`). */
   readonly wait?: boolean;
 }
 

@@ -14,8 +14,11 @@ import { ssFilter } from './render.js';
 
 /** What to seek. */
 export interface SeekQuery {
+  /** Stream key. */
   readonly stream: string;
+  /** Shard id. */
   readonly shard: bigint;
+  /** First message with a sequence number at least this. */
   readonly seq?: bigint;
   /** Epoch ms (first message strictly after it). */
   readonly time?: bigint;
@@ -25,7 +28,9 @@ export interface SeekQuery {
 
 /** The seek's result: where the search went and the messages found. */
 export interface SeekOutcome {
+  /** How the search went (beacons read, messages scanned). */
   readonly search: SeekResult;
+  /** The message found and the following ones of its stream. */
   readonly messages: SeaStreamerMessage[];
 }
 
