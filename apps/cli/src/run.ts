@@ -21,20 +21,24 @@ import type { XtraceIo } from './io.js';
 import { examples } from './program/args.js';
 import { readVersion } from './version.js';
 
-/** The commands, in the order `xtrace --help` lists them. */
-const COMMANDS: readonly ((ctx: Context) => Command)[] = [
-  infoCommand,
-  catCommand,
-  validateCommand,
-  statsCommand,
-  seekCommand,
-  convertCommand,
-  writeCommand,
-  hexdumpCommand,
-  viewCommand,
-];
+/** The commands by name, in the order `xtrace --help` lists them. */
+const COMMANDS: Readonly<Record<string, (ctx: Context) => Command>> = {
+  info: infoCommand,
+  cat: catCommand,
+  validate: validateCommand,
+  stats: statsCommand,
+  seek: seekCommand,
+  convert: convertCommand,
+  write: writeCommand,
+  hexdump: hexdumpCommand,
+  view: viewCommand,
+};
 
-function buildProgram(io: XtraceIo, ctx: Context): Command {
+/**
+ * Builds the program. When `argv` names a command, only that command is defined (the others are needed only for
+ * the root help and for suggestions after a mistyped name): less work before a short command runs.
+ */
+function buildProgram(io: XtraceIo, ctx: Context, argv: readonly string[]): Command {
   const program = new Command('xtrace')
     .description(
       'Inspect, validate, convert, seek, follow and write MoQT traces (.moqtrace, qlog/mlog) and SeaStreamer .ss recordings.',
@@ -48,7 +52,10 @@ function buildProgram(io: XtraceIo, ctx: Context): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => {
-        const message = text.replace(/^error:\s*/, '').trim();
+        const message = text
+          .replace(/^error:\s*/, '')
+          .trim()
+          .replace(/\s*\n\s*/g, ' ');
         write(`${formatErrorLine({ code: 'USAGE', message: `${message} (see xtrace --help)` })}\n`);
       },
     })
@@ -66,7 +73,8 @@ ${examples(
   'xtrace convert trace.moqtrace trace.sqlog',
 )}`,
     );
-  for (const make of COMMANDS) {
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? argv[0] : undefined;
+  for (const make of named === undefined ? Object.values(COMMANDS) : [COMMANDS[named] as (ctx: Context) => Command]) {
     const command = make(ctx);
     command.copyInheritedSettings(program);
     program.addCommand(command);
@@ -90,7 +98,7 @@ export async function run(argv: readonly string[], io: XtraceIo): Promise<number
   const ctx = new Context(io);
   let code: number;
   try {
-    const program = buildProgram(io, ctx);
+    const program = buildProgram(io, ctx, argv);
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       return EXIT_USAGE;

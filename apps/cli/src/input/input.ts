@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { type ByteSource, fromAsyncIterable, fromBytes } from '@x/binary';
 import { openFileSource } from '@x/binary/node';
 import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
@@ -68,9 +69,10 @@ export function ioError(error: unknown, name: string): XtraceError {
 
 /** Checks that a path names a readable regular file; returns its size. */
 export async function statFile(path: string): Promise<number> {
-  let info: Awaited<ReturnType<typeof stat>>;
+  let info: ReturnType<typeof statSync>;
   try {
-    info = await stat(path);
+    // synchronous: a stat and the read of the first bytes are cheaper than the promise machinery around them
+    info = statSync(path);
   } catch (error) {
     throw ioError(error, path);
   }
@@ -155,15 +157,14 @@ export interface InputHost {
   readonly stdin: StdinReader;
 }
 
-async function readHead(path: string, name: string): Promise<Uint8Array> {
+function readHead(path: string, name: string): Uint8Array {
   try {
-    const handle = await open(path, 'r');
+    const fd = openSync(path, 'r');
     try {
       const head = new Uint8Array(DETECT_BYTES);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      return head.subarray(0, bytesRead);
+      return head.subarray(0, readSync(fd, head, 0, head.length, 0));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     throw ioError(error, name);
@@ -194,7 +195,7 @@ export async function openInput(host: InputHost, name: string): Promise<Input> {
     bytes = () => stdin.bytes();
   } else {
     size = await statFile(name);
-    head = await readHead(name, name);
+    head = readHead(name, name);
     source = async () => {
       try {
         return await openFileSource(name, { chunkSize: FILE_CHUNK });
