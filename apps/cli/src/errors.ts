@@ -1,62 +1,55 @@
 /**
- * The CLI's error class and the mapping of any thrown value to a one-line report and an exit code.
+ * The CLI's error class, the exit codes, and the mapping of any thrown value to a one-line report:
+ * `xtrace: FILE: CODE at offset N: message` (or `at line N` for a line of an NDJSON input), escaped for the
+ * terminal.
  *
  * @module
  */
+import { CodedError, type CodedErrorOptions } from '@x/binary';
+import { escapeText } from './output/escape.js';
 
-const MARKER = Symbol.for('@x/cli.XtraceError');
-
-/** Exit code: success. */
+/** Exit code: success (warnings do not count). */
 export const EXIT_OK = 0;
-/** Exit code: the input was read but holds problems (bad checksums, truncation, malformed items). */
+/** Exit code: the input was read but holds problems (bad checksums, truncation, malformed items, unknown format). */
 export const EXIT_DATA = 1;
 /** Exit code: misuse (bad arguments) or an I/O error (missing file, directory, unwritable output). */
 export const EXIT_USAGE = 2;
 
 /** Options of {@link XtraceError}. */
-export interface XtraceErrorOptions {
-  /** Byte offset in the input, when known. */
-  offset?: number | undefined;
+export interface XtraceErrorOptions extends CodedErrorOptions {
   /** File the error is about (`-` for stdin). */
   file?: string | undefined;
+  /** 1-based line of a line-oriented input (NDJSON), when the error is about one line. */
+  line?: number | undefined;
   /** Exit code the error leads to; default {@link EXIT_USAGE}. */
   exitCode?: number;
-  /** Underlying error. */
-  cause?: unknown;
 }
 
 /**
- * The single error class of `@x/cli`: a stable UPPER_SNAKE {@link XtraceError.code}, the byte offset when
- * known, the file it concerns and the exit code it leads to.
+ * The error class of `@x/cli`: a stable UPPER_SNAKE code (`USAGE`, `IO_ERROR`, `UNKNOWN_FORMAT`, or a data code
+ * of a library), the byte offset or line when known, the file it concerns and the exit code it leads to.
  *
  * @example
  * ```ts
- * throw new XtraceError('USAGE', '--seq and --time are mutually exclusive');
+ * throw new XtraceError('USAGE', 'give exactly one of --seq and --time');
  * ```
  */
-export class XtraceError extends Error {
-  /** Stable code (`USAGE`, `IO_ERROR`, `NOT_AVAILABLE`, or a data code such as `BAD_MAGIC`, `TRUNCATED`). */
-  readonly code: string;
-  /** Byte offset in the input, when known. */
-  readonly offset: number | undefined;
+export class XtraceError extends CodedError {
+  static override readonly marker: symbol = Symbol.for('@x/cli.XtraceError');
+
   /** File the error is about, when known. */
   readonly file: string | undefined;
+  /** Line of a line-oriented input, when known. */
+  readonly line: number | undefined;
   /** Exit code this error leads to. */
   readonly exitCode: number;
 
   constructor(code: string, message: string, options: XtraceErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'XtraceError';
-    this.code = code;
-    this.offset = options.offset;
     this.file = options.file;
+    this.line = options.line;
     this.exitCode = options.exitCode ?? EXIT_USAGE;
-    Object.defineProperty(this, MARKER, { value: true });
-  }
-
-  /** True when `value` is an `XtraceError`, also from another copy of this package. */
-  static is(value: unknown): value is XtraceError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
 }
 
@@ -91,7 +84,11 @@ const NODE_IO_CODES: Record<string, string> = {
   EEXIST: 'file exists',
   ENOSPC: 'no space left on device',
   EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
 };
+
+/** Codes that mean misuse or an I/O failure (exit 2) rather than a problem in the data (exit 1). */
+const USAGE_CODES = new Set(['USAGE', 'IO_ERROR', 'CLOSED', 'INVALID_ARGUMENT', 'NOT_SEEKABLE', 'TIMED_OUT']);
 
 function numberOrUndefined(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -103,61 +100,91 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** The Node system error code (`ENOENT`, ...) of an error or of its causes. */
+function systemCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The line number a library error gives for one line of an NDJSON input. */
+function lineOf(error: Error): number | undefined {
+  const direct = (error as { line?: unknown }).line;
+  if (typeof direct === 'number') return direct;
+  const details = (error as { details?: unknown }).details as { line?: unknown } | undefined;
+  if (details !== null && typeof details === 'object' && typeof details.line === 'number') return details.line;
+  return undefined;
+}
+
 /**
- * Turns any thrown value into an {@link ErrorReport}: XtraceErrors keep their code and exit code, library
- * errors (any `Error` with an UPPER_SNAKE `code` and optional numeric `offset`) become data problems (exit 1)
- * unless they are I/O errors, Node system errors become `IO_ERROR` (exit 2), anything else `INTERNAL` (exit 2).
+ * Turns any thrown value into an {@link ErrorReport}. XtraceErrors keep their code and exit code; toolkit errors
+ * (`CodedError`) keep their code and offset, exit 2 for misuse and I/O codes, 1 for data codes; Node system
+ * errors become `IO_ERROR` (exit 2) with a short text; anything else is `INTERNAL` (exit 2). An error about one
+ * line of an NDJSON input (`INVALID_NDJSON` of either format) reports that line, and the line's byte offset in
+ * the message.
+ *
+ * @example
+ * ```ts
+ * toErrorReport(new XtraceError('USAGE', 'bad')); // { code: 'USAGE', message: 'bad', exitCode: 2, ... }
+ * ```
  */
 export function toErrorReport(error: unknown): ErrorReport {
   if (XtraceError.is(error)) {
-    return { code: error.code, message: oneLine(error.message), offset: error.offset, exitCode: error.exitCode };
+    return {
+      code: error.code,
+      message: oneLine(error.message),
+      offset: error.offset,
+      line: error.line,
+      exitCode: error.exitCode,
+    };
   }
-  if (error instanceof Error) {
-    const record = error as Error & { code?: unknown; offset?: unknown; syscall?: unknown };
-    const code = typeof record.code === 'string' ? record.code : undefined;
-    if (code && /^E[A-Z]+$/.test(code) && (record.syscall !== undefined || NODE_IO_CODES[code])) {
-      const text = NODE_IO_CODES[code] ?? oneLine(error.message);
-      return { code: 'IO_ERROR', message: `${text} (${code})`, exitCode: EXIT_USAGE };
+  if (!(error instanceof Error)) return { code: 'INTERNAL', message: oneLine(String(error)), exitCode: EXIT_USAGE };
+  const code = (error as { code?: unknown }).code;
+  if (CodedError.is(error) || (typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code))) {
+    const c = code as string;
+    const offset = numberOrUndefined((error as { offset?: unknown }).offset);
+    if (c === 'IO_ERROR') {
+      const sys = systemCode((error as { cause?: unknown }).cause);
+      const text = sys !== undefined && NODE_IO_CODES[sys] ? NODE_IO_CODES[sys] : oneLine(error.message);
+      return { code: c, message: text, exitCode: EXIT_USAGE };
     }
-    const line = (record as { line?: unknown }).line;
-    if (code === 'INVALID_NDJSON' && typeof line === 'number') {
-      // `line N (byte B): reason` of the libraries: the line goes where the offset goes, the byte after the reason
-      const offset = numberOrUndefined(record.offset);
+    const line = c === 'INVALID_NDJSON' ? lineOf(error) : undefined;
+    if (line !== undefined) {
+      // libraries say `line N (byte B): reason`: the line goes where the offset goes, the byte after the reason
       const reason = oneLine(error.message).replace(/^line \d+ \(byte \d+\): /, '');
       return {
-        code,
+        code: c,
         message: offset === undefined ? reason : `${reason} (byte ${offset})`,
         line,
         exitCode: EXIT_DATA,
       };
     }
-    if (code && /^[A-Z][A-Z0-9_]*$/.test(code)) {
-      const ioLike = code === 'IO_ERROR' || code === 'SOURCE_CLOSED' || code === 'WATCH_ERROR';
-      const usageLike =
-        code.startsWith('INVALID_') &&
-        code !== 'INVALID_UTF8' &&
-        code !== 'INVALID_BEACON_INTERVAL' &&
-        code !== 'INVALID_NDJSON';
-      return {
-        code,
-        message: oneLine(error.message),
-        offset: numberOrUndefined(record.offset),
-        exitCode: ioLike || usageLike ? EXIT_USAGE : EXIT_DATA,
-      };
-    }
-    return { code: 'INTERNAL', message: oneLine(error.message || String(error)), exitCode: EXIT_USAGE };
+    return {
+      code: c,
+      message: oneLine(error.message),
+      offset,
+      exitCode: USAGE_CODES.has(c) ? EXIT_USAGE : EXIT_DATA,
+    };
   }
-  return { code: 'INTERNAL', message: oneLine(String(error)), exitCode: EXIT_USAGE };
+  const sys = systemCode(error);
+  if (sys !== undefined) {
+    return { code: 'IO_ERROR', message: NODE_IO_CODES[sys] ?? oneLine(error.message), exitCode: EXIT_USAGE };
+  }
+  return { code: 'INTERNAL', message: oneLine(error.message || String(error)), exitCode: EXIT_USAGE };
 }
 
 /**
  * Formats the one-line error `xtrace: FILE: CODE at offset N: message` (FILE and offset only when known), or
- * `... CODE at line N: message` for a line of a line-oriented input.
+ * `... CODE at line N: message` for a line of a line-oriented input. The file name and the message are escaped
+ * for the terminal.
  *
  * @example
  * ```ts
- * formatErrorLine({ code: 'BAD_MAGIC', message: 'not a .ss file', offset: 0, exitCode: 1 }, 'a.ss');
- * // 'xtrace: a.ss: BAD_MAGIC at offset 0: not a .ss file'
+ * formatErrorLine({ code: 'UNKNOWN_FORMAT', message: 'not a trace', offset: 0 }, 'a.bin');
+ * // 'xtrace: a.bin: UNKNOWN_FORMAT at offset 0: not a trace'
  * formatErrorLine({ code: 'INVALID_NDJSON', message: 'not JSON (byte 52)', line: 3 }, 'in.ndjson');
  * // 'xtrace: in.ndjson: INVALID_NDJSON at line 3: not JSON (byte 52)'
  * ```
@@ -172,6 +199,11 @@ export function formatErrorLine(
       : report.offset === undefined
         ? ''
         : ` at offset ${report.offset}`;
-  const prefix = file === undefined ? 'xtrace: ' : `xtrace: ${file}: `;
-  return `${prefix}${report.code}${where}: ${report.message}`;
+  const prefix = file === undefined ? 'xtrace: ' : `xtrace: ${escapeText(file)}: `;
+  return `${prefix}${escapeText(report.code)}${where}: ${escapeText(report.message)}`;
+}
+
+/** An `XtraceError` for a usage error (exit 2). */
+export function usage(message: string): XtraceError {
+  return new XtraceError('USAGE', message);
 }

@@ -1,5 +1,6 @@
 /**
- * `@x/cli`: the `xtrace` command for `.moqtrace` and SeaStreamer `.ss` recordings, also usable in-process.
+ * `@x/cli`: the `xtrace` command for MoQT traces (`.moqtrace`, qlog/mlog) and SeaStreamer `.ss` recordings,
+ * also usable in-process.
  *
  * @example
  * ```ts
@@ -14,7 +15,6 @@
  *
  * @module @x/cli
  */
-export { detectFormat, type TraceFormat } from './detect.js';
 export {
   type ErrorReport,
   EXIT_DATA,
@@ -25,6 +25,8 @@ export {
   XtraceError,
   type XtraceErrorOptions,
 } from './errors.js';
+export { type DetectedFormat, detectFormat, type TraceFormat } from './input/detect.js';
 export type { XtraceIo } from './io.js';
+export { escapeText } from './output/escape.js';
 export { stringifyJson, u64Json, u64Text } from './output/json.js';
 export { run } from './run.js';

@@ -16,6 +16,8 @@ export const FIXTURES = process.env.X_FIXTURES_DIR
 export function corpus(name: string): { dir: string; present: boolean } {
   const dir = join(FIXTURES, name);
   const present = existsSync(dir);
+  // In CI a missing corpus is a broken checkout, not a reason to skip the conformance tests.
+  if (!present && process.env.CI) throw new Error(`fixtures not found: ${dir} (CI is set: the corpus must be there)`);
   if (!present) console.warn(`fixtures not found: ${dir} (conformance tests skipped)`);
   return { dir, present };
 }

@@ -115,9 +115,11 @@ describe('.moqtrace commands on generated files', () => {
 
   it('table and log formats name control messages', async () => {
     const t = await xtrace(['cat', file, '--format', 'table']);
-    expect(t.stdout).toMatch(/control\s+tx\s+subscribe /);
+    expect(t.stdout).toMatch(/\n\s+\d+\s+0\s+0\s+100\s+control\s+tx\s+SUBSCRIBE request_id=1 live\/video\n/);
+    expect(t.stdout).toMatch(/\s+object-payload\s+stream 3 group 0 object 0 · 4 bytes <4 bytes> deadbeef\n/);
     const l = await xtrace(['cat', file, '--format', 'log', '--type', 'control']);
-    expect(l.stdout).toMatch(/\+0\.900ms \[0:1\] control rx subscribe_ok/);
+    expect(l.stdout).toMatch(/^\+0\.900ms \[0:1\] rx SUBSCRIBE_OK request_id=1 track_alias=5$/m);
+    expect(l.stdout).not.toContain('{"');
   });
 
   it('info, stats (with the track table) and validate', async () => {

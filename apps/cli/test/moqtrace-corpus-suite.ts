@@ -55,7 +55,8 @@ export function defineMoqtraceCorpusSuite(label: string, c: { dir: string; prese
     it.each(comparable)('cat --format ndjson and info --json agree with %s.expected.json', async (name) => {
       const exp = load(c.dir, name);
       const file = join(c.dir, `${name}.moqtrace`);
-      const r = await xtrace(['cat', file, '--format', 'ndjson']);
+      // --payload hex: the canonical rendering the expectations hold (auto shows printable payloads as text)
+      const r = await xtrace(['cat', file, '--format', 'ndjson', '--payload', 'hex']);
       const records = parseNdjson(r.stdout);
       const events = records.filter((x) => x.kind === 'event');
       const headers = records.filter((x) => x.kind === 'header');

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTrace, writeTrace } from '@x/moqtrace';
 import { describe, expect, it } from 'vitest';
 import { corpus, parseNdjson, tempDir, xtrace } from './helpers.js';
 
@@ -45,4 +46,47 @@ describe.skipIf(!v1.present || !v2.present)(`.moqtrace NDJSON round trip (${v1.d
       }
     },
   );
+});
+
+describe.skipIf(!v1.present || !v2.present)('.moqtrace normal form, streamed segment by segment', () => {
+  const files = [v1, v2].flatMap(({ dir }) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.moqtrace'))
+      .map((f) => join(dir, f)),
+  );
+  it('convert writes what writeTrace writes for every readable corpus file, for --version auto, 1 and 2', {
+    timeout: 300_000,
+  }, async () => {
+    const { dir: tmp, cleanup } = tempDir();
+    let compared = 0;
+    try {
+      for (const file of files) {
+        let trace: ReturnType<typeof readTrace>;
+        try {
+          trace = readTrace(new Uint8Array(readFileSync(file)));
+        } catch {
+          continue; // not a readable trace (bad magic, unsupported version)
+        }
+        if (trace.segments.length === 0 || trace.problems.some((p) => p.severity === 'error')) continue;
+        for (const version of ['auto', '1', '2'] as const) {
+          let expected: Uint8Array;
+          try {
+            expected = writeTrace(trace, { version: version === 'auto' ? 'auto' : version === '1' ? 1 : 2 });
+          } catch {
+            const r = await xtrace(['convert', file, join(tmp, 'refused.moqtrace'), '--version', version]);
+            expect(r.code, `${file} --version ${version}`).toBe(2);
+            continue;
+          }
+          const out = join(tmp, 'out.moqtrace');
+          const r = await xtrace(['convert', file, out, '--version', version]);
+          expect(r.code, `${file} --version ${version}`).toBe(0);
+          expect(readFileSync(out).equals(Buffer.from(expected)), `${file} --version ${version}`).toBe(true);
+          compared++;
+        }
+      }
+    } finally {
+      cleanup();
+    }
+    expect(compared).toBeGreaterThan(files.length);
+  });
 });

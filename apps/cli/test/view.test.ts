@@ -5,6 +5,7 @@ import { connect, createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type TraceEvent, writeTrace } from '@x/moqtrace';
 import { writeSeaStreamer } from '@x/seastreamer-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRange } from '../src/serve/range.js';
@@ -48,7 +49,7 @@ function startView(args: readonly string[], env: Record<string, string | undefin
         done({ code, signal });
       }),
     );
-    const timer = setTimeout(() => reject(new Error(`no URL after 10 s; stderr: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no URL after 60 s; stderr: ${err}`)), 60_000);
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString('utf8');
     });
@@ -179,7 +180,7 @@ describe('xtrace view with a fake viewer folder', () => {
       `/files/1/${encodeURIComponent('big trace #1 ü.moqtrace')}`,
     ]);
     expect(v.url.href).toContain('?file=/files/0/rec.ss&file=/files/1/');
-    await expect.poll(() => v.stderr()).toContain('Ctrl-C');
+    await expect.poll(() => v.stderr(), { timeout: 60_000 }).toContain('Ctrl-C');
     expect(v.stderr()).not.toMatch(/^xtrace: /m);
   });
 
@@ -327,7 +328,7 @@ describe('xtrace view with a fake viewer folder', () => {
     const port = Number(v.url.port);
     const refused = (host: string) =>
       new Promise<boolean>((resolve) => {
-        const socket = connect({ host, port, timeout: 2000 });
+        const socket = connect({ host, port, timeout: 10_000 });
         socket.on('connect', () => {
           socket.destroy();
           resolve(false);
@@ -415,10 +416,40 @@ describe('xtrace view inputs and lifecycle', () => {
   it('warns about a file in neither format but serves it', async () => {
     const v = await startView(['--port', '0', '--viewer-dir', viewerDir, noisePath, ssPath]);
     try {
-      await expect.poll(() => v.stderr()).toMatch(/^xtrace: .*noise\.bin: BAD_MAGIC at offset 0: .*served anyway/m);
+      await expect
+        .poll(() => v.stderr(), { timeout: 60_000 })
+        .toMatch(/^xtrace: .*noise\.bin: UNKNOWN_FORMAT at offset 0: .*served anyway/m);
       const r = await get(v.url, '/files/0/noise.bin');
       expect(r.status).toBe(200);
       expect(r.body.equals(readFileSync(noisePath))).toBe(true);
+    } finally {
+      expect(await v.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('serves a qlog file, detected from its content, without a warning', async () => {
+    const trace = join(tmp.dir, 'session.moqtrace');
+    writeFileSync(
+      trace,
+      writeTrace({
+        header: {
+          protocol: 'moq-transport-14',
+          perspective: 'client',
+          detail: 'control',
+          startTime: 1_700_000_000_000,
+        },
+        events: [{ type: 'annotation', seq: 0, timestamp: 0, label: 'hello', data: 1 } as TraceEvent],
+      }),
+    );
+    const sqlog = join(tmp.dir, 'session.sqlog');
+    expect((await xtrace(['convert', trace, sqlog])).code).toBe(0);
+    const v = await startView(['--port', '0', '--viewer-dir', viewerDir, sqlog]);
+    try {
+      expect(v.url.searchParams.getAll('file')).toEqual(['/files/0/session.sqlog']);
+      await expect.poll(() => v.stderr(), { timeout: 60_000 }).toMatch(/\/files\/0\/session\.sqlog {2}qlog {2}\d/);
+      expect(v.stderr()).not.toMatch(/UNKNOWN_FORMAT/);
+      const r = await get(v.url, '/files/0/session.sqlog');
+      expect(r.body.equals(readFileSync(sqlog))).toBe(true);
     } finally {
       expect(await v.stop()).toEqual({ code: 0, signal: null });
     }
@@ -471,7 +502,7 @@ describe('xtrace view inputs and lifecycle', () => {
     try {
       const v = await startView(['--viewer-dir', viewerDir, ssPath]);
       expect(v.url.port).not.toBe('4180');
-      await expect.poll(() => v.stderr()).toContain('port 4180 is busy');
+      await expect.poll(() => v.stderr(), { timeout: 60_000 }).toContain('port 4180 is busy');
       expect((await get(v.url, '/files/0/rec.ss')).status).toBe(200);
       await v.stop();
     } finally {
@@ -485,7 +516,7 @@ describe('xtrace view inputs and lifecycle', () => {
     writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > '${log}'\n`);
     chmodSync(opener, 0o755);
     const v = await startView(['--port', '0', '--open', '--viewer-dir', viewerDir, ssPath], { BROWSER: opener });
-    await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 5000 }).toBe(v.url.href);
+    await expect.poll(() => (existsSync(log) ? readFileSync(log, 'utf8') : ''), { timeout: 60_000 }).toBe(v.url.href);
     expect(await v.stop()).toEqual({ code: 0, signal: null });
 
     const none = await startView(['--port', '0', '--open', '--viewer-dir', viewerDir, ssPath], {

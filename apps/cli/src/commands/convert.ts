@@ -1,304 +1,167 @@
 /**
- * `xtrace convert IN OUT`: `.ss` ↔ NDJSON, `.moqtrace` ↔ NDJSON, `.moqtrace` rewritten in normal form, `.ss`
- * re-written with another beacon interval. The NDJSON is the `cat --format ndjson` record contract; its
- * header record carries what is needed to rebuild the file (for `.ss`: file name, created-at, interval).
+ * `xtrace convert IN OUT`: `.ss` ↔ NDJSON, `.moqtrace` ↔ NDJSON, `.moqtrace` ↔ qlog, qlog/mlog → `.moqtrace`,
+ * `.moqtrace` in normal form, `.ss` with another beacon interval; streaming, every output written atomically.
+ * The output format comes from `--to`, else from the output name's extension; anything else is refused.
  *
  * @module
  */
-import { basename } from 'node:path';
-import type { ByteInput, ByteSink } from '@x/binary';
-import { openFileSink, openFileSource } from '@x/binary/node';
-import { createSeaStreamerWriter, SeaStreamerFileError, type SeaStreamerWriter } from '@x/seastreamer-file';
-import {
-  formatEndRecord,
-  formatHeaderRecord,
-  formatMessageRecord,
-  formatProblemRecord,
-  importSeaStreamerNdjson,
-} from '@x/seastreamer-file/ndjson';
-import { createSeaStreamerFileWriter } from '@x/seastreamer-file/node';
-import { detectFormat, type TraceFormat } from '../detect.js';
-import { EXIT_DATA, EXIT_USAGE, XtraceError } from '../errors.js';
-import { type Input, ioError, openInput, readInputBytes, readStdin, statFile } from '../input.js';
-import type { Context } from '../io.js';
-import { openTextTarget } from '../output/file-output.js';
-import { openSsReader } from '../ss-source.js';
-import type { ConvertOptions, NdjsonRecord } from './types.js';
+import { extname } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
+import { usage } from '../errors.js';
+import { loadAdapter } from '../formats/registry.js';
+import type { ConvertTarget, OutputFormat } from '../formats/types.js';
+import { openInput } from '../input/input.js';
+import { examples, positiveInt } from '../program/args.js';
 
-export type { ConvertOptions, NdjsonRecord } from './types.js';
-
-/** Runs `xtrace convert`. */
-export async function convert(ctx: Context, inPath: string, outPath: string, options: ConvertOptions): Promise<void> {
-  ctx.currentFile = inPath;
-  const source = await openConvertInput(ctx, inPath);
-  if (source.kind === 'ndjson') {
-    const format = options.to ?? source.format;
-    if (format === 'ss') {
-      await ndjsonToSs(ctx, source.path === undefined ? source.head : source.path, outPath, options);
-      return;
-    }
-    if (format === 'moqtrace') {
-      if (options.skipInvalidLines) throw new XtraceError('USAGE', '--skip-invalid-lines applies to .ss records');
-      const text = new TextDecoder().decode(source.path === undefined ? source.head : await readAll(source.path));
-      const records = parseRecords(text, inPath);
-      await (await import('./moqtrace-commands.js')).ndjsonToMoqtrace(ctx, records, outPath, options);
-      return;
-    }
-    throw new XtraceError('USAGE', 'the NDJSON input has no header record: give --to ss or --to moqtrace', {
-      file: inPath,
-    });
-  }
-  const input = source.input;
-  const to = options.to ?? 'ndjson';
-  if (input.format === 'ss') {
-    if (to === 'ndjson') await ssToNdjson(ctx, input, outPath);
-    else if (to === 'ss') await ssToSs(ctx, input, outPath, options);
-    else throw new XtraceError('USAGE', 'a .ss file converts to ndjson or ss (another --interval), not moqtrace');
-    return;
-  }
-  if (to === 'ss') throw new XtraceError('USAGE', 'a .moqtrace file converts to ndjson or moqtrace, not ss');
-  await (await import('./moqtrace-commands.js')).convertMoqtrace(ctx, input, outPath, to, options);
+/** Options of `convert` (as commander parses them). */
+export interface ConvertOptions {
+  /** `--to`: the output format (else from the output name). */
+  readonly to?: OutputFormat;
+  /** `--interval N` (`.ss` output). */
+  readonly interval?: number;
+  /** `--version` (`.moqtrace` output). */
+  readonly version: 'auto' | '1' | '2';
+  /** `--qlog-format` (qlog output). */
+  readonly qlogFormat?: 'json-seq' | 'contained';
+  /** `--draft` (qlog output). */
+  readonly draft?: '6' | '7';
+  /** `--generic` (qlog output). */
+  readonly generic?: boolean;
+  /** `--qvis` (qlog output). */
+  readonly qvis?: boolean;
+  /** `--skip-invalid-lines` (NDJSON input). */
+  readonly skipInvalidLines?: boolean;
+  /** `--keep-partial`. */
+  readonly keepPartial?: boolean;
 }
+
+const EXTENSIONS: Record<string, OutputFormat> = {
+  '.ss': 'ss',
+  '.moqtrace': 'moqtrace',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.sqlog': 'qlog',
+  '.qlog': 'qlog',
+};
 
 /**
- * A binary input, or NDJSON: `head` holds the first bytes (all of stdin), `format` is what the first line's
- * header record says.
+ * The output format: `--to`, else the output name's extension (`.ss`, `.moqtrace`, `.ndjson`/`.jsonl`,
+ * `.sqlog`/`.qlog`); stdout and any other name need `--to`.
  */
-type ConvertInput =
-  | { kind: 'binary'; input: Input }
-  | { kind: 'ndjson'; path: string | undefined; head: Uint8Array; format: unknown };
-
-const HEAD = 64 * 1024;
-
-async function readHead(path: string): Promise<Uint8Array> {
-  let source: Awaited<ReturnType<typeof openFileSource>>;
-  try {
-    source = await openFileSource(path);
-  } catch (error) {
-    throw ioError((error as Error).cause ?? error, path);
+export function outputFormat(to: OutputFormat | undefined, path: string): OutputFormat {
+  if (to !== undefined) return to;
+  if (path === '-') throw usage('writing to stdout (-): give the output format with --to ndjson|ss|moqtrace|qlog');
+  const ext = extname(path).toLowerCase();
+  const format = EXTENSIONS[ext];
+  if (format === undefined) {
+    throw usage(
+      `cannot tell the output format from the name ${JSON.stringify(path)} (${ext === '' ? 'no extension' : ext}): name it .ss, .moqtrace, .ndjson, .jsonl, .sqlog or .qlog, or give --to`,
+    );
   }
-  try {
-    return await source.readAt(0, HEAD);
-  } finally {
-    await source.close();
-  }
+  return format;
 }
 
-async function readAll(path: string): Promise<Uint8Array> {
-  return readInputBytes({ name: path, path, format: 'ss', size: 0, bytes: undefined });
-}
-
-/** The `format` of a header record on the first non-blank line of `head`, if there is one. */
-function headerFormat(head: Uint8Array, from: number): unknown {
-  const text = new TextDecoder().decode(head.subarray(from));
-  const newline = text.indexOf('\n');
-  try {
-    const record = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as { kind?: unknown; format?: unknown };
-    return record?.kind === 'header' ? record.format : undefined;
-  } catch {
-    return undefined;
+function target(outPath: string, options: ConvertOptions): ConvertTarget {
+  const format = outputFormat(options.to, outPath);
+  if (options.interval !== undefined && format !== 'ss') throw usage('--interval applies to .ss output only');
+  if (options.version !== 'auto' && format !== 'moqtrace') throw usage('--version applies to .moqtrace output only');
+  const qlogOnly = options.qlogFormat ?? options.draft ?? (options.generic || options.qvis ? true : undefined);
+  if (qlogOnly !== undefined && format !== 'qlog') {
+    throw usage('--qlog-format, --draft, --generic and --qvis apply to qlog output only');
   }
-}
-
-async function openConvertInput(ctx: Context, path: string): Promise<ConvertInput> {
-  let head: Uint8Array;
-  if (path === '-') {
-    head = await readStdin(ctx.io);
-  } else {
-    await statFile(path);
-    head = await readHead(path);
-  }
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0; // a UTF-8 BOM
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  if (head[i] === 0x7b) {
-    return { kind: 'ndjson', path: path === '-' ? undefined : path, head, format: headerFormat(head, i) };
-  }
-  let format: TraceFormat;
-  try {
-    format = detectFormat(head.subarray(0, 16));
-  } catch (error) {
-    if (XtraceError.is(error)) {
-      throw new XtraceError(error.code, `${error.message}, nor NDJSON records`, {
-        file: path,
-        offset: error.offset,
-        exitCode: error.exitCode,
-      });
-    }
-    throw error;
-  }
-  const input =
-    path === '-' ? await openInput(ctx.io, '-') : { name: path, path, format, size: head.length, bytes: undefined };
-  return { kind: 'binary', input };
-}
-
-/** Parses NDJSON text; a line that is not a JSON object is an error (exit 1). */
-export function parseRecords(text: string, file: string): NdjsonRecord[] {
-  const records: NdjsonRecord[] = [];
-  let line = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    line++;
-    const raw = text.slice(start, end).trim();
-    start = end + 1;
-    if (raw === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new XtraceError('INVALID_NDJSON', `line ${line}: ${(error as Error).message}`, {
-        file,
-        exitCode: EXIT_DATA,
-      });
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new XtraceError('INVALID_NDJSON', `line ${line}: not a JSON object`, { file, exitCode: EXIT_DATA });
-    }
-    records.push({ ...(value as Record<string, unknown>), line });
-  }
-  return records;
-}
-
-async function ssToNdjson(ctx: Context, input: Input, outPath: string): Promise<void> {
-  const reader = await openSsReader(input, { verifyRunningChecksums: false });
-  const target = await openTextTarget(ctx, outPath);
-  const problems: string[] = [];
-  let w = target.sink.write(`${formatHeaderRecord(reader.header)}\n`);
-  if (w) await w;
-  for (;;) {
-    const batch = await reader.nextBatch();
-    if (batch === null) break;
-    for (const item of batch) {
-      if (item.kind !== 'message') continue;
-      w = target.sink.write(`${formatMessageRecord(item, 'auto')}\n`);
-      if (w) await w;
-    }
-  }
-  for (const p of reader.problems) {
-    if (p.code === 'CHECKSUM_MISMATCH') {
-      ctx.reportLine(p.code, p.message, p.offset, input.name, EXIT_DATA);
-      problems.push(formatProblemRecord(p));
-    }
-  }
-  const end = reader.end;
-  await reader.close();
-  if (end?.state === 'truncated') {
-    const message = `${end.trailingBytes} bytes after offset ${end.offset} do not hold a complete message`;
-    ctx.reportLine('TRUNCATED', message, end.offset, input.name, EXIT_DATA);
-    problems.push(formatProblemRecord({ code: 'TRUNCATED', message, offset: end.offset }));
-  }
-  for (const p of problems) {
-    w = target.sink.write(`${p}\n`);
-    if (w) await w;
-  }
-  w = target.sink.write(`${formatEndRecord(end ?? { state: 'eof', offset: 128 })}\n`);
-  if (w) await w;
-  await target.close();
-}
-
-/** Bytes to stdout, for `.ss` output on `-`. */
-function stdoutSink(ctx: Context): ByteSink {
   return {
-    write: (chunk) => ctx.out.writeBytes(chunk.slice()),
-    flush: () => ctx.out.flush(),
-    close: () => ctx.out.flush(),
+    format,
+    path: outPath,
+    ...(options.interval === undefined ? {} : { interval: options.interval }),
+    version: options.version,
+    qlogFormat: options.qlogFormat ?? (extname(outPath).toLowerCase() === '.qlog' ? 'contained' : 'json-seq'),
+    ...(options.draft === undefined ? {} : { draft: Number(options.draft) as 6 | 7 }),
+    generic: options.generic === true,
+    qvis: options.qvis === true,
+    keepPartial: options.keepPartial === true,
+    skipInvalidLines: options.skipInvalidLines === true,
   };
 }
 
-/** A writer error caused by the data (an invalid key, a timestamp out of range...): exit 1, not a usage error. */
-function dataError(error: unknown, file: string): unknown {
-  if (!SeaStreamerFileError.is(error) || error.code === 'IO_ERROR' || error.code === 'CLOSED') return error;
-  return new XtraceError(error.code, error.message, { file, offset: error.offset, exitCode: EXIT_DATA, cause: error });
+/** Runs `xtrace convert`. */
+export async function convert(ctx: Context, inPath: string, outPath: string, options: ConvertOptions): Promise<void> {
+  const to = target(outPath, options);
+  const input = await openInput(ctx, inPath);
+  ctx.currentFile = input.name;
+  if (input.detected.format === 'ndjson') {
+    const records = input.detected.records ?? (to.format === 'ss' ? 'ss' : 'moqtrace');
+    const adapter = await loadAdapter(records === 'ss' ? 'ss' : 'moqtrace');
+    if (records === 'ss' && to.format !== 'ss') throw usage(`.ss records convert to ss, not ${to.format}`);
+    if (records !== 'ss' && to.format === 'ss')
+      throw usage(`${records} records convert to moqtrace, qlog or ndjson, not ss`);
+    await adapter.importNdjson(ctx, input, to);
+    return;
+  }
+  if (options.skipInvalidLines) throw usage('--skip-invalid-lines applies to NDJSON input only');
+  const adapter = await loadAdapter(input.detected.format);
+  if (!adapter.targets.includes(to.format)) {
+    throw usage(`a ${adapter.label} file converts to ${adapter.targets.join(', ')}, not ${to.format}`);
+  }
+  await adapter.convert(ctx, { ...input, format: input.detected.format }, to);
 }
 
-/** A writer on a path (an atomic output: renamed into place by `close()`, removed by `abort()`) or on stdout. */
-export async function openSsWriter(
-  ctx: Context,
-  outPath: string,
-  options: { fileName: string; beaconInterval: number; createdAt: bigint },
-): Promise<SeaStreamerWriter> {
-  const common = { ...options, allowEmptyStreamKey: true, allowReservedStreamKeys: true };
-  if (outPath === '-') return createSeaStreamerWriter(stdoutSink(ctx), common);
-  try {
-    return await createSeaStreamerFileWriter(outPath, { ...common, atomic: true });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'IO_ERROR') {
-      throw new XtraceError('IO_ERROR', (error as Error).message, { file: outPath, exitCode: EXIT_USAGE });
-    }
-    throw error;
-  }
-}
-
-/** NDJSON records (a file, streamed; or stdin's bytes) to a `.ss` file, through an atomic file sink. */
-async function ndjsonToSs(ctx: Context, input: string | Uint8Array, outPath: string, options: ConvertOptions) {
-  const file = ctx.currentFile ?? '-';
-  let sink: ByteSink;
-  try {
-    sink = outPath === '-' ? stdoutSink(ctx) : openFileSink(outPath, { atomic: true });
-  } catch (error) {
-    throw new XtraceError('IO_ERROR', (error as Error).message, { file: outPath, exitCode: EXIT_USAGE });
-  }
-  let source: ByteInput = input as Uint8Array;
-  if (typeof input === 'string') {
-    try {
-      source = await openFileSource(input);
-    } catch (error) {
-      throw ioError((error as Error).cause ?? error, input);
-    }
-  }
-  try {
-    await importSeaStreamerNdjson(source, sink, {
-      fileName: outPath === '-' ? 'stdout.ss' : basename(outPath),
-      ...(options.interval === undefined ? {} : { beaconInterval: options.interval }),
-      skipInvalidLines: options.skipInvalidLines === true,
-      onInvalidLine: (p) => ctx.reportLine(p.code, p.message, p.offset, file, EXIT_DATA, p.line),
-    });
-    await sink.close();
-  } catch (error) {
-    await sink.abort?.();
-    throw error;
-  } finally {
-    if (typeof input === 'string') await (source as { close(): Promise<void> }).close();
-  }
-}
-
-async function ssToSs(ctx: Context, input: Input, outPath: string, options: ConvertOptions): Promise<void> {
-  const reader = await openSsReader(input, { verifyRunningChecksums: false });
-  const h = reader.header;
-  const writer = await openSsWriter(ctx, outPath, {
-    fileName: h.fileName,
-    beaconInterval: options.interval ?? h.beaconInterval,
-    createdAt: h.createdAt,
-  });
-  try {
-    for (;;) {
-      const batch = await reader.nextBatch();
-      if (batch === null) break;
-      for (const m of batch) {
-        if (m.kind !== 'message') continue;
-        try {
-          writer.write(m);
-        } catch (error) {
-          throw dataError(error, input.name);
-        }
-      }
-    }
-    await writer.close();
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  } finally {
-    await reader.close();
-  }
-  const end = reader.end;
-  if (end?.state === 'truncated') {
-    ctx.reportLine(
-      'TRUNCATED',
-      `the input ends with ${end.trailingBytes} bytes of an incomplete message`,
-      end.offset,
-      input.name,
-      EXIT_DATA,
-    );
-  }
+/** The `convert` command. */
+export function convertCommand(ctx: Context): Command {
+  return new Command('convert')
+    .description('.ss <-> NDJSON, .moqtrace <-> NDJSON or qlog, qlog/mlog -> .moqtrace, normal forms')
+    .argument('<in>', 'input: .ss, .moqtrace, qlog/mlog or NDJSON records (from xtrace cat/convert); - for stdin')
+    .argument('<out>', 'output file, or - for stdout (then give --to)')
+    .addOption(
+      new Option(
+        '--to <format>',
+        'output format (default: from the output name: .ss .moqtrace .ndjson .jsonl .sqlog .qlog)',
+      ).choices(['ndjson', 'ss', 'moqtrace', 'qlog']),
+    )
+    .option('--interval <n>', ".ss output: beacon interval (default: the input file's)", positiveInt)
+    .addOption(
+      new Option('--version <v>', '.moqtrace output: format version').choices(['auto', '1', '2']).default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--qlog-format <f>',
+        'qlog output: JSON-SEQ (default; .sqlog) or contained JSON (default for .qlog)',
+      ).choices(['json-seq', 'contained']),
+    )
+    .addOption(
+      new Option(
+        '--draft <n>',
+        'qlog output: event shapes of draft-pardue-moq-qlog-moq-events -06 or -07 (default: from the MoQT version)',
+      ).choices(['6', '7']),
+    )
+    .option(
+      '--generic',
+      'qlog output: private moqtrace events as loglevel:info (for viewers that know only IETF events; lossy)',
+    )
+    .option('--qvis', 'qlog output: add qlog_version/qlog_format, which qvis needs')
+    .option('--skip-invalid-lines', 'NDJSON input: skip lines that are not valid records, reporting each (exit 1)')
+    .option('--keep-partial', 'on failure keep what was written, ended by an incomplete record (validate flags it)')
+    .addHelpText(
+      'after',
+      `
+The output format comes from --to, else from the output name: .ss, .moqtrace, .ndjson or .jsonl, .sqlog (qlog
+JSON-SEQ) or .qlog (qlog contained JSON); any other name, and stdout, need --to.
+A round trip through NDJSON gives back identical records; a .ss written in one writer session comes back byte
+for byte (convert warns when the input was written by more than one session). NDJSON import is strict: the
+first line that is not a valid record stops it (INVALID_NDJSON at line N, exit 1). Every output file is written
+beside its name and renamed into place only when complete: a failed conversion leaves nothing behind (exit 1 for
+a problem in the data), or with --keep-partial what was written, ended by a record cut short.
+qlog/mlog input (moxygen, imquic, moq-rs, or an export of xtrace) is read as MoQT trace events.
+${examples(
+  'xtrace convert recording.ss recording.ndjson',
+  'xtrace convert recording.ndjson copy.ss',
+  'xtrace convert recording.ss smaller-interval.ss --interval 4096',
+  'xtrace convert old.moqtrace normal.moqtrace --version auto',
+  'xtrace convert trace.moqtrace trace.sqlog',
+  'xtrace convert trace.moqtrace trace.qlog --qvis',
+  'xtrace convert mlog_client.txt client.moqtrace',
+  'xtrace convert trace.moqtrace - --to ndjson | jq .',
+)}`,
+    )
+    .action((inPath: string, outPath: string, options: ConvertOptions) => convert(ctx, inPath, outPath, options));
 }

@@ -1,50 +1,39 @@
 /**
- * `xtrace hexdump FILE [--offset N] [--length N]`: a hex dump annotated with the structure: for `.ss` the
- * header fields, frame fields, beacons and splices; for `.moqtrace` the preamble, header map and events.
+ * `xtrace hexdump FILE [--offset N] [--length N]`: a hex dump annotated with the structure the format's
+ * adapter finds (header fields, frames, beacons and splices; preambles, header maps and events; qlog records).
+ * A file in no known format is dumped without annotations (and reported).
  *
  * @module
  */
-
 import { asciiChar } from '@x/binary';
-import type { SeaStreamerBeacon, SeaStreamerMessage } from '@x/seastreamer-file';
-import { formatIsoTimestamp } from '@x/seastreamer-file';
-import { type Input, openInput, readInputBytes } from '../input.js';
-import type { Context } from '../io.js';
-import { openSsReader } from '../ss-source.js';
-import type { Region } from './types.js';
-
-export type { Region } from './types.js';
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { EXIT_USAGE, XtraceError } from '../errors.js';
+import { loadAdapter } from '../formats/registry.js';
+import type { Region } from '../formats/types.js';
+import { openInput, readAllBytes, type TraceInput } from '../input/input.js';
+import { escapeText } from '../output/escape.js';
+import { examples, nonNegativeInt } from '../program/args.js';
+import { ProblemReporter } from './common.js';
 
 /** Options of `hexdump`. */
 export interface HexdumpOptions {
-  offset: number;
-  length?: number;
+  readonly offset: number;
+  readonly length?: number;
 }
 
-/** Runs `xtrace hexdump`. */
-export async function hexdump(ctx: Context, file: string, options: HexdumpOptions): Promise<void> {
-  const input = await openInput(ctx.io, file);
-  ctx.currentFile = input.name;
-  const bytes = await readInputBytes(input);
-  const from = Math.min(options.offset, bytes.length);
-  const to = options.length === undefined ? bytes.length : Math.min(bytes.length, from + options.length);
-  const regions =
-    input.format === 'ss'
-      ? await ssRegions(input, bytes)
-      : await (await import('./moqtrace-commands.js')).moqtraceRegions(ctx, input, bytes);
-  await printRegions(ctx, bytes, fillGaps(regions, bytes.length), from, to);
-}
-
-function fillGaps(regions: Region[], size: number): Region[] {
+function fillGaps(regions: Region[], from: number, to: number): Region[] {
   regions.sort((a, b) => a.start - b.start);
   const out: Region[] = [];
-  let pos = 0;
+  let pos = from;
   for (const r of regions) {
-    if (r.start > pos) out.push({ start: pos, end: r.start, label: 'unparsed bytes', kind: 'tail' });
+    if (r.end <= pos) continue;
+    if (r.start > pos) out.push({ start: pos, end: Math.min(r.start, to), label: 'unparsed bytes', kind: 'tail' });
     if (r.end > r.start) out.push(r);
     pos = Math.max(pos, r.end);
+    if (pos >= to) break;
   }
-  if (pos < size) out.push({ start: pos, end: size, label: 'trailing bytes (incomplete item)', kind: 'tail' });
+  if (pos < to) out.push({ start: pos, end: to, label: 'trailing bytes (incomplete item)', kind: 'tail' });
   return out;
 }
 
@@ -70,105 +59,73 @@ async function printRegions(
     const end = Math.min(r.end, to);
     if (start >= end) continue;
     let first = true;
+    let text = '';
     for (let row = start; row < end; row += 16) {
       const rowEnd = Math.min(end, row + 16);
       let hex = '';
       let ascii = '';
       for (let i = row; i < rowEnd; i++) {
-        hex += `${bytes[i]!.toString(16).padStart(2, '0')} `;
-        ascii += asciiChar(bytes[i]!);
+        hex += `${(bytes[i] as number).toString(16).padStart(2, '0')} `;
+        ascii += asciiChar(bytes[i] as number);
       }
-      const label = first ? (r.start < start ? `${r.label} (continued)` : r.label) : '';
+      const label = first ? escapeText(r.start < start ? `${r.label} (continued)` : r.label) : '';
       first = false;
       const line = `${c.dim(row.toString(16).padStart(width, '0'))}  ${paint[r.kind](hex.padEnd(48))} ${c.dim('|')}${ascii.padEnd(16)}${c.dim('|')}${label ? `  ${paint[r.kind](label)}` : ''}`;
-      const w = ctx.out.write(`${line.trimEnd()}\n`);
-      if (w) await w;
+      text += `${line.trimEnd()}\n`;
     }
+    const w = ctx.out.write(text);
+    if (w) await w;
   }
 }
 
-async function ssRegions(input: Input, bytes: Uint8Array): Promise<Region[]> {
-  const regions: Region[] = [];
-  const reader = await openSsReader(
-    { ...input, bytes },
-    { verifyRunningChecksums: false, lenientUtf8: true, beacons: true },
-  );
-  const h = reader.header;
-  const n = bytes[3] ?? 0;
-  regions.push(
-    { start: 0, end: 2, label: 'header: magic "Ss"', kind: 'header' },
-    { start: 2, end: 3, label: 'header: version 1', kind: 'header' },
-    { start: 3, end: 4, label: `header: file name length ${n}`, kind: 'header' },
-    { start: 4, end: 4 + n, label: `header: file name ${JSON.stringify(h.fileName)}`, kind: 'header' },
-    {
-      start: 4 + n,
-      end: 12 + n,
-      label: `header: created at ${formatIsoTimestamp(h.createdAt)} (${h.createdAt} ms)`,
-      kind: 'header',
-    },
-    { start: 12 + n, end: 16 + n, label: `header: beacon interval ${h.beaconInterval}`, kind: 'header' },
-    { start: 16 + n, end: 128, label: `header: padding${h.paddingOk ? '' : ' (not zeros + 0x0D)'}`, kind: 'header' },
-  );
-  const messages: SeaStreamerMessage[] = [];
-  const beacons = new Map<number, SeaStreamerBeacon>();
-  let index = 0;
-  for (;;) {
-    const batch = await reader.nextBatch();
-    if (batch === null) break;
-    for (const item of batch) {
-      if (item.kind === 'beacon') {
-        beacons.set(item.offset, item);
-        const markers = item.markers
-          .map((k) => `${k.streamKey}/${k.shardId} seq≤${k.seqNo} crc ${k.runningChecksum}`)
-          .join(', ');
-        regions.push({
-          start: item.offset,
-          end: item.offset + item.size,
-          label: `beacon #${item.index}: R=${item.remainingMessageBytes}, ${item.markers.length} marker${item.markers.length === 1 ? '' : 's'}${markers ? ` (${markers})` : ''}`,
-          kind: 'beacon',
-        });
-      } else {
-        messages.push(item);
-      }
-    }
+/** Runs `xtrace hexdump`. */
+export async function hexdump(ctx: Context, file: string, options: HexdumpOptions): Promise<void> {
+  let regions: Region[] = [];
+  let input: Awaited<ReturnType<typeof openInput>> | undefined;
+  let unknown: unknown;
+  try {
+    input = await openInput(ctx, file);
+  } catch (error) {
+    if (!(XtraceError.is(error) && error.code === 'UNKNOWN_FORMAT')) throw error;
+    unknown = error;
   }
-  await reader.close();
-  for (const m of messages) {
-    const key = new TextEncoder().encode(m.streamKey).length;
-    const p = m.payload.length;
-    const name = `message #${index++} ${m.streamKey}/${m.shardId} seq ${m.seqNo}`;
-    const fields: [number, string, Region['kind']][] = [
-      [
-        1 + key,
-        `${name}: key ${JSON.stringify(m.streamKey)} (frame ${m.frameSize} bytes${m.splicedBy.length ? `, spliced by ${m.splicedBy.length} beacon${m.splicedBy.length === 1 ? '' : 's'}` : ''})`,
-        'frame',
-      ],
-      [8, `${name}: shard ${m.shardId}`, 'frame'],
-      [8, `${name}: seq ${m.seqNo}`, 'frame'],
-      [8, `${name}: timestamp ${formatIsoTimestamp(m.timestamp)}`, 'frame'],
-      [4, `${name}: payload size ${p}`, 'frame'],
-      [p, `${name}: payload${m.isEos ? ' (EOS)' : ''}`, 'payload'],
-      [
-        2,
-        `${name}: checksum 0x${m.checksum.toString(16).padStart(4, '0')}${m.checksumOk === false ? ' (MISMATCH)' : ''}`,
-        'frame',
-      ],
-      [1, `${name}: terminator`, 'frame'],
-    ];
-    let pos = m.offset;
-    for (const [length, label, kind] of fields) {
-      let left = length;
-      let part = 0;
-      while (left > 0) {
-        const beacon = beacons.get(pos);
-        if (beacon && pos !== m.offset) pos += beacon.size;
-        let chunk = left;
-        for (const b of m.splicedBy) if (b > pos && b < pos + chunk) chunk = b - pos;
-        regions.push({ start: pos, end: pos + chunk, label: part++ === 0 ? label : `${label} (after splice)`, kind });
-        pos += chunk;
-        left -= chunk;
-      }
-    }
+  ctx.currentFile = file;
+  const bytes = input ? await input.bytes() : await readAllBytes(ctx, file);
+  const size = bytes.length;
+  if (options.offset >= size) {
+    throw new XtraceError(
+      'OUT_OF_RANGE',
+      `--offset ${options.offset} is past the end of the file (${size} bytes: offsets 0 to ${size - 1})`,
+      { file, exitCode: EXIT_USAGE },
+    );
   }
-  return regions;
+  const from = options.offset;
+  const to = options.length === undefined ? size : Math.min(size, from + options.length);
+  if (input && input.detected.format !== 'ndjson') {
+    const adapter = await loadAdapter(input.detected.format);
+    const traceInput: TraceInput = { ...input, format: input.detected.format };
+    const problems = new ProblemReporter(ctx, file, 10);
+    regions = await adapter.regions(traceInput, bytes, from, to, problems.add);
+    problems.finish();
+  }
+  await printRegions(ctx, bytes, fillGaps(regions, from, to), from, to);
+  if (unknown !== undefined) ctx.report(unknown, file);
+}
+
+/** The `hexdump` command. */
+export function hexdumpCommand(ctx: Context): Command {
+  return new Command('hexdump')
+    .description(
+      'hex dump annotated with the structure (header, frames, beacons, splices; preambles, header maps, events)',
+    )
+    .argument('<file>', 'a .ss, .moqtrace or qlog file (any file is dumped), or - for stdin')
+    .option('--offset <n>', 'start at this byte offset', nonNegativeInt, 0)
+    .option('--length <n>', 'dump this many bytes (default: to the end)', nonNegativeInt)
+    .addHelpText(
+      'after',
+      `
+An --offset at or past the end of the file is an error (OUT_OF_RANGE, exit 2).
+${examples('xtrace hexdump recording.ss --length 256', 'xtrace hexdump trace.moqtrace --offset 16 --length 128 | less -R')}`,
+    )
+    .action((file: string, options: HexdumpOptions) => hexdump(ctx, file, options));
 }

@@ -8,18 +8,22 @@
 import { open } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { basename, resolve } from 'node:path';
-import { detectFormat } from '../detect.js';
+import { Command } from 'commander';
+import type { Context } from '../context.js';
 import { EXIT_USAGE, OutputClosed, toErrorReport, XtraceError } from '../errors.js';
-import { readStdin, statFile } from '../input.js';
-import type { Context } from '../io.js';
-import { openBrowser } from '../serve/open-browser.js';
-import { close, createViewServer, fileUrlPath, LOOPBACK, listen, type ServedFile } from '../serve/server.js';
-import { findViewerDir } from '../serve/viewer-dir.js';
+import { DETECT_BYTES, detectFormat } from '../input/detect.js';
+import { readAllBytes, statFile } from '../input/input.js';
+import { escapeText } from '../output/escape.js';
+import { examples, portArg } from '../program/args.js';
+import type { ServedFile } from '../serve/server.js';
+
+/** The server module, loaded only when `view` runs. */
+type ServerModule = typeof import('../serve/server.js');
 
 /** The port tried first when `--port` is not given; a busy one falls back to any free port. */
 export const DEFAULT_PORT = 4180;
 
-/** Options of `xtrace view`. */
+/** Options of `view`. */
 export interface ViewOptions {
   /** `--port`: 0 = any free port; default {@link DEFAULT_PORT}, falling back to a free one when busy. */
   port?: number;
@@ -37,19 +41,19 @@ interface Resolved {
 }
 
 /** Checks that `name` is a readable regular file (or `-`) and detects its format; warns on unknown formats. */
-async function resolveFile(ctx: Context, name: string, index: number): Promise<Resolved> {
+async function resolveFile(ctx: Context, name: string, index: number, srv: ServerModule): Promise<Resolved> {
   let head: Uint8Array;
   let file: ServedFile;
   let size: number;
   if (name === '-') {
-    const bytes = await readStdin(ctx.io);
-    file = { index, name: 'stdin', urlPath: fileUrlPath(index, 'stdin'), bytes };
-    head = bytes.subarray(0, 16);
+    const bytes = await readAllBytes(ctx, '-');
+    file = { index, name: 'stdin', urlPath: srv.fileUrlPath(index, 'stdin'), bytes };
+    head = bytes.subarray(0, DETECT_BYTES);
     size = bytes.length;
   } else {
     const path = resolve(name);
     size = await statFile(name);
-    head = new Uint8Array(16);
+    head = new Uint8Array(DETECT_BYTES);
     let got = 0;
     try {
       const handle = await open(path, 'r');
@@ -63,17 +67,20 @@ async function resolveFile(ctx: Context, name: string, index: number): Promise<R
     }
     head = head.subarray(0, got);
     const base = basename(path);
-    file = { index, name: base, urlPath: fileUrlPath(index, base), path };
+    file = { index, name: base, urlPath: srv.fileUrlPath(index, base), path };
   }
   let format = '?';
   try {
-    format = `.${detectFormat(head)}`;
+    const detected = detectFormat(head).format;
+    format = detected === 'qlog' ? 'qlog' : `.${detected}`;
   } catch (error) {
     const report = toErrorReport(error);
     ctx.reportLine(
-      report.code,
-      `${report.message} (served anyway; the viewer shows the error)`,
-      report.offset,
+      {
+        code: report.code,
+        message: `${report.message} (served anyway; the viewer shows the error)`,
+        offset: report.offset,
+      },
       name,
       0,
     );
@@ -105,7 +112,8 @@ function formatSize(bytes: number): string {
 }
 
 /** Listens on `port`, or on DEFAULT_PORT falling back to any free port when it is busy. */
-async function listenOn(ctx: Context, server: Server, port: number | undefined): Promise<number> {
+async function listenOn(ctx: Context, srv: ServerModule, server: Server, port: number | undefined): Promise<number> {
+  const { listen, LOOPBACK } = srv;
   try {
     return await listen(server, port ?? DEFAULT_PORT);
   } catch (error) {
@@ -160,10 +168,14 @@ function untilStopped(ctx: Context): Promise<string> {
  * and runs until SIGINT/SIGTERM. Bad inputs are reported (one line each, exit 2) before anything is served.
  */
 export async function view(ctx: Context, names: string[], options: ViewOptions = {}): Promise<void> {
+  const srv = await import('../serve/server.js');
+  const { findViewerDir } = await import('../serve/viewer-dir.js');
+  const { openBrowser } = await import('../serve/open-browser.js');
+  const { close, createViewServer, LOOPBACK } = srv;
   const resolved: Resolved[] = [];
   for (const [index, name] of names.entries()) {
     try {
-      resolved.push(await resolveFile(ctx, name, index));
+      resolved.push(await resolveFile(ctx, name, index, srv));
     } catch (error) {
       ctx.report(XtraceError.is(error) && error.file === undefined ? ioErrorOf(error) : error, name);
     }
@@ -173,7 +185,7 @@ export async function view(ctx: Context, names: string[], options: ViewOptions =
   const files = resolved.map((r) => r.file);
 
   const server = createViewServer({ viewerDir: viewer.dir, files });
-  const port = await listenOn(ctx, server, options.port);
+  const port = await listenOn(ctx, srv, server, options.port);
   server.on('error', (error) => ctx.report(error));
   const origin = `http://${LOOPBACK}:${port}`;
   const url = `${origin}/?${viewerQuery(files)}`;
@@ -182,7 +194,9 @@ export async function view(ctx: Context, names: string[], options: ViewOptions =
   ctx.stderrLine(`Serving the xtrace viewer on ${origin}/ ${dim(`(${viewer.source}: ${viewer.dir})`)}`);
   for (const r of resolved) {
     const from = r.file.path ?? 'stdin';
-    ctx.stderrLine(`  ${r.file.urlPath}  ${dim(`${r.format}  ${formatSize(r.size)}  ${from}`)}`);
+    ctx.stderrLine(
+      `  ${escapeText(r.file.urlPath)}  ${dim(`${r.format}  ${formatSize(r.size)}  ${escapeText(from)}`)}`,
+    );
   }
   ctx.stderrLine(`${options.open ? 'Opening' : 'Open'} this URL in a browser; press Ctrl-C to stop:`);
   try {
@@ -196,4 +210,41 @@ export async function view(ctx: Context, names: string[], options: ViewOptions =
   const why = await untilStopped(ctx);
   await close(server);
   ctx.stderrLine(`Stopped (${why}).`);
+}
+
+/** The `view` command. */
+export function viewCommand(ctx: Context): Command {
+  return new Command('view')
+    .description('serve the web viewer on 127.0.0.1 with these files loaded and print the URL')
+    .argument('<files...>', '.ss, .moqtrace or qlog files (- for stdin)')
+    .option(
+      '-p, --port <n>',
+      'port on 127.0.0.1; 0 = any free port (default: 4180, or a free port when it is busy)',
+      portArg,
+    )
+    .option('--open', 'also open the URL in a browser ($BROWSER, open, xdg-open); skipped when none is found')
+    .option(
+      '--viewer-dir <dir>',
+      'folder of a viewer build (index.html); default: $XTRACE_VIEWER_DIR, else the bundled one',
+    )
+    .addHelpText(
+      'after',
+      `
+Prints the URL, e.g. http://127.0.0.1:4180/?file=/files/0/trace.moqtrace&file=/files/1/recording.ss, as the
+only line on stdout (status goes to stderr) and serves until Ctrl-C or SIGTERM (exit 0). Only 127.0.0.1 is
+bound; each file is served read-only at /files/<index>/<name>, with Range support, and opens in its own tab.
+Files in no known format are served anyway (with an UNKNOWN_FORMAT warning): the viewer shows the error.
+
+The viewer is looked up in --viewer-dir, $XTRACE_VIEWER_DIR, the copy packaged with the CLI (viewer/), then
+apps/viewer/dist in a repository checkout; build it with: pnpm --filter @x/viewer build
+${examples(
+  'xtrace view trace.moqtrace recording.ss',
+  'xtrace view trace.moqtrace --open',
+  'xtrace view recording.ss --port 8080',
+  'xtrace view client.sqlog',
+  'xtrace view trace.moqtrace --viewer-dir apps/viewer/dist',
+  'cat trace.moqtrace | xtrace view -',
+)}`,
+    )
+    .action((files: string[], options: ViewOptions) => view(ctx, files, options));
 }

@@ -15,7 +15,7 @@ export interface WritableLike {
   readonly isTTY?: boolean;
 }
 
-const FLUSH_AT = 64 * 1024;
+const FLUSH_AT = 16 * 1024;
 
 /**
  * Batches output. `write` appends and returns a promise only when the buffer had to be flushed, so a tight

@@ -1,100 +1,157 @@
 /**
- * Plain-text tables: {@link formatTable} for small tables whose rows are known (stats, info), and
- * {@link StreamTable} for `cat --format table`, which prints rows as they come with fixed column widths.
+ * Plain-text tables and key/value lists: {@link formatTable} for small tables whose rows are known (stats,
+ * info), {@link StreamTable} for `cat --format table`, which prints rows as they come with fixed column widths,
+ * and {@link keyValues}. Every cell is escaped ({@link escapeText}) before it is padded and coloured, so text
+ * from a file never reaches the terminal raw.
  *
  * @module
  */
+import type { Colors } from './color.js';
+import { escapeText } from './escape.js';
+
+/** A colour a cell may ask for. */
+export type Style = 'dim' | 'cyan' | 'magenta' | 'yellow' | 'red' | 'green' | 'bold';
+
+/** A cell: text, or text with a colour. */
+export type Cell = string | { readonly text: string; readonly style: Style };
 
 /** A column of a table. */
 export interface Column {
   /** Header text. */
-  title: string;
+  readonly title: string;
   /** Right-align (numbers). */
-  right?: boolean;
+  readonly right?: boolean;
   /** Fixed width for streaming tables; the last column is never padded or cut. */
-  width?: number;
+  readonly width?: number;
+}
+
+/** A table: columns and rows of cells. */
+export interface TableSpec {
+  /** The columns. */
+  readonly columns: readonly Column[];
+  /** The rows. */
+  readonly rows: readonly (readonly Cell[])[];
 }
 
 const MAX_CELL = 48;
 
-const ESC = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+function textOf(cell: Cell | undefined): string {
+  if (cell === undefined) return '';
+  return escapeText(typeof cell === 'string' ? cell : cell.text);
+}
 
-/** Visible length of a cell (ANSI colour codes excluded). */
-export function visibleLength(text: string): number {
-  return text.replace(ESC, '').length;
+function paint(cell: Cell | undefined, text: string, colors: Colors | undefined): string {
+  if (colors === undefined || cell === undefined || typeof cell === 'string') return text;
+  return colors[cell.style](text);
+}
+
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 function pad(text: string, width: number, right: boolean | undefined): string {
-  const fill = width - visibleLength(text);
+  const fill = width - text.length;
   if (fill <= 0) return text;
   return right ? ' '.repeat(fill) + text : text + ' '.repeat(fill);
 }
 
-/** Replaces control characters so a cell stays on one line. */
-export function oneLineCell(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we replace
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '⏎' : c === '\t' ? '→' : '·'));
-}
-
 /**
- * Formats rows under a header, columns separated by two spaces, widths from the content.
+ * Formats rows under a header, columns separated by two spaces, widths from the content (cells longer than 48
+ * characters are cut with `…`, except in the last column).
  *
  * @example
  * ```ts
- * formatTable([{ title: 'stream' }, { title: 'count', right: true }], [['a', '3']]);
+ * formatTable({ columns: [{ title: 'STREAM' }, { title: 'COUNT', right: true }], rows: [['a', '3']] });
+ * // 'STREAM  COUNT\na           3\n'
  * ```
  */
-export function formatTable(
-  columns: readonly Column[],
-  rows: readonly (readonly string[])[],
-  dim?: (s: string) => string,
-): string {
-  const cut = (cell: string, i: number): string =>
-    i < columns.length - 1 && visibleLength(cell) > MAX_CELL
-      ? `${cell.replace(ESC, '').slice(0, MAX_CELL - 1)}…`
-      : cell;
-  rows = rows.map((r) => r.map(cut));
-  const widths = columns.map((c, i) => Math.max(visibleLength(c.title), ...rows.map((r) => visibleLength(r[i] ?? ''))));
-  const line = (cells: readonly string[]): string =>
+export function formatTable(table: TableSpec, colors?: Colors): string {
+  const { columns } = table;
+  const last = columns.length - 1;
+  const texts = table.rows.map((row) =>
+    columns.map((_, i) => (i < last ? cut(textOf(row[i]), MAX_CELL) : textOf(row[i]))),
+  );
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...texts.map((r) => (r[i] as string).length)));
+  const line = (cells: readonly string[], row: readonly Cell[] | undefined): string =>
     cells
-      .map((cell, i) =>
-        i === cells.length - 1 && !columns[i]?.right ? cell : pad(cell, widths[i]!, columns[i]?.right),
-      )
+      .map((text, i) => {
+        const padded = i === last && !columns[i]?.right ? text : pad(text, widths[i] as number, columns[i]?.right);
+        return paint(row?.[i], padded, colors);
+      })
       .join('  ')
       .trimEnd();
-  const header = line(columns.map((c) => c.title));
-  return `${[dim ? dim(header) : header, ...rows.map(line)].join('\n')}\n`;
+  const header = line(
+    columns.map((c) => c.title),
+    undefined,
+  );
+  return `${[colors ? colors.dim(header) : header, ...texts.map((t, r) => line(t, table.rows[r]))].join('\n')}\n`;
 }
 
-/** A table printed row by row with fixed widths (long cells are cut with `…`). */
+/** A table printed row by row with fixed widths (longer cells are cut with `…`). */
 export class StreamTable {
+  /**
+   * @param columns the columns (each but the last with a `width`)
+   * @param colors colours, or none
+   */
   constructor(
     private readonly columns: readonly Column[],
-    private readonly dim: (s: string) => string = (s) => s,
+    private readonly colors?: Colors,
   ) {}
 
   /** The header line. */
   header(): string {
-    return this.dim(this.row(this.columns.map((c) => c.title)));
+    const line = this.line(this.columns.map((c) => c.title));
+    return this.colors ? `${this.colors.dim(line.slice(0, -1))}\n` : line;
   }
 
-  /** One row. */
-  row(cells: readonly string[]): string {
+  /** One row, with its newline. */
+  row(cells: readonly Cell[]): string {
+    return this.line(cells);
+  }
+
+  private line(cells: readonly Cell[]): string {
     const last = cells.length - 1;
     return `${cells
       .map((cell, i) => {
         const column = this.columns[i];
-        if (i === last || !column?.width) return cell;
-        const w = column.width;
-        const text = visibleLength(cell) > w ? `${cell.replace(ESC, '').slice(0, w - 1)}…` : cell;
-        return pad(text, w, column.right);
+        let text = textOf(cell);
+        if (i !== last && column?.width) text = pad(cut(text, column.width), column.width, column.right);
+        return paint(cell, text, this.colors);
       })
-      .join('  ')}\n`;
+      .join('  ')
+      .trimEnd()}\n`;
   }
 }
 
-/** Key/value lines aligned on the key. */
-export function keyValues(rows: readonly (readonly [string, string])[], dim: (s: string) => string): string {
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${dim(k.padEnd(width))}  ${v}\n`).join('');
+/**
+ * Key/value lines aligned on the key, values escaped.
+ *
+ * @example
+ * ```ts
+ * keyValues([['file', 'a.ss'], ['messages', '3']]); // 'file      a.ss\nmessages  3\n'
+ * ```
+ */
+export function keyValues(rows: readonly (readonly [string, string])[], colors?: Colors): string {
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows
+    .map(([k, v]) => {
+      const key = k.padEnd(width);
+      return `${colors ? colors.dim(key) : key}  ${escapeText(v)}\n`;
+    })
+    .join('');
+}
+
+/**
+ * A line of styled parts joined by spaces (the `log` output), each part escaped.
+ *
+ * @example
+ * ```ts
+ * styledLine([{ text: '+0.9ms', style: 'dim' }, 'SUBSCRIBE']); // '+0.9ms SUBSCRIBE\n'
+ * ```
+ */
+export function styledLine(parts: readonly Cell[], colors?: Colors): string {
+  return `${parts
+    .filter((p) => (typeof p === 'string' ? p : p.text) !== '')
+    .map((p) => paint(p, textOf(p), colors))
+    .join(' ')}\n`;
 }
