@@ -90,7 +90,7 @@ describe('documentation examples run verbatim', () => {
     ...shLines(readFileSync(join(ROOT, 'apps/cli/README.md'), 'utf8')).map((l) => ['apps/cli/README.md', l] as const),
   ];
   it('finds the examples it runs', () => {
-    expect(lines.length).toBeGreaterThan(15);
+    expect(lines.length).toBeGreaterThan(10);
   });
   it.each(lines)('%s: %s', (_doc, line) => {
     if (RUN_UNTIL_INTERRUPTED[line] !== undefined) return;
