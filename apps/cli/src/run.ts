@@ -7,6 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerExportCommand } from './commands/export.js';
+import { registerQueryCommand } from './commands/query.js';
 import { EXIT_USAGE, formatErrorLine, OutputClosed, toErrorReport, XtraceError } from './errors.js';
 import { Context, type XtraceIo } from './io.js';
 
@@ -347,6 +349,9 @@ Examples:
 ${EXIT_HELP}`,
     )
     .action(lazy(async () => (await import('./commands/view.js')).view as Action));
+
+  registerExportCommand(program, ctx, positiveInt);
+  registerQueryCommand(program, ctx, positiveInt);
 
   return program;
 }
