@@ -14,7 +14,8 @@ import { CodedError, type CodedErrorOptions, type SharedErrorCode } from '@x/bin
  * - `SQL_ERROR`: DuckDB refused or failed a statement (syntax, unknown table or column, type error); the message is
  *   DuckDB's.
  * - `NOT_AVAILABLE`: the optional peer dependency `@duckdb/node-api` is not installed.
- * - `UNKNOWN_FORMAT`: an input is neither a `.moqtrace` nor a `.ss` file (its first bytes match neither magic).
+ * - `BAD_MAGIC`: an input is neither a `.moqtrace` nor a `.ss` file (its first bytes match neither magic), as the
+ *   CLI says; `TRUNCATED` for an empty input.
  * - `NOT_A_DATASET`: a `--dataset` folder holds none of the tables' Parquet files.
  * - `OUTPUT_EXISTS`: the output folder already holds files of an export and overwriting was not asked for.
  * - `RECORD_TOO_LARGE`: a record too large for the streaming `COPY` (internal: the export then reads the files
@@ -24,7 +25,7 @@ export type AnalyticsErrorCode =
   | SharedErrorCode
   | 'SQL_ERROR'
   | 'NOT_AVAILABLE'
-  | 'UNKNOWN_FORMAT'
+  | 'BAD_MAGIC'
   | 'NOT_A_DATASET'
   | 'OUTPUT_EXISTS'
   | 'RECORD_TOO_LARGE';

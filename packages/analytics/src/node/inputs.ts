@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import { AnalyticsError } from '../errors.js';
-import { detectRecordingFormat } from '../scan/index.js';
+import { detectRecordingFormat, notRecording } from '../scan/index.js';
 import type { RecordingFormat } from '../scan/sink.js';
 
 /** An input file as detected. */
@@ -16,7 +16,7 @@ export interface DetectedFile {
   format: RecordingFormat | undefined;
   /** Size in bytes, when it could be read. */
   size: number | undefined;
-  /** Why it cannot be read (`IO_ERROR`, `UNKNOWN_FORMAT`), when it cannot. */
+  /** Why it cannot be read (`IO_ERROR`, `BAD_MAGIC`, `TRUNCATED`), when it cannot. */
   error: AnalyticsError | undefined;
 }
 
@@ -30,16 +30,7 @@ export async function detectFile(path: string): Promise<DetectedFile> {
     const head = new Uint8Array(16);
     const { bytesRead } = await handle.read(head, 0, 16, 0);
     const format = detectRecordingFormat(head.subarray(0, bytesRead));
-    const error =
-      format === undefined
-        ? new AnalyticsError(
-            'UNKNOWN_FORMAT',
-            'neither a .moqtrace nor a .ss file (the first bytes match neither magic)',
-            {
-              offset: 0,
-            },
-          )
-        : undefined;
+    const error = format === undefined ? notRecording(head.subarray(0, bytesRead)) : undefined;
     return { path, format, size: info.size, error };
   } catch (error) {
     const message = (error as Error).message;

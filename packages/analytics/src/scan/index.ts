@@ -27,9 +27,24 @@ export function detectRecordingFormat(head: Uint8Array): RecordingFormat | undef
 }
 
 /**
+ * The error of an input whose first bytes are neither format's: `BAD_MAGIC` (with the bytes), `TRUNCATED` when
+ * empty.
+ */
+export function notRecording(head: Uint8Array): AnalyticsError {
+  if (head.length === 0)
+    return new AnalyticsError('TRUNCATED', 'empty input: no .ss or .moqtrace header', { offset: 0 });
+  const bytes = Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new AnalyticsError(
+    'BAD_MAGIC',
+    `not a .ss or .moqtrace file (starts with ${bytes}; expected "Ss\\x01" or "MOQTRACE")`,
+    { offset: 0 },
+  );
+}
+
+/**
  * Scans one recording whose first bytes are `head` (read them before opening `input`): `.ss` and `.moqtrace`
  * files go to their scanner, anything else gives a `files` row with end state `unreadable` and an
- * `UNKNOWN_FORMAT` problem.
+ * `BAD_MAGIC` problem (`TRUNCATED` for an empty input).
  *
  * @example
  * ```ts
@@ -41,12 +56,5 @@ export async function scanRecording(input: ByteInput, head: Uint8Array, options:
   const format = detectRecordingFormat(head);
   if (format === 'moqtrace') return scanTrace(input, options);
   if (format === 'ss') return scanSeaStreamer(input, options);
-  const error = new AnalyticsError(
-    'UNKNOWN_FORMAT',
-    'neither a .moqtrace nor a .ss file (the first bytes match neither magic)',
-    {
-      offset: 0,
-    },
-  );
-  return unreadable(options, null, error);
+  return unreadable(options, null, notRecording(head));
 }
