@@ -31,6 +31,7 @@ export {
   loadReadCsv,
   type RowEncoder,
   tableLoadQuery,
+  withVirtualColumns,
 } from './load.js';
 export { detectRecordingFormat, scanRecording } from './scan/index.js';
 export { scanTrace } from './scan/moqtrace.js';

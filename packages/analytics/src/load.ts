@@ -136,7 +136,7 @@ export function loadReadCsv(
 
 /**
  * The `SELECT` giving a table's documented columns from load-format text at `paths` (see {@link loadReadCsv} for
- * `maxLineBytes`).
+ * `maxLineBytes`); without `virtual`, only the stored columns (what an export writes).
  *
  * @example
  * ```ts
@@ -147,19 +147,34 @@ export function tableLoadQuery(
   table: TableSpec,
   paths: string | readonly string[],
   maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+  virtual = true,
 ): string {
   const select = table.columns
+    .filter((column) => column.virtual === undefined)
     .map((column) => `${column.expression ?? quoteIdentifier(column.name)} AS ${quoteIdentifier(column.name)}`)
     .join(', ');
-  return `SELECT ${select} FROM ${loadReadCsv(table, paths, maxLineBytes)}`;
+  const stored = `SELECT ${select} FROM ${loadReadCsv(table, paths, maxLineBytes)}`;
+  return virtual ? withVirtualColumns(table, stored) : stored;
+}
+
+/**
+ * `SELECT *` over `stored` (a query or table expression giving the stored columns) plus the table's virtual
+ * columns (`messages.payload_text`); `stored` itself when the table has none.
+ */
+export function withVirtualColumns(table: TableSpec, stored: string): string {
+  const virtuals = table.columns.filter((column) => column.virtual !== undefined);
+  if (virtuals.length === 0) return stored;
+  const extra = virtuals.map((column) => `${column.virtual} AS ${quoteIdentifier(column.name)}`).join(', ');
+  return `SELECT *, ${extra} FROM (${stored})`;
 }
 
 /**
  * A `SELECT` with the table's columns and types and no row (for a table no input filled, e.g. a dataset written
- * without `.ss` files).
+ * without `.ss` files); without `virtual`, only the stored columns.
  */
-export function emptyTableQuery(table: TableSpec): string {
+export function emptyTableQuery(table: TableSpec, virtual = true): string {
   const select = table.columns
+    .filter((column) => virtual || column.virtual === undefined)
     .map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`)
     .join(', ');
   return `SELECT ${select} WHERE false`;

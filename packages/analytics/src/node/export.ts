@@ -280,11 +280,12 @@ export async function exportRecordings(
       const files = spooled.get(table.name) as SpoolFile[];
       const select =
         files.length === 0
-          ? emptyTableQuery(table)
+          ? emptyTableQuery(table, false)
           : tableLoadQuery(
               table,
               files.map((f) => f.path),
               Math.max(...files.map(lineLimit)),
+              false,
             );
       const rows = files.reduce((n, f) => n + f.rows, 0);
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;

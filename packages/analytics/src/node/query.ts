@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AnalyticsError } from '../errors.js';
-import { emptyTableQuery, quoteIdentifier, sqlString } from '../load.js';
+import { emptyTableQuery, quoteIdentifier, sqlString, withVirtualColumns } from '../load.js';
 import { TABLES } from '../tables/index.js';
 import type { TableName } from '../tables/types.js';
 import { type Duck, type DuckDBSettings, messageOf, openDuck, runInternal } from './duckdb.js';
@@ -121,7 +121,7 @@ async function createViews(
   for (const table of TABLES) {
     const from = await source(table.name);
     if (from !== undefined) present.push(table.name);
-    const select = from === undefined ? emptyTableQuery(table) : `SELECT * FROM ${from}`;
+    const select = from === undefined ? emptyTableQuery(table) : withVirtualColumns(table, `SELECT * FROM ${from}`);
     await runInternal(connection, `CREATE VIEW ${quoteIdentifier(table.name)} AS ${select}`);
   }
   return present;

@@ -39,6 +39,11 @@ export interface ColumnSpec {
   readonly description: string;
   /** SQL expression over the load inputs giving the column (default: the input of the same name). */
   readonly expression?: string;
+  /**
+   * For a column computed from the stored ones (not in the dataset's files; the views add it): the SQL expression
+   * over the stored columns.
+   */
+  readonly virtual?: string;
 }
 
 /** A table: its columns, what one row is, and its load inputs. */
@@ -103,7 +108,7 @@ export interface TableDefinition {
 export function defineTable(definition: TableDefinition): TableSpec {
   const inputs: LoadInput[] = [];
   const columns = definition.columns.map((column) => {
-    if (column.expression !== undefined) return column;
+    if (column.expression !== undefined || column.virtual !== undefined) return column;
     const kind = kindOf(column.type);
     inputs.push({
       name: column.name,
