@@ -27,7 +27,8 @@ function schema() {
 
 function examples() {
   return EXAMPLE_QUERIES.map(
-    (q, i) => `### ${i + 1}. ${q.title}\n\nTables: ${q.tables.map((t) => `\`${t}\``).join(', ')}.\n\n\`\`\`sql\n${q.sql}\n\`\`\`\n`,
+    (q, i) =>
+      `### ${i + 1}. ${q.title}\n\nTables: ${q.tables.map((t) => `\`${t}\``).join(', ')}.\n\n\`\`\`sql\n${q.sql}\n\`\`\`\n`,
   ).join('\n');
 }
 

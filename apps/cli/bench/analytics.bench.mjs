@@ -3,12 +3,11 @@
 // <= 3x validate), `query "select count(*) from events"` on the 1M-event trace (target <= 4x), and the size of the
 // Parquet tables against the NDJSON of `xtrace cat --format ndjson` (target <= 0.5x). Run after `pnpm build`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTrace } from '@x/moqtrace';
-import { writeFileSync } from 'node:fs';
 
 const BIN = fileURLToPath(new URL('../bin/xtrace.js', import.meta.url));
 const FIXTURES = process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -55,7 +54,15 @@ function trace1m() {
         message: { type: 'subscribe', request_id: s, track_namespace: ['live'], track_name: `video${s % 7}` },
       });
     }
-    events.push({ type: 'stream-opened', seq: seq++, timestamp: seq * 10, streamId: sid, direction: 1, streamType: 0, trackAlias: BigInt(s % 7) });
+    events.push({
+      type: 'stream-opened',
+      seq: seq++,
+      timestamp: seq * 10,
+      streamId: sid,
+      direction: 1,
+      streamType: 0,
+      trackAlias: BigInt(s % 7),
+    });
     for (let o = 0; o < 30 && events.length < 999_999; o++) {
       const base = { seq: seq++, timestamp: seq * 10, streamId: sid, groupId: BigInt(s), objectId: BigInt(o) };
       events.push({ ...base, type: 'object-header', publisherPriority: 128, objectStatus: 0 });
@@ -92,14 +99,18 @@ for (const { path, note } of inputs) {
   const sizeRatio = parquet / ndjson.bytes;
   console.log(`  ${note} (${(size / 1e6).toFixed(1)} MB)`);
   console.log(`    validate                 ${validate.ms.toFixed(0).padStart(7)} ms`);
-  console.log(`    export --to parquet      ${exported.ms.toFixed(0).padStart(7)} ms  ${ratio.toFixed(2)}x validate (target <= 3)`);
+  console.log(
+    `    export --to parquet      ${exported.ms.toFixed(0).padStart(7)} ms  ${ratio.toFixed(2)}x validate (target <= 3)`,
+  );
   console.log(
     `    Parquet ${(parquet / 1e6).toFixed(1)} MB vs NDJSON ${(ndjson.bytes / 1e6).toFixed(1)} MB: ${sizeRatio.toFixed(2)}x (target <= 0.5)`,
   );
   if (path.endsWith('.moqtrace')) {
     const query = await measure(['query', 'select count(*) from events', path, '--format', 'csv']);
     const qRatio = query.ms / validate.ms;
-    console.log(`    query count(*) events    ${query.ms.toFixed(0).padStart(7)} ms  ${qRatio.toFixed(2)}x validate (target <= 4)`);
+    console.log(
+      `    query count(*) events    ${query.ms.toFixed(0).padStart(7)} ms  ${qRatio.toFixed(2)}x validate (target <= 4)`,
+    );
     if (qRatio > 4) failed = true;
   }
   if (ratio > 3 || sizeRatio > 0.5) failed = true;

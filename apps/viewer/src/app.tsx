@@ -1,3 +1,4 @@
+import type { FunctionComponent } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { FileView } from './components/file-view.js';
 import { StartPage } from './components/start-page.js';
@@ -9,6 +10,13 @@ export function App() {
   const [tabs, setTabs] = useState<FileSession[]>([]);
   const [active, setActive] = useState(0);
   const [dragging, setDragging] = useState(false);
+  // The SQL tab (and duckdb-wasm) is loaded the first time it is opened.
+  const [sqlOpen, setSqlOpen] = useState(false);
+  const [SqlView, setSqlView] = useState<FunctionComponent<{ sessions: FileSession[] }> | null>(null);
+  const openSql = () => {
+    setSqlOpen(true);
+    if (!SqlView) void import('./sql/sql-view.js').then((m) => setSqlView(() => m.SqlView));
+  };
 
   const openFiles = useCallback((files: { name: string; source: Blob | string }[]) => {
     if (files.length === 0) return;
@@ -81,14 +89,17 @@ export function App() {
         <span class="brand">xtrace viewer</span>
         <div class="tabs" role="tablist" aria-label="Open files">
           {tabs.map((tab, i) => (
-            <span key={tab.id} class={`tab${i === active ? ' active' : ''}`}>
+            <span key={tab.id} class={`tab${i === active && !sqlOpen ? ' active' : ''}`}>
               <button
                 type="button"
                 role="tab"
-                aria-selected={i === active}
+                aria-selected={i === active && !sqlOpen}
                 data-testid="tab"
                 class="tab-name"
-                onClick={() => setActive(i)}
+                onClick={() => {
+                  setActive(i);
+                  setSqlOpen(false);
+                }}
                 title={tab.name}
               >
                 {tab.name}
@@ -99,7 +110,30 @@ export function App() {
             </span>
           ))}
           {tabs.length > 0 ? (
-            <button type="button" class="tab-home" onClick={() => setActive(-1)} title="Start page">
+            <span class={`tab${sqlOpen ? ' active' : ''}`}>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={sqlOpen}
+                data-testid="sql-tab"
+                class="tab-name"
+                onClick={openSql}
+                title="SQL over the open recordings (DuckDB)"
+              >
+                SQL
+              </button>
+            </span>
+          ) : null}
+          {tabs.length > 0 ? (
+            <button
+              type="button"
+              class="tab-home"
+              onClick={() => {
+                setActive(-1);
+                setSqlOpen(false);
+              }}
+              title="Start page"
+            >
               +
             </button>
           ) : null}
@@ -111,7 +145,17 @@ export function App() {
         <ThemeToggle />
       </header>
       <main class="content">
-        {current ? <FileView key={current.id} session={current} /> : <StartPage onOpen={openFiles} />}
+        {sqlOpen ? (
+          SqlView ? (
+            <SqlView sessions={tabs} />
+          ) : (
+            <p class="muted">Loading the SQL tab…</p>
+          )
+        ) : current ? (
+          <FileView key={current.id} session={current} />
+        ) : (
+          <StartPage onOpen={openFiles} />
+        )}
       </main>
       {dragging ? <div class="dropzone-overlay">Drop .moqtrace or .ss files to open them</div> : null}
     </div>

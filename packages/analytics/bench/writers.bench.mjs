@@ -5,8 +5,9 @@
 //   - hyparquet-writer (pure JS, snappy), incremental ParquetWriter, 65536-row groups;
 //   - Arrow JS (apache-arrow vectors, IPC stream) + parquet-wasm (zstd).
 // Prints the time of each, its ratio to the chosen writer and the file size. Run after `npx tsc -b`.
-import { createRequire } from 'node:module';
+
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,7 +156,9 @@ const candidates = [
   ['hyparquet-writer (snappy)', viaHyparquet],
   ['Arrow JS + parquet-wasm (zstd)', viaArrowParquetWasm],
 ];
-console.log(`Parquet writers: ${rows.length} rows x ${names.length} columns of the events table (${note}), median of ${RUNS}`);
+console.log(
+  `Parquet writers: ${rows.length} rows x ${names.length} columns of the events table (${note}), median of ${RUNS}`,
+);
 const results = [];
 for (const [name, write] of candidates) {
   const out = join(tmp, `${results.length}.parquet`);

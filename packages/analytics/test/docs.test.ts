@@ -10,12 +10,16 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('docs/analytics.md', () => {
   it('is generated from the current schema and examples', () => {
-    const run = spawnSync(process.execPath, ['docs/generate-analytics.mjs', '--check'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['docs/generate-analytics.mjs', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const page = readFileSync(`${root}docs/analytics.md`, 'utf8');
     for (const table of TABLES) {
-      for (const column of table.columns) expect(page).toContain(`| \`${column.name}\` | \`${column.type.replaceAll('|', '\\|')}\``);
+      for (const column of table.columns)
+        expect(page).toContain(`| \`${column.name}\` | \`${column.type.replaceAll('|', '\\|')}\``);
     }
     for (const query of EXAMPLE_QUERIES) expect(page).toContain(query.sql);
   });

@@ -96,6 +96,9 @@ export class FileSession extends Observable {
   streams: StreamRow[] = [];
   /** Bumped whenever rows are appended (filters recompute). */
   rowsVersion = 0;
+  /** The file's bytes once available (`null` when they could not be fetched): the SQL tab reads them. */
+  readonly blobReady: Promise<Blob | null>;
+  private resolveBlob: (blob: Blob | null) => void = () => undefined;
   private worker: Worker | null = null;
   private readonly startedAt = performance.now();
   private nextReq = 1;
@@ -106,6 +109,9 @@ export class FileSession extends Observable {
     source: Blob | string,
   ) {
     super();
+    this.blobReady = new Promise((resolve) => {
+      this.resolveBlob = resolve;
+    });
     void this.start(source);
   }
 
@@ -115,12 +121,14 @@ export class FileSession extends Observable {
       try {
         blob = await fetchSameOrigin(source);
       } catch (error) {
+        this.resolveBlob(null);
         this.fail('FETCH_FAILED', error instanceof Error ? error.message : String(error));
         return;
       }
     } else {
       blob = source;
     }
+    this.resolveBlob(blob);
     this.size = blob.size;
     const worker = new Worker(new URL('../worker/parse-worker.ts', import.meta.url), { type: 'module' });
     this.worker = worker;
