@@ -10,7 +10,7 @@
 export type TableName = 'messages' | 'beacons' | 'events' | 'headers' | 'tracks' | 'files' | 'problems';
 
 /**
- * How a value is written in a load row (CSV text read by DuckDB's `read_csv` with {@link LOAD_CSV_OPTIONS}):
+ * How a value is written in a load row (CSV text read by DuckDB's `read_csv` (see `loadReadCsv`)):
  * `text` (quoted), `integer` (decimal digits, exact), `boolean`, `date` (`YYYY-MM-DD`), `base64` (bytes).
  */
 export type LoadKind = 'text' | 'integer' | 'boolean' | 'date' | 'base64';
