@@ -8,5 +8,8 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/vitest.json' },
     testTimeout: 120_000,
+    pool: 'forks',
   },
+  resolve: { conditions: ['@x/source'] },
+  ssr: { resolve: { conditions: ['@x/source'] } },
 });

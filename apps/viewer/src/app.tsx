@@ -1,14 +1,52 @@
 import type { FunctionComponent } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { FileView } from './components/file-view.js';
 import { StartPage } from './components/start-page.js';
 import { ThemeToggle } from './components/theme-toggle.js';
 import { FileSession } from './state/session.js';
-import { fileParams, patchHash, readHash } from './state/url.js';
+import { composeUrl, fileParams, type HashParams, navigate, readHash, sameParams } from './state/url.js';
+
+/** A file to open: a same-origin URL (kept in the page URL) or a local file. */
+export interface FileToOpen {
+  name: string;
+  source: Blob | string;
+}
+
+const nameOfUrl = (url: string) => decodeURIComponent(url.split('?')[0]?.split('/').pop() || url);
+
+/** The active tab from the hash: `tab=N`, `tab=new` (start page), default 0. */
+function tabOf(hash: HashParams, count: number): number {
+  if (hash.tab === 'new') return -1;
+  const n = Number(hash.tab ?? 0);
+  return Number.isInteger(n) && n >= 0 && n < count ? n : 0;
+}
+
+function withoutTab(hash: HashParams): HashParams {
+  const { tab: _tab, ...state } = hash;
+  return state;
+}
+
+/** The page URL of a set of tabs: their `?file=` URLs, the active tab and its view state. */
+function urlOf(tabs: FileSession[], active: number): string {
+  const files = tabs.flatMap((t) => (t.url === null ? [] : [t.url]));
+  const tab: HashParams =
+    active < 0 ? (tabs.length > 0 ? { tab: 'new' } : {}) : active > 0 ? { tab: String(active) } : {};
+  return composeUrl(files, { ...tab, ...(tabs[active]?.viewState ?? {}) });
+}
+
+/** The sessions for the page URL's `?file=` list and hash (used at start). */
+function sessionsFromUrl(): { tabs: FileSession[]; active: number } {
+  const urls = fileParams();
+  const hash = readHash();
+  const active = tabOf(hash, urls.length);
+  const tabs = urls.map((url, i) => new FileSession(nameOfUrl(url), url, i === active ? withoutTab(hash) : {}));
+  return { tabs, active };
+}
 
 export function App() {
-  const [tabs, setTabs] = useState<FileSession[]>([]);
-  const [active, setActive] = useState(0);
+  const [initial] = useState(sessionsFromUrl);
+  const [tabs, setTabs] = useState<FileSession[]>(initial.tabs);
+  const [active, setActive] = useState(initial.active);
   const [dragging, setDragging] = useState(false);
   // The SQL tab (and duckdb-wasm) is loaded the first time it is opened.
   const [sqlOpen, setSqlOpen] = useState(false);
@@ -17,29 +55,65 @@ export function App() {
     setSqlOpen(true);
     if (!SqlView) void import('./sql/sql-view.js').then((m) => setSqlView(() => m.SqlView));
   };
+  const state = useRef({ tabs, active });
+  state.current = { tabs, active };
 
-  const openFiles = useCallback((files: { name: string; source: Blob | string }[]) => {
-    if (files.length === 0) return;
-    setTabs((current) => {
-      const next = [...current, ...files.map((f) => new FileSession(f.name, f.source))];
-      setActive(current.length);
-      return next;
-    });
+  /** Shows the tabs and the active tab in the URL: a history entry for opening, closing and switching tabs. */
+  const show = useCallback((nextTabs: FileSession[], nextActive: number) => {
+    state.current = { tabs: nextTabs, active: nextActive };
+    setTabs(nextTabs);
+    setActive(nextActive);
+    navigate(urlOf(nextTabs, nextActive), 'push');
   }, []);
 
-  // Files passed by `xtrace view` as `?file=/files/NAME` (same origin only).
-  useEffect(() => {
-    const urls = fileParams();
-    if (urls.length > 0) {
-      openFiles(urls.map((url) => ({ name: decodeURIComponent(url.split('/').pop() || url), source: url })));
-      const tab = Number(readHash().tab ?? 0);
-      if (Number.isInteger(tab) && tab >= 0 && tab < urls.length) setActive(tab);
-    }
-  }, [openFiles]);
+  const openFiles = useCallback(
+    (files: FileToOpen[]) => {
+      if (files.length === 0) return;
+      const current = state.current.tabs;
+      show([...current, ...files.map((f) => new FileSession(f.name, f.source))], current.length);
+    },
+    [show],
+  );
 
+  /** A view changed its state: the URL follows when its tab is the active one. */
+  const onViewState = useCallback((session: FileSession, viewState: HashParams, mode: 'push' | 'replace') => {
+    session.viewState = viewState;
+    const { tabs: current, active: index } = state.current;
+    if (current[index] === session) navigate(urlOf(current, index), mode);
+  }, []);
+
+  // Back/forward and edits of the URL: the files, the active tab and its view state follow the URL.
   useEffect(() => {
-    if (tabs.length > 0) patchHash({ tab: active || undefined });
-  }, [active, tabs.length]);
+    const apply = () => {
+      const urls = fileParams();
+      const hash = readHash();
+      const remaining = [...urls];
+      const kept = state.current.tabs.filter((t) => {
+        if (t.url === null) return true;
+        const k = remaining.indexOf(t.url);
+        if (k < 0) {
+          t.close();
+          return false;
+        }
+        remaining.splice(k, 1);
+        return true;
+      });
+      const next = [...kept, ...remaining.map((url) => new FileSession(nameOfUrl(url), url))];
+      const index = tabOf(hash, next.length);
+      const target = next[index];
+      const viewState = withoutTab(hash);
+      if (target && !sameParams(target.viewState, viewState)) target.replaceViewState(viewState);
+      state.current = { tabs: next, active: index };
+      setTabs(next);
+      setActive(index);
+    };
+    window.addEventListener('popstate', apply);
+    window.addEventListener('hashchange', apply);
+    return () => {
+      window.removeEventListener('popstate', apply);
+      window.removeEventListener('hashchange', apply);
+    };
+  }, []);
 
   // Drag and drop anywhere on the page.
   useEffect(() => {
@@ -68,11 +142,9 @@ export function App() {
   }, [openFiles]);
 
   const close = (index: number) => {
-    const tab = tabs[index];
-    tab?.close();
+    tabs[index]?.close();
     const next = tabs.filter((_, i) => i !== index);
-    setTabs(next);
-    setActive(Math.max(0, Math.min(active >= index ? active - 1 : active, next.length - 1)));
+    show(next, Math.max(0, Math.min(active >= index ? active - 1 : active, next.length - 1)));
   };
 
   const onPick = (e: Event) => {
@@ -97,8 +169,8 @@ export function App() {
                 data-testid="tab"
                 class="tab-name"
                 onClick={() => {
-                  setActive(i);
                   setSqlOpen(false);
+                  if (i !== active) show(tabs, i);
                 }}
                 title={tab.name}
               >
@@ -128,9 +200,10 @@ export function App() {
             <button
               type="button"
               class="tab-home"
+              data-testid="tab-new"
               onClick={() => {
-                setActive(-1);
                 setSqlOpen(false);
+                show(tabs, -1);
               }}
               title="Start page"
             >
@@ -152,12 +225,12 @@ export function App() {
             <p class="muted">Loading the SQL tab…</p>
           )
         ) : current ? (
-          <FileView key={current.id} session={current} />
+          <FileView key={current.id} session={current} onViewState={onViewState} />
         ) : (
           <StartPage onOpen={openFiles} />
         )}
       </main>
-      {dragging ? <div class="dropzone-overlay">Drop .moqtrace or .ss files to open them</div> : null}
+      {dragging ? <div class="dropzone-overlay">Drop .moqtrace, qlog or .ss files to open them</div> : null}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** Display helpers shared by the panels. */
 import { EVENT_TYPE_NAMES } from '@x/moqtrace';
+import type { FileFormat } from './worker/protocol.js';
 
 /** Event type names 0–10 in `e` order, from the library (one table for the CLI, the viewer and the docs). */
 export const TYPE_NAMES: readonly string[] = EVENT_TYPE_NAMES;
@@ -53,4 +54,18 @@ export function fmtDate(ms: number): string {
 /** Direction arrow: control sent →, received ←. */
 export function dirArrow(dir: number): string {
   return dir === 0 ? '→' : dir === 1 ? '←' : '';
+}
+
+/** Display name of a file format. */
+export function formatName(format: FileFormat): string {
+  switch (format) {
+    case 'moqtrace':
+      return '.moqtrace';
+    case 'qlog':
+      return 'MoQT qlog';
+    case 'ss':
+      return 'SeaStreamer .ss';
+    default:
+      return 'unknown';
+  }
 }

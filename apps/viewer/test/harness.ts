@@ -50,10 +50,10 @@ export interface OpenedPage {
 export async function openPage(
   h: Harness,
   path = '',
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: { colorScheme?: 'light' | 'dark'; width?: number } = {},
 ): Promise<OpenedPage> {
   const context = await h.browser.newContext({
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: options.width ?? 1400, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
   });
   const page = await context.newPage();
@@ -113,3 +113,66 @@ export async function tableRows(page: Page, testId: string): Promise<string[][]>
       .map((r) => r.cells),
   );
 }
+
+/**
+ * What is wrong with the layout of the page as it is shown (empty when nothing): an element box outside the
+ * viewport horizontally (toolbars: in any direction), a horizontal scrollbar (the page's, or an element's that
+ * scrolls sideways), toolbars that overlap one another. Screenshots show the same; this checks it.
+ */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${String(el.getAttribute('class') ?? '').replace(/ /g, '.')}`;
+    if (document.documentElement.scrollWidth > vw + 1) {
+      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw})`);
+    }
+    const shown = (el: Element) => {
+      const style = getComputedStyle(el);
+      const r = el.getBoundingClientRect();
+      return style.visibility !== 'hidden' && style.display !== 'none' && (r.width > 0 || r.height > 0);
+    };
+    for (const el of document.querySelectorAll('.app *')) {
+      if (!shown(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.left < -1 || r.right > vw + 1) {
+        problems.push(`${name(el)} is outside the viewport (${Math.round(r.left)}–${Math.round(r.right)} of ${vw})`);
+      }
+      const style = getComputedStyle(el);
+      if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+        problems.push(`${name(el)} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+      }
+    }
+    const bars = [...document.querySelectorAll('.topbar, .statusbar, .banners > *, .subtabs, .filterbar')].filter(
+      shown,
+    );
+    for (const el of bars) {
+      const r = el.getBoundingClientRect();
+      if (r.top < -1 || r.bottom > vh + 1) problems.push(`toolbar ${name(el)} is not on screen`);
+      for (const control of el.querySelectorAll('input, select, button, label')) {
+        if (!shown(control)) continue;
+        const c = control.getBoundingClientRect();
+        if (c.top < r.top - 1 || c.bottom > r.bottom + 1) problems.push(`${name(control)} sticks out of ${name(el)}`);
+      }
+    }
+    const blocks = [...bars, ...document.querySelectorAll('.split, .panel')].filter(shown);
+    for (let i = 0; i < blocks.length; i++) {
+      for (let k = i + 1; k < blocks.length; k++) {
+        const a = blocks[i] as Element;
+        const b = blocks[k] as Element;
+        if (a.contains(b) || b.contains(a)) continue;
+        const ra = a.getBoundingClientRect();
+        const rb = b.getBoundingClientRect();
+        const overlap = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        const sideways = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        if (overlap > 1 && sideways > 1) problems.push(`${name(a)} overlaps ${name(b)} by ${Math.round(overlap)} px`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** The three window widths every view is checked at. */
+export const WIDTHS = [1280, 1400, 1920] as const;

@@ -1,4 +1,5 @@
 import { type TraceEvent, writeTrace } from '@x/moqtrace';
+import { draftFromProtocol, summarizeEvent } from '@x/moqtrace/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTraceDemo } from '../scripts/demo-data.mjs';
 import { type Harness, openFiles, openPage, screenshot, startHarness, tableRows, waitLoaded } from './harness.js';
@@ -12,6 +13,9 @@ afterAll(async () => {
   await h?.close();
 });
 
+const draft = draftFromProtocol(demo.header.protocol);
+/** What the library's summary says (the CLI prints the same). */
+const summaryOf = (e: TraceEvent) => summarizeEvent(e, { draft });
 const streamIdOf = (e: TraceEvent) => ('streamId' in e && e.streamId !== undefined ? Number(e.streamId) : undefined);
 
 describe('.moqtrace demo', () => {
@@ -22,17 +26,25 @@ describe('.moqtrace demo', () => {
     expect(await page.textContent('[data-testid="row-count"]')).toBe(demo.events.length.toLocaleString('en-US'));
     const rows = await tableRows(page, 'event-table');
     expect(rows.length).toBeGreaterThan(10);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < rows.length; i++) {
       const e = demo.events[i]!;
       expect(rows[i]![0]).toBe(String(e.seq));
       expect(rows[i]![2]).toBe(e.type);
       expect(Number(rows[i]![1])).toBeCloseTo(Number(e.timestamp) / 1e6, 6);
-      if (e.type === 'control') {
-        const msg = e.message as { type: string };
-        expect(rows[i]![4]).toBe(msg.type);
-        expect(rows[i]![3]).toBe(e.direction === 0 ? '→' : '←');
-      }
+      // the message and summary columns are the library's summary (as in the CLI), also for the object events
+      // whose summary the UI rebuilds from the columns
+      expect(rows[i]![4]).toBe(summaryOf(e).name);
+      expect(rows[i]![8]).toBe(summaryOf(e).text);
+      if (e.type === 'control') expect(rows[i]![3]).toBe(e.direction === 0 ? '→' : '←');
     }
+    expect(rows[2]![4]).toBe('CLIENT_SETUP');
+    // the header line: protocol and version, perspective, start time, duration
+    const line = page.locator('[data-testid="header-line"]');
+    expect(await line.locator('[data-testid="hl-protocol"]').textContent()).toContain('moq-transport-14');
+    expect(await line.locator('[data-testid="hl-version"]').textContent()).toContain('0xff00000e (draft-14)');
+    expect(await line.locator('[data-testid="hl-perspective"]').textContent()).toContain('client');
+    expect(await line.locator('[data-testid="hl-start"]').textContent()).toContain('2026-01-01T12:00:00.000Z');
+    expect(await line.locator('[data-testid="hl-duration"]').textContent()).toContain('9.00 s');
     await screenshot(page, 'moqtrace-events');
     await page.click('[data-testid="view-header"]');
     const panel = page.locator('[data-testid="header-panel"]');
@@ -83,6 +95,12 @@ describe('.moqtrace demo', () => {
     await page.click(`[data-testid="event-table"] .vrow[data-row="${index}"]`);
     const pane = page.locator('[data-testid="detail-pane"]');
     await expect.poll(() => pane.locator('[data-testid="detail-title"]').textContent()).toBe('object-payload');
+    expect(await pane.locator('[data-testid="field-size"] dd').textContent()).toBe(
+      `${event.size.toLocaleString('en-US')} bytes`,
+    );
+    expect(await pane.locator('[data-testid="field-timestamp"] dd').textContent()).toMatch(
+      new RegExp(`^${Number(event.timestamp).toLocaleString('en-US')} µs after the segment start \\(2026-01-01T`),
+    );
     const hex = await pane.locator('[data-testid="hex-view"]').textContent();
     const firstBytes = Array.from(event.payload!.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
     expect(hex).toContain(firstBytes);
@@ -101,6 +119,24 @@ describe('.moqtrace demo', () => {
     await page.click(`[data-testid="event-table"] .vrow[data-row="${controlIndex}"]`);
     await expect.poll(() => pane.locator('[data-testid="json-tree"]').count()).toBeGreaterThan(0);
     expect(await pane.locator('[data-testid="json-tree"]').first().textContent()).toContain('supported_versions');
+    // each field once: messageType as hex with its draft, the direction as a word, the time with its unit
+    const serverSetup = demo.events.findIndex(
+      (e) => e.type === 'control' && (e.message as { type: string }).type === 'server_setup',
+    );
+    await page.click(`[data-testid="event-table"] .vrow[data-row="${serverSetup}"]`);
+    await expect.poll(() => pane.locator('[data-testid="detail-title"]').textContent()).toBe('SERVER_SETUP');
+    const labels = await pane.locator('[data-testid="detail-fields"] dt').allTextContents();
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels).not.toContain('message name');
+    expect(await pane.locator('[data-testid="field-messageType"] dd').textContent()).toBe('0x21 (draft 14)');
+    expect(await pane.locator('[data-testid="field-direction"] dd').textContent()).toBe('received');
+    const values = await pane.locator('[data-testid="detail-fields"] dd').allTextContents();
+    expect(values).not.toContain('33');
+    expect(values.filter((v) => v.includes('0x21'))).toHaveLength(1);
+    const ss = demo.events[serverSetup]!;
+    expect(await pane.locator('[data-testid="field-timestamp"] dd').textContent()).toContain(
+      `${Number(ss.timestamp).toLocaleString('en-US')} µs`,
+    );
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('filter-text');
     await page.context().close();
@@ -231,7 +267,8 @@ describe('.moqtrace damaged and hostile files', () => {
     await waitLoaded(page);
     const rows = await tableRows(page, 'event-table');
     expect(rows[0]![4]).toBe(evil);
-    expect(rows[1]![4]).toBe(`subscribe${evil}`);
+    expect(rows[1]![4]).toBe(`subscribe${evil}`.toUpperCase());
+    expect(rows[2]![8]).toContain(evil);
     expect(
       await page.locator('.content img, .content script, .content iframe, .content b, .content svg[onload]').count(),
     ).toBe(0);
@@ -239,7 +276,8 @@ describe('.moqtrace damaged and hostile files', () => {
     await expect
       .poll(() => page.locator('[data-testid="detail-pane"] [data-testid="json-tree"]').count())
       .toBeGreaterThan(0);
-    expect(await page.textContent('[data-testid="detail-pane"]')).toContain(evil);
+    // the message tree shows the strings as JSON text
+    expect(await page.textContent('[data-testid="detail-pane"]')).toContain(JSON.stringify(evil));
     await page.click('[data-testid="view-header"]');
     expect(await page.textContent('[data-testid="header-endpoint"] dd')).toBe(header.endpoint);
     await page.click('[data-testid="view-sequence"]');

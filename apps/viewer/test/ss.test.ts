@@ -40,6 +40,10 @@ describe('.ss demo', () => {
       if (typeof m.payload === 'string') expect(rows[i]![7]).toBe(m.payload);
       else expect(rows[i]![7]).toMatch(/^hex [0-9a-f]{48}…$/);
     }
+    // the header line: file name, beacon interval, stream count (the demo's streams and the EOS stream)
+    expect(await page.textContent('[data-testid="hl-file-name"]')).toBe(`file name ${demo.options.fileName}`);
+    expect(await page.textContent('[data-testid="hl-beacon-interval"]')).toBe('beacon interval 4,096 bytes');
+    expect(await page.textContent('[data-testid="hl-streams"]')).toBe(`streams ${streamIds().length + 1}`);
     await screenshot(page, 'ss-messages');
     await page.click('[data-testid="view-streams"]');
     const streamRows = page.locator('[data-testid="ss-stream-row"]');
@@ -170,6 +174,29 @@ describe('.ss demo', () => {
     expect(fields).toContain(`${target.offset} – ${target.endOffset} (frame ${target.frameSize} bytes)`);
     expect(fields).toContain('✓ ok');
     expect(await page.textContent('[data-testid="detail-text"]')).toBe(messages[index]!.payload);
+    await page.context().close();
+  });
+
+  it('shows a payload as text only when it is UTF-8 without control characters (tab and newline allowed)', async () => {
+    const payloads = ['a\u0000b', 'line 1\nline 2\tend', '', 'bell\u0007'];
+    const messages = payloads.map((payload, i) => ({
+      streamKey: 'p',
+      shardId: 0n,
+      seqNo: BigInt(i),
+      timestamp: BigInt(1_700_000_000_000 + i),
+      payload,
+    }));
+    const bytes = writeSeaStreamer(messages, { fileName: 'text.ss', beaconInterval: 1024, createdAt: 1 });
+    const { page } = await openPage(h);
+    await openFiles(page, [{ name: 'text.ss', bytes }]);
+    await waitLoaded(page);
+    const rows = await tableRows(page, 'message-table');
+    expect(rows.slice(0, 4).map((r) => r[7])).toEqual(['hex 610062', 'line 1 line 2 end', '', 'hex 62656c6c07']);
+    await page.click('[data-testid="message-table"] .vrow[data-row="1"]');
+    await expect.poll(() => page.textContent('[data-testid="detail-text"]')).toBe(payloads[1]);
+    await page.click('[data-testid="message-table"] .vrow[data-row="0"]');
+    await expect.poll(() => page.textContent('[data-testid="detail-title"]')).toBe('p / 0 · seq 0');
+    expect(await page.locator('[data-testid="detail-text"]').count()).toBe(0);
     await page.context().close();
   });
 

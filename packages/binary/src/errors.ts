@@ -10,7 +10,7 @@
  */
 
 /**
- * Codes whose meaning is the same in every package of the toolkit:
+ * The codes whose meaning is the same in every package of the toolkit:
  *
  * - `TRUNCATED`: the input ends inside a unit (a read needed more bytes than there are).
  * - `OUT_OF_RANGE`: a position, offset, length or value lies outside what the data or the type holds (an
@@ -24,19 +24,7 @@
  * - `FILE_REMOVED`: a followed file was deleted, replaced or shrank below the read position.
  * - `NOT_SEEKABLE`: random access was asked of a source that has none (a plain stream).
  */
-export type SharedErrorCode =
-  | 'TRUNCATED'
-  | 'OUT_OF_RANGE'
-  | 'INVALID_ARGUMENT'
-  | 'CLOSED'
-  | 'IO_ERROR'
-  | 'INVALID_UTF8'
-  | 'TIMED_OUT'
-  | 'FILE_REMOVED'
-  | 'NOT_SEEKABLE';
-
-/** The shared codes as a list (documentation, tests, CLI exit-code mapping). */
-export const SHARED_ERROR_CODES: readonly SharedErrorCode[] = Object.freeze([
+export const SHARED_ERROR_CODES = Object.freeze([
   'TRUNCATED',
   'OUT_OF_RANGE',
   'INVALID_ARGUMENT',
@@ -46,7 +34,25 @@ export const SHARED_ERROR_CODES: readonly SharedErrorCode[] = Object.freeze([
   'TIMED_OUT',
   'FILE_REMOVED',
   'NOT_SEEKABLE',
-]);
+] as const);
+
+/** One of the {@link SHARED_ERROR_CODES}. */
+export type SharedErrorCode = (typeof SHARED_ERROR_CODES)[number];
+
+const SHARED = new Set<string>(SHARED_ERROR_CODES);
+
+/**
+ * True when `code` is one of the shared codes: a package converting another package's error into its own class
+ * keeps such a code, and maps the rest to its nearest meaning.
+ *
+ * @example
+ * ```ts
+ * const code = isSharedErrorCode(error.code) ? error.code : 'IO_ERROR';
+ * ```
+ */
+export function isSharedErrorCode(code: string): code is SharedErrorCode {
+  return SHARED.has(code);
+}
 
 /** Options of the {@link CodedError} constructor (subclasses add their own fields). */
 export interface CodedErrorOptions {
@@ -118,17 +124,7 @@ export class CodedError<C extends string = string> extends Error {
  * Codes carried by {@link BinaryError}: the shared ones it can raise, plus `INVALID_HEX` (a hex string with an
  * odd length or a character outside `0-9a-fA-F`).
  */
-export type BinaryErrorCode =
-  | 'TRUNCATED'
-  | 'OUT_OF_RANGE'
-  | 'INVALID_ARGUMENT'
-  | 'CLOSED'
-  | 'IO_ERROR'
-  | 'INVALID_UTF8'
-  | 'TIMED_OUT'
-  | 'FILE_REMOVED'
-  | 'NOT_SEEKABLE'
-  | 'INVALID_HEX';
+export type BinaryErrorCode = SharedErrorCode | 'INVALID_HEX';
 
 /** Options accepted by the {@link BinaryError} constructor. */
 export type BinaryErrorOptions = CodedErrorOptions;

@@ -35,6 +35,7 @@ export {
   type CodedErrorClass,
   type CodedErrorOptions,
   describeArgument,
+  isSharedErrorCode,
   SHARED_ERROR_CODES,
   type SharedErrorCode,
 } from './errors.js';

@@ -13,6 +13,7 @@ import {
   MESSAGE_TYPES,
   messageTypeId,
   messageTypeName,
+  versionFromDraft,
 } from '../src/analysis/index.js';
 import { openTraceReader, readTrace, type TraceEvent, writeTrace } from '../src/index.js';
 import { corpus, fixtureNames, loadBytes } from './helpers/fixtures.js';
@@ -58,6 +59,11 @@ describe('control message naming', () => {
     expect(draftFromProtocol('moq-transport-rfc9999')).toBeUndefined();
     expect(draftFromVersion(0xff00000en)).toBe(14);
     expect(draftFromVersion(42)).toBeUndefined();
+    expect(versionFromDraft(14)).toBe(0xff00000e);
+    for (let draft = 0; draft <= 255; draft++) expect(draftFromVersion(versionFromDraft(draft))).toBe(draft);
+    expect(versionFromDraft(256)).toBeUndefined();
+    expect(versionFromDraft(-1)).toBeUndefined();
+    expect(versionFromDraft(1.5)).toBeUndefined();
     const setup: TraceEvent = {
       type: 'control',
       seq: 0,
@@ -181,9 +187,196 @@ describe('statistics', () => {
     const stats = computeStats(events, { header: HEADER });
     expect(stats.byType).toEqual({ control: 1, 'stream-opened': 1, 'object-payload': 2, 'stream-closed': 1 });
     expect(stats.byMessage).toEqual({ subscribe: 1 });
-    expect(stats.streams).toEqual([{ streamId: 3n, objects: 0, payloads: 2, bytes: 15, closed: { errorCode: 0 } }]);
+    expect(stats.streams).toEqual([
+      {
+        streamId: 3n,
+        direction: 1,
+        streamType: 0,
+        openIndex: 1,
+        closeIndex: 4,
+        objects: 0,
+        payloads: 2,
+        bytes: 15,
+        closed: { errorCode: 0 },
+        firstTimestamp: 10,
+        lastTimestamp: 40,
+      },
+    ]);
     expect(stats.timeRange).toEqual({ first: -5, last: 40 });
     expect(stats.wallClock?.start).toBe(HEADER.startTime - 0.005);
+  });
+});
+
+describe('per-stream statistics', () => {
+  const opened = (seq: number, streamId: bigint, extra: Partial<Extract<TraceEvent, { type: 'stream-opened' }>>) =>
+    ({
+      type: 'stream-opened',
+      seq,
+      timestamp: seq * 100,
+      streamId,
+      direction: 1,
+      streamType: 0,
+      ...extra,
+    }) as TraceEvent;
+
+  it('keeps how each stream was opened (subgroup with alias, fetch with request id) and closed', () => {
+    const events: TraceEvent[] = [
+      opened(0, 3n, { trackAlias: 7n, subgroupId: 2n, groupId: 40n }),
+      opened(1, 6n, { direction: 0, streamType: 2, fetchRequestId: 9n }),
+      {
+        type: 'object-header',
+        seq: 2,
+        timestamp: 250,
+        streamId: 3n,
+        groupId: 40n,
+        objectId: 0n,
+        publisherPriority: 1,
+        objectStatus: 0,
+      },
+      { type: 'object-payload', seq: 3, timestamp: 260, streamId: 3n, groupId: 40n, objectId: 0n, size: 100 },
+      { type: 'object-payload', seq: 4, timestamp: 270, streamId: 6n, groupId: 1n, objectId: 5n, size: 3 },
+      { type: 'error', seq: 5, timestamp: 280, errorCode: 3, reason: 'reset', streamId: 3n },
+      { type: 'stream-closed', seq: 6, timestamp: 300, streamId: 3n, errorCode: 3 },
+      { type: 'stream-closed', seq: 7, timestamp: 90, streamId: 6n, errorCode: 0 },
+    ];
+    const { streams } = computeStats(events);
+    expect(streams).toEqual([
+      {
+        streamId: 3n,
+        direction: 1,
+        streamType: 0,
+        trackAlias: 7n,
+        subgroupId: 2n,
+        groupId: 40n,
+        openIndex: 0,
+        closeIndex: 6,
+        objects: 1,
+        payloads: 1,
+        bytes: 100,
+        closed: { errorCode: 3 },
+        firstTimestamp: 0,
+        lastTimestamp: 300,
+      },
+      {
+        streamId: 6n,
+        direction: 0,
+        streamType: 2,
+        fetchRequestId: 9n,
+        openIndex: 1,
+        closeIndex: 7,
+        objects: 0,
+        payloads: 1,
+        bytes: 3,
+        closed: { errorCode: 0 },
+        firstTimestamp: 90,
+        lastTimestamp: 270,
+      },
+    ]);
+  });
+
+  it('starts a row for data seen before (or without) its stream-opened, and keeps the first opening', () => {
+    const builder = createStatsBuilder();
+    builder.add({ type: 'object-payload', seq: 0, timestamp: 50, streamId: 11n, groupId: 0n, objectId: 0n, size: 4 });
+    expect(builder.result().streams).toEqual([
+      { streamId: 11n, objects: 0, payloads: 1, bytes: 4, firstTimestamp: 50, lastTimestamp: 50 },
+    ]);
+    builder.add(opened(1, 11n, { trackAlias: 1n }));
+    builder.add(opened(2, 11n, { trackAlias: 2n }));
+    expect(builder.result().streams[0]).toMatchObject({
+      openIndex: 1,
+      trackAlias: 1n,
+      firstTimestamp: 50,
+      lastTimestamp: 200,
+    });
+  });
+
+  it('result() is a snapshot: later events do not change an earlier result', () => {
+    const builder = createStatsBuilder();
+    builder.add(opened(0, 3n, {}));
+    builder.add({ type: 'stream-closed', seq: 1, timestamp: 10, streamId: 3n, errorCode: 0 });
+    const before = builder.result();
+    builder.add({ type: 'object-payload', seq: 2, timestamp: 20, streamId: 3n, groupId: 0n, objectId: 0n, size: 9 });
+    builder.add({ type: 'stream-closed', seq: 3, timestamp: 30, streamId: 3n, errorCode: 5 });
+    expect(before.streams[0]).toMatchObject({ bytes: 0, closeIndex: 1, closed: { errorCode: 0 }, lastTimestamp: 10 });
+    expect(builder.result().streams[0]).toMatchObject({
+      bytes: 9,
+      closeIndex: 3,
+      closed: { errorCode: 5 },
+      lastTimestamp: 30,
+    });
+  });
+
+  it('equals a per-stream recount of the events, whatever their order (property)', () => {
+    const step = fc.record({
+      kind: fc.constantFrom('stream-opened', 'stream-closed', 'object-header', 'object-payload', 'annotation'),
+      sid: fc.integer({ min: 0, max: 4 }),
+      time: fc.integer({ min: -1000, max: 1000 }),
+      size: fc.integer({ min: 0, max: 5000 }),
+      alias: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      code: fc.integer({ min: 0, max: 2 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const events: TraceEvent[] = steps.map((s, seq) => {
+          const base = { seq, timestamp: s.time, streamId: BigInt(s.sid) };
+          switch (s.kind) {
+            case 'stream-opened':
+              return {
+                ...base,
+                type: 'stream-opened',
+                direction: s.code % 2,
+                streamType: 0,
+                ...(s.alias === undefined ? {} : { trackAlias: BigInt(s.alias) }),
+              };
+            case 'stream-closed':
+              return { ...base, type: 'stream-closed', errorCode: s.code };
+            case 'object-header':
+              return {
+                ...base,
+                type: 'object-header',
+                groupId: 0n,
+                objectId: BigInt(seq),
+                publisherPriority: 0,
+                objectStatus: 0,
+              };
+            case 'object-payload':
+              return { ...base, type: 'object-payload', groupId: 0n, objectId: BigInt(seq), size: s.size };
+            default:
+              return { seq, timestamp: s.time, type: 'annotation', label: 'x' };
+          }
+        }) as TraceEvent[];
+        const builder = createStatsBuilder();
+        for (const event of events) builder.add(event);
+        const got = builder.result().streams;
+        const ids = [
+          ...new Set(events.flatMap((e) => ('streamId' in e && e.type !== 'annotation' ? [e.streamId as bigint] : []))),
+        ];
+        expect(got.map((s) => s.streamId)).toEqual(ids);
+        for (const row of got) {
+          const mine = events
+            .map((event, index) => ({ event, index }))
+            .filter(
+              ({ event }) => event.type !== 'annotation' && 'streamId' in event && event.streamId === row.streamId,
+            );
+          const times = mine.map(({ event }) => Number(event.timestamp));
+          const open = mine.find(({ event }) => event.type === 'stream-opened');
+          const close = mine.filter(({ event }) => event.type === 'stream-closed').at(-1);
+          const payloads = mine.filter(({ event }) => event.type === 'object-payload');
+          expect(row.firstTimestamp).toBe(Math.min(...times));
+          expect(row.lastTimestamp).toBe(Math.max(...times));
+          expect(row.openIndex).toBe(open?.index);
+          expect(row.trackAlias).toBe(open?.event.type === 'stream-opened' ? open.event.trackAlias : undefined);
+          expect(row.closeIndex).toBe(close?.index);
+          expect(row.closed?.errorCode).toBe(close?.event.type === 'stream-closed' ? close.event.errorCode : undefined);
+          expect(row.objects).toBe(mine.filter(({ event }) => event.type === 'object-header').length);
+          expect(row.payloads).toBe(payloads.length);
+          expect(row.bytes).toBe(
+            payloads.reduce((n, { event }) => n + (event.type === 'object-payload' ? Number(event.size) : 0), 0),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

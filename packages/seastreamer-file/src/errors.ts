@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CodedError, type CodedErrorOptions, type SharedErrorCode } from '@x/binary';
+import { CodedError, type CodedErrorOptions, isSharedErrorCode, type SharedErrorCode } from '@x/binary';
 
 /**
  * Stable machine-readable codes carried by {@link SeaStreamerFileError} and by reader problems.
@@ -113,18 +113,7 @@ export class SeaStreamerFileError extends CodedError<SeaStreamerFileErrorCode> {
  */
 export function fromBinaryError(error: unknown): unknown {
   if (CodedError.is(error) && !SeaStreamerFileError.is(error)) {
-    const shared: readonly string[] = [
-      'TRUNCATED',
-      'OUT_OF_RANGE',
-      'INVALID_ARGUMENT',
-      'CLOSED',
-      'IO_ERROR',
-      'INVALID_UTF8',
-      'TIMED_OUT',
-      'FILE_REMOVED',
-      'NOT_SEEKABLE',
-    ];
-    const code = (shared.includes(error.code) ? error.code : 'IO_ERROR') as SeaStreamerFileErrorCode;
+    const code: SeaStreamerFileErrorCode = isSharedErrorCode(error.code) ? error.code : 'IO_ERROR';
     return new SeaStreamerFileError(code, error.message, {
       ...(error.offset === undefined ? {} : { offset: error.offset }),
       cause: error,

@@ -44,9 +44,21 @@ function makeColumns(session: FileSession, index: Int32Array | null): [TableColu
       title: 'Seconds since the start of the trace',
       render: (r) => fmtUs(t.time.data[ev(r)] as number),
     },
-    { key: 'type', label: 'type', className: 'c-type', render: (r) => typeName(t.type.data[ev(r)] as number) },
+    {
+      key: 'type',
+      label: 'type',
+      className: 'c-type',
+      tooltip: true,
+      render: (r) => typeName(t.type.data[ev(r)] as number),
+    },
     { key: 'dir', label: '', className: 'c-dir', render: (r) => dirArrow(t.dir.data[ev(r)] as number) },
-    { key: 'name', label: 'message', className: 'c-name', render: (r) => session.str(t.name.data[ev(r)] as number) },
+    {
+      key: 'name',
+      label: 'message',
+      className: 'c-name',
+      tooltip: true,
+      render: (r) => session.str(t.name.data[ev(r)] as number),
+    },
     { key: 'sid', label: 'stream', className: 'c-sid num', render: (r) => fmtId(t.sid.data[ev(r)] as number) },
     {
       key: 'go',
@@ -60,7 +72,13 @@ function makeColumns(session: FileSession, index: Int32Array | null): [TableColu
       },
     },
     { key: 'size', label: 'size', className: 'c-size num', render: (r) => fmtId(t.size.data[ev(r)] as number) },
-    { key: 'summary', label: 'summary', className: 'c-summary', render: (r) => eventSummary(session, ev(r)) },
+    {
+      key: 'summary',
+      label: 'summary',
+      className: 'c-summary',
+      tooltip: true,
+      render: (r) => eventSummary(session, ev(r)),
+    },
   ];
   const rowClass = (r: number) => {
     const type = t.type.data[ev(r)] as number;

@@ -100,8 +100,8 @@ export function FilterBar({ session, filter, onChange, searchRef, track, onClear
         s
       </label>
       {track ? (
-        <span class="chip" data-testid="filter-track">
-          track {track}
+        <span class="chip" data-testid="filter-track" title={`track ${track}`}>
+          <span class="chip-text">track {track}</span>
           <button type="button" aria-label="Clear track filter" onClick={onClearTrack}>
             ×
           </button>

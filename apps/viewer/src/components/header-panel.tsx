@@ -24,7 +24,9 @@ export function HeaderPanel({ session }: { session: FileSession }) {
       <p>
         {session.trace.length.toLocaleString('en-US')} events in {info.segments.length} segment
         {info.segments.length === 1 ? '' : 's'}
-        {info.draft !== null ? ` · draft ${info.draft}` : ''} · {session.complete ? 'complete' : 'incomplete'}
+        {info.version ? ` · ${info.version}` : info.draft !== null ? ` · draft ${info.draft}` : ''} ·{' '}
+        {session.complete ? 'complete' : 'incomplete'}
+        {info.source === 'qlog' ? ` · read from qlog (${info.framing || 'detecting framing'})` : ''}
       </p>
       {info.segments.map((seg, i) => {
         const h = asRecord(seg.header);
@@ -34,7 +36,9 @@ export function HeaderPanel({ session }: { session: FileSession }) {
         return (
           <section key={i} class="segment" data-testid="header-segment">
             <h3>
-              Segment {i} · version {seg.version} · offset {seg.offset}
+              {seg.version === null
+                ? `Trace ${i} · qlog record at byte ${seg.offset}`
+                : `Segment ${i} · version ${seg.version} · offset ${seg.offset}`}
             </h3>
             <dl class="fields">
               {ORDER.filter((k) => k in h).map((k) => (

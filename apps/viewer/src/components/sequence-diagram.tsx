@@ -1,14 +1,12 @@
 import { useState } from 'preact/hooks';
 import { fmtUs } from '../format.js';
 import type { FileSession } from '../state/session.js';
-import type { Json } from '../worker/protocol.js';
 
 const ROW = 26;
 const PAGE = 400;
 
 function perspectiveOf(session: FileSession): string {
-  const h = session.traceHeader?.segments[0]?.header as Record<string, Json> | undefined;
-  return typeof h?.perspective === 'string' ? h.perspective : 'client';
+  return session.traceHeader?.perspective || 'client';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { fmtBytes, fmtDate, fmtInt } from '../format.js';
 import type { FileSession } from '../state/session.js';
-import { patchHash, readHash } from '../state/url.js';
+import { compactParams, type HashParams } from '../state/url.js';
 import { useKeyboardNav } from '../state/use-keyboard.js';
 import { SS_FLAG } from '../worker/protocol.js';
 import { BeaconStrip } from './beacon-strip.js';
@@ -56,9 +56,24 @@ function rowOfIndex(index: Int32Array | null, value: number, total: number): num
   return -1;
 }
 
+/** Longest stream label in a dropdown (the full label is its tooltip). */
+const LABEL_CHARS = 40;
+
+/** `key / shard` of a stream, and the same cut to {@link LABEL_CHARS} characters for a dropdown. */
+function streamLabel(key: string, shard: string): { full: string; short: string } {
+  const full = `${key === '' ? '(empty key)' : key} / ${shard}`;
+  return { full, short: full.length > LABEL_CHARS ? `${full.slice(0, LABEL_CHARS - 1)}…` : full };
+}
+
+export interface SsViewProps {
+  session: FileSession;
+  /** Reports the view state (for the URL): `push` when the view (sub-tab) changed, else `replace`. */
+  onState(state: HashParams, mode: 'push' | 'replace'): void;
+}
+
 /** SeaStreamer .ss views: streams, message table with previews and seek, and the file strip with beacons. */
-export function SsView({ session }: { session: FileSession }) {
-  const initial = useRef(readHash());
+export function SsView({ session, onState }: SsViewProps) {
+  const initial = useRef(session.viewState);
   const [view, setView] = useState<View>(
     initial.current.view === 'streams' || initial.current.view === 'strip' ? initial.current.view : 'messages',
   );
@@ -84,15 +99,28 @@ export function SsView({ session }: { session: FileSession }) {
   const s = session.ss;
   const rowCount = index ? index.length : s.length;
   const selectedRow = rowOfIndex(index, selected, s.length);
+  // The details show the selected message only while the filters show it.
+  const shownMessage = selectedRow >= 0 ? selected : -1;
 
+  // A filter that hides the selected row clears the selection (kept while rows are still arriving).
   useEffect(() => {
-    patchHash({
-      view: view === 'messages' ? undefined : view,
-      stream: filter.stream >= 0 ? filter.stream : undefined,
-      q: filter.text,
-      bad: filter.problemsOnly ? 1 : undefined,
-      sel: selected >= 0 ? selected : undefined,
-    });
+    if (session.done && selected >= 0 && shownMessage < 0) setSelected(-1);
+  }, [session.done, selected, shownMessage]);
+
+  const lastView = useRef(view);
+  useEffect(() => {
+    const mode = lastView.current === view ? 'replace' : 'push';
+    lastView.current = view;
+    onState(
+      compactParams({
+        view: view === 'messages' ? undefined : view,
+        stream: filter.stream >= 0 ? filter.stream : undefined,
+        q: filter.text,
+        bad: filter.problemsOnly ? 1 : undefined,
+        sel: selected >= 0 ? selected : undefined,
+      }),
+      mode,
+    );
   }, [view, filter, selected]);
 
   const selectRow = (row: number) => {
@@ -160,19 +188,14 @@ export function SsView({ session }: { session: FileSession }) {
               value={text}
               onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
             />
-            <select
-              data-testid="filter-stream"
-              aria-label="Stream"
-              value={String(filter.stream)}
-              onChange={(e) => setFilter({ ...filter, stream: Number((e.currentTarget as HTMLSelectElement).value) })}
-            >
-              <option value="-1">all streams</option>
-              {session.ssStreams.map((st, i) => (
-                <option key={i} value={String(i)}>
-                  {st.key} / {st.shard}
-                </option>
-              ))}
-            </select>
+            <StreamSelect
+              session={session}
+              testId="filter-stream"
+              label="Stream"
+              value={filter.stream}
+              all
+              onChange={(stream) => setFilter({ ...filter, stream })}
+            />
             <label class="inline">
               <input
                 type="checkbox"
@@ -182,48 +205,44 @@ export function SsView({ session }: { session: FileSession }) {
               />
               checksum problems only
             </label>
-            <span class="seek" data-testid="seek">
-              seek
-              <select
-                aria-label="Seek stream"
-                data-testid="seek-stream"
-                value={String(seekStream)}
-                onChange={(e) => setSeekStream(Number((e.currentTarget as HTMLSelectElement).value))}
-              >
-                {session.ssStreams.map((st, i) => (
-                  <option key={i} value={String(i)}>
-                    {st.key} / {st.shard}
-                  </option>
-                ))}
-              </select>
-              <select
-                aria-label="Seek by"
-                data-testid="seek-by"
-                value={seekBy}
-                onChange={(e) => setSeekBy((e.currentTarget as HTMLSelectElement).value as 'seq' | 'time')}
-              >
-                <option value="seq">seq ≥</option>
-                <option value="time">time &gt; (ms or ISO)</option>
-              </select>
-              <input
-                type="text"
-                size={14}
-                data-testid="seek-value"
-                value={seekValue}
-                onInput={(e) => setSeekValue((e.currentTarget as HTMLInputElement).value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') void doSeek();
-                }}
-              />
-              <button type="button" class="button" data-testid="seek-go" onClick={() => void doSeek()}>
-                Go
-              </button>
-              <span class="muted" data-testid="seek-message">
-                {seekMessage}
-              </span>
-            </span>
             <span class="muted" data-testid="shown-count">
               {rowCount.toLocaleString('en-US')} of {s.length.toLocaleString('en-US')}
+            </span>
+          </div>
+          <div class="filterbar seekbar" data-testid="seek">
+            <span>Seek</span>
+            <StreamSelect
+              session={session}
+              testId="seek-stream"
+              label="Seek stream"
+              value={seekStream}
+              onChange={setSeekStream}
+            />
+            <select
+              aria-label="Seek by"
+              data-testid="seek-by"
+              value={seekBy}
+              onChange={(e) => setSeekBy((e.currentTarget as HTMLSelectElement).value as 'seq' | 'time')}
+            >
+              <option value="seq">seq ≥</option>
+              <option value="time">time &gt; (ms or ISO)</option>
+            </select>
+            <input
+              type="text"
+              size={16}
+              aria-label="Seek to"
+              data-testid="seek-value"
+              value={seekValue}
+              onInput={(e) => setSeekValue((e.currentTarget as HTMLInputElement).value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') void doSeek();
+              }}
+            />
+            <button type="button" class="button" data-testid="seek-go" onClick={() => void doSeek()}>
+              Go
+            </button>
+            <span class="muted seek-message" data-testid="seek-message" title={seekMessage}>
+              {seekMessage}
             </span>
           </div>
           <div class="split">
@@ -238,7 +257,7 @@ export function SsView({ session }: { session: FileSession }) {
               rowClass={rowClass}
               emptyText={session.done ? 'No messages match the filters' : 'Loading…'}
             />
-            <DetailPane session={session} event={selected} />
+            <DetailPane session={session} event={shownMessage} />
           </div>
         </div>
       ) : null}
@@ -261,6 +280,40 @@ export function SsView({ session }: { session: FileSession }) {
         />
       ) : null}
     </div>
+  );
+}
+
+/** A stream dropdown of fixed width: long labels are cut, the full label is the tooltip. */
+function StreamSelect(props: {
+  session: FileSession;
+  testId: string;
+  label: string;
+  value: number;
+  all?: boolean;
+  onChange(stream: number): void;
+}) {
+  const streams = props.session.ssStreams;
+  const current = streams[props.value];
+  const title = current ? streamLabel(current.key, current.shard).full : props.all ? 'all streams' : '';
+  return (
+    <select
+      class="stream-select"
+      aria-label={props.label}
+      data-testid={props.testId}
+      title={title}
+      value={String(props.value)}
+      onChange={(e) => props.onChange(Number((e.currentTarget as HTMLSelectElement).value))}
+    >
+      {props.all ? <option value="-1">all streams</option> : null}
+      {streams.map((st, i) => {
+        const label = streamLabel(st.key, st.shard);
+        return (
+          <option key={i} value={String(i)} title={label.full}>
+            {label.short}
+          </option>
+        );
+      })}
+    </select>
   );
 }
 
@@ -307,7 +360,9 @@ function SsStreams({ session, onSelect }: { session: FileSession; onSelect(strea
         <tbody>
           {session.ssStreams.map((st, i) => (
             <tr key={i} class="clickable" onClick={() => onSelect(i)} data-testid="ss-stream-row">
-              <td>{st.key === '' ? '(empty key)' : st.key}</td>
+              <td class="c-longtext" title={st.key}>
+                {st.key === '' ? '(empty key)' : st.key}
+              </td>
               <td class="num">{st.shard}</td>
               <td class="num">{fmtInt(st.count)}</td>
               <td class="num">{fmtBytes(st.bytes)}</td>
@@ -335,6 +390,7 @@ function makeColumns(session: FileSession, index: Int32Array | null): [TableColu
       key: 'stream',
       label: 'stream key',
       className: 'c-key',
+      tooltip: true,
       render: (r) => session.ssStreams[s.stream.data[msg(r)] as number]?.key ?? '',
     },
     {
@@ -359,6 +415,7 @@ function makeColumns(session: FileSession, index: Int32Array | null): [TableColu
       key: 'preview',
       label: 'payload',
       className: 'c-preview',
+      tooltip: true,
       render: (r) => session.str(s.preview.data[msg(r)] as number),
     },
   ];

@@ -20,9 +20,10 @@ export function StartPage({ onOpen }: StartPageProps) {
     <div class="start" data-testid="start-page">
       <h1>Open a recording</h1>
       <p>
-        Drop <code>.moqtrace</code> or SeaStreamer <code>.ss</code> files anywhere on this page, or use{' '}
-        <strong>Open files…</strong>. Several files open in tabs. Everything stays in this browser: files are parsed
-        locally and nothing is uploaded.
+        Drop <code>.moqtrace</code> traces, MoQT qlog/mlog files (<code>.qlog</code>, <code>.sqlog</code>, moxygen and
+        moq-rs mlogs) or SeaStreamer <code>.ss</code> recordings anywhere on this page, or use{' '}
+        <strong>Open files…</strong>; from a shell, <code>xtrace view FILE</code> opens a file here. Several files open
+        in tabs. Everything stays in this browser: files are parsed locally and nothing is uploaded.
       </p>
       <h2>Open demo</h2>
       <div class="demo-cards">

@@ -15,6 +15,7 @@ export function StreamList({ session, onSelect }: { session: FileSession; onSele
             <th>kind</th>
             <th>alias</th>
             <th class="num">objects</th>
+            <th class="num">payloads</th>
             <th class="num">bytes</th>
             <th class="num">first (s)</th>
             <th class="num">last (s)</th>
@@ -29,6 +30,7 @@ export function StreamList({ session, onSelect }: { session: FileSession; onSele
               <td>{s.kind}</td>
               <td>{s.alias}</td>
               <td class="num">{fmtInt(s.objects)}</td>
+              <td class="num">{fmtInt(s.payloads)}</td>
               <td class="num">{fmtBytes(s.bytes)}</td>
               <td class="num">{fmtUs(s.firstUs)}</td>
               <td class="num">{fmtUs(s.lastUs)}</td>

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { FileSession } from '../state/session.js';
 import { EMPTY_FILTER, filterEvents, rowOf, type TraceFilter } from '../state/trace-filter.js';
-import { patchHash, readHash } from '../state/url.js';
+import { compactParams, type HashParams } from '../state/url.js';
 import { useKeyboardNav } from '../state/use-keyboard.js';
 import { DetailPane } from './detail-pane.js';
 import { EventTable } from './event-table.js';
@@ -22,8 +22,7 @@ const VIEWS = [
 ] as const;
 type View = (typeof VIEWS)[number][0];
 
-function filterFromHash(): TraceFilter {
-  const h = readHash();
+function filterOf(h: HashParams): TraceFilter {
   const num = (v: string | undefined) => (v === undefined || v === '' ? Number.NaN : Number(v));
   return {
     ...EMPTY_FILTER,
@@ -36,12 +35,19 @@ function filterFromHash(): TraceFilter {
   };
 }
 
-export function TraceView({ session }: { session: FileSession }) {
-  const initial = useRef(readHash());
+export interface TraceViewProps {
+  session: FileSession;
+  /** Reports the view state (for the URL): `push` when the view (sub-tab) changed, else `replace`. */
+  onState(state: HashParams, mode: 'push' | 'replace'): void;
+}
+
+/** The views of a trace (a .moqtrace file, or qlog read as .moqtrace events); state from `session.viewState`. */
+export function TraceView({ session, onState }: TraceViewProps) {
+  const initial = useRef(session.viewState);
   const [view, setView] = useState<View>(
     (VIEWS.find(([v]) => v === initial.current.view)?.[0] as View | undefined) ?? 'events',
   );
-  const [filter, setFilter] = useState<TraceFilter>(filterFromHash);
+  const [filter, setFilter] = useState<TraceFilter>(() => filterOf(initial.current));
   const [track, setTrack] = useState<string>(initial.current.track ?? '');
   const [selected, setSelected] = useState<number>(Number(initial.current.sel ?? -1));
   const searchRef = useRef<HTMLInputElement>(null);
@@ -61,19 +67,32 @@ export function TraceView({ session }: { session: FileSession }) {
   const index = useMemo(() => filterEvents(session, effective), [session, effective, session.rowsVersion]);
   const rowCount = index ? index.length : session.trace.length;
   const selectedRow = rowOf(index, selected, session.trace.length);
+  // The details show the selected event only while the filters show it.
+  const shownEvent = selectedRow >= 0 ? selected : -1;
 
+  // A filter that hides the selected row clears the selection (kept while rows are still arriving).
   useEffect(() => {
-    patchHash({
-      view: view === 'events' ? undefined : view,
-      type: filter.types.join(','),
-      dir: filter.dir === -1 ? undefined : filter.dir,
-      sid: Number.isNaN(filter.sid) ? undefined : filter.sid,
-      q: filter.text,
-      from: Number.isNaN(filter.from) ? undefined : filter.from,
-      to: Number.isNaN(filter.to) ? undefined : filter.to,
-      track: track || undefined,
-      sel: selected >= 0 ? selected : undefined,
-    });
+    if (session.done && selected >= 0 && shownEvent < 0) setSelected(-1);
+  }, [session.done, selected, shownEvent]);
+
+  const lastView = useRef(view);
+  useEffect(() => {
+    const mode = lastView.current === view ? 'replace' : 'push';
+    lastView.current = view;
+    onState(
+      compactParams({
+        view: view === 'events' ? undefined : view,
+        type: filter.types.join(','),
+        dir: filter.dir === -1 ? undefined : filter.dir,
+        sid: Number.isNaN(filter.sid) ? undefined : filter.sid,
+        q: filter.text,
+        from: Number.isNaN(filter.from) ? undefined : filter.from,
+        to: Number.isNaN(filter.to) ? undefined : filter.to,
+        track: track || undefined,
+        sel: selected >= 0 ? selected : undefined,
+      }),
+      mode,
+    );
   }, [view, filter, track, selected]);
 
   const selectRow = (row: number) => {
@@ -124,7 +143,7 @@ export function TraceView({ session }: { session: FileSession }) {
           />
           <div class="split">
             <EventTable session={session} index={index} selectedRow={selectedRow} onSelect={selectRow} />
-            <DetailPane session={session} event={selected} />
+            <DetailPane session={session} event={shownEvent} />
           </div>
         </div>
       ) : null}

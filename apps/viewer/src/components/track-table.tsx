@@ -37,11 +37,15 @@ export function TrackTable({
               onClick={() => onSelect(t.key)}
               data-testid="track-row"
             >
-              <td>{t.namespace}</td>
-              <td>{t.name}</td>
+              <td class="c-longtext" title={t.namespace}>
+                {t.namespace}
+              </td>
+              <td class="c-longtext" title={t.name}>
+                {t.name}
+              </td>
               <td>{t.paired ? t.key : `${t.key} (unpaired)`}</td>
               <td>{t.alias}</td>
-              <td data-testid="track-status" title={t.reason}>
+              <td data-testid="track-status" class="c-longtext" title={t.reason}>
                 {t.status}
                 {t.reason ? `: ${t.reason}` : ''}
               </td>

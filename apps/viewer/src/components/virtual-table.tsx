@@ -14,7 +14,10 @@ export interface TableColumn {
   /** CSS class on header and cells (widths and alignment live in the stylesheet). */
   className: string;
   render(row: number): ComponentChild;
+  /** Tooltip of the header cell. */
   title?: string;
+  /** Show each cell's text as its tooltip (columns whose text may be cut with an ellipsis). */
+  tooltip?: boolean;
 }
 
 export interface VirtualTableProps {
@@ -69,11 +72,14 @@ class Row extends Component<RowProps> {
         data-row={row}
         style={{ transform: `translateY(${row * ROW_HEIGHT}px)` }}
       >
-        {columns.map((c) => (
-          <div key={c.key} class={`vcell ${c.className}`}>
-            {c.render(row)}
-          </div>
-        ))}
+        {columns.map((c) => {
+          const content = c.render(row);
+          return (
+            <div key={c.key} class={`vcell ${c.className}`} title={c.tooltip ? String(content ?? '') : undefined}>
+              {content}
+            </div>
+          );
+        })}
       </div>
     );
   }

@@ -15,6 +15,7 @@ import type {
 } from '../worker/protocol.js';
 import { type Column, f64, i8, i32, u8, u16 } from './columns.js';
 import { Observable } from './store.js';
+import type { HashParams } from './url.js';
 
 /** Main-thread columnar store of a trace's events. */
 export class TraceStore {
@@ -31,6 +32,7 @@ export class TraceStore {
   readonly name = i32();
   readonly summary = i32();
   readonly alias = f64();
+  readonly prio = i32();
   get length(): number {
     return this.seq.length;
   }
@@ -96,6 +98,10 @@ export class FileSession extends Observable {
   streams: StreamRow[] = [];
   /** Bumped whenever rows are appended (filters recompute). */
   rowsVersion = 0;
+  /** The tab's view, filters and selection, as the URL hash shows them while the tab is active. */
+  viewState: HashParams;
+  /** Bumped when {@link viewState} is replaced from outside (a URL edit, back/forward): the views re-read it. */
+  viewEpoch = 0;
   /** The file's bytes once available (`null` when they could not be fetched): the SQL tab reads them. */
   readonly blobReady: Promise<Blob | null>;
   private resolveBlob: (blob: Blob | null) => void = () => undefined;
@@ -104,15 +110,28 @@ export class FileSession extends Observable {
   private nextReq = 1;
   private readonly pending = new Map<number, (value: FromWorker) => void>();
 
+  /** The same-origin URL the file was fetched from (kept in the page URL as `?file=`), null for a local file. */
+  readonly url: string | null;
+
   constructor(
     readonly name: string,
     source: Blob | string,
+    viewState: HashParams = {},
   ) {
     super();
+    this.url = typeof source === 'string' ? source : null;
+    this.viewState = viewState;
     this.blobReady = new Promise((resolve) => {
       this.resolveBlob = resolve;
     });
     void this.start(source);
+  }
+
+  /** Replaces the view state from outside the views (they re-read it). */
+  replaceViewState(state: HashParams): void {
+    this.viewState = state;
+    this.viewEpoch++;
+    this.notify();
   }
 
   private async start(source: Blob | string): Promise<void> {

@@ -1,5 +1,10 @@
-import { dirArrow, fmtId, typeName } from '../format.js';
+import { EVENT_TYPE_IDS, type TraceEvent } from '@x/moqtrace';
+import { summarizeEvent } from '@x/moqtrace/analysis';
+import { typeName } from '../format.js';
 import type { FileSession } from './session.js';
+
+const OBJECT_HEADER = EVENT_TYPE_IDS['object-header'];
+const OBJECT_PAYLOAD = EVENT_TYPE_IDS['object-payload'];
 
 export interface TraceFilter {
   /** Event types to show; empty = all. */
@@ -40,27 +45,29 @@ export function isEmptyFilter(f: TraceFilter): boolean {
   );
 }
 
-/** One-line summary of event `i`: the worker's summary string when it sent one, else derived from columns. */
+/**
+ * One-line summary of event `i` (the library's `summarizeEvent` text): the string the worker sent, or, for the
+ * object events the worker leaves to the UI (the bulk of a trace), the library's summary of the event rebuilt
+ * from the columns.
+ */
 export function eventSummary(session: FileSession, i: number): string {
   const t = session.trace;
   const s = t.summary.data[i] as number;
   if (s >= 0) return session.str(s);
   const type = t.type.data[i] as number;
-  const g = fmtId(t.group.data[i] as number);
-  const o = fmtId(t.object.data[i] as number);
-  const size = t.size.data[i] as number;
-  switch (type) {
-    case 3:
-      return `group ${g} object ${o}`;
-    case 4:
-      return `group ${g} object ${o} · ${Number.isNaN(size) ? '?' : size} bytes`;
-    case 1: {
-      const alias = t.alias.data[i] as number;
-      return `stream ${fmtId(t.sid.data[i] as number)} ${dirArrow(t.dir.data[i] as number)}${Number.isNaN(alias) ? '' : ` alias ${alias}`}`;
-    }
-    default:
-      return typeName(type);
-  }
+  if (type !== OBJECT_HEADER && type !== OBJECT_PAYLOAD) return '';
+  const ids = {
+    seq: t.seq.data[i] as number,
+    timestamp: 0,
+    streamId: BigInt(t.sid.data[i] as number),
+    groupId: BigInt(t.group.data[i] as number),
+    objectId: BigInt(t.object.data[i] as number),
+  };
+  const event: TraceEvent =
+    type === OBJECT_HEADER
+      ? { type: 'object-header', ...ids, publisherPriority: t.prio.data[i] as number, objectStatus: 0 }
+      : { type: 'object-payload', ...ids, size: t.size.data[i] as number };
+  return summarizeEvent(event).text;
 }
 
 /**

@@ -78,6 +78,7 @@ export const TRACE_SPEC: ColumnSpec<TraceColumns> = {
   name: Int32Array,
   summary: Int32Array,
   alias: Float64Array,
+  prio: Int32Array,
 };
 
 export const SS_SPEC: ColumnSpec<SsColumns> = {

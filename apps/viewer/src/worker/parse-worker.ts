@@ -4,7 +4,7 @@
  */
 import { toHex } from '@x/binary';
 import type { WorkerScope } from './batch.js';
-import { detectFormat } from './detect.js';
+import { DETECT_BYTES, detectFormat } from './detect.js';
 import type { FileParser } from './errors.js';
 import { codeOf, messageOf } from './errors.js';
 import type { Detail, FromWorker, ToWorker } from './protocol.js';
@@ -49,7 +49,7 @@ scope.onmessage = (event) => {
 };
 
 async function open(file: Blob): Promise<void> {
-  const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
+  const head = new Uint8Array(await file.slice(0, DETECT_BYTES).arrayBuffer());
   const format = detectFormat(head);
   post({ kind: 'format', format, size: file.size });
   if (format === 'unknown') {
@@ -59,7 +59,7 @@ async function open(file: Blob): Promise<void> {
       message:
         file.size === 0
           ? 'The file is empty.'
-          : 'This is neither a .moqtrace trace (it would start with "MOQTRACE") nor a SeaStreamer .ss recording (it would start with "Ss" and version 1).',
+          : 'This is not a .moqtrace trace (it would start with "MOQTRACE"), a SeaStreamer .ss recording (it would start with "Ss" and version 1) or a MoQT qlog/mlog file (JSON with qlog fields or moqt: events).',
       hex: toHex(head, 0, Math.min(head.length, 32)),
     });
     return;
@@ -67,6 +67,9 @@ async function open(file: Blob): Promise<void> {
   if (format === 'moqtrace') {
     const { MoqtraceFileParser } = await import('./moqtrace-parse.js');
     parser = new MoqtraceFileParser(file, post);
+  } else if (format === 'qlog') {
+    const { QlogFileParser } = await import('./qlog-parse.js');
+    parser = new QlogFileParser(file, post);
   } else {
     const { SsParser } = await import('./ss-parse.js');
     parser = new SsParser(file, post);

@@ -12,9 +12,21 @@ export interface PayloadView {
 
 const PREVIEW_BYTES = 160;
 
-/** Classifies a payload for display: UTF-8 text (spec: valid UTF-8, empty is text), JSON when it parses, else hex. */
+/**
+ * True when a payload reads as text: valid UTF-8 without control characters other than tab, newline and carriage
+ * return (the rule of the CLI's `--payload auto`, for both formats); an empty payload is text.
+ */
+export function isTextPayload(payload: Uint8Array): boolean {
+  for (let i = 0; i < payload.length; i++) {
+    const b = payload[i] as number;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
+  }
+  return isValidUtf8(payload);
+}
+
+/** Classifies a payload for display: text (see {@link isTextPayload}), JSON when it parses, else hex. */
 export function previewPayload(payload: Uint8Array): PayloadView {
-  if (!isValidUtf8(payload)) {
+  if (!isTextPayload(payload)) {
     const n = Math.min(payload.length, 24);
     return { text: false, json: false, preview: `hex ${toHex(payload, 0, n)}${payload.length > n ? '…' : ''}` };
   }
@@ -35,7 +47,7 @@ export function previewPayload(payload: Uint8Array): PayloadView {
 
 /** Full text rendering for the detail pane: pretty JSON when it parses, else the UTF-8 text; null for binary. */
 export function payloadText(payload: Uint8Array): { label: string; value: string } | null {
-  if (!isValidUtf8(payload)) return null;
+  if (!isTextPayload(payload)) return null;
   const text = decoder.decode(payload.subarray(0, 1 << 20));
   const first = text.trimStart()[0];
   if (first === '{' || first === '[') {

@@ -3,7 +3,11 @@
  * (transferred, not copied) plus the strings first seen in the batch, appended to a per-file string table.
  */
 
-export type FileFormat = 'moqtrace' | 'ss' | 'unknown';
+/** The formats the viewer opens (detected from the first bytes), `unknown` for anything else. */
+export type FileFormat = 'moqtrace' | 'qlog' | 'ss' | 'unknown';
+
+/** Formats whose records are `.moqtrace` events (a qlog/mlog file is read as `.moqtrace` events). */
+export type TraceFormat = 'moqtrace' | 'qlog';
 
 /** A JSON-safe value (the worker renders bigints, bytes, maps to tagged JSON before posting). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,6 +40,11 @@ export interface TraceColumns {
   summary: Int32Array;
   /** Track alias of a stream-opened event, NaN when absent. */
   alias: Float64Array;
+  /**
+   * Publisher priority of an object header whose summary the UI derives from the columns (`summary` -1), -1
+   * otherwise.
+   */
+  prio: Int32Array;
 }
 
 /** Columns of one batch of .ss messages. */
@@ -70,20 +79,39 @@ export interface Problem {
 }
 
 export interface TraceSegmentInfo {
+  /** Byte offset of the segment (its preamble, or the qlog record that starts the trace). */
   offset: number;
-  version: number;
+  /** `.moqtrace` format version, null for a trace read from qlog. */
+  version: number | null;
+  /** The `.moqtrace` header as JSON. */
   header: Json;
 }
 
 export interface TraceHeaderInfo {
   format: 'moqtrace';
+  /** The file's own format: a `.moqtrace` trace, or a qlog/mlog file read as `.moqtrace` events. */
+  source: TraceFormat;
   segments: TraceSegmentInfo[];
-  /** Draft number from `protocol`, when known. */
+  /** Draft number from `protocol` or the negotiated version, when known. */
   draft: number | null;
+  /** `protocol` of the first segment. */
+  protocol: string;
+  /** The MoQT version as `0xff00000e (draft-14)` (negotiated in SETUP, else from `protocol`), empty when unknown. */
+  version: string;
+  /** `perspective` of the first segment. */
+  perspective: string;
+  /** `startTime` of the first segment, ms since the epoch. */
+  startTime: number;
+  /** True when the times were recorded on a clock without a known epoch (a qlog file with a relative time base). */
+  relativeClock: boolean;
+  /** `endTime − startTime` of the first segment when finalised, else the span of the events read so far (ms). */
+  durationMs: number;
   /** Microseconds: the epoch time corresponding to time 0 of the `time` column (ms * 1000). */
   timeBaseUs: number;
   /** True when times are relative to the first event (reference recorder clocks). */
   relativeToFirstEvent: boolean;
+  /** How a qlog file is laid out (`json-seq`, `contained`, ...), empty for `.moqtrace`. */
+  framing: string;
 }
 
 export interface SsStreamInfo {
@@ -135,7 +163,11 @@ export interface StreamRow {
   openIndex: number;
   closeIndex: number;
   errorCode: number;
+  /** Object headers (event 3). */
   objects: number;
+  /** Payloads (event 4). */
+  payloads: number;
+  /** Payload bytes. */
   bytes: number;
   firstUs: number;
   lastUs: number;
@@ -182,4 +214,6 @@ export interface Detail {
   extra: Json | null;
   /** Text rendering (payload as UTF-8 or pretty JSON). */
   text: { label: string; value: string } | null;
+  /** The record as the file has it, when that is text (a qlog record), shown last. */
+  source: { label: string; value: string } | null;
 }

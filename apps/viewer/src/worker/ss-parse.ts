@@ -225,6 +225,7 @@ export class SsParser implements FileParser {
       bytes: [{ label: 'Payload', offset: 0, data: payload, total: m.payload.length }],
       extra: null,
       text: payloadText(payload),
+      source: null,
     };
   }
 

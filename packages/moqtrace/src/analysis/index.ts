@@ -20,6 +20,7 @@ export {
   type MessageTypeRange,
   messageTypeId,
   messageTypeName,
+  versionFromDraft,
 } from './naming.js';
 export {
   buildTrackTable,

@@ -121,6 +121,20 @@ export function draftFromVersion(version: unknown): number | undefined {
 }
 
 /**
+ * The wire version `0xff0000NN` of draft `NN` (the inverse of {@link draftFromVersion}), else `undefined` for
+ * values that are not a draft number (0–255).
+ *
+ * @example
+ * ```ts
+ * formatMoqtVersion(versionFromDraft(14)!); // '0xff00000e (draft-14)'
+ * ```
+ */
+export function versionFromDraft(draft: number): number | undefined {
+  if (!(Number.isInteger(draft) && draft >= 0 && draft <= 0xff)) return undefined;
+  return 0xff000000 + draft;
+}
+
+/**
  * The draft a trace speaks: from `protocol`, else from a SETUP/`server_setup` message's `selected_version`.
  */
 export function detectDraft(

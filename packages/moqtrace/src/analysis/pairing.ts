@@ -113,8 +113,9 @@ export interface TrackTableBuilder {
  *
  * @example
  * ```ts
- * const tracks = createTrackTableBuilder({ header });
- * await streamTrace(file, { event: (event) => tracks.add(event) });
+ * const reader = await openTraceReader(file);
+ * const tracks = createTrackTableBuilder({ header: reader.header });
+ * for await (const { event } of reader) tracks.add(event);
  * console.log(tracks.result().tracks);
  * ```
  */
