@@ -46,7 +46,7 @@ export interface ExportOptions extends DuckDBSettings {
   partition?: boolean;
   /** Parquet compression (default `zstd`). */
   compression?: ParquetCompression;
-  /** Rows per Parquet row group (default 122880, DuckDB's; fewer for large rows: about 32 MiB per row group). */
+  /** Rows per Parquet row group (default 122880, DuckDB's; fewer for large rows: see `copyStatement`). */
   rowGroupSize?: number;
   /** Replace the tables of an earlier export in the folder (default false: `OUTPUT_EXISTS`). */
   overwrite?: boolean;
@@ -83,7 +83,7 @@ function lineLimit(file: SpoolFile): number {
 }
 /** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
 const LARGE_ROW_BYTES = 1024;
-/** Target size of a Parquet row group in memory. */
+/** Target size of a Parquet row group in memory for payload-heavy tables (8 times that for the others). */
 const ROW_GROUP_BYTES = 8 * 1024 * 1024;
 
 /** The path of a table in an export folder. */
@@ -111,8 +111,8 @@ function checkOptions(options: ExportOptions): void {
 
 /**
  * The `COPY ... TO` of a table's rows (`select`) into `target`. Parquet row groups hold `rowGroupSize` rows (default
- * 122880), fewer when the rows are large (`rowBytes`, their mean size): about 32 MiB per row group, so memory stays
- * bounded when rows carry payloads.
+ * 122880), fewer when the rows are large (`rowBytes`, their mean size): about 8 MiB per row group when rows carry
+ * payloads (mean load line over 1 KiB), 64 MiB otherwise, so memory stays bounded.
  */
 export function copyStatement(
   table: TableSpec,
@@ -125,7 +125,8 @@ export function copyStatement(
   const parts: string[] = [];
   let query = select;
   if (format === 'parquet') {
-    const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(ROW_GROUP_BYTES / rowBytes)) : Number.MAX_SAFE_INTEGER;
+    const groupBytes = rowBytes > LARGE_ROW_BYTES ? ROW_GROUP_BYTES : 8 * ROW_GROUP_BYTES;
+    const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
     const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
     parts.push('FORMAT parquet', `COMPRESSION ${options.compression ?? 'zstd'}`, `ROW_GROUP_SIZE ${groups}`);
   } else {
@@ -242,39 +243,29 @@ export async function exportRecordings(
       sink.setSpool(table.name, new FileSpool(join(tmp, table.name), (file) => files.push(file)));
       spooled.set(table.name, files);
     }
-    const detected = await Promise.all(inputs.map((path) => detectFile(path)));
     const summaries: ScanSummary[] = [];
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
     const scanners = { ss: scanSeaStreamer, moqtrace: scanTrace };
-    // Files of one format after the other (.ss first), each in the order given.
-    for (const group of ['ss', 'moqtrace'] as const) {
-      for (const file of detected.filter((d) => d.format === group)) {
-        const scanOptions: ScanOptions = {
-          file: file.path,
-          sink,
-          ...(file.size === undefined ? {} : { size: file.size }),
-        };
-        const source = await openFileSource(file.path);
-        let summary: ScanSummary;
-        try {
-          summary = await scanners[group](source, scanOptions);
-        } finally {
-          await source.close();
+    // One file at a time, in the order given (one open file at a time, however many inputs).
+    for (const path of inputs) {
+      const file = await detectFile(path);
+      const scanOptions: ScanOptions = { file: path, sink, ...(file.size === undefined ? {} : { size: file.size }) };
+      let summary: ScanSummary;
+      if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
+      else {
+        const source = await openFileSource(path).catch((error: unknown) => error as Error);
+        if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
+        else {
+          try {
+            summary = await scanners[file.format](source, scanOptions);
+          } finally {
+            await source.close();
+          }
         }
-        summaries.push(summary);
-        options.onFile?.(summary);
       }
-    }
-    for (const file of detected.filter((d) => d.format === undefined)) {
-      const summary = unreadable(
-        { file: file.path, sink, ...(file.size === undefined ? {} : { size: file.size }) },
-        null,
-        file.error,
-      );
       summaries.push(summary);
       options.onFile?.(summary);
     }
-    debug('scanned');
     for (const table of TABLES) {
       await sink.spool(table.name).close();
       const files = spooled.get(table.name) as SpoolFile[];
@@ -301,7 +292,6 @@ export async function exportRecordings(
         );
       } else await runInternal(connection, statement);
     }
-    debug('copied');
     const tables: ExportedTable[] = [];
     for (const [i, table] of TABLES.entries()) {
       const target = targets[i] as string;
@@ -322,11 +312,6 @@ export async function exportRecordings(
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-const started = performance.now();
-function debug(what: string): void {
-  if (process.env.X_ANALYTICS_DEBUG) process.stderr.write(`${what} ${(performance.now() - started).toFixed(0)} ms\n`);
 }
 
 async function moveInto(from: string, to: string): Promise<void> {
