@@ -67,8 +67,9 @@ export const MESSAGES: TableSpec = defineTable({
       name: 'payload_text',
       type: 'VARCHAR',
       nullable: true,
-      description: 'The payload as text when it is valid UTF-8 (the empty payload included), else NULL.',
-      expression: 'TRY(decode(from_base64("payload")))',
+      description:
+        'The payload as text when it is valid UTF-8 (the empty payload included), else NULL. Computed by the views from `payload` (`TRY(decode(payload))`), not stored in the files.',
+      virtual: 'TRY(decode("payload"))',
     },
   ],
 });
