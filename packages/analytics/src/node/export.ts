@@ -193,6 +193,72 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The load-format files of every table after {@link spoolRecordings}, and what was read. */
+export interface SpooledRecordings {
+  /** One summary per input, in the order given. */
+  readonly files: ScanSummary[];
+  /** Per table, its spool files (none when no input filled it). */
+  readonly tables: ReadonlyMap<TableName, readonly SpoolFile[]>;
+}
+
+/**
+ * Reads the inputs one at a time, in the order given, into load-format files in `dir` (one per table): the first
+ * half of an export, also the tables `openRecordings` queries in place. Memory: one 64 KiB chunk per table.
+ *
+ * @internal
+ */
+export async function spoolRecordings(
+  inputs: readonly string[],
+  dir: string,
+  onFile?: (summary: ScanSummary) => void,
+): Promise<SpooledRecordings> {
+  const sink = new ExportSink(nodeBase64);
+  const tables = new Map<TableName, SpoolFile[]>();
+  try {
+    for (const table of TABLES) {
+      const files: SpoolFile[] = [];
+      sink.setSpool(table.name, new FileSpool(join(dir, table.name), (file) => files.push(file)));
+      tables.set(table.name, files);
+    }
+    const summaries: ScanSummary[] = [];
+    const scanners = { ss: scanSeaStreamer, moqtrace: scanTrace };
+    for (const path of inputs) {
+      const file = await detectFile(path);
+      const scanOptions: ScanOptions = { file: path, sink, ...(file.size === undefined ? {} : { size: file.size }) };
+      let summary: ScanSummary;
+      if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
+      else {
+        const source = await openFileSource(path).catch((error: unknown) => error as Error);
+        if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
+        else {
+          try {
+            summary = await scanners[file.format](source, scanOptions);
+          } finally {
+            await source.close();
+          }
+        }
+      }
+      summaries.push(summary);
+      onFile?.(summary);
+    }
+    for (const table of TABLES) await sink.spool(table.name).close();
+    return { files: summaries, tables };
+  } finally {
+    for (const spool of sink.spools()) await spool.abort();
+  }
+}
+
+/** The `SELECT` of a table's stored (or, with `virtual`, all) columns from its spool files. */
+export function spooledQuery(table: TableSpec, files: readonly SpoolFile[], virtual: boolean): string {
+  if (files.length === 0) return emptyTableQuery(table, virtual);
+  return tableLoadQuery(
+    table,
+    files.map((f) => f.path),
+    Math.max(...files.map(lineLimit)),
+    virtual,
+  );
+}
+
 /**
  * Exports recordings into `outDir`: one file per table (`messages.parquet`, `beacons.parquet`, `events.parquet`,
  * `headers.parquet`, `tracks.parquet`, `files.parquet`, `problems.parquet`), every input in the same tables (the
@@ -232,55 +298,20 @@ export async function exportRecordings(
   }
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-'));
   let duck: Duck | undefined;
-  const sink = new ExportSink(nodeBase64);
-  const spooled = new Map<TableName, SpoolFile[]>();
   try {
     const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
     duck = await openDuck({ ...duckSettings, tempDirectory: join(tmp, 'spill') });
     const connection = duck.connection;
-    for (const table of TABLES) {
-      const files: SpoolFile[] = [];
-      sink.setSpool(table.name, new FileSpool(join(tmp, table.name), (file) => files.push(file)));
-      spooled.set(table.name, files);
-    }
-    const summaries: ScanSummary[] = [];
+    const spooled = await spoolRecordings(inputs, tmp, options.onFile);
+    const summaries = spooled.files;
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
-    const scanners = { ss: scanSeaStreamer, moqtrace: scanTrace };
-    // One file at a time, in the order given (one open file at a time, however many inputs).
-    for (const path of inputs) {
-      const file = await detectFile(path);
-      const scanOptions: ScanOptions = { file: path, sink, ...(file.size === undefined ? {} : { size: file.size }) };
-      let summary: ScanSummary;
-      if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
-      else {
-        const source = await openFileSource(path).catch((error: unknown) => error as Error);
-        if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
-        else {
-          try {
-            summary = await scanners[file.format](source, scanOptions);
-          } finally {
-            await source.close();
-          }
-        }
-      }
-      summaries.push(summary);
-      options.onFile?.(summary);
-    }
+    const rowsOf = new Map<TableName, number>();
     for (const table of TABLES) {
-      await sink.spool(table.name).close();
-      const files = spooled.get(table.name) as SpoolFile[];
-      const select =
-        files.length === 0
-          ? emptyTableQuery(table, false)
-          : tableLoadQuery(
-              table,
-              files.map((f) => f.path),
-              Math.max(...files.map(lineLimit)),
-              false,
-            );
+      const files = spooled.tables.get(table.name) ?? [];
       const rows = files.reduce((n, f) => n + f.rows, 0);
+      rowsOf.set(table.name, rows);
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
-      const statement = copyStatement(table, select, partial(table.name), options, rowBytes);
+      const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
       if (rowBytes > LARGE_ROW_BYTES) {
         // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
         // compression) near 100 MB; measured as fast as two threads on payload-heavy tables.
@@ -299,7 +330,7 @@ export async function exportRecordings(
       if (partition && !(await exists(from))) await mkdir(from, { recursive: true });
       await rm(target, { recursive: true, force: true });
       await moveInto(from, target);
-      tables.push({ name: table.name, path: target, rows: sink.rows(table.name) });
+      tables.push({ name: table.name, path: target, rows: rowsOf.get(table.name) ?? 0 });
     }
     return {
       files: summaries,
@@ -308,7 +339,6 @@ export async function exportRecordings(
       warnings: summaries.reduce((n, s) => n + s.warnings, 0),
     };
   } finally {
-    for (const spool of sink.spools()) await spool.abort();
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }

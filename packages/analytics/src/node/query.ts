@@ -14,7 +14,7 @@ import { emptyTableQuery, quoteIdentifier, sqlString, withVirtualColumns } from 
 import { TABLES } from '../tables/index.js';
 import type { TableName } from '../tables/types.js';
 import { type Duck, type DuckDBSettings, messageOf, openDuck, runInternal } from './duckdb.js';
-import { type ExportOptions, type ExportResult, exportRecordings } from './export.js';
+import { type ExportOptions, type ExportResult, spooledQuery, spoolRecordings } from './export.js';
 import { type QueryColumn, type QueryValue, toQueryValue } from './values.js';
 
 /** A result streamed in batches of rows. */
@@ -162,9 +162,10 @@ export async function openDataset(dir: string, settings: DuckDBSettings = {}): P
 }
 
 /**
- * Opens recordings for SQL: exports them into a temporary Parquet dataset (streaming, bounded memory) and opens
- * it as {@link openDataset} does. `database.export` tells which files had problems; the temporary files are
- * removed by `close()`.
+ * Opens recordings for SQL: reads them into temporary load-format files (streaming, bounded memory) and creates the
+ * views over those files, as the export does before writing Parquet (each query reads them again, in parallel;
+ * nothing is held in JS memory). `database.export` tells which files had problems; the temporary files are removed
+ * by `close()`.
  *
  * @example
  * ```ts
@@ -178,22 +179,28 @@ export async function openRecordings(
 ): Promise<AnalyticsDatabase> {
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-query-'));
   try {
-    const dataset = join(tmp, 'dataset');
-    const result = await exportRecordings(files, dataset, {
-      ...options,
-      format: 'parquet',
-      partition: false,
-      compression: options.compression ?? 'snappy',
-      tempDirectory: tmp,
-    });
-    const duck = await openDuck(options);
+    const spooled = await spoolRecordings(files, tmp, options.onFile);
+    const duck = await openDuck({ ...options, tempDirectory: join(tmp, 'spill') });
+    const tables: { name: TableName; rows: number }[] = [];
     try {
-      await createViews(duck.connection, (table) => datasetSource(dataset, table));
+      for (const table of TABLES) {
+        const list = spooled.tables.get(table.name) ?? [];
+        tables.push({ name: table.name, rows: list.reduce((n, f) => n + f.rows, 0) });
+        await runInternal(
+          duck.connection,
+          `CREATE VIEW ${quoteIdentifier(table.name)} AS ${spooledQuery(table, list, true)}`,
+        );
+      }
     } catch (error) {
       duck.close();
       throw error;
     }
-    const tables = result.tables.map((t) => ({ name: t.name, rows: t.rows }));
+    const result: ExportResult = {
+      files: spooled.files,
+      tables: tables.map((t) => ({ ...t, path: tmp })),
+      errors: spooled.files.reduce((n, s) => n + s.errors, 0),
+      warnings: spooled.files.reduce((n, s) => n + s.warnings, 0),
+    };
     return new Database(duck, tables, result, tmp);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
