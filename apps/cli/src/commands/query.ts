@@ -160,7 +160,7 @@ export function registerQueryCommand(program: Command, ctx: Context, positiveInt
     .addHelpText(
       'after',
       `
-Recordings are exported to a temporary Parquet dataset first (streaming, bounded memory). Column names that
+Recordings are read once into temporary files the views read (streaming, bounded memory). Column names that
 are SQL keywords need double quotes ("offset", "timestamp"). u64 values are exact: NDJSON prints them as
 numbers up to 2^53-1 and as decimal strings above. Tables and columns: docs/analytics.md.
 

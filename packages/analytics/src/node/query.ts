@@ -1,6 +1,6 @@
 /**
  * SQL over recordings: an {@link AnalyticsDatabase} is an in-memory DuckDB with the tables as views, over an
- * exported dataset ({@link openDataset}) or over recordings exported on the fly into a temporary Parquet dataset
+ * exported dataset ({@link openDataset}) or over recordings read into temporary load-format files
  * ({@link openRecordings}: rows stream through DuckDB, nothing is held in JS memory).
  *
  * @module
