@@ -102,7 +102,9 @@ function packageOf(specifier) {
  */
 export function checkDeclaredDependencies(root) {
   const problems = [];
-  for (const { dir, manifestPath, manifest } of workspacePackages(root)) {
+  const workspace = workspacePackages(root);
+  const manifests = new Map(workspace.map(({ manifest }) => [manifest.name, manifest]));
+  for (const { dir, manifestPath, manifest } of workspace) {
     const declared = new Set([
       ...Object.keys(manifest.dependencies ?? {}),
       ...Object.keys(manifest.peerDependencies ?? {}),
@@ -120,8 +122,16 @@ export function checkDeclaredDependencies(root) {
     for (const [name, file] of imported) {
       if (!declared.has(name)) problems.push(`${file}: imports ${name}, which ${manifest.name} does not declare`);
     }
+    // An app installs the optional peer dependencies of the workspace libraries it uses (e.g. @duckdb/node-api
+    // for @x/analytics/node): such a dependency is declared without being imported.
+    const peers = new Set();
+    for (const name of imported.keys()) {
+      const library = manifests.get(name);
+      for (const [peer, meta] of Object.entries(library?.peerDependenciesMeta ?? {}))
+        if (meta?.optional) peers.add(peer);
+    }
     for (const name of declared) {
-      if (!imported.has(name)) {
+      if (!imported.has(name) && !peers.has(name)) {
         problems.push(`${relative(root, manifestPath)}: ${manifest.name} declares ${name}, which no source imports`);
       }
     }

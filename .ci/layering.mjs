@@ -11,8 +11,9 @@ export const LAYERS = {
   '@x/moqtrace': ['@x/cbor-schema', '@x/binary'],
   '@x/seastreamer-file': ['@x/binary'],
   '@x/moqt-qlog': ['@x/moqtrace', '@x/binary'],
-  '@x/cli': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file'],
-  '@x/viewer': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file'],
+  '@x/analytics': ['@x/moqtrace', '@x/seastreamer-file', '@x/binary'],
+  '@x/cli': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file', '@x/analytics'],
+  '@x/viewer': ['@x/binary', '@x/cbor-schema', '@x/moqtrace', '@x/moqt-qlog', '@x/seastreamer-file', '@x/analytics'],
 };
 
 const IMPORT_RE =

@@ -7,7 +7,8 @@ import { defineConfig } from 'rolldown';
 export default defineConfig({
   input: { cli: 'src/cli.ts', index: 'src/index.ts' },
   platform: 'node',
-  external: [/^node:/],
+  // DuckDB ships a native library: loaded from node_modules at run time, never bundled
+  external: [/^node:/, /^@duckdb\//],
   output: {
     dir: 'dist',
     format: 'esm',

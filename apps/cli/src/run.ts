@@ -8,8 +8,10 @@
 import { Command, CommanderError } from 'commander';
 import { catCommand } from './commands/cat.js';
 import { convertCommand } from './commands/convert.js';
+import { exportCommand } from './commands/export.js';
 import { hexdumpCommand } from './commands/hexdump.js';
 import { infoCommand } from './commands/info.js';
+import { queryCommand } from './commands/query.js';
 import { seekCommand } from './commands/seek.js';
 import { statsCommand } from './commands/stats.js';
 import { validateCommand } from './commands/validate.js';
@@ -32,6 +34,8 @@ const COMMANDS: Readonly<Record<string, (ctx: Context) => Command>> = {
   write: writeCommand,
   hexdump: hexdumpCommand,
   view: viewCommand,
+  export: exportCommand,
+  query: queryCommand,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { FunctionComponent } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { FileView } from './components/file-view.js';
 import { StartPage } from './components/start-page.js';
@@ -47,6 +48,13 @@ export function App() {
   const [tabs, setTabs] = useState<FileSession[]>(initial.tabs);
   const [active, setActive] = useState(initial.active);
   const [dragging, setDragging] = useState(false);
+  // The SQL tab (and duckdb-wasm) is loaded the first time it is opened.
+  const [sqlOpen, setSqlOpen] = useState(false);
+  const [SqlView, setSqlView] = useState<FunctionComponent<{ sessions: FileSession[] }> | null>(null);
+  const openSql = () => {
+    setSqlOpen(true);
+    if (!SqlView) void import('./sql/sql-view.js').then((m) => setSqlView(() => m.SqlView));
+  };
   const state = useRef({ tabs, active });
   state.current = { tabs, active };
 
@@ -153,14 +161,15 @@ export function App() {
         <span class="brand">xtrace viewer</span>
         <div class="tabs" role="tablist" aria-label="Open files">
           {tabs.map((tab, i) => (
-            <span key={tab.id} class={`tab${i === active ? ' active' : ''}`}>
+            <span key={tab.id} class={`tab${i === active && !sqlOpen ? ' active' : ''}`}>
               <button
                 type="button"
                 role="tab"
-                aria-selected={i === active}
+                aria-selected={i === active && !sqlOpen}
                 data-testid="tab"
                 class="tab-name"
                 onClick={() => {
+                  setSqlOpen(false);
                   if (i !== active) show(tabs, i);
                 }}
                 title={tab.name}
@@ -173,11 +182,29 @@ export function App() {
             </span>
           ))}
           {tabs.length > 0 ? (
+            <span class={`tab${sqlOpen ? ' active' : ''}`}>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={sqlOpen}
+                data-testid="sql-tab"
+                class="tab-name"
+                onClick={openSql}
+                title="SQL over the open recordings (DuckDB)"
+              >
+                SQL
+              </button>
+            </span>
+          ) : null}
+          {tabs.length > 0 ? (
             <button
               type="button"
               class="tab-home"
               data-testid="tab-new"
-              onClick={() => show(tabs, -1)}
+              onClick={() => {
+                setSqlOpen(false);
+                show(tabs, -1);
+              }}
               title="Start page"
             >
               +
@@ -191,7 +218,13 @@ export function App() {
         <ThemeToggle />
       </header>
       <main class="content">
-        {current ? (
+        {sqlOpen ? (
+          SqlView ? (
+            <SqlView sessions={tabs} />
+          ) : (
+            <p class="muted">Loading the SQL tab…</p>
+          )
+        ) : current ? (
           <FileView key={current.id} session={current} onViewState={onViewState} />
         ) : (
           <StartPage onOpen={openFiles} />

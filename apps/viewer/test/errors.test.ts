@@ -30,9 +30,10 @@ describe('start page and errors', () => {
     expect(await page.locator('[data-testid="demo-moqtrace"]').count()).toBe(1);
     expect(await page.locator('[data-testid="demo-ss"]').count()).toBe(1);
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
-    expect(csp).toContain("script-src 'self'");
+    // WebAssembly (the SQL tab's duckdb-wasm) is the one addition: 'wasm-unsafe-eval', never 'unsafe-eval'.
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain("'unsafe-eval'");
     expect(csp).not.toContain('unsafe-inline');
     await screenshot(page, 'start-page');
     expect(errors).toEqual([]);
@@ -66,7 +67,7 @@ describe('start page and errors', () => {
     expect(await tabs.allTextContents()).toEqual(['empty.moqtrace', 'noise-2.bin']);
     await tabs.nth(0).click();
     await page.locator('[data-testid="error-view"]').waitFor();
-    expect(await page.textContent('[data-testid="error-code"]')).toBe('EMPTY_FILE');
+    expect(await page.textContent('[data-testid="error-code"]')).toBe('TRUNCATED');
     await page.context().close();
   });
 

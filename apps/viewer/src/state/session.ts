@@ -102,6 +102,9 @@ export class FileSession extends Observable {
   viewState: HashParams;
   /** Bumped when {@link viewState} is replaced from outside (a URL edit, back/forward): the views re-read it. */
   viewEpoch = 0;
+  /** The file's bytes once available (`null` when they could not be fetched): the SQL tab reads them. */
+  readonly blobReady: Promise<Blob | null>;
+  private resolveBlob: (blob: Blob | null) => void = () => undefined;
   private worker: Worker | null = null;
   private readonly startedAt = performance.now();
   private nextReq = 1;
@@ -118,6 +121,9 @@ export class FileSession extends Observable {
     super();
     this.url = typeof source === 'string' ? source : null;
     this.viewState = viewState;
+    this.blobReady = new Promise((resolve) => {
+      this.resolveBlob = resolve;
+    });
     void this.start(source);
   }
 
@@ -134,12 +140,14 @@ export class FileSession extends Observable {
       try {
         blob = await fetchSameOrigin(source);
       } catch (error) {
+        this.resolveBlob(null);
         this.fail('FETCH_FAILED', error instanceof Error ? error.message : String(error));
         return;
       }
     } else {
       blob = source;
     }
+    this.resolveBlob(blob);
     this.size = blob.size;
     const worker = new Worker(new URL('../worker/parse-worker.ts', import.meta.url), { type: 'module' });
     this.worker = worker;

@@ -55,10 +55,10 @@ async function open(file: Blob): Promise<void> {
   if (format === 'unknown') {
     post({
       kind: 'fatal',
-      code: file.size === 0 ? 'EMPTY_FILE' : 'UNKNOWN_FORMAT',
+      code: file.size === 0 ? 'TRUNCATED' : 'UNKNOWN_FORMAT',
       message:
         file.size === 0
-          ? 'The file is empty.'
+          ? 'The file is empty: no header at offset 0.'
           : 'This is not a .moqtrace trace (it would start with "MOQTRACE"), a SeaStreamer .ss recording (it would start with "Ss" and version 1) or a MoQT qlog/mlog file (JSON with qlog fields or moqt: events).',
       hex: toHex(head, 0, Math.min(head.length, 32)),
     });

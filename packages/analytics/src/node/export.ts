@@ -1,0 +1,357 @@
+/**
+ * `exportRecordings`: `.ss` and `.moqtrace` files into one dataset of Parquet (or CSV, or NDJSON) files, one per
+ * table, written by DuckDB's `COPY`. Rows stream: the largest table of each format (`messages`, `events`) goes
+ * through a named pipe into a running `COPY` while the files are read; the other tables are spooled to temporary
+ * files and copied at the end. Memory stays bounded by DuckDB's memory limit plus one chunk per table.
+ *
+ * @module
+ */
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFileSource } from '@x/binary/node';
+import { AnalyticsError } from '../errors.js';
+import {
+  createRowEncoder,
+  DEFAULT_MAX_LINE_BYTES,
+  emptyTableQuery,
+  quoteIdentifier,
+  type RowEncoder,
+  sqlString,
+  tableLoadQuery,
+} from '../load.js';
+import { scanTrace } from '../scan/moqtrace.js';
+import type { ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
+import { scanSeaStreamer, unreadable } from '../scan/ss.js';
+import { TABLES } from '../tables/index.js';
+import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
+import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, openDuck, runInternal } from './duckdb.js';
+import { detectFile } from './inputs.js';
+import { FileSpool, type Spool, type SpoolFile } from './spool.js';
+
+/** Output formats of {@link exportRecordings}. */
+export type ExportFormat = 'parquet' | 'csv' | 'ndjson';
+
+/** Parquet compression codecs. */
+export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'uncompressed';
+
+/** Options of {@link exportRecordings}. */
+export interface ExportOptions extends DuckDBSettings {
+  /** Output format (default `parquet`). */
+  format?: ExportFormat;
+  /**
+   * Write a Hive-partitioned dataset: `DIR/<table>/file_date=YYYY-MM-DD/data_0.<ext>` (default false: one file per
+   * table, `DIR/<table>.<ext>`).
+   */
+  partition?: boolean;
+  /** Parquet compression (default `zstd`). */
+  compression?: ParquetCompression;
+  /** Rows per Parquet row group (default 122880, DuckDB's; fewer for large rows: see `copyStatement`). */
+  rowGroupSize?: number;
+  /** Replace the tables of an earlier export in the folder (default false: `OUTPUT_EXISTS`). */
+  overwrite?: boolean;
+  /** Called after each input file was read. */
+  onFile?: (summary: ScanSummary) => void;
+}
+
+/** One written table. */
+export interface ExportedTable {
+  /** Table name. */
+  name: TableName;
+  /** File (or partitioned folder) written. */
+  path: string;
+  /** Rows written. */
+  rows: number;
+}
+
+/** What {@link exportRecordings} did. */
+export interface ExportResult {
+  /** One summary per input file. */
+  files: ScanSummary[];
+  /** The tables written, in {@link TABLES} order. */
+  tables: ExportedTable[];
+  /** Problems of severity error over all files. */
+  errors: number;
+  /** Problems of severity warning over all files. */
+  warnings: number;
+}
+
+const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv', ndjson: 'ndjson' };
+/** DuckDB's line limit (and read buffer) for a spool file: its longest line, at least 2 MiB. */
+function lineLimit(file: SpoolFile): number {
+  return Math.max(DEFAULT_MAX_LINE_BYTES / 8, file.longest + 1024);
+}
+/** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
+const LARGE_ROW_BYTES = 1024;
+/** Target size of a Parquet row group in memory for payload-heavy tables (8 times that for the others). */
+const ROW_GROUP_BYTES = 8 * 1024 * 1024;
+
+/** The path of a table in an export folder. */
+export function tablePath(dir: string, table: TableName, format: ExportFormat, partition: boolean): string {
+  return partition ? join(dir, table) : join(dir, `${table}.${EXTENSIONS[format]}`);
+}
+
+function checkOptions(options: ExportOptions): void {
+  const format = options.format ?? 'parquet';
+  if (!(format in EXTENSIONS)) {
+    throw new AnalyticsError('INVALID_ARGUMENT', `format must be parquet, csv or ndjson, got ${String(format)}`);
+  }
+  const compression = options.compression ?? 'zstd';
+  if (!['zstd', 'snappy', 'gzip', 'uncompressed'].includes(compression)) {
+    throw new AnalyticsError(
+      'INVALID_ARGUMENT',
+      `compression must be zstd, snappy, gzip or uncompressed, got ${compression}`,
+    );
+  }
+  const groups = options.rowGroupSize;
+  if (groups !== undefined && !(Number.isSafeInteger(groups) && groups > 0)) {
+    throw new AnalyticsError('INVALID_ARGUMENT', `rowGroupSize must be a positive integer, got ${String(groups)}`);
+  }
+}
+
+/**
+ * The `COPY ... TO` of a table's rows (`select`) into `target`. Parquet row groups hold `rowGroupSize` rows (default
+ * 122880), fewer when the rows are large (`rowBytes`, their mean size): about 8 MiB per row group when rows carry
+ * payloads (mean load line over 1 KiB), 64 MiB otherwise, so memory stays bounded.
+ */
+export function copyStatement(
+  table: TableSpec,
+  select: string,
+  target: string,
+  options: ExportOptions,
+  rowBytes = 0,
+): string {
+  const format = options.format ?? 'parquet';
+  const parts: string[] = [];
+  let query = select;
+  if (format === 'parquet') {
+    const groupBytes = rowBytes > LARGE_ROW_BYTES ? ROW_GROUP_BYTES : 8 * ROW_GROUP_BYTES;
+    const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
+    const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
+    parts.push('FORMAT parquet', `COMPRESSION ${options.compression ?? 'zstd'}`, `ROW_GROUP_SIZE ${groups}`);
+  } else {
+    // Flat text formats: bytes as lowercase hex.
+    const blobs = table.columns.filter((c) => c.type === 'BLOB').map((c) => quoteIdentifier(c.name));
+    if (blobs.length > 0)
+      query = `SELECT * REPLACE (${blobs.map((b) => `lower(hex(${b})) AS ${b}`).join(', ')}) FROM (${select})`;
+    parts.push(format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json');
+  }
+  if (options.partition) parts.push('PARTITION_BY (file_date)');
+  return `COPY (${query}) TO ${sqlString(target)} (${parts.join(', ')})`;
+}
+
+/** One table of an export: its encoder and where its rows go. */
+interface Slot {
+  readonly encoder: RowEncoder;
+  spool: Spool | undefined;
+  rows: number;
+}
+
+/** The row sink of an export: one encoder and one spool per table. */
+class ExportSink implements TableRowSink {
+  private readonly slots: Record<string, Slot> = {};
+
+  constructor(base64: (bytes: Uint8Array) => string) {
+    for (const table of TABLES)
+      this.slots[table.name] = { encoder: createRowEncoder(table, base64), spool: undefined, rows: 0 };
+  }
+
+  spool(table: TableName): Spool {
+    return (this.slots[table] as Slot).spool as Spool;
+  }
+
+  setSpool(table: TableName, spool: Spool): void {
+    (this.slots[table] as Slot).spool = spool;
+  }
+
+  rows(table: TableName): number {
+    return (this.slots[table] as Slot).rows;
+  }
+
+  spools(): Spool[] {
+    return Object.values(this.slots).flatMap((slot) => (slot.spool ? [slot.spool] : []));
+  }
+
+  add(table: TableName, row: LoadValue[]): void {
+    const slot = this.slots[table] as Slot;
+    (slot.spool as Spool).add(slot.encoder.encode(row));
+    slot.rows++;
+  }
+
+  async flush(): Promise<void> {
+    for (const table of TABLES) await (this.slots[table.name] as Slot).spool?.drain();
+  }
+}
+
+const nodeBase64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The load-format files of every table after {@link spoolRecordings}, and what was read. */
+export interface SpooledRecordings {
+  /** One summary per input, in the order given. */
+  readonly files: ScanSummary[];
+  /** Per table, its spool files (none when no input filled it). */
+  readonly tables: ReadonlyMap<TableName, readonly SpoolFile[]>;
+}
+
+/**
+ * Reads the inputs one at a time, in the order given, into load-format files in `dir` (one per table): the first
+ * half of an export, also the tables `openRecordings` queries in place. Memory: one 64 KiB chunk per table.
+ *
+ * @internal
+ */
+export async function spoolRecordings(
+  inputs: readonly string[],
+  dir: string,
+  onFile?: (summary: ScanSummary) => void,
+): Promise<SpooledRecordings> {
+  const sink = new ExportSink(nodeBase64);
+  const tables = new Map<TableName, SpoolFile[]>();
+  try {
+    for (const table of TABLES) {
+      const files: SpoolFile[] = [];
+      sink.setSpool(table.name, new FileSpool(join(dir, table.name), (file) => files.push(file)));
+      tables.set(table.name, files);
+    }
+    const summaries: ScanSummary[] = [];
+    const scanners = { ss: scanSeaStreamer, moqtrace: scanTrace };
+    for (const path of inputs) {
+      const file = await detectFile(path);
+      const scanOptions: ScanOptions = { file: path, sink, ...(file.size === undefined ? {} : { size: file.size }) };
+      let summary: ScanSummary;
+      if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
+      else {
+        const source = await openFileSource(path).catch((error: unknown) => error as Error);
+        if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
+        else {
+          try {
+            summary = await scanners[file.format](source, scanOptions);
+          } finally {
+            await source.close();
+          }
+        }
+      }
+      summaries.push(summary);
+      onFile?.(summary);
+    }
+    for (const table of TABLES) await sink.spool(table.name).close();
+    return { files: summaries, tables };
+  } finally {
+    for (const spool of sink.spools()) await spool.abort();
+  }
+}
+
+/** The `SELECT` of a table's stored (or, with `virtual`, all) columns from its spool files. */
+export function spooledQuery(table: TableSpec, files: readonly SpoolFile[], virtual: boolean): string {
+  if (files.length === 0) return emptyTableQuery(table, virtual);
+  return tableLoadQuery(
+    table,
+    files.map((f) => f.path),
+    Math.max(...files.map(lineLimit)),
+    virtual,
+  );
+}
+
+/**
+ * Exports recordings into `outDir`: one file per table (`messages.parquet`, `beacons.parquet`, `events.parquet`,
+ * `headers.parquet`, `tracks.parquet`, `files.parquet`, `problems.parquet`), every input in the same tables (the
+ * `file` column tells them apart), or a Hive-partitioned dataset by `file_date` with `partition`. Damaged files are
+ * exported as far as they can be read, their problems in `problems`; a file that cannot be opened gets a `files`
+ * row (`unreadable`) and a problem. Throws `OUTPUT_EXISTS`, `INVALID_ARGUMENT`, `IO_ERROR`, `NOT_AVAILABLE`.
+ *
+ * @example
+ * ```ts
+ * const result = await exportRecordings(['a.ss', 'b.moqtrace'], 'dataset');
+ * console.log(result.tables.map((t) => `${t.path}: ${t.rows} rows`), result.errors);
+ * ```
+ */
+export async function exportRecordings(
+  inputs: readonly string[],
+  outDir: string,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  checkOptions(options);
+  const format = options.format ?? 'parquet';
+  const partition = options.partition === true;
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    throw new AnalyticsError('IO_ERROR', `cannot create ${outDir}: ${(error as Error).message}`, { cause: error });
+  }
+  const targets = TABLES.map((table) => tablePath(outDir, table.name, format, partition));
+  if (!options.overwrite) {
+    for (const target of targets) {
+      if (await exists(target)) {
+        throw new AnalyticsError(
+          'OUTPUT_EXISTS',
+          `${target} exists (overwrite it with the overwrite option, --overwrite)`,
+        );
+      }
+    }
+  }
+  const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-'));
+  let duck: Duck | undefined;
+  try {
+    const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
+    duck = await openDuck({ ...duckSettings, tempDirectory: join(tmp, 'spill') });
+    const connection = duck.connection;
+    const spooled = await spoolRecordings(inputs, tmp, options.onFile);
+    const summaries = spooled.files;
+    const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
+    const rowsOf = new Map<TableName, number>();
+    for (const table of TABLES) {
+      const files = spooled.tables.get(table.name) ?? [];
+      const rows = files.reduce((n, f) => n + f.rows, 0);
+      rowsOf.set(table.name, rows);
+      const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
+      const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
+      if (rowBytes > LARGE_ROW_BYTES) {
+        // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
+        // compression) near 100 MB; measured as fast as two threads on payload-heavy tables.
+        await runInternal(connection, "SET threads = 1; SET memory_limit = '128MB'");
+        await runInternal(connection, statement);
+        await runInternal(
+          connection,
+          `SET threads = ${duckSettings.threads}; SET memory_limit = '${duckSettings.memoryLimit}'`,
+        );
+      } else await runInternal(connection, statement);
+    }
+    const tables: ExportedTable[] = [];
+    for (const [i, table] of TABLES.entries()) {
+      const target = targets[i] as string;
+      const from = partial(table.name);
+      if (partition && !(await exists(from))) await mkdir(from, { recursive: true });
+      await rm(target, { recursive: true, force: true });
+      await moveInto(from, target);
+      tables.push({ name: table.name, path: target, rows: rowsOf.get(table.name) ?? 0 });
+    }
+    return {
+      files: summaries,
+      tables,
+      errors: summaries.reduce((n, s) => n + s.errors, 0),
+      warnings: summaries.reduce((n, s) => n + s.warnings, 0),
+    };
+  } finally {
+    duck?.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function moveInto(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EXDEV') {
+      throw new AnalyticsError('IO_ERROR', `cannot write ${to}: ${(error as Error).message}`, { cause: error });
+    }
+    const { cp } = await import('node:fs/promises');
+    await cp(from, to, { recursive: true });
+  }
+}

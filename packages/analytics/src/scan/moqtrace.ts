@@ -1,0 +1,300 @@
+/**
+ * Rows of a `.moqtrace` file: `events`, `headers` (per segment), `tracks` (request pairing, at the end of the file),
+ * `problems` and its `files` row, streamed from `openTraceReader` with the options `xtrace cat` uses.
+ *
+ * @module
+ */
+import type { ByteInput } from '@x/binary';
+import {
+  type ControlEvent,
+  EVENT_TYPE_IDS,
+  type KnownEventTypeName,
+  messageAsMap,
+  openTraceReader,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceProblem,
+  type TraceReader,
+  type TraceSegmentInfo,
+} from '@x/moqtrace';
+import {
+  controlMessageName,
+  createTrackTableBuilder,
+  directionName,
+  draftFromProtocol,
+  draftFromVersion,
+  requestIdOf,
+  valueText,
+} from '@x/moqtrace/analysis';
+import { renderEventJson, renderHeader } from '@x/moqtrace/ndjson';
+import type { LoadValue } from '../tables/types.js';
+import { fileDate, int64, type ScanOptions, type ScanSummary, timeMicros, u64 } from './sink.js';
+import { problemRow, unreadable } from './ss.js';
+
+const FULL_BYTES = { fullBytes: true } as const;
+
+/** Control messages that can be requests or responses of the track table (kept to place them in time). */
+const PAIRED = new Set([
+  'subscribe',
+  'fetch',
+  'publish',
+  'subscribe_ok',
+  'fetch_ok',
+  'publish_ok',
+  'request_ok',
+  'subscribe_error',
+  'fetch_error',
+  'publish_error',
+  'request_error',
+]);
+
+interface EventPlace {
+  segment: number;
+  offset: number;
+  timestamp: number | bigint;
+  startTime: number;
+}
+
+function headerRow(file: string, date: string | null, segment: TraceSegmentInfo): LoadValue[] {
+  const h: TraceHeader = segment.header;
+  return [
+    file,
+    date,
+    segment.index,
+    segment.offset,
+    segment.version,
+    h.protocol,
+    draftFromProtocol(h.protocol) ?? null,
+    h.perspective,
+    h.detail,
+    u64(h.startTime),
+    u64(h.endTime),
+    h.transport,
+    h.source,
+    h.endpoint,
+    h.sessionId,
+    u64(h.segment?.sequence),
+    h.segment?.streamId,
+    h.sampling !== undefined,
+    u64(h.sampling?.droppedTotal),
+    JSON.stringify(renderHeader(h)),
+  ];
+}
+
+/** Index of `direction` in an event row; the per-type columns follow it up to `peer`. */
+const DIRECTION = 8;
+
+/** Sets the per-type columns of an event row (`direction` … `label`; they start NULL). */
+function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | undefined): void {
+  const d = DIRECTION;
+  switch (event.type) {
+    case 'control':
+      row[d] = directionName(event) ?? null;
+      row[d + 1] = u64(event.messageType);
+      row[d + 2] = controlMessageName(event, draft);
+      row[d + 3] = u64(event.streamId);
+      row[d + 7] = requestIdOf(event.message, draft) ?? null;
+      row[d + 8] = u64(messageAsMap(event.message)?.track_alias);
+      break;
+    case 'stream-opened':
+      row[d] = directionName(event) ?? null;
+      row[d + 3] = event.streamId;
+      row[d + 4] = event.groupId ?? null;
+      row[d + 8] = event.trackAlias ?? null;
+      break;
+    case 'stream-closed':
+      row[d + 3] = event.streamId;
+      row[d + 9] = u64(event.errorCode);
+      break;
+    case 'object-header':
+      row[d + 3] = event.streamId;
+      row[d + 4] = event.groupId;
+      row[d + 5] = event.objectId;
+      break;
+    case 'object-payload':
+      row[d + 3] = event.streamId;
+      row[d + 4] = event.groupId;
+      row[d + 5] = event.objectId;
+      row[d + 6] = u64(event.size);
+      break;
+    case 'error':
+      row[d + 3] = event.streamId ?? null;
+      row[d + 9] = u64(event.errorCode);
+      row[d + 10] = event.reason;
+      break;
+    case 'annotation':
+      row[d + 11] = event.label;
+      break;
+    case 'peer-disconnected':
+      row[d + 9] = u64(event.errorCode);
+      row[d + 10] = event.reason ?? null;
+      break;
+    case 'subscription-derivation':
+      row[d + 7] = event.upstream.requestId;
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Scans a `.moqtrace` input into rows of `events`, `headers`, `tracks`, `problems` and `files`. A file that cannot
+ * be opened gives a `files` row with end state `unreadable` and its problem; the reader's problems (truncation,
+ * malformed items, ...) are `problems` rows.
+ *
+ * @example
+ * ```ts
+ * await scanTrace(bytes, { file: 'session.moqtrace', sink });
+ * ```
+ */
+export async function scanTrace(input: ByteInput, options: ScanOptions): Promise<ScanSummary> {
+  const { file, sink } = options;
+  let errors = 0;
+  let warnings = 0;
+  const pending: TraceProblem[] = [];
+  let reader: TraceReader;
+  try {
+    reader = await openTraceReader(input, { segments: true, maxProblems: 0, onProblem: (p) => pending.push(p) });
+  } catch (error) {
+    return unreadable(options, 'moqtrace', error);
+  }
+  const first = reader.header;
+  const date = fileDate(first.startTime);
+  const problem = (p: TraceProblem) => {
+    if (p.severity === 'error') errors++;
+    else warnings++;
+    sink.add('problems', problemRow(file, date, 'moqtrace', p));
+  };
+  // Draft of the trace: from the first header's protocol, else from the first SETUP (as the track table does).
+  let draft = draftFromProtocol(first.protocol);
+  let draftKnown = draft !== undefined;
+  const tracks = createTrackTableBuilder(draftKnown ? { draft } : { header: first });
+  const places = new Map<number, EventPlace>();
+  let startTime = first.startTime;
+  let index = -1;
+  let events = 0;
+  try {
+    for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+      for (const p of pending.splice(0)) problem(p);
+      for (const record of batch) {
+        if (record.kind === 'segment') {
+          startTime = record.header.startTime;
+          sink.add('headers', headerRow(file, date, record));
+          continue;
+        }
+        const event = record.event;
+        index++;
+        events++;
+        if (event.type === 'control') {
+          if (!draftKnown) {
+            const found = draftFromVersion(messageAsMap((event as ControlEvent).message)?.selected_version);
+            if (found !== undefined) {
+              draft = found;
+              draftKnown = true;
+            }
+          }
+          if (PAIRED.has(controlMessageName(event, draft))) {
+            places.set(index, {
+              segment: record.segment,
+              offset: record.offset,
+              timestamp: event.timestamp,
+              startTime,
+            });
+          }
+        }
+        tracks.add(event);
+        const typeId = event.type === 'unknown' ? event.eventType : EVENT_TYPE_IDS[event.type as KnownEventTypeName];
+        // file … type_id, direction … label (set by type), peer, fields, _time_us
+        const row: LoadValue[] = [
+          file,
+          date,
+          record.segment,
+          record.offset,
+          u64(event.seq),
+          int64(event.timestamp),
+          event.type,
+          u64(typeId),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          event.peer,
+          renderEventJson(event, FULL_BYTES),
+          timeMicros(startTime, event.timestamp),
+        ];
+        setTypeColumns(row, event, draft);
+        sink.add('events', row);
+      }
+      const w = sink.flush?.();
+      if (w) await w;
+    }
+  } finally {
+    await reader.close();
+  }
+  for (const p of pending.splice(0)) problem(p);
+  const table = tracks.result();
+  for (const t of table.tracks) {
+    const request = places.get(t.requestIndex);
+    const response = t.responseIndex === undefined ? undefined : places.get(t.responseIndex);
+    sink.add('tracks', [
+      file,
+      date,
+      t.request,
+      t.pairing,
+      table.draft ?? null,
+      t.requestId ?? null,
+      t.streamId ?? null,
+      t.namespace === undefined ? null : valueText(t.namespace),
+      t.name === undefined ? null : valueText(t.name),
+      t.alias ?? null,
+      t.status,
+      t.reason ?? null,
+      request?.segment ?? 0,
+      request?.offset ?? 0,
+      int64(request?.timestamp),
+      response?.offset ?? null,
+      int64(response?.timestamp),
+      t.latencyMicros ?? null,
+      t.objects,
+      t.bytes,
+      t.dataStreams.length,
+      request ? timeMicros(request.startTime, request.timestamp) : null,
+      response ? timeMicros(response.startTime, response.timestamp) : null,
+    ]);
+  }
+  const end = reader.end;
+  const state = end?.state ?? 'eof';
+  const complete = errors === 0 && (end?.complete ?? false);
+  sink.add('files', [
+    file,
+    date,
+    'moqtrace',
+    options.size,
+    reader.segments[0]?.version ?? null,
+    null,
+    u64(first.startTime),
+    null,
+    null,
+    end?.segments ?? reader.segments.length,
+    events,
+    null,
+    state,
+    end?.offset,
+    end?.trailingBytes,
+    errors,
+    warnings,
+    errors + warnings,
+    complete,
+  ]);
+  const w = sink.flush?.();
+  if (w) await w;
+  return { file, format: 'moqtrace', records: events, errors, warnings, endState: state, complete };
+}
