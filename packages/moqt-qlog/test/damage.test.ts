@@ -13,6 +13,17 @@ function exported(format: QlogFormat): Uint8Array {
   return writeQlog({ header: HEADER, events }, { format });
 }
 
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** The bytes as a stream of `size`-byte chunks (no size known up front). */
+function chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+    },
+  };
+}
+
 /** Reads, turning the two "cannot be read at all" errors into a marker (they are legitimate for tiny cuts). */
 function readOrReject(bytes: Uint8Array) {
   try {
@@ -112,6 +123,31 @@ describe('a malformed record in the middle', () => {
     ]);
     expect(result.events.length).toBe(readQlog(bytes).events.length - 1);
   });
+});
+
+describe('damage that ends framing early', () => {
+  // Found by pnpm fuzz: after data the framer cannot read past, the streaming reader stopped reading, so its end
+  // offset was where the chunk boundary happened to be (698, 700, 1000 ... for one file) instead of the end.
+  for (const [what, tail] of [
+    ['data after a contained file', '\n{"more":1}\n'],
+    ['a broken file structure', ''],
+  ] as const) {
+    it(`${what}: the same end for every chunking as for the whole buffer`, async () => {
+      let bytes = encoder.encode(`${text(exported('contained'))}${tail}`);
+      if (tail === '') bytes = encoder.encode(text(bytes).replace('"traces":[', '"traces":[}'));
+      const whole = readQlog(bytes);
+      expect(whole.problems.map((p) => p.code)).toContain('MALFORMED');
+      expect(whole.end).toMatchObject({ state: 'eof', offset: bytes.length });
+      for (const chunkSize of [1, 7, 100, 1000]) {
+        const reader = await openQlogReader(chunked(bytes, chunkSize));
+        const events = [];
+        for await (const record of reader) events.push(record);
+        expect(events.length, `${chunkSize}-byte chunks`).toBe(whole.events.length);
+        expect(reader.problems, `${chunkSize}-byte chunks`).toEqual(whole.problems);
+        expect(reader.end, `${chunkSize}-byte chunks`).toEqual(whole.end);
+      }
+    });
+  }
 });
 
 describe('hostile input', () => {
