@@ -331,7 +331,9 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
             ? result
             : { ...result, end: offset + result.end };
       }
-      want = result.needed;
+      // At least double: `needed` is a lower bound that can grow by little per read (a wide map counts one byte
+      // per missing entry), and every read decodes from the item's start again.
+      want = Math.max(result.needed, Math.min(want * 2, this.maxItem));
     }
   }
 
