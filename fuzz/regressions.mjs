@@ -599,6 +599,23 @@ export function regressionCases() {
       );
     },
   });
+  add({
+    id: 'f5-declared-count-then-malformed',
+    defect: 'fuzz',
+    title: 'an array declaring 2^64 items then a malformed byte: ITEM_TOO_LARGE or MALFORMED_CBOR by where a chunk ended',
+    target: 'moqtrace',
+    family: 'trace',
+    chunkSizes: [1, 2, 3, 5, 8, 13, 4096],
+    bytes: () =>
+      concat(
+        writeTrace({ header: HEADER, events: events(3) }),
+        Uint8Array.of(0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x1c),
+      ),
+    check(bytes) {
+      const trace = readTrace(bytes);
+      assert(trace.problems.length === 1 && trace.problems[0].code === 'MALFORMED_CBOR', 'MALFORMED_CBOR at the item');
+    },
+  });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));
 }
 

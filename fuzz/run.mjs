@@ -142,6 +142,7 @@ const statOf = (name) => {
   return s;
 };
 const findings = [];
+let harnessFailed = false;
 let seeds;
 const caseOf = (index) => {
   seeds ??= loadSeeds(seed);
@@ -223,7 +224,8 @@ async function runWorkers() {
         } else if (m.type === 'done') {
           finish({ done: true });
         } else if (m.type === 'error') {
-          console.error(`fuzz: worker error: ${m.message}`);
+          console.error(`fuzz: harness error (a bug of the fuzzer, not a finding): ${m.message}`);
+          harnessFailed = true;
           finish({ error: true });
         }
       });
@@ -307,4 +309,4 @@ for (const [name, s] of rows) {
 console.log(
   `fuzz: ${total} cases in ${Math.round((Date.now() - started) / 1000)} s, seed ${seed}: ${findings.length === 0 ? 'no finding' : `${findings.length} findings (saved in ${findingsDir})`}`,
 );
-process.exit(findings.length === 0 ? 0 : 1);
+process.exit(harnessFailed ? 2 : findings.length === 0 ? 0 : 1);

@@ -155,8 +155,8 @@ export function randomHeader(rng, v2, sequence) {
 
 /** A `.moqtrace` file written by `writeTrace`: one or more segments, version 1 or 2. */
 export function generateTrace(rng, maxEvents = 60) {
-  const v2 = rng.chance(0.6);
   const segments = rng.chance(0.25) ? rng.range(2, 3) : 1;
+  const v2 = segments > 1 || rng.chance(0.5); // segments need version 2
   let seq = 0;
   const content = [];
   for (let s = 0; s < segments; s++) {
