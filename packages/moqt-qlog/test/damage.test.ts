@@ -150,6 +150,31 @@ describe('damage that ends framing early', () => {
   }
 });
 
+describe('a scalar cut by a chunk boundary', () => {
+  // Found by pnpm fuzz: a trace field whose value is a number, cut by a chunk boundary, was scanned on past its
+  // end as if it were a container ("value at byte ... is not JSON"), for the chunkings that cut it only.
+  for (const format of ['contained', 'json-seq'] as const) {
+    it(`${format}: the same records, problems and end for every chunk size (a number field in every record)`, async () => {
+      let source = text(exported(format));
+      source =
+        format === 'contained'
+          ? source.replace('"vantage_point"', '"x-number":1234567890.25,"x-flag":false,"vantage_point"')
+          : source.replaceAll('{"time":', '{"x-number":-98765.4321e2,"time":');
+      const bytes = encoder.encode(source);
+      const whole = readQlog(bytes);
+      expect(whole.events.length).toBe(events.length);
+      for (let chunkSize = 1; chunkSize <= 40; chunkSize++) {
+        const reader = await openQlogReader(chunked(bytes, chunkSize));
+        const read = [];
+        for await (const record of reader) read.push(record);
+        expect(read.length, `${chunkSize}-byte chunks`).toBe(whole.events.length);
+        expect(reader.problems, `${chunkSize}-byte chunks`).toEqual(whole.problems);
+        expect(reader.end, `${chunkSize}-byte chunks`).toEqual(whole.end);
+      }
+    });
+  }
+});
+
 describe('hostile input', () => {
   it('a record larger than maxRecordBytes is MALFORMED, not buffered', async () => {
     const big = `\u001e{"time":1,"name":"moqt:control_message_created","data":{"pad":"${'x'.repeat(200_000)}"}}\n`;
