@@ -206,8 +206,11 @@ export function regressionCases() {
     target: 'moqtrace',
     family: 'trace',
     chunkSizes: [16 * 1024],
-    bytes: () =>
-      concat(writeTrace({ header: HEADER, events: events(2) }), Uint8Array.of(0x9f), new Uint8Array(8 * MiB)),
+    sized: (scale) =>
+      concat(writeTrace({ header: HEADER, events: events(2) }), Uint8Array.of(0x9f), new Uint8Array(8 * MiB * scale)),
+    bytes() {
+      return this.sized(1);
+    },
     check(bytes) {
       const { end } = readTrace(bytes);
       assert(end.state === 'truncated' && end.trailingBytes === 8 * MiB + 1, 'a truncated end over the whole cut item');
@@ -506,11 +509,14 @@ export function regressionCases() {
       '1 MiB of 0x9f after an empty file with interval 128: a would-be beacon of 29 KB at every boundary (4 MiB: 7 s, 2.5 GB)',
     target: 'seastreamer',
     family: 'ss',
-    bytes: () =>
+    sized: (scale) =>
       concat(
         writeSeaStreamer([], { fileName: 'e.ss', beaconInterval: 128, createdAt: 0 }),
-        new Uint8Array(MiB).fill(0x9f),
+        new Uint8Array(MiB * scale).fill(0x9f),
       ),
+    bytes() {
+      return this.sized(1);
+    },
     check(bytes) {
       const read = readSeaStreamer(bytes);
       assert(
@@ -602,7 +608,8 @@ export function regressionCases() {
   add({
     id: 'f5-declared-count-then-malformed',
     defect: 'fuzz',
-    title: 'an array declaring 2^64 items then a malformed byte: ITEM_TOO_LARGE or MALFORMED_CBOR by where a chunk ended',
+    title:
+      'an array declaring 2^64 items then a malformed byte: ITEM_TOO_LARGE or MALFORMED_CBOR by where a chunk ended',
     target: 'moqtrace',
     family: 'trace',
     chunkSizes: [1, 2, 3, 5, 8, 13, 4096],
@@ -614,6 +621,44 @@ export function regressionCases() {
     check(bytes) {
       const trace = readTrace(bytes);
       assert(trace.problems.length === 1 && trace.problems[0].code === 'MALFORMED_CBOR', 'MALFORMED_CBOR at the item');
+    },
+  });
+  add({
+    id: 'f6-qlog-number-cut-by-a-chunk',
+    defect: 'fuzz',
+    title: 'a contained qlog trace field holding a number cut by a chunk boundary was scanned on as a container',
+    target: 'qlog',
+    family: 'qlog',
+    chunkSizes: [1, 2, 3, 5, 7, 11],
+    bytes: () => {
+      const text = new TextDecoder().decode(writeQlog({ header: HEADER, events: events(4) }, { format: 'contained' }));
+      return encoder.encode(text.replace('"vantage_point"', '"x-number":1234567890.25,"vantage_point"'));
+    },
+    check(bytes) {
+      const whole = readQlog(bytes);
+      assert(whole.events.length === 4 && whole.problems.length === 0, 'four events, no problem');
+    },
+  });
+  add({
+    id: 'f7-qlog-unclosed-string',
+    defect: 'fuzz',
+    title:
+      'a qlog record whose string never closes, in 1 KiB chunks: every chunk searched the whole buffer (8 MiB: 7.5 s)',
+    target: 'qlog',
+    family: 'qlog',
+    chunkSizes: [1024],
+    // The quarter-size input, for the time check of `pnpm fuzz -- --regressions`.
+    sized: (scale) => {
+      const text = new TextDecoder().decode(writeQlog({ header: HEADER, events: events(4) }, { format: 'contained' }));
+      const at = text.indexOf('"time"', text.indexOf('"events"'));
+      return concat(encoder.encode(text.slice(0, at + 2)), new Uint8Array(Math.floor(4 * MiB * scale)).fill(0x61));
+    },
+    bytes() {
+      return this.sized(1);
+    },
+    check(bytes) {
+      const whole = readQlog(bytes);
+      assert(whole.end.state === 'truncated' || whole.problems.length > 0, 'the cut record is reported');
     },
   });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));

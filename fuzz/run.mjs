@@ -90,6 +90,18 @@ if (args.regressions) {
     } catch (error) {
       problems.push(error.message);
     }
+    if (c.sized) {
+      // A denial-of-service case: its time at full size against a quarter of it (the best of three each).
+      const best = async (bytes) => {
+        let ms = Number.POSITIVE_INFINITY;
+        for (let k = 0; k < 3; k++)
+          ms = Math.min(ms, (await runOnce(target, bytes, 1, c.family, { chunkSize: c.chunkSizes?.[0] })).ms);
+        return ms;
+      };
+      const [full, quarter] = [await best(c.sized(1)), await best(c.sized(0.25))];
+      if (full > 10 * quarter + 200)
+        problems.push(`superlinear: ${Math.round(full)} ms at full size, ${Math.round(quarter)} ms at a quarter`);
+    }
     failed += problems.length > 0 ? 1 : 0;
     console.log(
       `${problems.length ? 'FAIL' : 'ok  '} ${c.id} (${c.bytes.length} bytes)${problems.map((p) => `\n     ${p}`).join('')}`,

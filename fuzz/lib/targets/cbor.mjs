@@ -16,7 +16,7 @@ import {
   scanItem,
 } from '@x/cbor-schema';
 import { traceEventSchema } from '@x/moqtrace';
-import { canonical, Finding, sameVerdicts, settleSync } from '../check.mjs';
+import { canonical, Finding, sameVerdicts, settleSync, Verdict } from '../check.mjs';
 import { chunkPlan } from '../random.mjs';
 
 const E = CborSchemaError;
@@ -58,14 +58,14 @@ function eventLine(e) {
 }
 
 function pushed(decoder, bytes, sizes) {
-  const out = [];
+  const out = new Verdict();
   let at = 0;
   for (const n of sizes) {
-    decoder.push(bytes.subarray(at, at + n), (e) => out.push(eventLine(e)));
+    decoder.push(bytes.subarray(at, at + n), (e) => out.add(eventLine(e)));
     at += n;
   }
-  for (const e of decoder.end()) out.push(eventLine(e));
-  return out.join('\n');
+  for (const e of decoder.end()) out.add(eventLine(e));
+  return out;
 }
 
 /** The cbor-schema scanner and sequence decoder. */
@@ -107,7 +107,8 @@ export const cborTarget = {
       settleSync(() => decodeSequence(schema, bytes, seqOptions), E, where, bytes.length + seqOptions.baseOffset),
     );
     if (whole.value === undefined) throw new Finding('untyped-error', where, `threw ${whole.thrown}`);
-    const wholeText = whole.value.map(eventLine).join('\n');
+    const wholeText = new Verdict();
+    for (const e of whole.value) wholeText.add(eventLine(e));
     const chunked = time('sequence-pushed', () =>
       pushed(createSequenceDecoder(schema, seqOptions), bytes, chunkPlan(rng, bytes.length)),
     );

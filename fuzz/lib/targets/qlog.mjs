@@ -1,66 +1,55 @@
 // @x/moqt-qlog import: readQlog over the whole buffer and openQlogReader over random chunkings (batches and
 // `for await`), with the same events, problems, end and final header; a limit read both ways.
 import { openQlogReader, QlogError, readQlog } from '@x/moqt-qlog';
-import { canonical, checkEnd, checkProblems, sameVerdicts, settle, settleSync } from '../check.mjs';
+import { canonical, ReadVerdict, sameReads, settle, settleSync } from '../check.mjs';
 import { chunkPlan } from '../random.mjs';
 import { plannedIterable, plannedSource } from '../sources.mjs';
 
-const MANY = 1_000_000_000;
 const OPTIONS = { startTime: 1_700_000_000_000, fileName: 'fuzz.sqlog' };
 
-function verdictText({ header, segmentOffsets, events, problems, end }) {
-  const lines = [`H ${canonical(header)}`, `S ${segmentOffsets.join(',')}`];
-  for (const [offset, segment, event] of events) lines.push(`E ${offset} ${segment} ${canonical(event)}`);
-  for (const p of problems) lines.push(`P ${canonical(p)}`);
-  lines.push(`END ${canonical(end)}`);
-  return lines.join('\n');
-}
+const problemLine = (p) => `P ${canonical(p)}`;
 
-const thrownText = (r) => `THROWN ${r.thrown} at ${r.offset}`;
-
+/** The whole-buffer read: header, segment offsets, events, problems and end. */
 function whole(bytes, options, where) {
+  const read = new ReadVerdict(where, bytes.length);
   const r = settleSync(
-    () => readQlog(bytes, { ...OPTIONS, maxProblems: MANY, ...options }),
+    () => readQlog(bytes, { ...OPTIONS, ...options, onProblem: (p) => read.problem(p, problemLine(p)) }),
     QlogError,
     where,
     bytes.length,
   );
-  if (r.value === undefined) return { text: thrownText(r), thrown: r };
+  if (r.value === undefined) return { read: ReadVerdict.threw(where, r), thrown: r };
   const q = r.value;
-  checkProblems(q.problems, where, bytes.length);
-  checkEnd(q.end, where, bytes.length, q.problems);
-  const events = [];
+  read.record('header', `H ${canonical(q.header)}`);
   q.segments.forEach((s, i) => {
+    read.record('segments', `S ${s.offset}`);
     s.events.forEach((e, k) => {
-      events.push([s.eventOffsets[k], i, e]);
+      read.record('events', `E ${s.eventOffsets[k]} ${i} ${canonical(e)}`);
     });
   });
-  return {
-    text: verdictText({
-      header: q.header,
-      segmentOffsets: q.segments.map((s) => s.offset),
-      events,
-      problems: q.problems,
-      end: q.end,
-    }),
-    contents: q,
-  };
+  read.checkList(q.problems, problemLine);
+  return { read: read.finish(q.end), contents: q };
 }
 
+/** A streaming read over a chunk plan; the header compared is the final one (it grows as events are read). */
 async function streamed(bytes, rng, options, where, style) {
   const sizes = chunkPlan(rng, bytes.length);
   const input =
     style === 'iterable'
       ? plannedIterable(bytes, sizes)
       : plannedSource(bytes, sizes, { seekable: style === 'seekable' });
+  const read = new ReadVerdict(where, bytes.length);
   const r = await settle(
     async () => {
-      const reader = await openQlogReader(input, { ...OPTIONS, ...options, maxProblems: MANY, segments: true });
-      const segmentOffsets = [];
-      const events = [];
+      const reader = await openQlogReader(input, {
+        ...OPTIONS,
+        ...options,
+        segments: true,
+        onProblem: (p) => read.problem(p, problemLine(p)),
+      });
       const take = (record) => {
-        if (record.kind === 'segment') segmentOffsets.push(record.offset);
-        else events.push([record.offset, record.segment, record.event]);
+        if (record.kind === 'segment') read.record('segments', `S ${record.offset}`);
+        else read.record('events', `E ${record.offset} ${record.segment} ${canonical(record.event)}`);
       };
       if (style === 'iterable') {
         for await (const record of reader) take(record);
@@ -69,19 +58,17 @@ async function streamed(bytes, rng, options, where, style) {
           for (const record of batch) take(record);
         }
       }
-      return { reader, segmentOffsets, events };
+      return reader;
     },
     QlogError,
     where,
     bytes.length,
   );
-  if (r.value === undefined) return { text: thrownText(r) };
-  const { reader, segmentOffsets, events } = r.value;
-  checkProblems(reader.problems, where, bytes.length);
-  checkEnd(reader.end, where, bytes.length, reader.problems);
-  return {
-    text: verdictText({ header: reader.header, segmentOffsets, events, problems: reader.problems, end: reader.end }),
-  };
+  if (r.value === undefined) return { read: ReadVerdict.threw(where, r) };
+  const reader = r.value;
+  read.record('header', `H ${canonical(reader.header)}`);
+  read.checkList(reader.problems, problemLine);
+  return { read: read.finish(reader.end) };
 }
 
 /** The qlog importer. */
@@ -90,20 +77,20 @@ export const qlogTarget = {
   family: 'qlog',
   async run(bytes, rng, time) {
     const w = time('whole', () => whole(bytes, {}, 'readQlog'));
-    const verdicts = [{ path: 'readQlog', text: w.text }];
+    const reads = [{ path: 'readQlog', read: w.read }];
     for (const style of ['seekable', rng.pick(['stream', 'iterable'])]) {
       const s = await time(`stream-${style}`, () => streamed(bytes, rng, {}, `openQlogReader(${style})`, style));
-      verdicts.push({ path: `openQlogReader(${style})`, text: s.text });
+      reads.push({ path: `openQlogReader(${style})`, read: s.read });
     }
-    sameVerdicts('qlog', verdicts);
+    sameReads('qlog', reads);
     if (w.thrown) return `thrown ${w.thrown.thrown}`;
     if (rng.chance(0.3)) {
       const limit = rng.int(w.contents.events.length + 2);
       const a = whole(bytes, { limit }, `readQlog limit ${limit}`);
       const b = await streamed(bytes, rng, { limit }, `openQlogReader limit ${limit}`, 'seekable');
-      sameVerdicts(`qlog limit ${limit}`, [
-        { path: 'readQlog', text: a.text },
-        { path: 'openQlogReader', text: b.text },
+      sameReads(`qlog limit ${limit}`, [
+        { path: 'readQlog', read: a.read },
+        { path: 'openQlogReader', read: b.read },
       ]);
     }
     return w.contents.end.complete ? 'clean' : `problems (${w.contents.end.state})`;
