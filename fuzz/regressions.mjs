@@ -661,6 +661,30 @@ export function regressionCases() {
       assert(whole.end.state === 'truncated' || whole.problems.length > 0, 'the cut record is reported');
     },
   });
+  add({
+    id: 'f8-problems-in-one-chunk',
+    defect: 'fuzz',
+    title:
+      'a million malformed items between events in one chunk: the streaming reader handed them out in quadratic time',
+    target: 'moqtrace',
+    family: 'trace',
+    chunkSizes: [8 * MiB],
+    sized: (scale) =>
+      concat(
+        writeTrace({ header: HEADER, events: events(3) }),
+        new Uint8Array(MiB * scale).fill(0x01), // an unsigned integer per byte: MALFORMED_EVENT each
+        writeTrace({ header: HEADER, events: events(3) }).subarray(
+          readTrace(writeTrace({ header: HEADER, events: events(3) })).segments[0].eventsOffset,
+        ),
+      ),
+    bytes() {
+      return this.sized(1);
+    },
+    check(bytes) {
+      const { end, events: read } = readTrace(bytes);
+      assert(end.errors === MiB && read.length === 6, `a problem per byte, the events around them (${end.errors})`);
+    },
+  });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));
 }
 
