@@ -208,6 +208,23 @@ describe('hostile input', () => {
     expect(renderings(result.events)).toEqual(expected);
   });
 
+  it('a tagged value of an exported trace whose content is not of its tag is MALFORMED_EVENT, not an exception', () => {
+    // Found by pnpm fuzz: `{"$bigint":"½"}` threw a SyntaxError out of readQlog, `{"$bytes":"abc"}` a BinaryError.
+    const text = new TextDecoder().decode(exported('json-seq'));
+    const records = text.split('\u001e');
+    const bad = [3, 4].map((i) => records[i] as string);
+    records[3] = bad[0]!.replace(/"moqtrace_seq":\d+/, '"moqtrace_seq":2,"moqtrace_extra":{"x-a":{"$bigint":"½"}}');
+    records[4] = bad[1]!.replace(/"moqtrace_seq":\d+/, '"moqtrace_seq":3,"moqtrace_extra":{"x-b":{"$bytes":"abc"}}');
+    const damaged = encoder.encode(records.join('\u001e'));
+    const result = readQlog(damaged);
+    expect(result.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['MALFORMED_EVENT', 'error'],
+      ['MALFORMED_EVENT', 'error'],
+    ]);
+    expect(result.problems[0]?.message).toMatch(/\$bigint/);
+    expect(result.events).toHaveLength(expected.length - 2);
+  });
+
   it('random byte corruption never crashes: typed problems or typed errors only', () => {
     const sources = [exported('json-seq'), exported('contained'), moxygenMlog(), moqRsNdjson()];
     fc.assert(

@@ -74,6 +74,21 @@ describe('canonical rendering', () => {
     expect(fromTaggedJson(JSON.parse(JSON.stringify(toTaggedJson(value))))).toEqual(value);
   });
 
+  it('refuses a tag whose content is not of the tag with INVALID_ARGUMENT (was a SyntaxError or a BinaryError)', () => {
+    for (const [value, key] of [
+      [{ $bigint: '½' }, '$bigint'],
+      [{ $bigint: '-9223372036854775808x' }, '$bigint'],
+      [{ $bytes: 'abc' }, '$bytes'],
+      [{ $bytes: 'zz' }, '$bytes'],
+      [{ a: [{ $typedArray: 'Uint16Array', hex: '0g' }] }, '$typedArray'],
+    ] as const) {
+      expect(() => fromTaggedJson(value)).toThrowError(
+        expect.objectContaining({ name: 'MoqtraceError', code: 'INVALID_ARGUMENT', key }),
+      );
+    }
+    expect(fromTaggedJson({ $bigint: '-18446744073709551615' })).toBe(-18446744073709551615n);
+  });
+
   it('prints typed bytes above 4096 as length and sha256 unless fullBytes', () => {
     const payload = new Uint8Array(5000).fill(7);
     const event: TraceEvent = {
