@@ -3,9 +3,11 @@
 import { fromBytes } from '@x/binary';
 import { describe, expect, it } from 'vitest';
 import {
+  decodeMessageAt,
   openSeaStreamerReader,
   readSeaStreamer,
   SeaStreamerFileError,
+  type SeaStreamerMessage,
   type SeaStreamerProblem,
   writeSeaStreamer,
 } from '../src/index.js';
@@ -81,6 +83,32 @@ describe('defects found by fuzzing', () => {
       expect(reader.end).toEqual(whole.end);
       expect(whole.problems.length).toBe(limit === 3 ? 1 : 0);
     }
+  });
+
+  it('random access agrees with sequential reading when the beacons before the offset lie too', async () => {
+    // The frame of `long` is cut by the beacons at 1000 and 2000. The first says it cuts no frame (R = 0), the second
+    // claims the next message starts inside the frame it cuts: random access looked for a frame start through the
+    // first one's count, found none, and refused the offset (OUT_OF_RANGE) that sequential reading reads.
+    const bytes = writeSeaStreamer(
+      [
+        { streamKey: 'long', shardId: 0n, seqNo: 1n, timestamp: 1n, payload: 'x'.repeat(2200) },
+        { streamKey: 'next', shardId: 0n, seqNo: 2n, timestamp: 2n, payload: 'y'.repeat(20) },
+      ],
+      { fileName: 'f.ss', beaconInterval: 1000, createdAt: 0 },
+    );
+    const clean = readSeaStreamer(bytes);
+    const [long, next] = clean.messages as [SeaStreamerMessage, SeaStreamerMessage];
+    expect(long.splicedBy).toEqual([1000, 2000]);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    view.setUint32(1001, 0);
+    view.setUint32(2001, view.getUint32(2001) + (next.offset - long.endOffset) + 10);
+    const sequential = readSeaStreamer(bytes);
+    expect(sequential.messages.map((m) => m.offset)).toEqual([long.offset, next.offset]);
+    const at = decodeMessageAt(bytes, next.offset);
+    expect(at.message).toEqual(sequential.messages[1]);
+    expect(at.problems.map((p) => [p.code, p.offset])).toEqual([['REMAINING_BYTES_MISMATCH', 2000]]);
+    const reader = await openSeaStreamerReader(fromBytes(bytes, { chunkSize: 100 }));
+    expect((await reader.readMessageAt(next.offset)).problems).toEqual(at.problems);
   });
 
   it('a limit does not stop a seek: it scans past the limit for its match', async () => {
