@@ -224,8 +224,13 @@ export class ReadVerdict {
 
   /** Checks that a capped `problems` list holds the first problems reported. */
   checkList(list, lineOf) {
-    const lines = list.map(lineOf);
-    if (lines.join('\n') !== this.first.slice(0, lines.length).join('\n')) {
+    const n = Math.min(list.length, this.first.length);
+    const lines = list.slice(0, n).map(lineOf);
+    if (list.length < this.first.length && list.length < this.counts.errors + this.counts.warnings) {
+      // A list shorter than the problems seen must be capped (maxProblems), so at least as long as the kept ones.
+      throw new Finding('bad-result', this.where, `${list.length} problems listed, ${this.first.length} reported`);
+    }
+    if (lines.join('\n') !== this.first.slice(0, n).join('\n')) {
       throw new Finding('bad-result', this.where, 'the problems list differs from the problems passed to onProblem');
     }
   }

@@ -92,7 +92,7 @@ function frameProblems(problems, m, interval, beaconAt) {
   const claimsInside = (p) =>
     opening !== undefined &&
     p.offset === opening.offset &&
-    p.messageOffset < m.offset &&
+    (p.messageOffset === undefined || p.messageOffset === null || p.messageOffset < m.offset) &&
     opening.offset + opening.size + p.found > m.offset;
   return problems.filter((p) =>
     p.code === 'REMAINING_BYTES_MISMATCH'
