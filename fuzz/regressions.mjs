@@ -685,6 +685,61 @@ export function regressionCases() {
       assert(end.errors === MiB && read.length === 6, `a problem per byte, the events around them (${end.errors})`);
     },
   });
+  add({
+    id: 'f9-bom-split-over-chunks',
+    defect: 'fuzz',
+    title: 'NDJSON whose BOM is split over the first chunks: the BOM stayed in line 1, the import failed',
+    target: 'ss-ndjson',
+    family: 'ssNdjson',
+    chunkSizes: [1, 2],
+    bytes: () => concat(Uint8Array.of(0xef, 0xbb, 0xbf), ssNdjsonWith(ssMessage(2))),
+    async check(bytes) {
+      const result = await importSeaStreamerNdjson(bytes, createMemorySink(), { fileName: 'x.ss' });
+      assert(result.messages === 3, 'three messages imported');
+    },
+  });
+  add({
+    id: 'f10-qlog-bad-tagged-value',
+    defect: 'fuzz',
+    title: 'an exported qlog record with {"$bigint":"½"}: a SyntaxError out of readQlog',
+    target: 'qlog',
+    family: 'qlog',
+    bytes: () => {
+      const text = new TextDecoder().decode(writeQlog({ header: HEADER, events: events(3) }));
+      return encoder.encode(
+        text.replace(/"moqtrace_seq":1\b/, '"moqtrace_seq":1,"moqtrace_extra":{"x-a":{"$bigint":"½"}}'),
+      );
+    },
+    check(bytes) {
+      const result = readQlog(bytes);
+      assert(result.problems.length === 1 && result.problems[0].code === 'MALFORMED_EVENT', 'a MALFORMED_EVENT');
+    },
+  });
+  add({
+    id: 'f11-ss-random-access-lying-beacons',
+    defect: 'fuzz',
+    title: 'random access behind two beacons with damaged counts refused an offset sequential reading reads',
+    target: 'seastreamer',
+    family: 'ss',
+    bytes: () => {
+      const bytes = writeSeaStreamer(
+        [
+          { streamKey: 'long', shardId: 0n, seqNo: 1n, timestamp: 1n, payload: 'x'.repeat(2200) },
+          { streamKey: 'next', shardId: 0n, seqNo: 2n, timestamp: 2n, payload: 'y'.repeat(20) },
+        ],
+        { fileName: 'f.ss', beaconInterval: 1000, createdAt: 0 },
+      );
+      const [long, next] = readSeaStreamer(bytes).messages;
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      view.setUint32(1001, 0);
+      view.setUint32(2001, view.getUint32(2001) + (next.offset - long.endOffset) + 10);
+      return bytes;
+    },
+    check(bytes) {
+      const next = readSeaStreamer(bytes).messages[1];
+      assert(decodeMessageAt(bytes, next.offset).message.seqNo === 2n, 'the message at its offset');
+    },
+  });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));
 }
 
