@@ -8,5 +8,7 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/vitest.json' },
+    // Generous for a busy machine: no test waits for a time, only for conditions.
+    testTimeout: 60_000,
   },
 });

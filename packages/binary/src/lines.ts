@@ -27,6 +27,7 @@ export interface ReadLinesOptions {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Reads lines of UTF-8 text from any byte input. Memory is one line plus one chunk. Closes the source when it
@@ -52,7 +53,6 @@ export async function* readLines(input: ByteInput, options: ReadLinesOptions = {
   let lineStart = 0; // absolute offset of the current line
   let position = 0; // absolute offset of the next unread byte
   let line = 0;
-  let first = true;
 
   const finishLine = (end: Uint8Array): TextLine => {
     let bytes: Uint8Array;
@@ -83,36 +83,53 @@ export async function* readLines(input: ByteInput, options: ReadLinesOptions = {
     return { text, line, offset: lineStart };
   };
 
+  // The lines ending in `chunk` (the bytes at `position`); from `from` on.
+  function* linesOf(chunk: Uint8Array, from: number): Generator<TextLine, void, undefined> {
+    while (from < chunk.length) {
+      const newline = chunk.indexOf(0x0a, from);
+      const end = newline < 0 ? chunk.length : newline;
+      if (partBytes + (end - from) > max) {
+        throw new BinaryError('OUT_OF_RANGE', `line ${line + 1} (byte ${lineStart}) is longer than ${max} bytes`, {
+          offset: lineStart,
+        });
+      }
+      if (newline < 0) {
+        parts.push(chunk.subarray(from));
+        partBytes += chunk.length - from;
+        break;
+      }
+      const next = finishLine(chunk.subarray(from, newline));
+      from = newline + 1;
+      lineStart = position + from;
+      yield next;
+    }
+    position += chunk.length;
+  }
+
   try {
-    for (let chunk = await source.read(); chunk !== null; chunk = await source.read()) {
+    // The first bytes, until there are three (or the input ends): a BOM is recognised however it is chunked.
+    let head: Uint8Array | undefined = new Uint8Array(0);
+    for (let read = await source.read(); read !== null; read = await source.read()) {
+      let chunk: Uint8Array = read;
       let from = 0;
-      if (first) {
-        first = false;
+      if (head !== undefined) {
+        const joined: Uint8Array = new Uint8Array(head.length + chunk.length);
+        joined.set(head);
+        joined.set(chunk, head.length);
+        if (joined.length < 3 && joined.every((b: number, i: number) => b === BOM[i])) {
+          head = joined;
+          continue;
+        }
+        head = undefined;
+        chunk = joined;
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
           from = 3;
           lineStart = 3;
         }
       }
-      while (from < chunk.length) {
-        const newline = chunk.indexOf(0x0a, from);
-        const end = newline < 0 ? chunk.length : newline;
-        if (partBytes + (end - from) > max) {
-          throw new BinaryError('OUT_OF_RANGE', `line ${line + 1} (byte ${lineStart}) is longer than ${max} bytes`, {
-            offset: lineStart,
-          });
-        }
-        if (newline < 0) {
-          parts.push(chunk.subarray(from));
-          partBytes += chunk.length - from;
-          break;
-        }
-        const next = finishLine(chunk.subarray(from, newline));
-        from = newline + 1;
-        lineStart = position + from;
-        yield next;
-      }
-      position += chunk.length;
+      yield* linesOf(chunk, from);
     }
+    if (head !== undefined) yield* linesOf(head, 0); // fewer than three bytes, all of them a BOM's start
     if (partBytes > 0) yield finishLine(new Uint8Array(0));
   } finally {
     if (owned) await source.close();

@@ -13,7 +13,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const later = (ms: number, action: () => Promise<unknown>) => setTimeout(() => void action(), ms);
+/** What `wait` resolves when `action` happens while it is pending (no timer: the wait is started first). */
+async function whileWaiting(
+  growth: { wait(position: number): Promise<string> },
+  position: number,
+  action: () => Promise<unknown>,
+) {
+  const pending = growth.wait(position);
+  await action();
+  return pending;
+}
 
 describe('watchFileGrowth', () => {
   for (const watch of [true, false]) {
@@ -24,8 +33,7 @@ describe('watchFileGrowth', () => {
       await writeFile(path, new Uint8Array(10));
       const growth = await watchFileGrowth(path, { watch, maxPollInterval: 20 });
       expect(await growth.wait(5)).toBe('more'); // already longer than 5
-      later(30, () => appendFile(path, new Uint8Array(3)));
-      expect(await growth.wait(10)).toBe('more');
+      expect(await whileWaiting(growth, 10, () => appendFile(path, new Uint8Array(3)))).toBe('more');
       growth.close();
     });
 
@@ -33,35 +41,40 @@ describe('watchFileGrowth', () => {
       const path = join(dir, `gone-${watch}.bin`);
       await writeFile(path, new Uint8Array(10));
       let growth = await watchFileGrowth(path, { watch, maxPollInterval: 20 });
-      later(30, () => unlink(path));
-      expect(await growth.wait(10)).toBe('removed');
+      expect(await whileWaiting(growth, 10, () => unlink(path))).toBe('removed');
       growth.close();
 
       await writeFile(path, new Uint8Array(10));
       growth = await watchFileGrowth(path, { watch, maxPollInterval: 20 });
-      later(30, () => truncate(path, 4));
-      expect(await growth.wait(10)).toBe('removed');
+      expect(await whileWaiting(growth, 10, () => truncate(path, 4))).toBe('removed');
       growth.close();
 
       await writeFile(path, new Uint8Array(10));
       growth = await watchFileGrowth(path, { watch, maxPollInterval: 20 });
       const other = join(dir, `other-${watch}.bin`);
       await writeFile(other, new Uint8Array(50));
-      later(30, () => rename(other, path)); // a different file (inode) under the same name
-      expect(await growth.wait(10)).toBe('removed');
+      // a different file (inode) under the same name
+      expect(await whileWaiting(growth, 10, () => rename(other, path))).toBe('removed');
       growth.close();
     });
   }
 
   it('reports idle after idleTimeout without data, and dataArrived() restarts the clock', async () => {
+    // Only lower bounds on the time: a busy machine makes the waits longer, never shorter.
     const path = join(dir, 'idle.bin');
     await writeFile(path, new Uint8Array(1));
     const growth = await watchFileGrowth(path, { idleTimeout: 60, maxPollInterval: 10 });
     const started = Date.now();
     expect(await growth.wait(1)).toBe('idle');
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    // Without dataArrived() the clock has run out: idle at once. With it, a full idleTimeout again.
+    expect(await growth.wait(1)).toBe('idle');
     growth.dataArrived();
-    later(20, () => appendFile(path, new Uint8Array(1)));
+    const restarted = Date.now();
+    expect(await growth.wait(1)).toBe('idle');
+    expect(Date.now() - restarted).toBeGreaterThanOrEqual(50);
+    // Data beyond the position is 'more' whatever the clock says.
+    await appendFile(path, new Uint8Array(1));
     expect(await growth.wait(1)).toBe('more');
     growth.close();
   });
@@ -71,13 +84,11 @@ describe('watchFileGrowth', () => {
     await writeFile(path, new Uint8Array(1));
     const controller = new AbortController();
     const growth = await watchFileGrowth(path, { signal: controller.signal });
-    later(20, async () => controller.abort());
-    expect(await growth.wait(1)).toBe('aborted');
+    expect(await whileWaiting(growth, 1, async () => controller.abort())).toBe('aborted');
     growth.close();
 
     const second = await watchFileGrowth(path);
-    setTimeout(() => second.close(), 20);
-    expect(await second.wait(1)).toBe('aborted');
+    expect(await whileWaiting(second, 1, async () => second.close())).toBe('aborted');
     second.close(); // twice is fine
   });
 

@@ -15,9 +15,12 @@ import { AnySchema, type Schema } from './schema.js';
 /** Options of {@link QueueItemReader}. */
 export interface QueueItemReaderOptions extends DecodeOptions {
   /**
-   * Largest item accepted, in bytes: an item longer than this — or declaring, in a head or length, that it will
-   * be — is `too-large`, whether it is complete or not, so that no more than this is ever buffered for one item.
-   * Default: no limit.
+   * Largest item accepted, in bytes. At most the first `maxItemBytes` bytes of an item are ever looked at (or
+   * buffered): an item that does not complete within them — longer, or a string whose declared length ends beyond
+   * them — is `too-large`, as soon as its bytes reach that far or the string's head is read; an item cut by the end
+   * of the input is `too-large` when what its heads declare (one byte per missing item at least) exceeds the limit,
+   * else `truncated`. A malformed byte within the first `maxItemBytes` bytes makes it `malformed`. The verdict
+   * depends on the item's bytes only, never on how they are chunked. Default: no limit.
    */
   maxItemBytes?: number;
 }
@@ -90,13 +93,11 @@ export class QueueItemReader<T> {
     if (!this.scanning) {
       const view = queue.contiguous();
       const decoder = this.decoder;
-      const status = decoder.decode(view, 0, view.length, queue.offset);
+      // Only the item's first maxItemBytes bytes are looked at, whatever the chunk holds.
+      const window = Math.min(view.length, this.maxItem);
+      const status = decoder.decode(view, 0, window, queue.offset);
       if (status === 'ok' || status === 'invalid' || status === 'undecodable') {
         this.length = decoder.length;
-        if (decoder.length > this.maxItem) {
-          this.needed = decoder.length;
-          return 'too-large';
-        }
         return status;
       }
       if (status !== 'truncated') {
@@ -105,12 +106,20 @@ export class QueueItemReader<T> {
         return status;
       }
       this.needed = decoder.needed;
-      if (decoder.needed > this.maxItem) return 'too-large';
-      if (final && view.length === queue.available) return 'truncated';
+      if (final && window === queue.available) return this.cut(decoder.needed);
+      // The resumable scan decides what a cut item is (it knows whether the bytes it waits for lie beyond the
+      // limit); it scans the bytes of this chunk once more, once.
       this.scanning = true;
       this.scanner.reset();
     }
     return this.scan(queue, final, true);
+  }
+
+  /** The verdict on an item the input ends inside of: what it declares decides. */
+  private cut(needed: number): QueueReadStatus {
+    this.scanning = false;
+    this.needed = needed;
+    return needed > this.maxItem ? 'too-large' : 'truncated';
   }
 
   /**
@@ -128,14 +137,14 @@ export class QueueItemReader<T> {
   private scan(queue: ByteQueue, final: boolean, decode: boolean): QueueReadStatus {
     const scanner = this.scanner;
     for (;;) {
-      const available = queue.available;
+      // The scan looks at the item's first maxItemBytes bytes at most.
+      const available = Math.min(queue.available, this.maxItem);
       // Nothing to scan until the bytes the scan stopped at have arrived (a long string is waited for, not looked
-      // at again on every chunk).
+      // at again on every chunk); bytes beyond the limit never count.
       if (scanner.resumeAt > available) {
+        if (scanner.resumeAt > this.maxItem) return this.cut(Math.max(scanner.needed, scanner.resumeAt));
         if (!final) return 'more';
-        this.scanning = false;
-        this.needed = scanner.needed;
-        return 'truncated';
+        return this.cut(scanner.needed);
       }
       const pos = scanner.position;
       let r = SCAN_TRUNCATED;
@@ -144,10 +153,6 @@ export class QueueItemReader<T> {
       if (r >= 0) {
         this.scanning = false;
         this.length = r;
-        if (r > this.maxItem) {
-          this.needed = r;
-          return 'too-large';
-        }
         if (!decode) return 'ok';
         const decoder = this.decoder;
         // A view when the item lies in one chunk, else a copy of just its bytes (chunks are not joined).
@@ -157,10 +162,6 @@ export class QueueItemReader<T> {
       }
       if (r === SCAN_TRUNCATED) {
         this.needed = scanner.needed;
-        if (scanner.needed > this.maxItem) {
-          this.scanning = false;
-          return 'too-large';
-        }
         // Scan on from the new position when its bytes are there (the view ended before they do), else wait.
         continue;
       }

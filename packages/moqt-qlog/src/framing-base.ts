@@ -92,6 +92,7 @@ export abstract class FramerBase {
   protected readonly scanner = new ValueScan();
   protected scanning = false;
   protected pos = 0; // cursor (index into data)
+  protected searched = 0; // JSON-SEQ: no RS in data[start + 1 .. searched) of the record being framed
   protected recordStart = 0; // index of the record (RS or value start)
   protected key = '';
   protected top: JsonObject = {};
@@ -158,6 +159,7 @@ export abstract class FramerBase {
     this.traceOffset -= drop;
     this.scanner.start -= drop;
     this.scanner.pos -= drop;
+    this.searched = Math.max(0, this.searched - drop);
     this.scanner.errorAt -= drop;
   }
 
@@ -219,6 +221,13 @@ export abstract class FramerBase {
     return result;
   }
 
+  /** Index of the first `byte` in `data[from .. fill)`, or -1 (never looks at the free space after `fill`). */
+  protected find(byte: number, from: number): number {
+    if (from >= this.fill) return -1;
+    const at = this.data.subarray(from, this.fill).indexOf(byte);
+    return at < 0 ? -1 : from + at;
+  }
+
   protected needOrEnd(): 'need-more' | undefined {
     return this.eof ? undefined : 'need-more';
   }
@@ -228,10 +237,13 @@ export abstract class FramerBase {
   protected stepSeq(): FramedItem | 'need-more' | 'done' | undefined {
     if (!this.skipSpace()) return this.needOrEnd() ?? this.finish();
     const start = this.pos;
+    // Each byte is searched for an RS once, however many chunks the record takes.
+    if (this.searched <= start) this.searched = start + 1;
     if (this.data[start] !== RS) {
       // Bytes outside a record (a writer that forgot an RS): one problem, then the next RS.
-      const next = this.data.indexOf(RS, start);
-      if (next < 0 || next >= this.fill) {
+      const next = this.find(RS, this.searched);
+      if (next < 0) {
+        this.searched = this.fill;
         if (!this.eof) return this.fill - start > this.maxRecordBytes ? this.skipSeq(start) : 'need-more';
         this.pos = this.fill;
         return this.problem('MALFORMED', start, 'bytes outside a JSON-SEQ record (no RS before them)');
@@ -239,8 +251,8 @@ export abstract class FramerBase {
       this.pos = next;
       return this.problem('MALFORMED', start, 'bytes outside a JSON-SEQ record (no RS before them)');
     }
-    let next = this.data.indexOf(RS, start + 1);
-    if (next >= this.fill) next = -1;
+    const next = this.find(RS, this.searched);
+    if (next < 0) this.searched = this.fill;
     if (next < 0 && !this.eof) {
       return this.fill - start > this.maxRecordBytes ? this.skipSeq(start) : 'need-more';
     }
@@ -287,8 +299,8 @@ export abstract class FramerBase {
   }
 
   protected stepSeqSkip(): 'need-more' | 'done' | FramedItem | undefined {
-    const next = this.data.indexOf(RS, this.pos);
-    if (next < 0 || next >= this.fill) {
+    const next = this.find(RS, this.pos);
+    if (next < 0) {
       this.pos = this.fill;
       this.begin = this.fill;
       return this.needOrEnd() ?? this.finish();
@@ -346,7 +358,7 @@ export abstract class FramerBase {
   /** After damage in concatenated values: the next line that starts with `{`. */
   protected stepResyncLine(): 'need-more' | 'done' | undefined {
     for (;;) {
-      const lf = this.data.indexOf(LF, this.pos);
+      const lf = this.find(LF, this.pos);
       if (lf < 0 || lf >= this.fill - 1) {
         this.pos = lf >= 0 && lf < this.fill ? lf : this.fill;
         this.begin = this.pos;

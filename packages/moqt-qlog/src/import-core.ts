@@ -25,7 +25,7 @@ import {
   schemasOf,
 } from './import-header.js';
 import { envelopeExtra } from './import-values.js';
-import { draftFromProtocol, fromTaggedJson } from './moqtrace-api.js';
+import { draftFromProtocol, fromTaggedJson, MoqtraceError } from './moqtrace-api.js';
 import { isMoqtName } from './names.js';
 import { isObject, type JsonObject, microsOf, numericIn } from './values.js';
 
@@ -201,8 +201,19 @@ export class ImportCore {
       isObject(trace.moqtrace) && trace.moqtrace.schema === MOQTRACE_SCHEMA ? trace.moqtrace.header : undefined;
     let ours: TraceHeader | undefined;
     if (isObject(own)) {
-      const header = fromTaggedJson(own) as TraceHeader;
-      if (typeof header.startTime === 'number') ours = header;
+      let header: TraceHeader | undefined;
+      try {
+        header = fromTaggedJson(own) as TraceHeader;
+      } catch (error) {
+        if (!MoqtraceError.is(error)) throw error;
+        this.report(
+          'MALFORMED',
+          offset,
+          `the moqtrace header of the trace at byte ${offset}: ${error.message}`,
+          'error',
+        );
+      }
+      if (typeof header?.startTime === 'number') ours = header;
     }
     const fields = trace.event_fields ?? file.event_fields;
     this.segment = {
@@ -369,6 +380,16 @@ export class ImportCore {
   private oursFile = false;
 
   private mapOne(segment: Segment, offset: number, raw: unknown, latin1: boolean): void {
+    try {
+      this.mapEvent(segment, offset, raw, latin1);
+    } catch (error) {
+      // A tagged value of an exported trace whose content is not of its tag (`{"$bigint":"x"}`).
+      if (!MoqtraceError.is(error)) throw error;
+      this.report('MALFORMED_EVENT', offset, `event at byte ${offset}: ${error.message}`, 'error');
+    }
+  }
+
+  private mapEvent(segment: Segment, offset: number, raw: unknown, latin1: boolean): void {
     const value = normalizeEvent(segment.eventFields, raw);
     if (value === undefined || typeof value.name !== 'string') {
       this.report('MALFORMED_EVENT', offset, `record at byte ${offset} is not a qlog event (no name)`, 'error');
@@ -439,7 +460,12 @@ export class ImportCore {
 
   private oursSegment(offset: number, value: JsonObject): void {
     const data = isObject(value.data) ? value.data : {};
-    const header = isObject(data.header) ? (fromTaggedJson(data.header) as TraceHeader) : undefined;
+    let header: TraceHeader | undefined;
+    try {
+      header = isObject(data.header) ? (fromTaggedJson(data.header) as TraceHeader) : undefined;
+    } catch (error) {
+      if (!MoqtraceError.is(error)) throw error;
+    }
     if (header === undefined || typeof header.startTime !== 'number') {
       this.report('MALFORMED_EVENT', offset, `segment event at byte ${offset} has no usable header`, 'error');
       return;

@@ -6,6 +6,6 @@
  * @module
  * @internal
  */
-export { EVENT_FIELDS, EVENT_TYPE_IDS, messageAsMap } from '@x/moqtrace';
+export { EVENT_FIELDS, EVENT_TYPE_IDS, MoqtraceError, messageAsMap } from '@x/moqtrace';
 export { draftFromProtocol, draftFromVersion, messageTypeId, messageTypeName } from '@x/moqtrace/analysis';
 export { fromTaggedJson, renderEventJson, toTaggedJson } from '@x/moqtrace/ndjson';

@@ -320,8 +320,27 @@ export class QlogReader implements AsyncIterable<QlogRecord> {
   }
 
   private async finish(): Promise<void> {
-    if (this.ended === undefined) this.ended = this.session.end(this.source.size);
+    if (this.ended === undefined) {
+      // Damage the framer cannot read past (data after the file, a broken file structure) ends framing before the
+      // input ends: the rest is counted, not parsed, so the end is the same as a whole-buffer read's.
+      if (!this.session.limited) await this.drain();
+      this.ended = this.session.end(this.source.size);
+    }
     if (this.owned) await this.source.close();
+  }
+
+  /** Reads the rest of the input without keeping it (counts its bytes). */
+  private async drain(): Promise<void> {
+    for (;;) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await this.source.read();
+      } catch (cause) {
+        throw new QlogError('IO_ERROR', `reading the input failed: ${String(cause)}`, { cause });
+      }
+      if (chunk === null) return;
+      this.session.bytesIn += chunk.length;
+    }
   }
 
   /** Iterates over the records (events; segments too with `segments: true`). */

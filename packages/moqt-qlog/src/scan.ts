@@ -84,6 +84,15 @@ export class ValueScan {
    */
   scan(b: Uint8Array, end: number, eof: boolean, cutAtLineBrace: boolean): number {
     let i = this.pos;
+    if (i > this.start && this.depth === 0 && !this.inString) {
+      // A scalar (number, true, false, null) cut by the end of the bytes so far: it goes on to its delimiter.
+      while (i < end && !endsScalar(b[i] as number)) i++;
+      if (i === end && !eof) {
+        this.pos = i;
+        return SCAN_NEED;
+      }
+      return i;
+    }
     if (i === this.start && this.depth === 0 && !this.inString) {
       if (i >= end) return SCAN_NEED;
       const c = b[i] as number;
@@ -107,12 +116,14 @@ export class ValueScan {
       }
     }
     let nextLf = -2; // position of the next line feed at or after `i` (-2: not looked up, -1: none)
+    // Searches stop at `end`: the buffer's free space after it would make every call cost the buffer's size.
+    const bytes = end < b.length ? b.subarray(0, end) : b;
     while (i < end) {
       if (this.inString) {
-        let j = b.indexOf(QUOTE, i);
+        let j = bytes.indexOf(QUOTE, i);
         if (cutAtLineBrace) {
           // A raw line feed cannot be inside a JSON string: followed by `{` it starts the next record.
-          if (nextLf === -2 || (nextLf >= 0 && nextLf < i)) nextLf = b.indexOf(LF, i);
+          if (nextLf === -2 || (nextLf >= 0 && nextLf < i)) nextLf = bytes.indexOf(LF, i);
           if (nextLf >= end) nextLf = -1;
           if (nextLf >= 0 && (j < 0 || j >= end || nextLf < j)) {
             if (nextLf + 1 >= end && !eof) {
@@ -134,7 +145,7 @@ export class ValueScan {
           let k = j - 1;
           while (k >= this.start && b[k] === BACKSLASH) k--;
           if ((j - 1 - k) % 2 === 0) break;
-          j = b.indexOf(QUOTE, j + 1);
+          j = bytes.indexOf(QUOTE, j + 1);
         }
         this.inString = false;
         i = j + 1;

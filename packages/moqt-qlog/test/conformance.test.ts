@@ -57,7 +57,7 @@ describe.each(all)('$name', ({ trace }) => {
     const used = checkStructure(file, file.trace as Record<string, unknown>, events);
     const schemas = (file.trace as { event_schemas: string[] }).event_schemas;
     expect(schemas.includes(MOQTRACE_SCHEMA)).toBe(used.has('moqtrace'));
-  }, 120_000);
+  }, 300_000);
 
   it('contained JSON: the file parses as one JSON document and round-trips', () => {
     const bytes = writeQlog({ segments: trace.segments }, { format: 'contained' });
@@ -68,7 +68,7 @@ describe.each(all)('$name', ({ trace }) => {
     const file = JSON.parse(new TextDecoder().decode(bytes));
     expect(file.traces).toHaveLength(1);
     checkStructure(file, file.traces[0], file.traces[0].events);
-  }, 120_000);
+  }, 300_000);
 
   it('streaming: the writer over a sink and the reader over small chunks give the same', async () => {
     const first = trace.segments[0];
@@ -98,5 +98,5 @@ describe.each(all)('$name', ({ trace }) => {
     expect(renderings(events)).toEqual(expected);
     expect(headers).toEqual(trace.segments.map((segment) => segment.header));
     expect(reader.end).toMatchObject({ state: 'eof', complete: true });
-  }, 120_000);
+  }, 300_000);
 });

@@ -13,6 +13,17 @@ function exported(format: QlogFormat): Uint8Array {
   return writeQlog({ header: HEADER, events }, { format });
 }
 
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** The bytes as a stream of `size`-byte chunks (no size known up front). */
+function chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+    },
+  };
+}
+
 /** Reads, turning the two "cannot be read at all" errors into a marker (they are legitimate for tiny cuts). */
 function readOrReject(bytes: Uint8Array) {
   try {
@@ -114,6 +125,56 @@ describe('a malformed record in the middle', () => {
   });
 });
 
+describe('damage that ends framing early', () => {
+  // Found by pnpm fuzz: after data the framer cannot read past, the streaming reader stopped reading, so its end
+  // offset was where the chunk boundary happened to be (698, 700, 1000 ... for one file) instead of the end.
+  for (const [what, tail] of [
+    ['data after a contained file', '\n{"more":1}\n'],
+    ['a broken file structure', ''],
+  ] as const) {
+    it(`${what}: the same end for every chunking as for the whole buffer`, async () => {
+      let bytes = encoder.encode(`${text(exported('contained'))}${tail}`);
+      if (tail === '') bytes = encoder.encode(text(bytes).replace('"traces":[', '"traces":[}'));
+      const whole = readQlog(bytes);
+      expect(whole.problems.map((p) => p.code)).toContain('MALFORMED');
+      expect(whole.end).toMatchObject({ state: 'eof', offset: bytes.length });
+      for (const chunkSize of [1, 7, 100, 1000]) {
+        const reader = await openQlogReader(chunked(bytes, chunkSize));
+        const events = [];
+        for await (const record of reader) events.push(record);
+        expect(events.length, `${chunkSize}-byte chunks`).toBe(whole.events.length);
+        expect(reader.problems, `${chunkSize}-byte chunks`).toEqual(whole.problems);
+        expect(reader.end, `${chunkSize}-byte chunks`).toEqual(whole.end);
+      }
+    });
+  }
+});
+
+describe('a scalar cut by a chunk boundary', () => {
+  // Found by pnpm fuzz: a trace field whose value is a number, cut by a chunk boundary, was scanned on past its
+  // end as if it were a container ("value at byte ... is not JSON"), for the chunkings that cut it only.
+  for (const format of ['contained', 'json-seq'] as const) {
+    it(`${format}: the same records, problems and end for every chunk size (a number field in every record)`, async () => {
+      let source = text(exported(format));
+      source =
+        format === 'contained'
+          ? source.replace('"vantage_point"', '"x-number":1234567890.25,"x-flag":false,"vantage_point"')
+          : source.replaceAll('{"time":', '{"x-number":-98765.4321e2,"time":');
+      const bytes = encoder.encode(source);
+      const whole = readQlog(bytes);
+      expect(whole.events.length).toBe(events.length);
+      for (let chunkSize = 1; chunkSize <= 40; chunkSize++) {
+        const reader = await openQlogReader(chunked(bytes, chunkSize));
+        const read = [];
+        for await (const record of reader) read.push(record);
+        expect(read.length, `${chunkSize}-byte chunks`).toBe(whole.events.length);
+        expect(reader.problems, `${chunkSize}-byte chunks`).toEqual(whole.problems);
+        expect(reader.end, `${chunkSize}-byte chunks`).toEqual(whole.end);
+      }
+    });
+  }
+});
+
 describe('hostile input', () => {
   it('a record larger than maxRecordBytes is MALFORMED, not buffered', async () => {
     const big = `\u001e{"time":1,"name":"moqt:control_message_created","data":{"pad":"${'x'.repeat(200_000)}"}}\n`;
@@ -145,6 +206,23 @@ describe('hostile input', () => {
     const result = readQlog(encoder.encode(records.join('\u001e')));
     expect(result.problems.map((p) => p.code)).toEqual(['MALFORMED_EVENT', 'MALFORMED_EVENT']);
     expect(renderings(result.events)).toEqual(expected);
+  });
+
+  it('a tagged value of an exported trace whose content is not of its tag is MALFORMED_EVENT, not an exception', () => {
+    // Found by pnpm fuzz: `{"$bigint":"½"}` threw a SyntaxError out of readQlog, `{"$bytes":"abc"}` a BinaryError.
+    const text = new TextDecoder().decode(exported('json-seq'));
+    const records = text.split('\u001e');
+    const bad = [3, 4].map((i) => records[i] as string);
+    records[3] = bad[0]!.replace(/"moqtrace_seq":\d+/, '"moqtrace_seq":2,"moqtrace_extra":{"x-a":{"$bigint":"½"}}');
+    records[4] = bad[1]!.replace(/"moqtrace_seq":\d+/, '"moqtrace_seq":3,"moqtrace_extra":{"x-b":{"$bytes":"abc"}}');
+    const damaged = encoder.encode(records.join('\u001e'));
+    const result = readQlog(damaged);
+    expect(result.problems.map((p) => [p.code, p.severity])).toEqual([
+      ['MALFORMED_EVENT', 'error'],
+      ['MALFORMED_EVENT', 'error'],
+    ]);
+    expect(result.problems[0]?.message).toMatch(/\$bigint/);
+    expect(result.events).toHaveLength(expected.length - 2);
   });
 
   it('random byte corruption never crashes: typed problems or typed errors only', () => {

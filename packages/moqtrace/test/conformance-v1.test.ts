@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MoqtraceError, readTrace, type TraceContents, type TraceEvent } from '../src/index.js';
 import { renderHeader } from '../src/ndjson/index.js';
-import { asJson, corpus, fixtureNames, loadBytes, loadExpected, renderLines, sha256 } from './helpers/fixtures.js';
+import {
+  asJson,
+  corpus,
+  fixtureNames,
+  loadBytes,
+  loadExpected,
+  renderLines,
+  sha256,
+  skipWithout,
+} from './helpers/fixtures.js';
 import { parseChunked, readStreamed } from './helpers/stream.js';
 
 const { dir, present } = corpus('moqtrace');
@@ -41,7 +50,7 @@ function expectedHeader(header: any): unknown {
   return out;
 }
 
-describe.skipIf(!present)(`v1 corpus conformance (${dir})`, () => {
+describe.skipIf(skipWithout({ present }))(`v1 corpus conformance (${dir})`, () => {
   it('finds the corpus files', () => {
     expect(names.length).toBe(28);
   });

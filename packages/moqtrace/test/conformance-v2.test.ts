@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readTrace, type TraceEvent, writeTrace } from '../src/index.js';
 import { renderHeader } from '../src/ndjson/index.js';
-import { asJson, corpus, fixtureNames, loadBytes, loadExpected, renderLines, sha256 } from './helpers/fixtures.js';
+import {
+  asJson,
+  corpus,
+  fixtureNames,
+  loadBytes,
+  loadExpected,
+  renderLines,
+  sha256,
+  skipWithout,
+} from './helpers/fixtures.js';
 import { readStreamed } from './helpers/stream.js';
 
 const { dir, present } = corpus('moqtrace-v2');
@@ -43,7 +52,7 @@ function typeIndex(type: string): number {
   return TYPES.indexOf(type);
 }
 
-describe.skipIf(!present)(`v2 corpus conformance (${dir})`, () => {
+describe.skipIf(skipWithout({ present }))(`v2 corpus conformance (${dir})`, () => {
   it('finds the corpus files', () => {
     expect(names.length).toBe(15);
   });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTrace, type TraceEnd, type TraceEvent, type TraceProblem, writeTrace } from '../src/index.js';
 import { type FollowTraceOptions, followTraceFile } from '../src/node/index.js';
@@ -10,23 +11,46 @@ import { HEADER, sampleEvents } from './helpers/generate.js';
 const dir = mkdtempSync(join(tmpdir(), 'moqtrace-follow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A writer in another process: appends `source` to `target` in slices ending at `cuts`, then deletes it. */
-function writer(source: string, target: string, cuts: number[], pauseMs: number, remove: boolean) {
+/**
+ * A writer in another process, driven line by line: a number appends `source` up to that offset to `target`, and
+ * `remove` deletes `target`; each command is acknowledged on stdout once done. The test decides when the next slice
+ * is written (after the follower consumed the previous one): no timer decides anything.
+ */
+function writer(source: string, target: string) {
   const script = `
     const fs = require('node:fs');
     const bytes = fs.readFileSync(${JSON.stringify(source)});
-    const cuts = ${JSON.stringify(cuts)};
     const fd = fs.openSync(${JSON.stringify(target)}, 'a');
-    let at = 0, i = 0;
-    const step = () => {
-      if (i === cuts.length) { fs.closeSync(fd); if (${remove}) setTimeout(() => fs.unlinkSync(${JSON.stringify(target)}), ${pauseMs}); return; }
-      const end = cuts[i++];
-      fs.writeSync(fd, bytes.subarray(at, end)); at = end;
-      setTimeout(step, ${pauseMs});
-    };
-    step();`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
-  return new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let at = 0;
+    require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line === 'remove') {
+        fs.closeSync(fd);
+        fs.unlinkSync(${JSON.stringify(target)});
+        process.stdout.write('removed\\n', () => process.exit(0));
+        return;
+      }
+      const end = Number(line);
+      fs.writeSync(fd, bytes.subarray(at, end));
+      at = end;
+      process.stdout.write(end + '\\n');
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const acks = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    /** Sends one command and waits for its acknowledgement. */
+    async send(command: string | number): Promise<void> {
+      child.stdin.write(`${command}\n`);
+      const ack = await acks.next();
+      expect(ack.value).toBe(command === 'remove' ? 'removed' : String(command));
+    },
+    exited,
+  };
+}
+
+/** Resolves once `condition()` holds, checking it every 2 ms: a wait for a condition, however long it takes. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
 }
 
 /** Follows `path` to its end, collecting events, problems and how many batches arrived. */
@@ -52,17 +76,35 @@ describe('followTraceFile', () => {
     const target = join(dir, 'live.moqtrace');
     writeFileSync(source, bytes);
     writeFileSync(target, ''); // not even the preamble yet
-    // cut inside the preamble, the header, and in the middle of events
-    const cuts = [5, 9, expected.segments[0]!.eventsOffset - 3];
-    for (let i = 0; i < offsets.length; i += 4) cuts.push(offsets[i]! + 2);
-    cuts.push(bytes.length);
-    const writing = writer(source, target, cuts, 15, true);
-    const { events, problems, batches, end } = await follow(target, { waitForFile: true });
-    expect(await writing).toBe(0);
+    const child = writer(source, target);
+    // Slices cut inside the preamble, the header, and then in the middle of every fourth event.
+    for (const cut of [5, 9, expected.segments[0]!.eventsOffset - 3]) await child.send(cut);
+    const slices: number[] = [];
+    for (let i = 0; i < offsets.length; i += 4) slices.push(offsets[i]! + 2);
+    slices.push(bytes.length);
+    await child.send(slices[0]!); // the header is complete: the follower can open
+    const events: TraceEvent[] = [];
+    const problems: TraceProblem[] = [];
+    let batches = 0;
+    const reader = await followTraceFile(target, { waitForFile: true, onProblem: (p) => problems.push(p) });
+    const reading = (async () => {
+      for (let batch = await reader.nextBatch(); batch; batch = await reader.nextBatch()) {
+        batches++;
+        for (const record of batch) if (record.kind === 'event') events.push(record.event);
+      }
+    })();
+    // Each further slice is written once the follower has read the one before.
+    for (const [i, cut] of slices.entries()) {
+      await until(() => reader.position >= cut);
+      await child.send(i + 1 < slices.length ? slices[i + 1]! : 'remove');
+    }
+    await reading;
+    expect(await child.exited).toBe(0);
     expect(problems).toEqual([]);
     expect(events).toEqual(expected.events);
-    expect(batches).toBeGreaterThan(5);
-    expect(end).toMatchObject({ state: 'removed', offset: bytes.length, events: 30, complete: false });
+    // Every slice after the first completes events the follower handed out before the next slice existed.
+    expect(batches).toBeGreaterThanOrEqual(slices.length - 1);
+    expect(reader.end).toMatchObject({ state: 'removed', offset: bytes.length, events: 30, complete: false });
   });
 
   it('ends idle after idleTimeout, at the next item or inside one (its bytes left over)', async () => {

@@ -19,7 +19,7 @@ import {
   writeTrace,
 } from '../src/index.js';
 import { exportNdjson, importNdjson } from '../src/ndjson/index.js';
-import { corpus, fixtureNames, loadBytes, renderLines } from './helpers/fixtures.js';
+import { corpus, fixtureNames, loadBytes, renderLines, skipWithout } from './helpers/fixtures.js';
 import { HEADER, sampleEvents } from './helpers/generate.js';
 import { type Collected, parseChunked, readStreamed, sink, TraceParser } from './helpers/stream.js';
 
@@ -108,7 +108,7 @@ describe('linear time on wide maps', () => {
     const streamed = await readStreamed(bytes, 16 * 1024);
     expect(streamed.events).toHaveLength(3);
     expect(streamed.end).toEqual(whole.end);
-  }, 60_000);
+  }, 300_000);
 
   it('a header with 200 000 unknown keys reads whole and streamed', async () => {
     const header: TraceHeader = { ...HEADER, extra: wideMap(200_000) };
@@ -118,7 +118,7 @@ describe('linear time on wide maps', () => {
     const streamed = await readStreamed(bytes, 16 * 1024);
     expect(streamed.events).toHaveLength(3);
     expect(streamed.end).toEqual(whole.end);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('a cut item is scanned once, not once per chunk', () => {
@@ -135,7 +135,7 @@ describe('a cut item is scanned once, not once per chunk', () => {
     });
     expect(streamed.end).toEqual(whole.end);
     expect(streamed.problems).toEqual(whole.problems);
-  }, 120_000);
+  }, 300_000);
 
   it('4 MiB of nested arrays is NESTING_TOO_DEEP after 512 levels, whole and streamed alike', async () => {
     const tail = new Uint8Array(4 * 1024 * 1024).fill(0x81); // [[[[...
@@ -145,16 +145,17 @@ describe('a cut item is scanned once, not once per chunk', () => {
     expect(whole.segments).toHaveLength(2); // resynchronised on the next preamble
     const streamed = await readStreamed(bytes, 16 * 1024);
     expect(verdict(streamed)).toEqual(wholeVerdict(bytes));
-  }, 60_000);
+  }, 300_000);
 });
 
-describe('the same verdict for every chunking', () => {
-  const corpora = [corpus('moqtrace'), corpus('moqtrace-v2')].filter((c) => c.present);
+const corpora = [corpus('moqtrace'), corpus('moqtrace-v2')];
+
+describe.skipIf(skipWithout(...corpora))('the same verdict for every chunking of the corpora', () => {
   const files: [string, Uint8Array][] = [];
   for (const c of corpora) for (const name of fixtureNames(c.dir)) files.push([name, loadBytes(c.dir, name)]);
 
   it('every corpus file: whole read, chunked parser and streamed reader agree (events, offsets, problems, end)', async () => {
-    expect(files.length).toBeGreaterThan(corpora.length > 0 ? 10 : -1);
+    expect(files.length).toBeGreaterThan(40); // both corpora: 28 + 15 files
     for (const [name, bytes] of files) {
       const whole = wholeVerdict(bytes);
       for (const size of [1, 7, 64, 4096]) {
@@ -164,11 +165,11 @@ describe('the same verdict for every chunking', () => {
       }
       expectSame(await streamedVerdict(bytes, 333), whole, name);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('mutated corpus files (flipped, cut, inserted bytes) under random chunkings (property)', async () => {
     const small = files.filter(([, b]) => b.length < 64 * 1024);
-    if (small.length === 0) return;
+    expect(small.length).toBeGreaterThan(30);
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: small.length - 1 }),
@@ -205,8 +206,10 @@ describe('the same verdict for every chunking', () => {
       ),
       { numRuns: 150 },
     );
-  }, 120_000);
+  }, 300_000);
+});
 
+describe('the same verdict for every chunking', () => {
   it('an item declaring more than maxItemBytes near the end: ITEM_TOO_LARGE both ways (was TRUNCATED whole, MALFORMED_CBOR streamed)', async () => {
     const tail = concat(new Uint8Array([0x5a, 0x12, 0xc0, 0x00, 0x00]), new Uint8Array(100)); // bytes of 300 MiB
     const bytes = concat(writeTrace({ header: HEADER, events: sampleEvents(3) }), tail);
@@ -346,8 +349,10 @@ describe('reader options and re-entrancy', () => {
         inner.push(readTrace(damaged).problems.length);
       },
     });
-    expect(inner.length).toBeGreaterThan(0);
-    expect(inner.every((n, i) => n === (i % 2 === 0 ? 20 : readTrace(damaged).problems.length))).toBe(true);
+    // Two inner reads per problem of the outer read: one problem, as the first broken item loses the item
+    // boundary and no later preamble resynchronises.
+    expect(inner).toEqual([20, 1]);
+    expect(readTrace(damaged).problems.map((p) => p.code)).toEqual(['MALFORMED_CBOR']);
     expect(outer).toEqual(readTrace(damaged));
     const streamedInner: number[] = [];
     const reader = await openTraceReader(fromBytes(damaged, { chunkSize: 50 }), {

@@ -200,13 +200,16 @@ export class ParserCore {
   /**
    * Decodes the beacon at `at` (a multiple of the interval) in `buf` (the file bytes from `bufStart`), a beacon
    * inside a truncated tail (a long frame cut by the end of the data): checks its decoration, not its markers
-   * (they cover the incomplete frame), and emits it. Returns 0, or the absolute offset up to which bytes are
-   * needed when `buf` ends inside it.
+   * (they cover the incomplete frame), and emits it. Returns 0, the absolute offset up to which bytes are
+   * needed when `buf` ends inside it, or -1 when the bytes there cannot be a beacon inside a frame: one longer
+   * than the interval would cover the next boundary, where the next beacon sits (the tail is not a long frame,
+   * and reading a would-be beacon at every boundary of such bytes would decode up to 72 KiB per interval).
    */
   tailBeacon(buf: Uint8Array, bufStart: number, at: number, out: CoreRecord[]): number {
     if (buf.constructor !== Uint8Array) buf = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     const beacon = decodeBeacon(buf, this.viewOf(buf), bufStart, at, this.interval);
     if (typeof beacon === 'number') return beacon;
+    if (beacon.size > this.interval) return -1;
     this.beacon(beacon, out, -1, undefined, false);
     return 0;
   }

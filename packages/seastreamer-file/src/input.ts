@@ -157,6 +157,7 @@ export class ReaderInput {
       for (;;) {
         const needed = core.tailBeacon(window, tail.at, tail.at, out);
         if (needed === 0) break;
+        if (needed < 0) return this.endTail(tail); // not a beacon: no more beacons in this tail
         while (buffer.available < needed - tail.at) if (!(await this.pull())) return this.endTail(tail);
         window = buffer.copy(needed - tail.at) as Uint8Array;
       }

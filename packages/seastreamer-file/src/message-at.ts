@@ -8,7 +8,9 @@
  * the data, or inside the rest of the frame that beacon cuts (its `R`). When `R` says the offset is inside the
  * cut frame, the frame is located by reading forward from an earlier frame start (found through the beacons
  * before): if sequential reading does start a frame at the offset, the beacon's `R` is wrong, the message is
- * decoded and the contradiction is a `REMAINING_BYTES_MISMATCH` warning, as in sequential reading.
+ * decoded and the contradiction is a `REMAINING_BYTES_MISMATCH` warning, as in sequential reading. When the earlier
+ * beacons' counts are damaged too (reading forward from where they point starts no frame at the offset), reading
+ * forward starts at the first frame, as sequential reading does.
  *
  * @module
  */
@@ -190,7 +192,17 @@ export async function readMessageAt(core: ParserCore, readAt: ReadAt, offset: nu
     const beacon = read === undefined || 'truncated' in read ? undefined : read;
     if (checkOpeningBeacon(beacon, beaconOffset, offset)) {
       const start = await scanStartAt(readAt, beaconOffset / I, I);
-      const found = frameStartsAt(core, await readAt(start, offset + 1 - start), start, offset, beaconOffset);
+      let found = frameStartsAt(core, await readAt(start, offset + 1 - start), start, offset, beaconOffset);
+      // The earlier beacons' counts can be damaged too: then from the first frame, as sequential reading does.
+      if (found === undefined && start !== HEADER_SIZE) {
+        found = frameStartsAt(
+          core,
+          await readAt(HEADER_SIZE, offset + 1 - HEADER_SIZE),
+          HEADER_SIZE,
+          offset,
+          beaconOffset,
+        );
+      }
       if (found === undefined) throw insideCutFrame(offset, beacon as SeaStreamerBeacon);
       extra = found;
     }

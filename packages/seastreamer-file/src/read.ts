@@ -116,7 +116,11 @@ export function decodeMessageAt(
     const beacon = typeof decoded === 'number' ? undefined : decoded;
     if (checkOpeningBeacon(beacon, beaconOffset, offset)) {
       const start = scanStartIn(bytes, beaconOffset / I, I);
-      const found = frameStartsAt(core, bytes.subarray(start), start, offset, beaconOffset);
+      let found = frameStartsAt(core, bytes.subarray(start), start, offset, beaconOffset);
+      // The earlier beacons' counts can be damaged too: then from the first frame, as sequential reading does.
+      if (found === undefined && start !== HEADER_SIZE) {
+        found = frameStartsAt(core, bytes.subarray(HEADER_SIZE), HEADER_SIZE, offset, beaconOffset);
+      }
       if (found === undefined) throw insideCutFrame(offset, beacon as SeaStreamerBeacon);
       extra = found;
     }

@@ -200,10 +200,18 @@ export class SeaStreamerReader {
     this.endRecord = undefined;
   }
 
-  /** Decodes the next window of records into `out`, or sets `ended`. */
-  private async fill(): Promise<void> {
+  /**
+   * Decodes the next window of records into `out`, or sets `ended`. A read with a `limit` parses no message past
+   * it (`limited`), so that no problem of a message it will not hand out is reported, as in a whole-buffer read;
+   * a bounded scan (a seek) parses on.
+   */
+  private async fill(limited = true): Promise<void> {
     this.out = [];
     this.outIndex = 0;
+    this.core.options.limit =
+      limited && this.limit !== Number.POSITIVE_INFINITY
+        ? this.core.messages + Math.max(0, this.limit - this.delivered)
+        : Number.POSITIVE_INFINITY;
     const end = await this.input.fill(this.out);
     if (end !== undefined && !this.closed) this.setEnd(end);
   }
@@ -260,7 +268,7 @@ export class SeaStreamerReader {
     for (;;) {
       while (this.outIndex >= this.out.length) {
         if (this.ended !== undefined) return null;
-        await this.fill();
+        await this.fill(false);
       }
       const record = this.out[this.outIndex++] as CoreRecord;
       if (record.kind === 'error') throw record.error;

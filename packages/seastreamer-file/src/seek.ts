@@ -91,8 +91,17 @@ export async function readBeaconAt(
  * (`pos += S + min(R, I − S)`). Throws `TRUNCATED` when a beacon is incomplete.
  */
 export async function alignAfterBeacon(readAt: ReadAt, interval: number, pos: number): Promise<number> {
+  let previous = -1;
   while (pos % interval === 0) {
     const beacon = await readBeaconAt(readAt, interval, pos / interval);
+    if (beacon === undefined && previous >= 0) {
+      // The previous beacon's count runs to a boundary the data does not reach: the frame it cuts is cut short.
+      throw new SeaStreamerFileError(
+        'TRUNCATED',
+        `the beacon at offset ${previous} says the frame it cuts continues to offset ${pos}, past the end of the data`,
+        { offset: previous },
+      );
+    }
     if (beacon === undefined || 'truncated' in beacon) {
       throw new SeaStreamerFileError(
         'TRUNCATED',
@@ -100,6 +109,7 @@ export async function alignAfterBeacon(readAt: ReadAt, interval: number, pos: nu
         { offset: pos },
       );
     }
+    previous = pos;
     pos += beacon.size + Math.max(0, Math.min(beacon.remainingMessageBytes, interval - beacon.size));
     if (pos % interval !== 0) break;
   }

@@ -7,14 +7,22 @@ export const fixturesRoot =
   process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
 export const seastreamerDir = `${fixturesRoot.replace(/\/$/, '')}/seastreamer`;
 export const corpusPresent = existsSync(`${seastreamerDir}/README.md`);
+/**
+ * Under CI (`CI=true`) the corpus is required: the suites that need it run (and fail) without it instead of
+ * skipping, and `corpus.test.ts` says why.
+ */
+export const corpusRequired = process.env.CI === 'true';
+/** Whether the suites that need the corpus are skipped: only outside CI, when it is absent. */
+export const skipCorpus = !corpusPresent && !corpusRequired;
 if (!corpusPresent) {
   console.warn(
-    `SeaStreamer conformance corpus not found at ${seastreamerDir} (set X_FIXTURES_DIR): conformance tests skipped`,
+    `SeaStreamer conformance corpus not found at ${seastreamerDir} (set X_FIXTURES_DIR): conformance tests ${corpusRequired ? 'fail (CI=true)' : 'skipped'}`,
   );
 }
 
+/** Names of the corpus's `.ss` files (under CI a missing corpus throws). */
 export function fixtureNames(): string[] {
-  if (!corpusPresent) return [];
+  if (skipCorpus) return [];
   return readdirSync(seastreamerDir)
     .filter((f) => f.endsWith('.ss'))
     .map((f) => f.slice(0, -3))

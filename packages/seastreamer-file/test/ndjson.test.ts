@@ -19,7 +19,7 @@ import {
   readSeaStreamerNdjson,
   toBase64,
 } from '../src/ndjson/index.js';
-import { corpusPresent, fixtureNames, readExpected, readFixture } from './helpers.js';
+import { fixtureNames, readExpected, readFixture, skipCorpus } from './helpers.js';
 
 const encoder = new TextEncoder();
 
@@ -333,7 +333,7 @@ describe('import', () => {
   });
 });
 
-describe.skipIf(!corpusPresent)('import over the corpus', () => {
+describe.skipIf(skipCorpus)('import over the corpus', () => {
   const single = fixtureNames().filter((n) => {
     const e = readExpected(n);
     return !e.error && !n.includes('.') && !['rs-appended', 'rs-file-producer', 'rs-size-limit'].includes(n);

@@ -167,6 +167,7 @@ describe('truncation at every byte offset', () => {
         }
       }
     },
+    300_000,
   );
 });
 

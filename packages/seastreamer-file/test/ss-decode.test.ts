@@ -12,7 +12,7 @@ import {
 } from '../src/ss-decode/index.js';
 import { isUtf8 } from '../src/ss-decode/output.js';
 import { reserializeBytes } from '../src/ss-decode/serde-bytes.js';
-import { corpusPresent, readFixture, seastreamerDir } from './helpers.js';
+import { readFixture, seastreamerDir, skipCorpus } from './helpers.js';
 import { reserializeLikeSerde as reference } from './serde-reference.js';
 
 /** Renders a whole file as the reference decoder prints it. */
@@ -30,8 +30,8 @@ async function render(bytes: Uint8Array, format: 'log' | 'ndjson', headerOnly = 
   return new TextDecoder().decode(sink.toBytes());
 }
 
-describe.skipIf(!corpusPresent)('the reference decoder output, byte for byte', () => {
-  const golden = corpusPresent
+describe.skipIf(skipCorpus)('the reference decoder output, byte for byte', () => {
+  const golden = !skipCorpus
     ? readdirSync(seastreamerDir).filter((f) => /\.ss-decode\.(log|ndjson|header-only\.ndjson)$/.test(f))
     : [];
   it('has golden files', () => {
@@ -179,7 +179,7 @@ describe('serde_json re-serialisation', () => {
     expect(reserializeLikeSerde('"\\ud800"')).toBeUndefined();
     expect(reserializeLikeSerde('1e400')).toBeUndefined();
     expect(reserializeLikeSerde('{"a":1} x')).toBeUndefined();
-    expect(reserializeLikeSerde(`${'['.repeat(127)}${']'.repeat(127)}`)).toBeDefined();
+    expect(reserializeLikeSerde(`${'['.repeat(127)}${']'.repeat(127)}`)).toBe(`${'['.repeat(127)}${']'.repeat(127)}`);
     expect(reserializeLikeSerde(`${'['.repeat(128)}${']'.repeat(128)}`)).toBeUndefined();
     expect(formatRyu(123456.75)).toBe('123456.75');
     expect(formatRyu(1e16)).toBe('1e16');

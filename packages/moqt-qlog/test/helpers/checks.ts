@@ -13,8 +13,12 @@ export function jsonSeqRecords(bytes: Uint8Array): Record<string, unknown>[] {
     const body = piece.slice(0, -1);
     expect(body.includes('\n'), `record ${index} is one line`).toBe(false);
     expect(body.length, `record ${index} is not empty`).toBeGreaterThan(0);
+    // JSON.parse accepts exactly one JSON text (with white space around it): no white space, and an object.
     const value = JSON.parse(body);
-    expect(JSON.stringify(value).length, `record ${index} is one JSON text`).toBeGreaterThan(0);
+    expect(body.trim(), `record ${index} has no white space around its text`).toBe(body);
+    expect(typeof value === 'object' && value !== null && !Array.isArray(value), `record ${index} is an object`).toBe(
+      true,
+    );
     return value;
   });
 }

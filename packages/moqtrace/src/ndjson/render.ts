@@ -81,7 +81,24 @@ export function toTaggedJson(value: unknown): JsonValue {
   return out;
 }
 
-/** Inverse of {@link toTaggedJson}: rebuilds `bigint`, bytes, `undefined`, special floats, Map, Set, Date, tags. */
+/** The error for a tagged value whose content is not of its tag (`{ "$bigint": "x" }`). */
+function badTag(tag: string, content: unknown, what: string): MoqtraceError {
+  return new MoqtraceError('INVALID_ARGUMENT', `${tag}: ${JSON.stringify(content).slice(0, 60)} is not ${what}`, {
+    key: tag,
+  });
+}
+
+/** Hex digits to bytes, or the error of the tag they belong to. */
+function tagHex(tag: string, hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw badTag(tag, hex, 'hex digits');
+  return fromHex(hex);
+}
+
+/**
+ * Inverse of {@link toTaggedJson}: rebuilds `bigint`, bytes, `undefined`, special floats, Map, Set, Date, tags.
+ * Throws {@link MoqtraceError} `INVALID_ARGUMENT` for a tag whose content is not of the tag (`$bigint` that is not
+ * an integer, `$bytes` that is not hex).
+ */
 export function fromTaggedJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromTaggedJson);
   if (typeof value !== 'object' || value === null) return value;
@@ -92,10 +109,13 @@ export function fromTaggedJson(value: unknown): unknown {
     const inner = object[key];
     switch (key) {
       case '$bigint':
-        if (typeof inner === 'string') return BigInt(inner);
+        if (typeof inner === 'string') {
+          if (!/^-?[0-9]+$/.test(inner)) throw badTag(key, inner, 'an integer');
+          return BigInt(inner);
+        }
         break;
       case '$bytes':
-        if (typeof inner === 'string') return fromHex(inner);
+        if (typeof inner === 'string') return tagHex(key, inner);
         break;
       case '$undefined':
         if (inner === true) return undefined;
@@ -123,7 +143,7 @@ export function fromTaggedJson(value: unknown): unknown {
     if (typeof object.$typedArray === 'string' && typeof object.hex === 'string') {
       const Ctor = TYPED_ARRAYS[object.$typedArray];
       if (Ctor) {
-        const bytes = fromHex(object.hex);
+        const bytes = tagHex('$typedArray', object.hex);
         return new Ctor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
       }
     }

@@ -70,10 +70,17 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   private readonly skipBefore: number;
   private readonly copyBytes: boolean;
   private readonly maxItem: number;
+  // Records decoded and not yet handed out: batch[batchHead ..]. Counts are absolute: `pushed` records were
+  // batched since the reader opened, `handed` of them handed out.
   private batch: TraceRecord[] = [];
-  // Problems found but not yet reported, each with the number of batched records before it: a problem is
-  // reported (kept, passed to onProblem, thrown in strict mode) once the records before it were handed out.
+  private batchHead = 0;
+  private pushed = 0;
+  private handed = 0;
+  // Problems found but not yet reported (held[heldHead ..]), each with the count of records batched before it: a
+  // problem is reported (kept, passed to onProblem, thrown in strict mode) once those records were handed out.
+  // Heads instead of shift() and slice(): a chunk can hold millions of problems between a few records.
   private held: { at: number; problem: TraceProblem }[] = [];
+  private heldHead = 0;
   private failure: unknown;
   private done: TraceEnd | undefined;
   private closed = false;
@@ -97,7 +104,21 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.skipBefore = options.skipBefore ?? 0;
     this.copyBytes = options.copyBytes === true;
     this.maxItem = options.maxItemBytes ?? DEFAULT_MAX_ITEM;
-    if (this.wantSegments) this.batch.push({ kind: 'segment', ...first });
+    if (this.wantSegments) this.push({ kind: 'segment', ...first });
+  }
+
+  private push(record: TraceRecord): void {
+    this.batch.push(record);
+    this.pushed++;
+  }
+
+  /** Forgets the records and problems not handed out yet. */
+  private drop(): void {
+    this.batch = [];
+    this.batchHead = 0;
+    this.handed = this.pushed;
+    this.held = [];
+    this.heldHead = 0;
   }
 
   /**
@@ -159,7 +180,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /** How reading ended, once the last record was read; `undefined` before. */
   get end(): TraceEnd | undefined {
-    return this.batch.length === 0 && this.held.length === 0 ? this.done : undefined;
+    return this.batchHead === this.batch.length && this.heldHead === this.held.length ? this.done : undefined;
   }
 
   /** Bytes read from the source so far (for progress). */
@@ -167,22 +188,30 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     return this.source.position;
   }
 
-  /** Holds a problem found after `at` batched records; a strict failure stops reading now. */
+  /** Holds a problem found after `at` records were batched (in all); a strict failure stops reading now. */
   private hold(problem: TraceProblem, at: number): void {
     this.held.push({ at, problem });
     if (this.log.fails(problem) && this.done === undefined) this.done = this.parser.stop('aborted');
   }
 
-  /** Reports the held problems that no batched record precedes. */
+  /** Reports the held problems that no record still to hand out precedes. */
   private report(): void {
-    while (this.held.length > 0 && (this.held[0] as { at: number }).at === 0) {
-      const { problem } = this.held.shift() as { problem: TraceProblem };
+    const held = this.held;
+    while (this.heldHead < held.length && (held[this.heldHead] as { at: number }).at <= this.handed) {
+      const { problem } = held[this.heldHead++] as { problem: TraceProblem };
       const error = this.log.add(problem);
       if (error !== undefined && this.failure === undefined) {
         this.failure = error;
-        this.batch = [];
-        this.held = [];
+        this.drop();
+        return;
       }
+    }
+    if (this.heldHead === held.length) {
+      this.held = [];
+      this.heldHead = 0;
+    } else if (this.heldHead > 1024 && this.heldHead * 2 > held.length) {
+      this.held = held.slice(this.heldHead);
+      this.heldHead = 0;
     }
   }
 
@@ -190,13 +219,13 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     return {
       segment: (segment) => {
         this.segmentList.push(segment);
-        if (this.wantSegments) this.batch.push({ kind: 'segment', ...segment });
+        if (this.wantSegments) this.push({ kind: 'segment', ...segment });
       },
       event: (event: TraceEvent, offset: number, segment: number) => {
         if (offset < this.skipBefore) return;
-        this.batch.push({ kind: 'event', offset, segment, event });
+        this.push({ kind: 'event', offset, segment, event });
       },
-      problem: (problem) => this.hold(problem, this.batch.length),
+      problem: (problem) => this.hold(problem, this.pushed),
     };
   }
 
@@ -212,7 +241,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
           await this.release();
           return;
         }
-        if (this.batch.length > 0 || this.held.length > 0) return;
+        if (this.batchHead < this.batch.length || this.heldHead < this.held.length) return;
         const chunk = await this.source.read();
         if (chunk !== null) {
           this.live?.dataArrived();
@@ -264,19 +293,27 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     for (;;) {
       this.report();
       const batch = this.batch;
-      if (batch.length > 0) {
+      const head = this.batchHead;
+      if (head < batch.length) {
         // Up to the next held problem: it is reported when the next batch is asked for.
-        const cut = this.held.length > 0 ? (this.held[0] as { at: number }).at : batch.length;
-        if (cut === batch.length) {
+        const next = this.heldHead < this.held.length ? (this.held[this.heldHead] as { at: number }).at : this.pushed;
+        const end = head + Math.min(next - this.handed, batch.length - head);
+        this.handed += end - head;
+        if (head === 0 && end === batch.length) {
           this.batch = [];
-        } else {
-          this.batch = batch.slice(cut);
-          batch.length = cut;
+          return batch;
         }
-        for (const h of this.held) h.at -= cut;
-        return batch;
+        const out = batch.slice(head, end);
+        if (end === batch.length) {
+          this.batch = [];
+          this.batchHead = 0;
+        } else if (end > 4096 && end * 2 > batch.length) {
+          this.batch = batch.slice(end);
+          this.batchHead = 0;
+        } else this.batchHead = end;
+        return out;
       }
-      if (this.held.length > 0) continue;
+      if (this.heldHead < this.held.length) continue;
       if (this.failure !== undefined) {
         const failure = this.failure;
         this.failure = undefined;
@@ -331,7 +368,9 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
             ? result
             : { ...result, end: offset + result.end };
       }
-      want = result.needed;
+      // At least double: `needed` is a lower bound that can grow by little per read (a wide map counts one byte
+      // per missing entry), and every read decodes from the item's start again.
+      want = Math.max(result.needed, Math.min(want * 2, this.maxItem));
     }
   }
 
@@ -345,6 +384,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   async close(): Promise<void> {
     if (this.done === undefined) this.done = this.parser.stop('limit');
     this.batch = [];
+    this.batchHead = 0;
     this.closedByCaller = true;
     await this.release();
   }

@@ -121,6 +121,10 @@ export class TraceWriter {
     this.policy = options.segments;
     this.now = options.now ?? Date.now;
     this.wantEndTime = (options.endTime ?? true) && typeof sink.patch === 'function';
+    // The header's own endTime is replaced by the time of close() on a patchable sink: a bad value is still refused
+    // (INVALID_ARGUMENT naming it), not dropped in silence.
+    if (this.wantEndTime && options.header.endTime !== undefined)
+      writeHeader(createCborWriter(256), options.header, false);
     this.choice = options.version ?? 'auto';
     this.baseHeader = options.header;
     const header = this.segmentHeader(0, 0);

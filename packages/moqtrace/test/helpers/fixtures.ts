@@ -9,6 +9,12 @@ import { renderEventJson } from '../../src/ndjson/index.js';
 export const FIXTURES_ROOT =
   process.env.X_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
 
+/**
+ * Under CI (`CI=true`) the corpora are required: a suite that needs one fails without it instead of skipping (see
+ * {@link skipWithout}, and `corpus.test.ts`).
+ */
+export const CORPUS_REQUIRED = process.env.CI === 'true';
+
 /** A fixture corpus folder and whether it is present. */
 export function corpus(name: 'moqtrace' | 'moqtrace-v2'): { dir: string; present: boolean } {
   const dir = join(FIXTURES_ROOT, name);
@@ -17,9 +23,14 @@ export function corpus(name: 'moqtrace' | 'moqtrace-v2'): { dir: string; present
   return { dir, present };
 }
 
-/** Names (without extension) of the `.moqtrace` files of a corpus. */
+/** Whether a suite that needs these corpora is skipped: only outside CI, when one of them is absent. */
+export function skipWithout(...corpora: { present: boolean }[]): boolean {
+  return !CORPUS_REQUIRED && corpora.some((c) => !c.present);
+}
+
+/** Names (without extension) of the `.moqtrace` files of a corpus (under CI a missing corpus throws). */
 export function fixtureNames(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) && !CORPUS_REQUIRED) return [];
   return readdirSync(dir)
     .filter((file) => file.endsWith('.moqtrace'))
     .map((file) => file.slice(0, -'.moqtrace'.length))
