@@ -44,4 +44,4 @@ export { jsonNestingDepth, type ReadLinesOptions, readLines, type TextLine } fro
 export type { EndState, ProblemSeverity, ReadEnd, ReadProblem } from './read-result.js';
 export { sha256Hex } from './sha256.js';
 export { toU64, U64_MAX } from './u64.js';
-export { decodeUtf8, encodeUtf8, isValidUtf8 } from './utf8.js';
+export { decodeUtf8, encodeUtf8, isPrintableText, isValidUtf8 } from './utf8.js';

@@ -98,3 +98,29 @@ export function isValidUtf8(bytes: Uint8Array, start = 0, end = bytes.length): b
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
+
+/**
+ * True when `bytes` read as text: well-formed UTF-8 (see {@link isValidUtf8}) with no control character other
+ * than tab, line feed and carriage return (no other C0 code, no DEL, no C1 code U+0080–U+009F). The one rule
+ * by which the CLI's `--payload auto` and the viewer decide to show a payload of either format as text rather
+ * than hex. The empty payload is text.
+ *
+ * @example
+ * ```ts
+ * isPrintableText(new TextEncoder().encode('hello\r\n')); // true
+ * isPrintableText(new Uint8Array([0x68, 0x00]));          // false (NUL)
+ * ```
+ */
+export function isPrintableText(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x20) {
+      if (b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+    } else if (b === 0x7f) return false;
+    else if (b === 0xc2) {
+      const next = bytes[i + 1];
+      if (next !== undefined && next >= 0x80 && next <= 0x9f) return false; // U+0080–U+009F
+    }
+  }
+  return isValidUtf8(bytes);
+}

@@ -1,9 +1,7 @@
 /**
  * qlog events → `.moqtrace` events (spec §9.3–9.4), one qlog event at a time, for every producer's shape.
  *
- * The mapper keeps one small state per data stream (whether its `stream-opened` event was emitted, the group and
- * priority of its subgroup header, the previous object id for `object_id_delta`); at most
- * {@link MAX_STREAM_STATES} are kept (the oldest is forgotten first).
+ * The mapper keeps one small state per data stream (`import-streams.ts`).
  *
  * Files written by this package's exporter (`ours`) are read exactly: the `moqtrace_*` keys restore what the
  * standard events cannot hold, and nothing is synthesized. In other files unmapped keys go to the event's `extra`.
@@ -12,9 +10,9 @@
  * @internal
  */
 import type { Numeric, StreamOpenedEvent, TraceEvent } from '@x/moqtrace';
-import { MAX_STREAM_STATES } from './export-events.js';
 import { annotationData } from './import-check.js';
 import { statelessPrivateEvent } from './import-private.js';
+import { flushOpen, StreamStates } from './import-streams.js';
 import { leftover, mergeExtra, OBJECT_KEYS, objectPayload, objectStatus, pick } from './import-values.js';
 import { normalizeMessage } from './messages.js';
 import { fromTaggedJson, messageAsMap, messageTypeId } from './moqtrace-api.js';
@@ -38,22 +36,13 @@ export interface EventBase {
   oursExtra?: JsonObject;
 }
 
-interface StreamState {
-  opened: boolean;
-  pendingOpen: StreamOpenedEvent | undefined;
-  groupId: bigint | undefined;
-  priority: Numeric | undefined;
-  previousObject: bigint | undefined;
-  headerExtra: JsonObject | undefined;
-}
-
 /** Maps qlog events of one file to `.moqtrace` events. */
 export class EventMapper {
   private readonly ours: boolean;
   private readonly draft: number | undefined;
   private readonly keepTransport: boolean;
   private readonly latin1: () => boolean;
-  private readonly streams = new Map<string, StreamState>();
+  private readonly streams = new StreamStates();
   /** Rank of the detail level the events so far need. */
   detail = 0;
   /** Transport-layer events skipped. */
@@ -77,38 +66,9 @@ export class EventMapper {
     if (level > this.detail) this.detail = level;
   }
 
-  private state(key: string, create: boolean): StreamState | undefined {
-    let state = this.streams.get(key);
-    if (state === undefined && create) {
-      if (this.streams.size >= MAX_STREAM_STATES) this.streams.delete(this.streams.keys().next().value as string);
-      state = {
-        opened: false,
-        pendingOpen: undefined,
-        groupId: undefined,
-        priority: undefined,
-        previousObject: undefined,
-        headerExtra: undefined,
-      };
-      this.streams.set(key, state);
-    }
-    return state;
-  }
-
-  private key(peer: string | undefined, streamId: bigint): string {
-    return peer === undefined ? streamId.toString() : `${peer}\u0000${streamId}`;
-  }
-
-  /** The events a pending `stream-opened` (no `owner`) becomes once its direction is known, or at the end. */
-  private flushOpen(state: StreamState | undefined, direction: number, out: TraceEvent[]): void {
-    if (state?.pendingOpen === undefined) return;
-    state.pendingOpen.direction = direction;
-    out.push(state.pendingOpen);
-    state.pendingOpen = undefined;
-  }
-
   /** Emits every `stream-opened` still waiting for its direction (incoming, the importer's default). */
   finish(out: TraceEvent[]): void {
-    for (const state of this.streams.values()) this.flushOpen(state, 1, out);
+    this.streams.finish(out);
   }
 
   /** Maps one event. `name` is lowercase; `event` the whole qlog event object; `data` its data object. */
@@ -252,7 +212,7 @@ export class EventMapper {
     else if (owner !== undefined) return false;
     const used = new Set(['stream_id', 'streamId', 'stream_type', 'streamType', 'owner', 'event_type']);
     const opened = this.openedEvent(streamId, direction ?? 1, streamType, data, used, base);
-    const state = this.resetStream(base.peer, streamId);
+    const state = this.streams.reset(base.peer, streamId);
     state.opened = true;
     if (direction === undefined) state.pendingOpen = opened;
     else out.push(opened);
@@ -294,12 +254,6 @@ export class EventMapper {
     return event;
   }
 
-  private resetStream(peer: string | undefined, streamId: bigint): StreamState {
-    const key = this.key(peer, streamId);
-    this.streams.delete(key);
-    return this.state(key, true) as StreamState;
-  }
-
   private streamHeader(
     name: string,
     kind: 'subgroup-header' | 'fetch-header',
@@ -309,9 +263,9 @@ export class EventMapper {
   ): boolean {
     const streamId = idIn(pick(data, 'stream_id', 'streamId'));
     if (streamId === undefined) return false;
-    const state = this.state(this.key(base.peer, streamId), true) as StreamState;
+    const state = this.streams.get(base.peer, streamId, true);
     const created = suffixOf(name) === 'created';
-    this.flushOpen(state, created ? 0 : 1, out);
+    flushOpen(state, created ? 0 : 1, out);
     const groupId = idIn(pick(data, 'group_id', 'groupId'));
     const priority = numericIn(pick(data, 'publisher_priority', 'publisherPriority'));
     state.groupId = groupId;
@@ -363,11 +317,10 @@ export class EventMapper {
       extraFromAlias = { track_alias: data.track_alias ?? data.trackAlias };
     }
     if (streamId === undefined) return false;
-    const key = this.key(base.peer, streamId);
-    let state = this.state(key, false);
-    this.flushOpen(state, created ? 0 : 1, out);
+    let state = this.streams.get(base.peer, streamId, false);
+    flushOpen(state, created ? 0 : 1, out);
     if (kind === 'datagram' && !this.ours && state?.opened !== true) {
-      state = this.state(key, true) as StreamState;
+      state = this.streams.get(base.peer, streamId, true);
       state.opened = true;
       const opened: StreamOpenedEvent = this.stamp(base, extraFromAlias, {
         seq: 0,
@@ -504,7 +457,7 @@ export class EventMapper {
         const used = new Set(['stream_id', 'direction', 'stream_type']);
         const opened = this.openedEvent(streamId, direction, streamType, data, used, base);
         if (!this.ours) delete opened.extra;
-        const state = this.resetStream(base.peer, streamId);
+        const state = this.streams.reset(base.peer, streamId);
         state.opened = true;
         event = opened;
         break;
@@ -513,7 +466,7 @@ export class EventMapper {
         const streamId = idIn(data.stream_id);
         const errorCode = numericIn(data.error_code);
         if (streamId === undefined || errorCode === undefined) return false;
-        this.streams.delete(this.key(base.peer, streamId));
+        this.streams.delete(base.peer, streamId);
         event = { ...env, type: 'stream-closed', streamId, errorCode };
         break;
       }

@@ -65,7 +65,7 @@ describe('summarizeEvent', () => {
     const cases: [TraceEvent, string][] = [
       [
         { ...base, type: 'stream-opened', streamId: 4n, direction: 1, streamType: 0, trackAlias: 2n, subgroupId: 0n },
-        'stream-opened stream 4 subgroup subgroup 0 alias 2 incoming',
+        'stream-opened stream 4 subgroup 0 alias 2 incoming',
       ],
       [{ ...base, type: 'stream-closed', streamId: 4n, errorCode: 0 }, 'stream-closed stream 4 closed cleanly'],
       [{ ...base, type: 'stream-closed', streamId: 4n, errorCode: 3 }, 'stream-closed stream 4 closed with error 3'],

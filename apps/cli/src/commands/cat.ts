@@ -160,7 +160,7 @@ export function catCommand(ctx: Context): Command {
     .addOption(
       new Option(
         '--payload <mode>',
-        'payloads: auto (text when valid UTF-8 without control characters but tab and newline, else hex), text, hex, base64, none',
+        'payloads: auto (text when valid UTF-8 without control characters but tab, newline and CR, else hex), text, hex, base64, none',
       )
         .choices(['auto', 'text', 'hex', 'base64', 'none'])
         .default('auto'),

@@ -1,35 +1,13 @@
 /**
  * `--payload auto`, one rule for every format: a payload is shown as text only when it is valid UTF-8 without
- * control characters other than tab and newline; anything else is shown as hex. Also the short payload
+ * control characters other than tab, newline and carriage return (`isPrintableText` of @x/binary, the viewer's
+ * rule too); anything else is shown as hex. Also the short payload
  * previews of the table and log outputs.
  *
  * @module
  */
-import { isValidUtf8, toHex } from '@x/binary';
+import { isPrintableText, toHex } from '@x/binary';
 import type { PayloadMode } from './types.js';
-
-/**
- * True when `bytes` read as text: valid UTF-8 and no control character (C0, DEL, C1) other than tab and newline.
- *
- * @example
- * ```ts
- * isPrintableText(new TextEncoder().encode('hello\n')); // true
- * isPrintableText(new Uint8Array([0x68, 0x00]));        // false
- * ```
- */
-export function isPrintableText(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if (b < 0x20) {
-      if (b !== 0x09 && b !== 0x0a) return false;
-    } else if (b === 0x7f) return false;
-    else if (b === 0xc2) {
-      const next = bytes[i + 1];
-      if (next !== undefined && next >= 0x80 && next <= 0x9f) return false; // U+0080–U+009F
-    }
-  }
-  return isValidUtf8(bytes);
-}
 
 /** The concrete rendering of `mode` for these bytes: `auto` becomes `text` or `hex` by {@link isPrintableText}. */
 export function resolvePayloadMode(bytes: Uint8Array, mode: PayloadMode): Exclude<PayloadMode, 'auto'> {

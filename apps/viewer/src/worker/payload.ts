@@ -1,4 +1,4 @@
-import { isValidUtf8, toHex } from '@x/binary';
+import { isPrintableText, toHex } from '@x/binary';
 import type { Json } from './protocol.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -12,17 +12,8 @@ export interface PayloadView {
 
 const PREVIEW_BYTES = 160;
 
-/**
- * True when a payload reads as text: valid UTF-8 without control characters other than tab, newline and carriage
- * return (the rule of the CLI's `--payload auto`, for both formats); an empty payload is text.
- */
-export function isTextPayload(payload: Uint8Array): boolean {
-  for (let i = 0; i < payload.length; i++) {
-    const b = payload[i] as number;
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
-  }
-  return isValidUtf8(payload);
-}
+/** True when a payload reads as text: `isPrintableText` of @x/binary, the rule of the CLI's `--payload auto`. */
+export const isTextPayload = isPrintableText;
 
 /** Classifies a payload for display: text (see {@link isTextPayload}), JSON when it parses, else hex. */
 export function previewPayload(payload: Uint8Array): PayloadView {

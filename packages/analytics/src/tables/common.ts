@@ -129,7 +129,8 @@ export const PROBLEMS: TableSpec = defineTable({
       name: 'code',
       type: 'VARCHAR',
       nullable: false,
-      description: 'Stable UPPER_SNAKE code (`CHECKSUM_MISMATCH`, `TRUNCATED`, `MALFORMED_EVENT`, `UNKNOWN_FORMAT`, ...).',
+      description:
+        'Stable UPPER_SNAKE code (`CHECKSUM_MISMATCH`, `TRUNCATED`, `MALFORMED_EVENT`, `UNKNOWN_FORMAT`, ...).',
     },
     { name: 'severity', type: 'VARCHAR', nullable: false, description: '`error` or `warning`.' },
     { name: 'message', type: 'VARCHAR', nullable: false, description: 'What is wrong.' },

@@ -173,13 +173,16 @@ export function summarizeEvent(event: TraceEvent, context: SummaryContext = {}):
       return { name: name.startsWith('0x') ? name : name.toUpperCase(), text: controlText(event.message) };
     }
     case 'stream-opened': {
-      const words = [`stream ${event.streamId}`, streamTypeName(event.streamType)];
-      if (event.subgroupId !== undefined) words.push(`subgroup ${event.subgroupId}`);
+      const type = streamTypeName(event.streamType);
+      const words = [`stream ${event.streamId}`];
+      // `subgroup N` names the type already: no `subgroup subgroup N`
+      if (event.subgroupId !== undefined) words.push(type === 'subgroup' ? '' : type, `subgroup ${event.subgroupId}`);
+      else words.push(type);
       if (event.groupId !== undefined) words.push(`group ${event.groupId}`);
       if (event.trackAlias !== undefined) words.push(`alias ${event.trackAlias}`);
       if (event.fetchRequestId !== undefined) words.push(`fetch request ${event.fetchRequestId}`);
       words.push(directionName(event) as string);
-      return { name: '', text: words.join(' ') };
+      return { name: '', text: words.filter((w) => w !== '').join(' ') };
     }
     case 'stream-closed':
       return {
