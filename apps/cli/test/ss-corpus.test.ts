@@ -70,14 +70,14 @@ describe.skipIf(!ss.present)(`.ss conformance corpus (${ss.dir})`, () => {
         eos: m.isEos,
       });
       if (m.payload !== undefined) {
-        // the same bytes; shown as text only when printable (valid UTF-8, no control character but tab and newline)
+        // the same bytes; shown as text only when printable (valid UTF-8, no control character but tab, newline and CR)
         const bytes = Buffer.from(m.payload, m.payloadEncoding === 'hex' ? 'hex' : 'utf8');
         expect(Buffer.from(got.payload as string, got.payloadEncoding === 'hex' ? 'hex' : 'utf8')).toEqual(bytes);
         const printable =
           m.payloadEncoding === 'utf8' &&
           ![...m.payload].some((ch) => {
             const code = ch.codePointAt(0) as number;
-            return (code < 0x20 && ch !== '\t' && ch !== '\n') || (code >= 0x7f && code <= 0x9f);
+            return (code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || (code >= 0x7f && code <= 0x9f);
           });
         expect(got.payloadEncoding).toBe(printable ? 'utf8' : 'hex');
       }
