@@ -740,6 +740,50 @@ export function regressionCases() {
       assert(decodeMessageAt(bytes, next.offset).message.seqNo === 2n, 'the message at its offset');
     },
   });
+  add({
+    id: 'f12-ss-frame-across-big-beacons',
+    defect: 'fuzz',
+    title:
+      'a frame cut by would-be beacons of 255 long markers (58 KB each): the streaming reader stitched it again per marker (4 MiB: 78 s, 65 ms whole)',
+    target: 'seastreamer',
+    family: 'ss',
+    chunkSizes: [16 * 1024, 4 * MiB],
+    sized: (scale) => {
+      const interval = 4096;
+      const first = { streamKey: 'a', shardId: 0n, seqNo: 1n, timestamp: 1n, payload: 'x'.repeat(3800) };
+      const start = writeSeaStreamer([first], { fileName: 'b.ss', beaconInterval: interval, createdAt: 0 });
+      const bytes = new Uint8Array(Math.floor(4 * MiB * scale)).fill(0x78);
+      bytes.set(start);
+      const view = new DataView(bytes.buffer);
+      // At every 15th boundary: 0x0D, a remaining count, 255 markers with 200-byte keys, 0x0D (57 892 bytes).
+      const beacon = 6 + 255 * 227 + 1;
+      for (let at = interval; at + beacon <= bytes.length; at += 15 * interval) {
+        bytes[at] = 0x0d;
+        view.setUint32(at + 1, 0x7fff_ffff);
+        bytes[at + 5] = 255;
+        for (let m = 0, q = at + 6; m < 255; m++, q += 227) bytes.fill(0, q + 201, q + 227)[q] = 200;
+        bytes[at + beacon - 1] = 0x0d;
+      }
+      // A frame after the first message, up to the end: 3 548 of every 61 440 bytes are its own.
+      const at = start.length;
+      bytes[at] = 1;
+      bytes[at + 1] = 0x61;
+      view.setUint32(at + 26, Math.floor((bytes.length / (15 * interval)) * (15 * interval - beacon)));
+      return bytes;
+    },
+    bytes() {
+      return this.sized(1);
+    },
+    async check(bytes) {
+      const whole = readSeaStreamer(bytes);
+      const reader = await openSeaStreamerReader(bytes);
+      for await (const _ of reader);
+      assert(
+        whole.end.state === 'truncated' && whole.messages.length === 1 && reader.end.offset === whole.end.offset,
+        'the message, then a truncated end at the long frame, streamed as whole',
+      );
+    },
+  });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));
 }
 

@@ -51,6 +51,9 @@ export class ReaderInput {
   closed = false;
   private sourceDone = false;
   private tail: Tail | undefined;
+  /** Where the last parse stopped without progress (-1: it made progress), and the window it had. */
+  private retryAt = -1;
+  private retryWindow = 0;
 
   constructor(
     readonly source: ByteSource,
@@ -65,6 +68,7 @@ export class ReaderInput {
   reset(): void {
     this.sourceDone = false;
     this.tail = undefined;
+    this.retryAt = -1;
   }
 
   /** A copy of the tail state (a seek restores it when it fails). */
@@ -95,37 +99,59 @@ export class ReaderInput {
       const pos = core.pos;
       if (pos > buffer.offset) buffer.consume(pos - buffer.offset);
       const need = core.need;
-      while (buffer.available < need) {
+      // Parsing again from the same position (a frame across beacons, each needing a few more bytes than the
+      // last guess): at least double the window, so a long frame costs a constant factor of its bytes, not a
+      // pass per marker or per chunk.
+      const want = pos === this.retryAt ? Math.max(need, 2 * this.retryWindow) : need;
+      while (buffer.available < want) {
+        // Enough to parse again: the bytes the core needs, and more than it already had.
+        const enough = buffer.available >= need && (pos !== this.retryAt || buffer.available > this.retryWindow);
         const size = this.source.size;
         if (!this.live && (this.sourceDone || (size !== undefined && pos + need > size))) {
           // No more bytes, or not enough in the whole source: do not buffer the rest for a length that
           // cannot be met.
+          if (enough) break;
           return this.finish(out);
         }
+        // A follower parses what it has rather than wait for bytes its next frame may not need.
+        if (enough && (this.live !== undefined || (size !== undefined && buffer.offset + buffer.available >= size)))
+          break;
         if (!(await this.pull())) {
           if (this.live) {
+            if (enough) break;
             const state = await this.live.wait();
             if (this.closed) return undefined;
             if (state !== 'more') return this.end(state, this.endOffset());
             continue;
           }
           this.sourceDone = true;
+          if (enough) break;
           return this.finish(out);
         }
         this.live?.dataArrived();
       }
       const first = buffer.contiguous();
+      const size = Math.max(core.hint, want);
       let window: Uint8Array;
-      if (first.length >= need) {
+      if (first.length >= want) {
         // At most about BATCH_WINDOW bytes per batch (at least the next frame).
-        const to = Math.min(first.length, Math.max(BATCH_WINDOW, core.hint));
+        const to = Math.min(first.length, Math.max(BATCH_WINDOW, size));
         window = to === first.length ? first : first.subarray(0, to);
       } else {
-        window = buffer.copy(Math.min(buffer.available, Math.max(core.hint, JOIN_WINDOW))) as Uint8Array;
+        window = buffer.copy(Math.min(buffer.available, Math.max(size, JOIN_WINDOW))) as Uint8Array;
       }
       core.parse(window, pos, pos, out);
       if (core.stopped === 'eos') return this.end('eos', core.pos);
-      if (out.length > 0) return undefined;
+      if (out.length > 0) {
+        this.retryAt = -1;
+        return undefined;
+      }
+      if (core.pos === pos) {
+        this.retryAt = pos;
+        this.retryWindow = window.length;
+      } else {
+        this.retryAt = -1;
+      }
     }
   }
 
@@ -157,9 +183,13 @@ export class ReaderInput {
       for (;;) {
         const needed = core.tailBeacon(window, tail.at, tail.at, out);
         if (needed === 0) break;
-        if (needed < 0) return this.endTail(tail); // not a beacon: no more beacons in this tail
+        // Not a beacon (or one longer than the interval, which covers the next boundary): no more beacons here.
+        if (needed < 0 || needed - tail.at > core.interval) return this.endTail(tail);
+        // At least double the window each time, so a beacon of many markers is not decoded once per marker.
+        const want = Math.min(Math.max(needed - tail.at, 2 * window.length), core.interval + 1);
         while (buffer.available < needed - tail.at) if (!(await this.pull())) return this.endTail(tail);
-        window = buffer.copy(needed - tail.at) as Uint8Array;
+        while (buffer.available < want) if (!(await this.pull())) break;
+        window = buffer.copy(Math.min(want, buffer.available)) as Uint8Array;
       }
       tail.at += core.interval;
     }
