@@ -14,6 +14,8 @@ import { createRecorder, createTraceWriter, MoqtraceError, openTraceReader, read
 import { exportNdjson, importNdjson } from '@x/moqtrace/ndjson';
 import {
   decodeMessageAt,
+  encodeFrame,
+  encodeSeaStreamerHeader,
   openSeaStreamerReader,
   readSeaStreamer,
   SeaStreamerFileError,
@@ -665,7 +667,8 @@ export function regressionCases() {
     id: 'f8-problems-in-one-chunk',
     defect: 'fuzz',
     title:
-      'a million malformed items between events in one chunk: the streaming reader handed them out in quadratic time',
+      'a million malformed items between events in one chunk: the streaming reader handed them out in quadratic time, xtrace cat queued them all (quadratic, 1 GB)',
+    cli: true,
     target: 'moqtrace',
     family: 'trace',
     chunkSizes: [8 * MiB],
@@ -782,6 +785,59 @@ export function regressionCases() {
         whole.end.state === 'truncated' && whole.messages.length === 1 && reader.end.offset === whole.end.offset,
         'the message, then a truncated end at the long frame, streamed as whole',
       );
+    },
+  });
+  add({
+    id: 'f13-unsupported-segment-cut',
+    defect: 'fuzz',
+    title:
+      'a later segment of an unknown version whose header the data ends inside: streamed, it was counted again per chunk',
+    target: 'moqtrace',
+    family: 'trace',
+    chunkSizes: [1, 7],
+    bytes: () => {
+      const preamble = new Uint8Array(16);
+      preamble.set(encoder.encode('MOQTRACE'));
+      const view = new DataView(preamble.buffer);
+      view.setUint32(8, 7, true); // version 7
+      view.setUint32(12, 1000, true); // a header of 1000 bytes, of which 10 follow
+      return concat(writeTrace({ header: HEADER, events: events(2) }), preamble, new Uint8Array(10));
+    },
+    check(bytes) {
+      const { problems, end } = readTrace(bytes);
+      assert(
+        problems.length === 1 && problems[0].code === 'UNSUPPORTED_VERSION' && problems[0].segment === 1,
+        'one UNSUPPORTED_VERSION, segment 1',
+      );
+      assert(end.segments === 2 && end.events === 2, 'two segments, two events');
+    },
+  });
+  add({
+    id: 'f14-ss-random-access-boundary-inside-a-beacon',
+    defect: 'fuzz',
+    title:
+      'random access to a message whose interval boundary lies inside a longer beacon before it: OUT_OF_RANGE where sequential reading reads the message',
+    target: 'seastreamer',
+    family: 'ss',
+    bytes: () => {
+      // Interval 1024. A frame from 128 cut at 1024 by a beacon of 6 markers with 200-byte keys (1 369 bytes, up
+      // to 2 393: over the boundary at 2048), ending at 2 450; then a second frame at 2 450.
+      const header = encodeSeaStreamerHeader({ fileName: 'i.ss', beaconInterval: 1024, createdAt: 0 });
+      const long = encodeFrame('k', 0n, 1n, 1n, new Uint8Array(920).fill(0x61));
+      const beacon = new Uint8Array(1369);
+      beacon[0] = 0x0d;
+      new DataView(beacon.buffer).setUint32(1, long.length - (1024 - 128));
+      beacon[5] = 6;
+      for (let m = 0, q = 6; m < 6; m++, q += 227) beacon.fill(0x6b, q + 1, q + 201)[q] = 200;
+      beacon[1368] = 0x0d;
+      const next = encodeFrame('k', 0n, 2n, 2n, encoder.encode('next'));
+      return concat(header, long.subarray(0, 1024 - 128), beacon, long.subarray(1024 - 128), next);
+    },
+    check(bytes) {
+      const read = readSeaStreamer(bytes);
+      const last = read.messages.at(-1);
+      assert(read.messages.length === 2 && last.offset === 2450, 'two messages, the second at 2450');
+      assert(decodeMessageAt(bytes, last.offset).message.seqNo === 2n, 'the second message at its offset');
     },
   });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));

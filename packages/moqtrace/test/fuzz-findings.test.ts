@@ -44,6 +44,35 @@ describe('defects found by fuzzing', () => {
     }
   });
 
+  it('millions of damaged items between two events: nextBatch hands out at most 4096 problems per call, empty batches between, all in order', async () => {
+    const events = writeTrace({ header: HEADER, events: sampleEvents(2) });
+    const damaged = 100_000;
+    const bytes = new Uint8Array(events.length + damaged);
+    bytes.set(events);
+    bytes.fill(0x01, events.length); // an unsigned integer per byte: a MALFORMED_EVENT each
+    const whole = readTrace(bytes, { maxProblems: 0 });
+    let reported = 0;
+    let sinceBatch = 0;
+    let most = 0;
+    const reader = await openTraceReader(bytes, {
+      maxProblems: 0,
+      onProblem: () => {
+        reported++;
+        most = Math.max(most, ++sinceBatch);
+      },
+    });
+    let empty = 0;
+    let records = 0;
+    for (let batch = await reader.nextBatch(); batch !== null; batch = await reader.nextBatch()) {
+      sinceBatch = 0;
+      if (batch.length === 0) empty++;
+      records += batch.length;
+    }
+    expect([reported, records, reader.end]).toEqual([damaged, 2, whole.end]);
+    expect(most).toBeLessThanOrEqual(4096);
+    expect(empty).toBeGreaterThanOrEqual(Math.floor(damaged / 4096) - 1);
+  });
+
   it('an item longer than maxItemBytes is ITEM_TOO_LARGE even when a malformed byte follows the limit', async () => {
     const events = writeTrace({ header: HEADER, events: sampleEvents(2) });
     // An array of 600 items, the last a malformed byte: with maxItemBytes 300 it is never looked at.

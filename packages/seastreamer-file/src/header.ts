@@ -16,7 +16,7 @@
  */
 import { decodeUtf8, encodeUtf8 } from '@x/binary';
 import { SeaStreamerFileError } from './errors.js';
-import type { DecorationProblem } from './problems.js';
+import type { DecorationProblem, FileNameProblem } from './problems.js';
 import { isTimestampInRange } from './timestamp.js';
 
 /** Size of the file header in bytes. */
@@ -167,6 +167,30 @@ export function headerPaddingProblem(bytes: Uint8Array): DecorationProblem | und
     expected,
     message: `header byte ${at} is ${hexByte(found)}, expected ${hexByte(expected)} (padding: zeros, then 0x0d at offset 127)`,
   };
+}
+
+/**
+ * @internal The header as readers open it: a file name that is not UTF-8 is decoded with U+FFFD and reported
+ * (a {@link FileNameProblem}) unless `strict` (thrown) or `lenientUtf8` (silent).
+ */
+export function openHeader(
+  bytes: Uint8Array,
+  options: { readonly lenientUtf8: boolean; readonly strict: boolean },
+): { header: SeaStreamerHeader; problem: FileNameProblem | undefined } {
+  try {
+    return { header: decodeSeaStreamerHeader(bytes, options), problem: undefined };
+  } catch (error) {
+    if (options.strict || !(SeaStreamerFileError.is(error) && error.code === 'INVALID_UTF8')) throw error;
+    return {
+      header: decodeSeaStreamerHeader(bytes, { lenientUtf8: true }),
+      problem: {
+        code: 'INVALID_UTF8',
+        severity: 'error',
+        offset: 4,
+        message: 'header file name at offset 4 is not valid UTF-8 (shown with U+FFFD replacements)',
+      },
+    };
+  }
 }
 
 /** What a writer needs to create a header. */

@@ -42,6 +42,7 @@ export type { SeaStreamerReadOptions } from './options.js';
 export type {
   ChecksumMismatchProblem,
   DecorationProblem,
+  FileNameProblem,
   MessageProblem,
   RemainingBytesMismatchProblem,
   RunningChecksumMismatchProblem,

@@ -70,6 +70,11 @@ export function checkOpeningBeacon(
   return offset < afterBeacon + beacon.remainingMessageBytes;
 }
 
+/** @internal Throws `error` (in expression position). */
+export function rethrow(error: unknown): never {
+  throw error;
+}
+
 /** @internal The error for an offset inside the frame a beacon cuts (where sequential reading agrees). */
 export function insideCutFrame(offset: number, beacon: SeaStreamerBeacon): SeaStreamerFileError {
   return outOfRange(
@@ -190,22 +195,22 @@ export async function readMessageAt(core: ParserCore, readAt: ReadAt, offset: nu
   if (beaconOffset >= I) {
     const read = await readBeaconAt(readAt, I, beaconOffset / I);
     const beacon = read === undefined || 'truncated' in read ? undefined : read;
-    if (checkOpeningBeacon(beacon, beaconOffset, offset)) {
+    // As decodeMessageAt: whether sequential reading starts a frame at `offset`.
+    const sequentially = async (): Promise<SeaStreamerProblem[] | undefined> => {
       const start = await scanStartAt(readAt, beaconOffset / I, I);
-      let found = frameStartsAt(core, await readAt(start, offset + 1 - start), start, offset, beaconOffset);
-      // The earlier beacons' counts can be damaged too: then from the first frame, as sequential reading does.
-      if (found === undefined && start !== HEADER_SIZE) {
-        found = frameStartsAt(
-          core,
-          await readAt(HEADER_SIZE, offset + 1 - HEADER_SIZE),
-          HEADER_SIZE,
-          offset,
-          beaconOffset,
-        );
-      }
-      if (found === undefined) throw insideCutFrame(offset, beacon as SeaStreamerBeacon);
-      extra = found;
+      const found = frameStartsAt(core, await readAt(start, offset + 1 - start), start, offset, beaconOffset);
+      if (found !== undefined || start === HEADER_SIZE) return found;
+      const all = await readAt(HEADER_SIZE, offset + 1 - HEADER_SIZE);
+      return frameStartsAt(core, all, HEADER_SIZE, offset, beaconOffset);
+    };
+    let cut: boolean;
+    try {
+      cut = checkOpeningBeacon(beacon, beaconOffset, offset);
+    } catch (error) {
+      extra = (await sequentially()) ?? rethrow(error);
+      cut = false;
     }
+    if (cut) extra = (await sequentially()) ?? rethrow(insideCutFrame(offset, beacon as SeaStreamerBeacon));
   }
   for (let length = RANDOM_READ; ; ) {
     const bytes = await readAt(offset, length);

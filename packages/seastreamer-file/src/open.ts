@@ -12,6 +12,7 @@ import {
   decodeSeaStreamerHeader,
   HEADER_SIZE,
   headerPaddingProblem,
+  openHeader,
   type SeaStreamerHeader,
 } from './header.js';
 import { type LiveHooks, ReaderInput } from './input.js';
@@ -78,12 +79,13 @@ export async function openReader(
       }
     }
     const first = buffer.window(HEADER_SIZE) as Uint8Array;
-    const header = decodeSeaStreamerHeader(first, { lenientUtf8: options.lenientUtf8 ?? false });
+    const { header, problem } = openHeader(first, core);
     const padding = (options.verifyDecoration ?? true) ? headerPaddingProblem(first) : undefined;
     buffer.consume(HEADER_SIZE);
     const parser = new ParserCore(header.beaconInterval, { ...core, limit: Number.POSITIVE_INFINITY });
     const input = new ReaderInput(source, buffer, parser, live);
     const reader = new SeaStreamerReader(input, owned, header, core, options.beacons ?? false);
+    if (problem !== undefined) reader.report(problem);
     if (padding !== undefined) reader.report(padding);
     return reader;
   } catch (error) {

@@ -44,6 +44,20 @@ export interface MessageProblem extends SeaStreamerProblemBase {
 }
 
 /**
+ * A header file name that is not valid UTF-8 (the reference Rust reader refuses the file). Readers decode it
+ * with U+FFFD replacements and go on; with `strict` opening throws `INVALID_UTF8`, with `lenientUtf8` nothing
+ * is reported.
+ */
+export interface FileNameProblem extends SeaStreamerProblemBase {
+  /** Code of this problem. */
+  readonly code: 'INVALID_UTF8';
+  /** Always `'error'`. */
+  readonly severity: 'error';
+  /** Offset of the file name in the header (4). */
+  readonly offset: 4;
+}
+
+/**
  * A marker whose running checksum differs from the one computed over the messages read (spec §6.2).
  * Appends and reconnects restart registers legitimately, so this is a warning; the reader then takes the
  * marker's value as the new register.
@@ -121,6 +135,7 @@ export interface WatchProblem extends SeaStreamerProblemBase {
 export type SeaStreamerProblem =
   | ChecksumMismatchProblem
   | MessageProblem
+  | FileNameProblem
   | RunningChecksumMismatchProblem
   | RemainingBytesMismatchProblem
   | DecorationProblem

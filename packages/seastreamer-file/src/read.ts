@@ -7,7 +7,13 @@
 import { decodeBeacon, type SeaStreamerBeacon } from './beacon.js';
 import { type CoreRecord, ParserCore } from './core.js';
 import type { SeaStreamerMessage } from './frame.js';
-import { decodeSeaStreamerHeader, HEADER_SIZE, headerPaddingProblem, type SeaStreamerHeader } from './header.js';
+import {
+  decodeSeaStreamerHeader,
+  HEADER_SIZE,
+  headerPaddingProblem,
+  openHeader,
+  type SeaStreamerHeader,
+} from './header.js';
 import {
   beyondData,
   checkMessageOffset,
@@ -16,6 +22,7 @@ import {
   decodeAt,
   frameStartsAt,
   insideCutFrame,
+  rethrow,
   scanStartIn,
   truncatedAt,
 } from './message-at.js';
@@ -50,9 +57,11 @@ export interface SeaStreamerContents {
  * ```
  */
 export function readSeaStreamer(bytes: Uint8Array, options: SeaStreamerReadOptions = {}): SeaStreamerContents {
-  const header = decodeSeaStreamerHeader(bytes, { lenientUtf8: options.lenientUtf8 ?? false });
+  const resolved = coreOptions(options);
+  const { header, problem } = openHeader(bytes, resolved);
   const I = header.beaconInterval;
-  const core = new ParserCore(I, coreOptions(options));
+  const core = new ParserCore(I, resolved);
+  if (problem !== undefined) core.log.add(problem);
   const padding = core.options.verifyDecoration ? headerPaddingProblem(bytes) : undefined;
   if (padding !== undefined) core.log.add(padding);
   const out: CoreRecord[] = [];
@@ -114,16 +123,24 @@ export function decodeMessageAt(
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const decoded = decodeBeacon(bytes, view, 0, beaconOffset, I);
     const beacon = typeof decoded === 'number' ? undefined : decoded;
-    if (checkOpeningBeacon(beacon, beaconOffset, offset)) {
+    // Whether sequential reading starts a frame at `offset`: from the frame start after the nearest earlier
+    // beacon, or (the earlier beacons' counts can be damaged too) from the first frame.
+    const sequentially = (): SeaStreamerProblem[] | undefined => {
       const start = scanStartIn(bytes, beaconOffset / I, I);
-      let found = frameStartsAt(core, bytes.subarray(start), start, offset, beaconOffset);
-      // The earlier beacons' counts can be damaged too: then from the first frame, as sequential reading does.
-      if (found === undefined && start !== HEADER_SIZE) {
-        found = frameStartsAt(core, bytes.subarray(HEADER_SIZE), HEADER_SIZE, offset, beaconOffset);
-      }
-      if (found === undefined) throw insideCutFrame(offset, beacon as SeaStreamerBeacon);
-      extra = found;
+      const found = frameStartsAt(core, bytes.subarray(start), start, offset, beaconOffset);
+      if (found !== undefined || start === HEADER_SIZE) return found;
+      return frameStartsAt(core, bytes.subarray(HEADER_SIZE), HEADER_SIZE, offset, beaconOffset);
+    };
+    let cut: boolean;
+    try {
+      cut = checkOpeningBeacon(beacon, beaconOffset, offset);
+    } catch (error) {
+      // No beacon there, or the offset inside it: unless a longer beacon before covers the boundary, so that
+      // sequential reading never reads one there.
+      extra = sequentially() ?? rethrow(error);
+      cut = false;
     }
+    if (cut) extra = sequentially() ?? rethrow(insideCutFrame(offset, beacon as SeaStreamerBeacon));
   }
   const result = decodeAt(core, bytes, 0, offset, extra);
   if (typeof result === 'number') throw truncatedAt(offset, bytes.length - offset);

@@ -193,6 +193,26 @@ describe('options', () => {
     expect((await nextMessage(reader))?.streamKey).toBe('ok');
   });
 
+  it('invalid UTF-8 in the header file name: an INVALID_UTF8 error problem at offset 4 on every read path, thrown with strict, none with lenientUtf8', async () => {
+    const file = handMade([encodeFrame('ok', 0n, 2n, 3n, new Uint8Array(0))]);
+    file[5] = 0xff; // inside the file name
+    const expected = [expect.objectContaining({ code: 'INVALID_UTF8', severity: 'error', offset: 4 })];
+    const read = readSeaStreamer(file);
+    expect([read.header.fileName.includes('\ufffd'), read.messages.length, read.problems]).toEqual([true, 1, expected]);
+    expect(read.end).toMatchObject({ errors: 1, complete: false });
+    const reader = await openSeaStreamerReader(file);
+    for await (const _ of reader);
+    expect([reader.header.fileName, reader.problems, reader.end]).toEqual([read.header.fileName, expected, read.end]);
+    expect(() => readSeaStreamer(file, { strict: true })).toThrow(
+      expect.objectContaining({ code: 'INVALID_UTF8', offset: 4 }),
+    );
+    await expect(openSeaStreamerReader(file, { strict: true })).rejects.toMatchObject({
+      code: 'INVALID_UTF8',
+      offset: 4,
+    });
+    expect(readSeaStreamer(file, { lenientUtf8: true }).problems).toEqual([]);
+  });
+
   it('strict: invalid stream keys and timestamps after 9999 are errors; by default they are read', () => {
     const file = handMade([
       encodeFrame('bad key!', 0n, 1n, 2n, new Uint8Array(0)),

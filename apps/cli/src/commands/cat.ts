@@ -9,6 +9,7 @@ import { Command, Option } from 'commander';
 import type { Context, Problem } from '../context.js';
 import { EXIT_USAGE, usage } from '../errors.js';
 import { RecordFraming } from '../formats/framing.js';
+import { ProblemQueue } from '../formats/problem-queue.js';
 import type { CatFormat, CatOptions, ReadOutcome, RecordBase } from '../formats/types.js';
 import { createProgress } from '../output/progress.js';
 import { examples, nonNegativeInt, TIME_HELP, u64Arg } from '../program/args.js';
@@ -58,7 +59,7 @@ export async function cat(ctx: Context, file: string, options: CatOptions): Prom
   }
   if (adapter.catItself && (await adapter.catItself(ctx, input, format, options))) return;
   const filter = adapter.filter(options);
-  const queue: Problem[] = [];
+  const queue = new ProblemQueue();
   const reading = await adapter.open(ctx, input, {
     structure: true,
     follow: options.follow === true,
@@ -71,8 +72,9 @@ export async function cat(ctx: Context, file: string, options: CatOptions): Prom
   const emit = (text: string | undefined): Promise<void> | undefined =>
     text === undefined ? undefined : out.write(framing ? framing.record(text) : text);
   const flushProblems = async (before: number): Promise<void> => {
-    while (queue.length > 0 && (queue[0]?.offset ?? Number.POSITIVE_INFINITY) < before) {
-      const p = queue.shift() as Problem;
+    const take = (): Problem | undefined =>
+      before === Number.POSITIVE_INFINITY ? queue.takeBefore(before, true) : queue.takeBefore(before);
+    for (let p = take(); p !== undefined; p = take()) {
       ctx.problem(p, input.name);
       const w = emit(renderer.problem(p));
       if (w) await w;
@@ -92,6 +94,8 @@ export async function cat(ctx: Context, file: string, options: CatOptions): Prom
     while (outcome === undefined) {
       const batch = await reading.nextBatch();
       if (batch === null) break;
+      // An empty batch: the reader handed out problems and no record, so every problem queued comes first.
+      if (batch.length === 0) await flushProblems(Number.POSITIVE_INFINITY);
       let last: RecordBase | undefined;
       for (const record of batch) {
         if (queue.length > 0) await flushProblems(record.offset);

@@ -20,6 +20,8 @@ export interface ParserSink {
   segment(info: TraceSegmentInfo): void;
   event(event: TraceEvent, offset: number, segment: number): void;
   problem(problem: TraceProblem): void;
+  /** True when the sink holds enough problems: `run` returns `paused` after the current item. */
+  full?(): boolean;
 }
 
 /** Options of the parser. */

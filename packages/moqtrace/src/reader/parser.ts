@@ -51,11 +51,12 @@ export function eventFailure(
 export class TraceParser extends ParserBase {
   /**
    * Processes as much buffered input as possible. Returns `need-more` when it waits for input (push more, or
-   * call `end()`), `done` at the end. Throws {@link MoqtraceError} only when there is no usable first segment.
+   * call `end()`), `done` at the end, `paused` when the sink said it is {@link ParserSink.full} (run again to go
+   * on). Throws {@link MoqtraceError} only when there is no usable first segment.
    */
-  run(sink: ParserSink): 'need-more' | 'done' {
+  run(sink: ParserSink): 'need-more' | 'done' | 'paused' {
     for (;;) {
-      let status: 'need-more' | 'done' | undefined;
+      let status: 'need-more' | 'done' | 'paused' | undefined;
       switch (this.state) {
         case State.Events:
           status = this.runEvents(sink);
@@ -117,6 +118,10 @@ export class TraceParser extends ParserBase {
     if (first) {
       throw new MoqtraceError('UNSUPPORTED_VERSION', `unsupported version ${version}`, { offset: q.offset + 8 });
     }
+    // Skip the header when it fits the item limit: wait for it first (this runs again with more bytes, so
+    // nothing is counted before).
+    const total = PREAMBLE_SIZE + this.headerLength;
+    if (this.headerLength <= this.maxItem && q.available < total && !this.ended) return 'need-more';
     this.segmentIndex++;
     this.itemIndex = 0;
     this.pending = {
@@ -126,8 +131,6 @@ export class TraceParser extends ParserBase {
       message: `segment at byte ${this.segmentOffset}: unsupported version ${version}; segment skipped`,
       skipped: 0,
     };
-    const total = PREAMBLE_SIZE + this.headerLength;
-    if (this.headerLength <= this.maxItem && q.available < total && !this.ended) return 'need-more';
     q.consume(this.headerLength <= this.maxItem && q.available >= total ? total : PREAMBLE_SIZE);
     this.state = State.Skip;
     return undefined;
@@ -232,7 +235,7 @@ export class TraceParser extends ParserBase {
     this.state = State.Events;
     return undefined;
   }
-  private runEvents(sink: ParserSink): 'need-more' | 'done' | undefined {
+  private runEvents(sink: ParserSink): 'need-more' | 'done' | 'paused' | undefined {
     const q = this.queue;
     const items = this.items;
     const decoder = items.decoder;
@@ -255,6 +258,10 @@ export class TraceParser extends ParserBase {
           q.consume(pos);
           return this.finish('limit', q.offset, q.available);
         }
+        if (status !== 'ok' && sink.full?.() === true) {
+          q.consume(pos);
+          return 'paused';
+        }
       }
       q.consume(pos);
       // The whole chunk was read: on with the next one (or the end).
@@ -274,6 +281,7 @@ export class TraceParser extends ParserBase {
         this.item(sink, status, q.peekAt(0, length), 0, length, offset, segment);
         q.consume(length);
         if (status === 'ok' && this.eventCount >= this.limit) return this.finish('limit', q.offset, q.available);
+        if (status !== 'ok' && sink.full?.() === true) return 'paused';
         continue;
       }
       if (status === 'truncated') {

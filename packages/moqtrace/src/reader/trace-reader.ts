@@ -42,6 +42,9 @@ interface OpenOptions extends TraceReaderOptions {
   owned?: boolean;
 }
 
+/** Problems reported by one `nextBatch` call at most (then it returns, with an empty batch if no record is ready). */
+const PROBLEMS_PER_BATCH = 4096;
+
 /**
  * A streaming reader of a trace: an async iterable of records (`{ kind: 'event', offset, segment, event }`, and
  * `{ kind: 'segment', … }` with `segments: true`) with memory bounded by the largest item. Also
@@ -195,17 +198,24 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   }
 
   /** Reports the held problems that no record still to hand out precedes. */
-  private report(): void {
+  /** Reports the held problems whose records were handed out, at most `max`; returns how many it reported. */
+  private report(max = Number.POSITIVE_INFINITY): number {
     const held = this.held;
-    while (this.heldHead < held.length && (held[this.heldHead] as { at: number }).at <= this.handed) {
+    const from = this.heldHead;
+    while (
+      this.heldHead < held.length &&
+      this.heldHead - from < max &&
+      (held[this.heldHead] as { at: number }).at <= this.handed
+    ) {
       const { problem } = held[this.heldHead++] as { problem: TraceProblem };
       const error = this.log.add(problem);
       if (error !== undefined && this.failure === undefined) {
         this.failure = error;
         this.drop();
-        return;
+        return this.heldHead - from;
       }
     }
+    const reported = this.heldHead - from;
     if (this.heldHead === held.length) {
       this.held = [];
       this.heldHead = 0;
@@ -213,6 +223,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
       this.held = held.slice(this.heldHead);
       this.heldHead = 0;
     }
+    return reported;
   }
 
   private sink(): ParserSink {
@@ -226,6 +237,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
         this.push({ kind: 'event', offset, segment, event });
       },
       problem: (problem) => this.hold(problem, this.pushed),
+      full: () => this.held.length - this.heldHead >= PROBLEMS_PER_BATCH,
     };
   }
 
@@ -236,6 +248,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     try {
       for (;;) {
         const status = this.done === undefined ? parser.run(sink) : 'done';
+        if (status === 'paused') return; // problems enough to hand out first
         if (status === 'done') {
           this.done ??= this.limitEnd(parser.result);
           await this.release();
@@ -286,12 +299,13 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
    * way to read: no promise per record. A batch ends before a problem: `onProblem` is called (and `problems`
    * grows) when the next batch is asked for, so the callback sees problems in order with the records handed out
    * (after every record before the problem, before any after it). In strict mode that call throws the first error
-   * problem.
+   * problem. A call reports at most 4096 problems: after that many with no record ready, the batch is empty (data
+   * with millions of damaged items between two events is read in bounded steps).
    */
   async nextBatch(): Promise<TraceRecord[] | null> {
     if (this.closedByCaller) throw new MoqtraceError('CLOSED', 'the trace reader is closed');
-    for (;;) {
-      this.report();
+    for (let reported = 0; ; ) {
+      reported += this.report(PROBLEMS_PER_BATCH - reported);
       const batch = this.batch;
       const head = this.batchHead;
       if (head < batch.length) {
@@ -313,6 +327,8 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
         } else this.batchHead = end;
         return out;
       }
+      // Many problems and no record: an empty batch, so that a caller printing problems in order can go on.
+      if (reported >= PROBLEMS_PER_BATCH) return [];
       if (this.heldHead < this.held.length) continue;
       if (this.failure !== undefined) {
         const failure = this.failure;

@@ -14,6 +14,7 @@ import type { Context, Problem } from '../../context.js';
 import { usage, XtraceError } from '../../errors.js';
 import type { Output } from '../../output/file-output.js';
 import { dataError, NDJSON_PARTIAL_MARKER, withOutput } from '../convert-common.js';
+import type { ProblemQueue } from '../problem-queue.js';
 import type { ConvertTarget, Reading } from '../types.js';
 import type { EventsRecord, SegmentRecord } from './records.js';
 import { endRecordJson, problemRecordJson } from './render.js';
@@ -25,7 +26,7 @@ export interface EventsSource {
   /** The open read (segment records included). */
   readonly reading: Reading<EventsRecord>;
   /** Problems met so far, in file order (the NDJSON output interleaves them as `error` records). */
-  readonly problems: Problem[];
+  readonly problems: ProblemQueue;
   /** The JSON text of a segment's `header` record. */
   headerRecord(segment: SegmentRecord): string;
 }
@@ -58,9 +59,12 @@ async function drain(
   source: EventsSource,
   segment: (record: SegmentRecord) => Promise<void> | void,
   event: (record: Extract<EventsRecord, { kind: 'event' }>) => Promise<void> | void,
+  empty?: () => Promise<void> | void,
 ): Promise<void> {
   const { reading } = source;
   for (let batch = await reading.nextBatch(); batch !== null; batch = await reading.nextBatch()) {
+    // An empty batch: the reader handed out problems and no record (they come before any record to come).
+    if (batch.length === 0) await empty?.();
     for (const r of batch) {
       if (r.kind === 'segment') await segment(r);
       else await event(r);
@@ -71,8 +75,8 @@ async function drain(
 async function toNdjson(source: EventsSource, out: Output): Promise<void> {
   const queue = source.problems;
   const flushProblems = (upTo: number): void => {
-    while (queue.length > 0 && (queue[0]?.offset ?? 0) <= upTo)
-      out.write(`${problemRecordJson(queue.shift() as Problem)}\n`);
+    for (let p = queue.takeBefore(upTo, true); p !== undefined; p = queue.takeBefore(upTo, true))
+      out.write(`${problemRecordJson(p)}\n`);
   };
   await drain(
     source,
@@ -84,6 +88,7 @@ async function toNdjson(source: EventsSource, out: Output): Promise<void> {
       if (queue.length > 0) flushProblems(r.offset);
       return out.write(`${renderEventRecordJson(r.event, r.offset, r.segment, { fullBytes: true })}\n`);
     },
+    () => flushProblems(Number.POSITIVE_INFINITY),
   );
   flushProblems(Number.POSITIVE_INFINITY);
   out.write(`${endRecordJson(source.reading.outcome())}\n`);

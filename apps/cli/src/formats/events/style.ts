@@ -6,6 +6,7 @@
  */
 import type { Context, Problem } from '../../context.js';
 import type { TraceInput } from '../../input/input.js';
+import { ProblemQueue } from '../problem-queue.js';
 import type { ConvertTarget, Reading, RecordChecker } from '../types.js';
 import { convertEvents } from './convert.js';
 import type { EventsRecord, SegmentRecord } from './records.js';
@@ -23,7 +24,7 @@ export async function convertEventsInput(
   open: (onProblem: (p: Problem) => void) => Promise<Reading<EventsRecord>>,
   headerRecord: (segment: SegmentRecord) => string,
 ): Promise<void> {
-  const problems: Problem[] = [];
+  const problems = new ProblemQueue();
   const reading = await open((p) => {
     ctx.problem(p, input.name);
     problems.push(p);

@@ -15,6 +15,7 @@ import { EXIT_DATA, usage, XtraceError } from '../../errors.js';
 import type { Input } from '../../input/input.js';
 import { convertEvents } from '../events/convert.js';
 import type { EventsRecord } from '../events/records.js';
+import { ProblemQueue } from '../problem-queue.js';
 import { limitOutcome, ProblemCount } from '../reading.js';
 import type { ConvertTarget, Reading } from '../types.js';
 
@@ -161,7 +162,7 @@ export async function importEventsNdjson(
   const source = await input.source();
   const reading = ndjsonReading(ctx, input, readLines(source), target.skipInvalidLines === true);
   try {
-    await convertEvents(ctx, { name: input.name, reading, problems: [], headerRecord }, target);
+    await convertEvents(ctx, { name: input.name, reading, problems: new ProblemQueue(), headerRecord }, target);
   } finally {
     await reading.close();
     await source.close();

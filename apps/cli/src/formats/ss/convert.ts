@@ -17,6 +17,7 @@ import { usage } from '../../errors.js';
 import type { TraceInput } from '../../input/input.js';
 import { dataError, NDJSON_PARTIAL_MARKER, withOutput } from '../convert-common.js';
 import { resolvePayloadMode } from '../payload.js';
+import { ProblemQueue } from '../problem-queue.js';
 import type { ConvertTarget } from '../types.js';
 import { openSsReading } from './read.js';
 
@@ -46,7 +47,7 @@ export async function convertSs(ctx: Context, input: TraceInput, target: Convert
   if (target.format !== 'ndjson' && target.format !== 'ss') {
     throw usage(`a .ss file converts to ndjson or ss (another --interval), not ${target.format}`);
   }
-  const problems: Problem[] = [];
+  const problems = new ProblemQueue();
   const onProblem = sessionWatch(ctx, input, target);
   const reading = await openSsReading(ctx, input, {
     structure: false,
@@ -67,15 +68,15 @@ export async function convertSs(ctx: Context, input: TraceInput, target: Convert
           for (let batch = await reading.nextBatch(); batch !== null; batch = await reading.nextBatch()) {
             for (const m of batch) {
               if (m.kind !== 'message') continue;
-              while (problems.length > 0 && (problems[0]?.offset ?? 0) <= m.offset) {
-                w = out.write(`${formatProblemRecord(problems.shift() as Problem)}\n`);
+              for (let p = problems.takeBefore(m.offset, true); p; p = problems.takeBefore(m.offset, true)) {
+                w = out.write(`${formatProblemRecord(p)}\n`);
                 if (w) await w;
               }
               w = out.write(`${formatMessageRecord(m, resolvePayloadMode(m.payload, 'auto'))}\n`);
               if (w) await w;
             }
           }
-          for (const p of problems.splice(0)) out.write(`${formatProblemRecord(p)}\n`);
+          for (const p of problems.takeAll()) out.write(`${formatProblemRecord(p)}\n`);
           const o = reading.outcome();
           w = out.write(`${formatEndRecord({ state: o.state as 'eof', offset: o.offset })}\n`);
           if (w) await w;

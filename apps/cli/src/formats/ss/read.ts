@@ -114,7 +114,6 @@ export async function openSsReading(ctx: Context, input: TraceInput, options: Re
     input,
     {
       beacons: options.structure === true,
-      lenientUtf8: options.thorough === true,
       onProblem: (p) => onProblem({ code: p.code, severity: p.severity, offset: p.offset, message: p.message }),
     },
     options.follow ? { waitForFile: options.waitForFile === true } : undefined,
