@@ -50,11 +50,11 @@ function wholeRead(bytes, options, where) {
   if (r.value === undefined) return { read: ReadVerdict.threw(where, r), thrown: r };
   const t = r.value;
   const events = [];
-  t.segments.forEach((s, i) => {
+  t.segments.forEach((s) => {
     read.record('segments', segmentLine(s));
     s.events.forEach((e, k) => {
-      events.push([s.eventOffsets[k], i, e]);
-      read.record('events', eventLine(s.eventOffsets[k], i, e));
+      events.push([s.eventOffsets[k], s.index, e]);
+      read.record('events', eventLine(s.eventOffsets[k], s.index, e));
     });
   });
   if (events.length !== t.events.length) {

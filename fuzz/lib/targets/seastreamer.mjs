@@ -243,9 +243,26 @@ export const seastreamerTarget = {
     }
     sameReads('seastreamer', reads);
     const head = (r) => (r.value === undefined ? thrownText(r) : `H ${canonical(r.value)}`);
-    const decoded = settleSync(() => decodeSeaStreamerHeader(bytes), E, 'decodeSeaStreamerHeader', bytes.length);
+    // A file name that is not UTF-8: the header decoders throw it unless lenient, readers report it (INVALID_UTF8
+    // at 4) and go on, or throw what the lenient decoder throws.
+    const strict = settleSync(() => decodeSeaStreamerHeader(bytes), E, 'decodeSeaStreamerHeader', bytes.length);
+    const badName = strict.thrown === 'INVALID_UTF8' && strict.offset === 4;
+    if (badName && !whole.thrown && !whole.contents.problems.some((p) => p.code === 'INVALID_UTF8' && p.offset === 4)) {
+      throw new Finding('mismatch', 'readSeaStreamer', 'no INVALID_UTF8 problem for a file name that is not UTF-8');
+    }
+    const lenient = { lenientUtf8: badName };
+    const decoded = settleSync(
+      () => decodeSeaStreamerHeader(bytes, lenient),
+      E,
+      'decodeSeaStreamerHeader',
+      bytes.length,
+    );
     const peeked = await settle(
-      () => peekSeaStreamerHeader(plannedSource(bytes, chunkPlan(rng, bytes.length), { seekable: rng.chance(0.5) })),
+      () =>
+        peekSeaStreamerHeader(
+          plannedSource(bytes, chunkPlan(rng, bytes.length), { seekable: rng.chance(0.5) }),
+          lenient,
+        ),
       E,
       'peekSeaStreamerHeader',
       bytes.length,
