@@ -11,12 +11,35 @@
 import { defineConfig } from 'rolldown';
 
 const path = (id) => id.replace(/\\/g, '/');
+/**
+ * commander requires `node:child_process` at load time for executable subcommands, which xtrace does not have:
+ * loading it (and `net`, `dgram` under it) costs every command a few milliseconds. It is required on first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  transform(code, id) {
+    if (!/[\\/]commander[\\/]lib[\\/]command\.js$/.test(id)) return null;
+    const eager = "const childProcess = require('node:child_process');";
+    if (!code.includes(eager)) {
+      this.warn('commander no longer requires node:child_process as expected: it is loaded eagerly');
+      return null;
+    }
+    // one line changed in place: the module's source map still holds (map: null)
+    const replaced = code.replace(
+      eager,
+      "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+    );
+    return { code: replaced, map: null };
+  },
+};
+
 /** `.ss` modules that only one command loads, when it runs. */
 const SS_LAZY = /\/src\/formats\/ss\/(ss-decode|convert|hexdump|ndjson-import|seek)\.ts$/;
 
 export default defineConfig({
   input: { cli: 'src/cli.ts', index: 'src/index.ts' },
   platform: 'node',
+  plugins: [lazyChildProcess],
   // DuckDB ships a native library: loaded from node_modules at run time, never bundled
   external: [/^node:/, /^@duckdb\//],
   output: {
