@@ -73,20 +73,24 @@ describe('byte sources yield identical bytes for random chunkings', () => {
     );
   });
 
-  it('openFileSource reads a real file in chunks and at random positions', async () => {
-    await fc.assert(
-      fc.asyncProperty(input, fc.nat(), fc.nat({ max: 500 }), async ({ bytes, chunkSize }, at, length) => {
-        const path = join(dir, 'data.bin');
-        await writeFile(path, bytes);
-        const source = await openFileSource(path, { chunkSize });
-        expect(source.size).toBe(bytes.length);
-        const position = at % (bytes.length + 1);
-        expect(await source.readAt(position, length)).toEqual(bytes.subarray(position, position + length));
-        expect(await drain(source)).toEqual(Buffer.from(bytes));
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it.each([false, true])(
+    'openFileSource (sync %s) reads a real file in chunks and at random positions',
+    async (sync) => {
+      await fc.assert(
+        fc.asyncProperty(input, fc.nat(), fc.nat({ max: 500 }), async ({ bytes, chunkSize }, at, length) => {
+          const path = join(dir, 'data.bin');
+          await writeFile(path, bytes);
+          const source = await openFileSource(path, { chunkSize, sync });
+          expect(source.size).toBe(bytes.length);
+          const position = at % (bytes.length + 1);
+          expect(await source.readAt(position, length)).toEqual(bytes.subarray(position, position + length));
+          expect(await drain(source)).toEqual(Buffer.from(bytes));
+          await expect(source.read()).rejects.toMatchObject({ code: 'CLOSED' });
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
 });
 
 describe('ByteQueue', () => {
@@ -222,10 +226,10 @@ describe('SourceBuffer', () => {
     expect(buffer.window(3)).toEqual(bytes.subarray(500, 503));
   });
 
-  it('sees bytes appended to a file after reaching its end', async () => {
-    const path = join(dir, 'growing.bin');
+  it.each([false, true])('sees bytes appended to a file after reaching its end (sync %s)', async (sync) => {
+    const path = join(dir, `growing-${sync}.bin`);
     await writeFile(path, new Uint8Array([1, 2, 3]));
-    const source = await openFileSource(path, { chunkSize: 2 });
+    const source = await openFileSource(path, { chunkSize: 2, sync });
     const buffer = new SourceBuffer(source);
     expect(await buffer.ensure(5)).toBe(false);
     await appendFile(path, new Uint8Array([4, 5]));
@@ -258,9 +262,12 @@ describe('source errors', () => {
     await expect(source.read()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
-  it('a missing file or a directory is an IO_ERROR naming the path', async () => {
-    await expect(openFileSource(join(dir, 'nope.bin'))).rejects.toMatchObject({ code: 'IO_ERROR' });
-    await expect(openFileSource(dir)).rejects.toMatchObject({
+  it.each([false, true])('a missing file or a directory is an IO_ERROR naming the path (sync %s)', async (sync) => {
+    await expect(openFileSource(join(dir, 'nope.bin'), { sync })).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: expect.stringContaining('nope.bin'),
+    });
+    await expect(openFileSource(dir, { sync })).rejects.toMatchObject({
       code: 'IO_ERROR',
       message: expect.stringContaining(dir),
     });

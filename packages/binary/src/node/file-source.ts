@@ -3,8 +3,44 @@
  *
  * @module
  */
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { BinaryError, type ByteSource, type ChunkOptions, DEFAULT_CHUNK_SIZE } from '../index.js';
+
+/** Options of {@link openFileSource}. */
+export interface FileSourceOptions extends ChunkOptions {
+  /**
+   * Read with synchronous positional reads on the calling thread instead of the thread pool (default false).
+   * Each chunk then comes without a round trip through the thread pool, which makes reading a whole file faster
+   * for a program that has nothing else to do meanwhile (a command-line tool); the event loop waits during each
+   * read, so leave it off in a server.
+   */
+  sync?: boolean;
+}
+
+/** The file operations a source needs, asynchronous (thread pool) or synchronous. */
+interface FileOps {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> | number;
+  stat(): Promise<{ size: number; isDirectory(): boolean }> | { size: number; isDirectory(): boolean };
+  close(): Promise<void> | void;
+}
+
+async function openOps(path: string, sync: boolean): Promise<FileOps> {
+  if (sync) {
+    const fd = openSync(path, 'r');
+    return {
+      read: (buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
+      stat: () => fstatSync(fd),
+      close: () => closeSync(fd),
+    };
+  }
+  const handle = await open(path, 'r');
+  return {
+    read: async (buffer, offset, length, position) => (await handle.read(buffer, offset, length, position)).bytesRead,
+    stat: () => handle.stat(),
+    close: () => handle.close(),
+  };
+}
 
 /** A {@link ByteSource} over an open file; it also knows its path and can re-read the file size. */
 export interface FileSource extends ByteSource {
@@ -45,15 +81,15 @@ function ioError(path: string, action: string, cause: unknown, offset?: number):
  * }
  * ```
  */
-export async function openFileSource(path: string, options: ChunkOptions = {}): Promise<FileSource> {
+export async function openFileSource(path: string, options: FileSourceOptions = {}): Promise<FileSource> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!(Number.isInteger(chunkSize) && chunkSize > 0)) {
     throw new BinaryError('INVALID_ARGUMENT', `chunkSize must be a positive integer, got ${chunkSize}`);
   }
-  let handle: FileHandle;
+  let handle: FileOps;
   let size: number;
   try {
-    handle = await open(path, 'r');
+    handle = await openOps(path, options.sync === true);
   } catch (cause) {
     throw ioError(path, 'opening', cause);
   }
@@ -73,7 +109,7 @@ export async function openFileSource(path: string, options: ChunkOptions = {}): 
     let filled = 0;
     try {
       while (filled < length) {
-        const { bytesRead } = await handle.read(buffer, filled, length - filled, at + filled);
+        const bytesRead = await handle.read(buffer, filled, length - filled, at + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }

@@ -11,4 +11,4 @@
  */
 export { type FileGrowth, type FileGrowthOptions, type FileGrowthWatcher, watchFileGrowth } from './file-growth.js';
 export { type FileSink, type FileSinkOptions, openFileSink } from './file-sink.js';
-export { type FileSource, openFileSource } from './file-source.js';
+export { type FileSource, type FileSourceOptions, openFileSource } from './file-source.js';

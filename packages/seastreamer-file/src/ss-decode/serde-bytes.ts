@@ -10,10 +10,13 @@
 
 const MAX_DEPTH = 127;
 
-/** Bytes a copied string cannot hold: a backslash, a control character, a non-ASCII byte. */
-const STRING_BYTE = (() => {
+/**
+ * Where a copied string stops: its closing quote, or a byte it cannot hold (a backslash, a control character, a
+ * non-ASCII byte).
+ */
+const STRING_STOP = (() => {
   const table = new Uint8Array(256);
-  for (let c = 0; c < 256; c++) table[c] = c < 0x20 || c >= 0x80 || c === 0x5c ? 1 : 0;
+  for (let c = 0; c < 256; c++) table[c] = c < 0x20 || c >= 0x80 || c === 0x5c || c === 0x22 ? 1 : 0;
   return table;
 })();
 
@@ -26,8 +29,9 @@ class Pass {
    * output, where its key ends, where its value ends. An object's members follow those of its parents.
    */
   private readonly members: number[] = [];
-  /** The first byte a copied string cannot hold at or after the last place looked from (`p.length` if none). */
-  private bad = -1;
+  /** `p` as 32-bit words from its first 4-byte aligned byte (`wordBase`), made for the first long string. */
+  private words: Int32Array | undefined;
+  private wordBase = 0;
 
   constructor(
     private readonly p: Uint8Array,
@@ -87,13 +91,49 @@ class Pass {
   private string(): boolean {
     const p = this.p;
     const start = this.i;
-    const quote = p.indexOf(0x22, start + 1); // native: the closing quote, unless a byte before it disqualifies
-    if (quote < 0) return false;
-    if (this.bad <= start) this.bad = firstBadByte(p, start + 1);
-    if (this.bad < quote) return false;
+    const quote = this.stringStop(start + 1); // one pass: the closing quote, unless a byte before it disqualifies
+    if (p[quote] !== 0x22) return false;
     this.copy(start, quote + 1);
     this.i = quote + 1;
     return true;
+  }
+
+  /**
+   * The first byte at or after `from` that ends a copied string (see {@link STRING_STOP}), or `p.length`. Looks
+   * at four bytes at a time (one test for a high bit, a byte below 0x20, a backslash or a quote among them) and
+   * at single bytes only around a hit and at the ends.
+   */
+  private stringStop(from: number): number {
+    const p = this.p;
+    const table = STRING_STOP;
+    const n = p.length;
+    let i = from;
+    if (n - i >= 16) {
+      let words = this.words;
+      if (words === undefined) {
+        this.wordBase = (4 - (p.byteOffset & 3)) & 3;
+        words = new Int32Array(p.buffer, p.byteOffset + this.wordBase, (n - this.wordBase) >> 2);
+        this.words = words;
+      }
+      const base = this.wordBase;
+      while (((i - base) & 3) !== 0) {
+        if (table[p[i] as number] !== 0) return i;
+        i++;
+      }
+      const count = words.length;
+      for (let k = (i - base) >> 2; k < count; k++) {
+        const w = words[k] as number;
+        const x = w ^ 0x5c5c5c5c;
+        const y = w ^ 0x22222222;
+        if (((w | ((w - 0x20202020) & ~w) | ((x - 0x01010101) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) !== 0) {
+          const at = base + 4 * k;
+          for (let j = at; j < at + 4; j++) if (table[p[j] as number] !== 0) return j;
+        }
+      }
+      i = base + 4 * count;
+    }
+    for (; i < n; i++) if (table[p[i] as number] !== 0) return i;
+    return n;
   }
 
   /** An integer as serde prints it: no fraction, no exponent, no `-0`, within i64/u64 (checked by length). */
@@ -226,35 +266,6 @@ class Pass {
     d[o++] = 0x7d;
     this.o = o;
   }
-}
-
-/**
- * The first byte at or after `from` that a copied string cannot hold, or `p.length`. Looks at four bytes at a
- * time (one test for a high bit, a byte below 0x20 or a backslash among them) and at single bytes only around
- * a hit and at the ends.
- */
-function firstBadByte(p: Uint8Array, from: number): number {
-  const table = STRING_BYTE;
-  const n = p.length;
-  let i = from;
-  while (i < n && ((p.byteOffset + i) & 3) !== 0) {
-    if (table[p[i] as number] !== 0) return i;
-    i++;
-  }
-  const count = (n - i) >> 2;
-  if (count >= 4) {
-    const words = new Int32Array(p.buffer, p.byteOffset + i, count);
-    for (let k = 0; k < count; k++) {
-      const w = words[k] as number;
-      const x = w ^ 0x5c5c5c5c;
-      if (((w | ((w - 0x20202020) & ~w) | ((x - 0x01010101) & ~x)) & 0x80808080) !== 0) {
-        for (let j = i + 4 * k; j < i + 4 * k + 4; j++) if (table[p[j] as number] !== 0) return j;
-      }
-    }
-    i += 4 * count;
-  }
-  for (; i < n; i++) if (table[p[i] as number] !== 0) return i;
-  return n;
 }
 
 /** Compares the byte ranges [a, aEnd) and [b, bEnd) of `x`. */

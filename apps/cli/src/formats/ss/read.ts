@@ -6,6 +6,7 @@
  * @module
  */
 import type { ByteSource } from '@x/binary';
+import { openFileSource } from '@x/binary/node';
 import {
   openSeaStreamerReader,
   type SeaStreamerEnd,
@@ -14,7 +15,7 @@ import {
   type SeaStreamerReaderOptions,
   type SeaStreamerRecord,
 } from '@x/seastreamer-file';
-import { followSeaStreamerFile, openSeaStreamerFile } from '@x/seastreamer-file/node';
+import { followSeaStreamerFile } from '@x/seastreamer-file/node';
 import type { Context, Problem } from '../../context.js';
 import { usage } from '../../errors.js';
 import { ioError, type TraceInput } from '../../input/input.js';
@@ -57,7 +58,15 @@ export async function openSsReader(
       return { reader, source: undefined };
     }
     if (input.path !== undefined) {
-      return { reader: await openSeaStreamerFile(input.path, { chunkSize: SS_CHUNK, ...options }), source: undefined };
+      // Synchronous reads: the command has nothing else to do while it waits for a chunk, and a round trip
+      // through the thread pool per chunk costs more than the read itself.
+      const file = await openFileSource(input.path, { chunkSize: SS_CHUNK, sync: true });
+      try {
+        return { reader: await openSeaStreamerReader(file, options), source: file };
+      } catch (error) {
+        await file.close();
+        throw error;
+      }
     }
     if (randomAccess) return { reader: await openSeaStreamerReader(await input.bytes(), options), source: undefined };
     const source = await input.source();
