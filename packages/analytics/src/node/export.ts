@@ -1,8 +1,8 @@
 /**
  * `exportRecordings`: `.ss` and `.moqtrace` files into one dataset of Parquet (or CSV, or NDJSON) files, one per
- * table, written by DuckDB's `COPY`. Rows stream: the largest table of each format (`messages`, `events`) goes
- * through a named pipe into a running `COPY` while the files are read; the other tables are spooled to temporary
- * files and copied at the end. Memory stays bounded by DuckDB's memory limit plus one chunk per table.
+ * table, written by DuckDB's `COPY`. Rows stream: they are written as load-format bytes into temporary files (one
+ * per table) while the files are read, and each table is copied once every input was read. Memory stays bounded by
+ * DuckDB's memory limit plus two small buffers per table.
  *
  * @module
  */
@@ -125,8 +125,8 @@ export function copyStatement(
     const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
     const compression = options.compression ?? 'zstd';
     parts.push('FORMAT parquet', `COMPRESSION ${compression}`, `ROW_GROUP_SIZE ${groups}`);
-    // zstd level 1 (DuckDB's default is 3): measured about 15% less CPU for the whole COPY of the events table, and
-    // no larger files on these tables.
+    // zstd level 1 (DuckDB's default is 3): the COPY of the 1M-event events table took 649 ms instead of 697 ms
+    // (median of 5, two threads) and its file is 3% smaller (9.9 MB instead of 10.2 MB).
     if (compression === 'zstd') parts.push(`COMPRESSION_LEVEL ${ZSTD_LEVEL}`);
   } else {
     // Flat text formats: bytes as lowercase hex.
