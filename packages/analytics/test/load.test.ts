@@ -140,6 +140,7 @@ describe('load format', () => {
         true,
         false,
       ),
+      fc.constantFrom(0n, -1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n, -(2n ** 53n) - 1n),
       text,
       longText,
       fc.string({ unit: 'binary', maxLength: 80 }),
