@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRowEncoder, encodeBase64, LOAD_QUOTE, tableLoadQuery, tableSpec } from '../src/index.js';
+import {
+  createRowEncoder,
+  encodeBase64,
+  LOAD_QUOTE,
+  type LoadValue,
+  TABLES,
+  tableLoadQuery,
+  tableSpec,
+} from '../src/index.js';
+import { createRowWriter, LoadBuffer } from '../src/load-buffer.js';
+import { nodeUtf8 } from '../src/node/spool.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -103,6 +113,72 @@ describe('load format', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('writes the same bytes straight into a buffer as the text of encode, for any value of any input', () => {
+    const longText = fc.string({
+      unit: fc.constantFrom(LOAD_QUOTE, ',', '\n', 'a', 'é', '😀', '\ud800', '\udc00', '"'),
+      minLength: 20,
+      maxLength: 200,
+    });
+    const value: fc.Arbitrary<LoadValue> = fc.oneof(
+      fc.constantFrom(
+        null,
+        undefined,
+        '',
+        0,
+        -0,
+        -1,
+        9,
+        10,
+        2 ** 31,
+        2 ** 53,
+        2 ** 53 - 1,
+        1.5,
+        Number.NaN,
+        true,
+        false,
+      ),
+      fc.constantFrom(0n, -1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n, -(2n ** 53n) - 1n),
+      text,
+      longText,
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.integer({ min: 0 }),
+      fc.maxSafeNat(),
+      fc.double(),
+      u64,
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    );
+    const bytes: fc.Arbitrary<LoadValue> = fc.oneof(
+      fc.constantFrom(null, undefined),
+      fc.uint8Array({ maxLength: 200 }),
+    );
+    const row = fc.record({ values: fc.array(value, { minLength: 40, maxLength: 40 }), blob: bytes });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TABLES.map((t) => t.name)),
+        fc.array(row, { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (name, rows, node) => {
+          const table = tableSpec(name);
+          const encoder = createRowEncoder(table);
+          const write = createRowWriter(table, encodeBase64);
+          // A tiny buffer, so that growing it is part of the test; both UTF-8 writers (portable and Node's).
+          const buffer = new LoadBuffer(4, node ? nodeUtf8 : undefined);
+          let expected = '';
+          for (const { values, blob } of rows) {
+            // Bytes inputs hold bytes (or NULL); any value goes into the others.
+            const inputs = table.inputs.map((input, i) => (input.kind === 'base64' ? blob : values[i]));
+            expected += encoder.encode(inputs);
+            write(inputs, buffer);
+          }
+          expect(Buffer.from(buffer.bytes.subarray(0, buffer.length)).toString('hex')).toBe(
+            Buffer.from(expected, 'utf8').toString('hex'),
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -1,8 +1,8 @@
 /**
  * `exportRecordings`: `.ss` and `.moqtrace` files into one dataset of Parquet (or CSV, or NDJSON) files, one per
- * table, written by DuckDB's `COPY`. Rows stream: the largest table of each format (`messages`, `events`) goes
- * through a named pipe into a running `COPY` while the files are read; the other tables are spooled to temporary
- * files and copied at the end. Memory stays bounded by DuckDB's memory limit plus one chunk per table.
+ * table, written by DuckDB's `COPY`. Rows stream: they are written as load-format bytes into temporary files (one
+ * per table) while the files are read, and each table is copied once every input was read. Memory stays bounded by
+ * DuckDB's memory limit plus two small buffers per table.
  *
  * @module
  */
@@ -11,15 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileSource } from '@x/binary/node';
 import { AnalyticsError } from '../errors.js';
-import {
-  createRowEncoder,
-  DEFAULT_MAX_LINE_BYTES,
-  emptyTableQuery,
-  quoteIdentifier,
-  type RowEncoder,
-  sqlString,
-  tableLoadQuery,
-} from '../load.js';
+import { DEFAULT_MAX_LINE_BYTES, emptyTableQuery, quoteIdentifier, sqlString, tableLoadQuery } from '../load.js';
+import { createRowWriter, type RowWriter } from '../load-buffer.js';
 import { scanTrace } from '../scan/moqtrace.js';
 import type { ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
@@ -44,7 +37,7 @@ export interface ExportOptions extends DuckDBSettings {
    * table, `DIR/<table>.<ext>`).
    */
   partition?: boolean;
-  /** Parquet compression (default `zstd`). */
+  /** Parquet compression (default `zstd`, level 1). */
   compression?: ParquetCompression;
   /** Rows per Parquet row group (default 122880, DuckDB's; fewer for large rows: see `copyStatement`). */
   rowGroupSize?: number;
@@ -81,6 +74,8 @@ const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv
 function lineLimit(file: SpoolFile): number {
   return Math.max(DEFAULT_MAX_LINE_BYTES / 8, file.longest + 1024);
 }
+/** zstd level of Parquet files. */
+const ZSTD_LEVEL = 1;
 /** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
 const LARGE_ROW_BYTES = 1024;
 /** Target size of a Parquet row group in memory for payload-heavy tables (8 times that for the others). */
@@ -128,7 +123,11 @@ export function copyStatement(
     const groupBytes = rowBytes > LARGE_ROW_BYTES ? ROW_GROUP_BYTES : 8 * ROW_GROUP_BYTES;
     const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
     const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
-    parts.push('FORMAT parquet', `COMPRESSION ${options.compression ?? 'zstd'}`, `ROW_GROUP_SIZE ${groups}`);
+    const compression = options.compression ?? 'zstd';
+    parts.push('FORMAT parquet', `COMPRESSION ${compression}`, `ROW_GROUP_SIZE ${groups}`);
+    // zstd level 1 (DuckDB's default is 3): the COPY of the 1M-event events table took 649 ms instead of 697 ms
+    // (median of 5, two threads) and its file is 3% smaller (9.9 MB instead of 10.2 MB).
+    if (compression === 'zstd') parts.push(`COMPRESSION_LEVEL ${ZSTD_LEVEL}`);
   } else {
     // Flat text formats: bytes as lowercase hex.
     const blobs = table.columns.filter((c) => c.type === 'BLOB').map((c) => quoteIdentifier(c.name));
@@ -142,18 +141,18 @@ export function copyStatement(
 
 /** One table of an export: its encoder and where its rows go. */
 interface Slot {
-  readonly encoder: RowEncoder;
+  readonly write: RowWriter;
   spool: Spool | undefined;
   rows: number;
 }
 
-/** The row sink of an export: one encoder and one spool per table. */
+/** The row sink of an export: one row writer and one spool per table. */
 class ExportSink implements TableRowSink {
   private readonly slots: Record<string, Slot> = {};
 
   constructor(base64: (bytes: Uint8Array) => string) {
     for (const table of TABLES)
-      this.slots[table.name] = { encoder: createRowEncoder(table, base64), spool: undefined, rows: 0 };
+      this.slots[table.name] = { write: createRowWriter(table, base64), spool: undefined, rows: 0 };
   }
 
   spool(table: TableName): Spool {
@@ -174,7 +173,7 @@ class ExportSink implements TableRowSink {
 
   add(table: TableName, row: LoadValue[]): void {
     const slot = this.slots[table] as Slot;
-    (slot.spool as Spool).add(slot.encoder.encode(row));
+    (slot.spool as Spool).add(slot.write, row);
     slot.rows++;
   }
 
@@ -203,7 +202,7 @@ export interface SpooledRecordings {
 
 /**
  * Reads the inputs one at a time, in the order given, into load-format files in `dir` (one per table): the first
- * half of an export, also the tables `openRecordings` queries in place. Memory: one 64 KiB chunk per table.
+ * half of an export, also the tables `openRecordings` queries in place. Memory: two 320 KiB buffers per table.
  *
  * @internal
  */
