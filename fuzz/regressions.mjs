@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemorySink } from '@x/binary';
-import { encodeAny } from '@x/cbor-schema';
+import { encodeAny, ItemScanner, measureItem, SCAN_TRUNCATED } from '@x/cbor-schema';
 import { openQlogReader, readQlog, writeQlog } from '@x/moqt-qlog';
 import { createRecorder, createTraceWriter, MoqtraceError, openTraceReader, readTrace, writeTrace } from '@x/moqtrace';
 import { exportNdjson, importNdjson } from '@x/moqtrace/ndjson';
@@ -838,6 +838,49 @@ export function regressionCases() {
       const last = read.messages.at(-1);
       assert(read.messages.length === 2 && last.offset === 2450, 'two messages, the second at 2450');
       assert(decodeMessageAt(bytes, last.offset).message.seqNo === 2n, 'the second message at its offset');
+    },
+  });
+  add({
+    id: 'f15-qlog-deep-record',
+    defect: 'fuzz',
+    title:
+      'a qlog record whose event data nests 5000 arrays: read as an event, then xtrace cat failed with INTERNAL (stack overflow rendering it)',
+    target: 'qlog',
+    family: 'qlog',
+    cli: true,
+    bytes: () => {
+      const text = new TextDecoder().decode(writeQlog({ header: HEADER, events: events(3) }));
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      return encoder.encode(text.replace(/"moqtrace_seq":1\b/, `"moqtrace_seq":1,"moqtrace_extra":{"x-deep":${deep}}`));
+    },
+    check(bytes) {
+      const { events: read, problems } = readQlog(bytes);
+      assert(
+        read.length === 2 && problems.length === 1 && problems[0].code === 'MALFORMED',
+        `the deep record reported MALFORMED, the others read (${read.length} events, ${problems.map((p) => p.code)})`,
+      );
+    },
+  });
+  add({
+    id: 'f16-cbor-scan-resumed-deep',
+    defect: 'fuzz',
+    title:
+      '2 MiB of nested 16-pair maps scanned without a depth limit in 4-byte views: each cut summed the whole frame stack (quadratic: 15 s in 128-byte views)',
+    target: 'cbor-schema',
+    family: 'cbor',
+    bytes: () => new Uint8Array(2 * MiB).fill(0xb0),
+    check(bytes) {
+      const scanner = new ItemScanner({ maxDepth: Number.POSITIVE_INFINITY });
+      let result = SCAN_TRUNCATED;
+      for (let end = 4; result === SCAN_TRUNCATED && scanner.position < bytes.length; end += 4) {
+        const e = Math.min(end, bytes.length);
+        result = scanner.scan(bytes.subarray(scanner.position, e), scanner.position, e);
+      }
+      const whole = measureItem(bytes, 0, bytes.length, { maxDepth: Number.POSITIVE_INFINITY });
+      assert(
+        result === SCAN_TRUNCATED && whole.kind === 'truncated' && scanner.needed === whole.needed,
+        `the same lower bound resumed and whole (${scanner.needed}, ${whole.needed})`,
+      );
     },
   });
   return cases.map((c) => ({ ...c, bytes: c.bytes() }));

@@ -250,7 +250,12 @@ function mutateText(rng, bytes) {
         return [bytes, 'no JSON to mutate'];
       }
     }
-    lines[i] = rs + JSON.stringify(mutateJsonValue(rng, parsed));
+    try {
+      lines[i] = rs + JSON.stringify(mutateJsonValue(rng, parsed));
+    } catch {
+      // JSON.parse reads nesting that JSON.stringify cannot write back (a deep-nesting mutation before this one).
+      return [bytes, `line ${i + 1} too deep to mutate`];
+    }
     return [encoder.encode(lines.join('\n')), `mutate a value on line ${i + 1}`];
   }
   if (op === 5) {

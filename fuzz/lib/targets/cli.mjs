@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QlogError, readQlog } from '@x/moqt-qlog';
 import { MoqtraceError, readTrace } from '@x/moqtrace';
 import { importNdjson } from '@x/moqtrace/ndjson';
 import { readSeaStreamer, SeaStreamerFileError } from '@x/seastreamer-file';
@@ -86,10 +87,15 @@ function libraryRead(bytes) {
       const rules = strict(() => readSeaStreamer(bytes, { strict: true }));
       return { records: c.messages.length, end: c.end, errors: c.end.errors, rules };
     }
+    const isTrace = bytes.length >= 8 && new TextDecoder().decode(bytes.subarray(0, 8)) === 'MOQTRACE';
+    if (!isTrace) {
+      const q = readQlog(bytes);
+      return { records: q.events.length, end: q.end, errors: q.end.errors, rules: true };
+    }
     const t = readTrace(bytes);
     return { records: t.events.length, end: t.end, errors: t.end.errors, rules: true };
   } catch (error) {
-    if (MoqtraceError.is(error) || SeaStreamerFileError.is(error)) return { thrown: error.code };
+    if (MoqtraceError.is(error) || SeaStreamerFileError.is(error) || QlogError.is(error)) return { thrown: error.code };
     throw error;
   }
 }
@@ -192,12 +198,12 @@ async function ndjsonInput(bytes, family, dir) {
 /** The command line. */
 export const cliTarget = {
   name: 'cli',
-  family: ['trace', 'ss', 'traceNdjson', 'ssNdjson'],
+  family: ['trace', 'ss', 'qlog', 'traceNdjson', 'ssNdjson'],
   async run(bytes, rng, time, context) {
     if (!existsSync(XTRACE)) throw new Error(`${XTRACE} is missing: build the CLI first (pnpm build)`);
     const dir = mkdtempSync(join(tmpdir(), 'xtrace-fuzz-'));
     try {
-      if (context.family === 'trace' || context.family === 'ss')
+      if (context.family === 'trace' || context.family === 'ss' || context.family === 'qlog')
         return await time('cli', () => binaryInput(bytes, rng, dir));
       return await time('cli', () => ndjsonInput(bytes, context.family, dir));
     } finally {

@@ -117,8 +117,10 @@ export class ItemScanner {
   private depth = 0;
   // Tags read before the current item (they add to its depth).
   private tags = 0;
-  // Enclosing frames that still have items, as [pending, kind, count, depth] quadruples.
+  // Enclosing frames that still have items, as [pending, kind, count, depth] quadruples, and the sum of their
+  // positive `pending` counts (kept as frames are pushed and popped, so a cut item's lower bound costs O(1)).
   private readonly stack: number[] = [];
+  private stackPending = 0;
 
   constructor(options: ScanOptions = {}) {
     this.lenient = options.lenient === true;
@@ -146,6 +148,7 @@ export class ItemScanner {
     this.depth = 0;
     this.tags = 0;
     this.stack.length = 0;
+    this.stackPending = 0;
   }
 
   /**
@@ -165,6 +168,7 @@ export class ItemScanner {
     let count = this.count;
     let depth = this.depth;
     let tags = this.tags;
+    let stackPending = this.stackPending;
     let pos = this.position;
     // Head bytes are read up to `limit`; string contents are skipped up to `end`.
     const limit = Math.min(end, viewStart + view.length);
@@ -179,6 +183,7 @@ export class ItemScanner {
         count = stack.pop() as number;
         kind = stack.pop() as number;
         pending = stack.pop() as number;
+        if (pending > 0) stackPending -= pending;
       }
       if (pending === 0) {
         result = pos;
@@ -208,6 +213,7 @@ export class ItemScanner {
         count = stack.pop() as number;
         kind = stack.pop() as number;
         pending = stack.pop() as number;
+        if (pending > 0) stackPending -= pending;
         continue;
       }
       const major = ib >> 5;
@@ -286,6 +292,7 @@ export class ItemScanner {
           else count++;
           tags = 0;
           stack.push(pending, kind, count, depth);
+          if (pending > 0) stackPending += pending;
           pending = -1;
           kind = major;
           count = 0;
@@ -329,7 +336,10 @@ export class ItemScanner {
         else count++;
         tags = 0;
         // Only a frame that still has items is kept: a container that is the last item of its parent replaces it.
-        if (pending !== 0) stack.push(pending, kind, count, depth);
+        if (pending !== 0) {
+          stack.push(pending, kind, count, depth);
+          if (pending > 0) stackPending += pending;
+        }
         pending = items;
         kind = major;
         count = 0;
@@ -344,9 +354,7 @@ export class ItemScanner {
     }
     if (result === SCAN_TRUNCATED) {
       // Each still-missing item of the open frames takes at least one byte.
-      let more = Math.max(pending, 0);
-      for (let i = 0; i < stack.length; i += 4) if ((stack[i] as number) > 0) more += stack[i] as number;
-      this.needed = Math.max(need, pos + more);
+      this.needed = Math.max(need, pos + Math.max(pending, 0) + stackPending);
       this.resumeAt = need;
     } else if (result < 0) {
       this.failAt = pos;
@@ -359,6 +367,7 @@ export class ItemScanner {
     this.count = count;
     this.depth = depth;
     this.tags = tags;
+    this.stackPending = stackPending;
     return result;
   }
 }

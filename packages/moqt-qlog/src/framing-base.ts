@@ -8,8 +8,12 @@
  * @internal
  */
 
+import { jsonNestingDepth } from '@x/binary';
 import { SCAN_BAD, SCAN_NEED, ValueScan } from './scan.js';
 import type { JsonObject } from './values.js';
+
+/** Deepest nesting of a record (the values of a trace may nest 512 levels; a record adds a few). */
+const MAX_RECORD_NESTING = 500;
 
 /** A problem found by the framer. */
 export interface FramingProblem {
@@ -186,6 +190,10 @@ export abstract class FramerBase {
 
   protected parse(from: number, to: number): { ok: true; value: unknown } | { ok: false; message: string } {
     const text = this.text(from, to);
+    // Deeper values cannot be written to a trace or rendered (a text shorter than twice the limit cannot be deeper).
+    if (text.length > 2 * MAX_RECORD_NESTING && jsonNestingDepth(text, MAX_RECORD_NESTING) < 0) {
+      return { ok: false, message: `it nests arrays and objects deeper than ${MAX_RECORD_NESTING} levels` };
+    }
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
