@@ -122,6 +122,9 @@ export function chunkPlan(rng, size, maxChunks = 20_000) {
     const n = Math.max(rng.chunkSize, Math.ceil(size / maxChunks));
     return Array.from({ length: Math.ceil(size / n) }, (_, i) => Math.min(n, size - i * n));
   }
+  // A stream of its own (one draw from the caller's), so that what the caller draws next does not depend on the
+  // size: the scaling check runs a case again at a quarter of the size and must get the same options.
+  rng = rng.fork('chunks');
   const floor = Math.max(1, Math.ceil(size / maxChunks));
   const style = rng.weighted([
     ['tiny', size <= 64 * 1024 ? 3 : 0],
