@@ -207,6 +207,11 @@ describe('import', () => {
     ],
     ['inexact u64 number', good.replace(/"seqNo":\d+/, '"seqNo":18446744073709551615'), /not exact in JSON/],
     ['negative number', good.replace(/"seqNo":\d+/, '"seqNo":-1'), /seqNo must be an unsigned 64-bit integer/],
+    [
+      'decimal string above 2^64-1',
+      good.replace(/"seqNo":\d+/, '"seqNo":"18446744073709551616"'),
+      /seqNo must be an unsigned 64-bit integer \(a number, or a decimal string\), got "18446744073709551616"/,
+    ],
     ['missing seqNo', good.replace(/"seqNo":\d+,/, ''), /missing seqNo/],
     ['invalid stream key', good.replace('"streamKey":"a"', '"streamKey":"a b"'), /INVALID_STREAM_KEY/],
     [

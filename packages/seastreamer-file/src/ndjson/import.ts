@@ -92,12 +92,13 @@ function u64(value: unknown, name: string): bigint {
   if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)) {
     throw invalid(`${name} ${value} is not exact in JSON: write values above 2^53-1 as decimal strings`);
   }
+  const given = value;
   if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)) value = BigInt(value);
   try {
     return toU64(value, name);
   } catch {
     throw invalid(
-      `${name} must be an unsigned 64-bit integer (a number, or a decimal string), got ${JSON.stringify(value)}`,
+      `${name} must be an unsigned 64-bit integer (a number, or a decimal string), got ${JSON.stringify(given)}`,
     );
   }
 }
