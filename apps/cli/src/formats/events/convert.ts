@@ -10,7 +10,7 @@ import type { ByteSink } from '@x/binary';
 import { createQlogWriter, type QlogWriter } from '@x/moqt-qlog';
 import { createTraceWriter, type TraceEvent, type TraceHeader, type TraceWriter, writeTrace } from '@x/moqtrace';
 import { renderEventRecordJson } from '@x/moqtrace/ndjson';
-import type { Context, Problem } from '../../context.js';
+import type { Context } from '../../context.js';
 import { usage, XtraceError } from '../../errors.js';
 import type { Output } from '../../output/file-output.js';
 import { dataError, NDJSON_PARTIAL_MARKER, withOutput } from '../convert-common.js';
