@@ -199,6 +199,8 @@ export async function view(ctx: Context, names: string[], options: ViewOptions =
     );
   }
   ctx.stderrLine(`${options.open ? 'Opening' : 'Open'} this URL in a browser; press Ctrl-C to stop:`);
+  // Listen for Ctrl-C and SIGTERM before the URL goes out: whoever waits for that line may stop us right away.
+  const stopped = untilStopped(ctx);
   try {
     await ctx.out.write(`${url}\n`);
     await ctx.out.flush();
@@ -207,7 +209,7 @@ export async function view(ctx: Context, names: string[], options: ViewOptions =
   }
   if (options.open) openBrowser(url, ctx.io.env);
 
-  const why = await untilStopped(ctx);
+  const why = await stopped;
   await close(server);
   ctx.stderrLine(`Stopped (${why}).`);
 }
