@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import type { Context, Problem } from '../context.js';
+import type { Context } from '../context.js';
 import { EXIT_USAGE, usage } from '../errors.js';
 import { RecordFraming } from '../formats/framing.js';
 import { ProblemQueue } from '../formats/problem-queue.js';
@@ -72,9 +72,7 @@ export async function cat(ctx: Context, file: string, options: CatOptions): Prom
   const emit = (text: string | undefined): Promise<void> | undefined =>
     text === undefined ? undefined : out.write(framing ? framing.record(text) : text);
   const flushProblems = async (before: number): Promise<void> => {
-    const take = (): Problem | undefined =>
-      before === Number.POSITIVE_INFINITY ? queue.takeBefore(before, true) : queue.takeBefore(before);
-    for (let p = take(); p !== undefined; p = take()) {
+    for (let p = queue.takeBefore(before); p !== undefined; p = queue.takeBefore(before)) {
       ctx.problem(p, input.name);
       const w = emit(renderer.problem(p));
       if (w) await w;
