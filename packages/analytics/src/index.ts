@@ -35,7 +35,7 @@ export {
 } from './load.js';
 export { detectRecordingFormat, scanRecording } from './scan/index.js';
 export { scanTrace } from './scan/moqtrace.js';
-export type { RecordingFormat, ScanOptions, ScanSummary, TableRowSink } from './scan/sink.js';
+export type { NeededInputs, RecordingFormat, ScanOptions, ScanSummary, TableRowSink } from './scan/sink.js';
 export { scanSeaStreamer } from './scan/ss.js';
 export { TABLE_NAMES, TABLES, tableSpec } from './tables/index.js';
 export type { ColumnSpec, LoadInput, LoadKind, LoadValue, TableName, TableSpec } from './tables/types.js';

@@ -81,7 +81,7 @@ export async function runQuery(
     db =
       options.dataset !== undefined
         ? await openDataset(options.dataset, settings)
-        : await openRecordings(files, settings);
+        : await openRecordings(files, { ...settings, sql });
   } catch (error) {
     throw analyticsFailure(error);
   }
@@ -160,7 +160,8 @@ export function queryCommand(ctx: Context): Command {
     .addHelpText(
       'after',
       `
-Recordings are read once into temporary files the views read (streaming, bounded memory). Column names that
+Recordings are read once into temporary files the views read (streaming, bounded memory); only the tables
+and columns your SQL uses are read from the recordings (a * or a table function reads all). Column names that
 are SQL keywords need double quotes ("offset", "timestamp"). u64 values are exact: NDJSON prints them as
 numbers up to 2^53-1 and as decimal strings above. Tables and columns: docs/analytics.md.
 

@@ -14,7 +14,7 @@ import { AnalyticsError } from '../errors.js';
 import { DEFAULT_MAX_LINE_BYTES, emptyTableQuery, quoteIdentifier, sqlString, tableLoadQuery } from '../load.js';
 import { createRowWriter, type RowWriter } from '../load-buffer.js';
 import { scanTrace } from '../scan/moqtrace.js';
-import type { ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
+import type { NeededInputs, ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
 import { TABLES } from '../tables/index.js';
 import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
@@ -144,15 +144,28 @@ interface Slot {
   readonly write: RowWriter;
   spool: Spool | undefined;
   rows: number;
+  /** Rows are only counted, not written (no input of the table is needed). */
+  readonly countOnly: boolean;
+  /** Indices of the inputs that are not needed: written as NULL. */
+  readonly drop: readonly number[];
 }
 
 /** The row sink of an export: one row writer and one spool per table. */
 class ExportSink implements TableRowSink {
   private readonly slots: Record<string, Slot> = {};
 
-  constructor(base64: (bytes: Uint8Array) => string) {
-    for (const table of TABLES)
-      this.slots[table.name] = { write: createRowWriter(table, base64), spool: undefined, rows: 0 };
+  constructor(base64: (bytes: Uint8Array) => string, needed?: NeededInputs) {
+    for (const table of TABLES) {
+      const inputs = needed?.get(table.name);
+      const drop = inputs === undefined ? [] : table.inputs.flatMap((input, i) => (inputs.has(input.name) ? [] : [i]));
+      this.slots[table.name] = {
+        write: createRowWriter(table, base64),
+        spool: undefined,
+        rows: 0,
+        countOnly: needed !== undefined && (inputs === undefined || inputs.size === 0),
+        drop,
+      };
+    }
   }
 
   spool(table: TableName): Spool {
@@ -173,8 +186,10 @@ class ExportSink implements TableRowSink {
 
   add(table: TableName, row: LoadValue[]): void {
     const slot = this.slots[table] as Slot;
-    (slot.spool as Spool).add(slot.write, row);
     slot.rows++;
+    if (slot.countOnly) return;
+    for (const i of slot.drop) row[i] = null;
+    (slot.spool as Spool).add(slot.write, row);
   }
 
   async flush(): Promise<void> {
@@ -196,13 +211,17 @@ async function exists(path: string): Promise<boolean> {
 export interface SpooledRecordings {
   /** One summary per input, in the order given. */
   readonly files: ScanSummary[];
-  /** Per table, its spool files (none when no input filled it). */
+  /** Per table, its spool files (none when no input filled it, or when no input of it was needed). */
   readonly tables: ReadonlyMap<TableName, readonly SpoolFile[]>;
+  /** Per table, the rows the inputs gave (also those only counted). */
+  readonly rows: ReadonlyMap<TableName, number>;
 }
 
 /**
  * Reads the inputs one at a time, in the order given, into load-format files in `dir` (one per table): the first
  * half of an export, also the tables `openRecordings` queries in place. Memory: two 320 KiB buffers per table.
+ * With `needed`, only those inputs are written (the others are NULL in the files; a table without needed inputs
+ * gets no file, its rows are only counted) and the scanners may skip computing them.
  *
  * @internal
  */
@@ -210,8 +229,9 @@ export async function spoolRecordings(
   inputs: readonly string[],
   dir: string,
   onFile?: (summary: ScanSummary) => void,
+  needed?: NeededInputs,
 ): Promise<SpooledRecordings> {
-  const sink = new ExportSink(nodeBase64);
+  const sink = new ExportSink(nodeBase64, needed);
   const tables = new Map<TableName, SpoolFile[]>();
   try {
     for (const table of TABLES) {
@@ -223,7 +243,12 @@ export async function spoolRecordings(
     const scanners = { ss: scanSeaStreamer, moqtrace: scanTrace };
     for (const path of inputs) {
       const file = await detectFile(path);
-      const scanOptions: ScanOptions = { file: path, sink, ...(file.size === undefined ? {} : { size: file.size }) };
+      const scanOptions: ScanOptions = {
+        file: path,
+        sink,
+        ...(file.size === undefined ? {} : { size: file.size }),
+        ...(needed === undefined ? {} : { needed }),
+      };
       let summary: ScanSummary;
       if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
       else {
@@ -241,7 +266,7 @@ export async function spoolRecordings(
       onFile?.(summary);
     }
     for (const table of TABLES) await sink.spool(table.name).close();
-    return { files: summaries, tables };
+    return { files: summaries, tables, rows: new Map(TABLES.map((table) => [table.name, sink.rows(table.name)])) };
   } finally {
     for (const spool of sink.spools()) await spool.abort();
   }

@@ -23,5 +23,11 @@ export {
   type ParquetCompression,
   tablePath,
 } from './export.js';
-export { type AnalyticsDatabase, openDataset, openRecordings, type QueryResult } from './query.js';
+export {
+  type AnalyticsDatabase,
+  type OpenRecordingsOptions,
+  openDataset,
+  openRecordings,
+  type QueryResult,
+} from './query.js';
 export { type QueryColumn, type QueryValue, toQueryValue } from './values.js';

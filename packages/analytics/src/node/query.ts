@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { AnalyticsError } from '../errors.js';
 import { emptyTableQuery, quoteIdentifier, sqlString, withVirtualColumns } from '../load.js';
+import type { ScanSummary } from '../scan/sink.js';
 import { TABLES } from '../tables/index.js';
-import type { TableName } from '../tables/types.js';
+import type { TableName, TableSpec } from '../tables/types.js';
 import { type Duck, type DuckDBSettings, messageOf, openDuck, runInternal } from './duckdb.js';
 import { type ExportOptions, type ExportResult, spooledQuery, spoolRecordings } from './export.js';
+import { covers, neededInputs, type QueryNeeds, queryNeeds, unionNeeds } from './projection.js';
 import { type QueryColumn, type QueryValue, toQueryValue } from './values.js';
 
 /** A result streamed in batches of rows. */
@@ -27,7 +29,10 @@ export interface QueryResult {
 
 /** An in-memory DuckDB with the tables as views. */
 export interface AnalyticsDatabase {
-  /** Tables that hold rows (the other views are empty). */
+  /**
+   * Tables that hold rows (the other views are empty), with their row counts; for {@link openRecordings} with
+   * `sql`, `rows` is `undefined` for the tables that were not read.
+   */
   readonly tables: readonly { name: TableName; rows: number | undefined }[];
   /** For {@link openRecordings}: what the export found (problems per file). */
   readonly export: ExportResult | undefined;
@@ -65,12 +70,10 @@ class Database implements AnalyticsDatabase {
   constructor(
     private readonly duck: Duck,
     readonly tables: { name: TableName; rows: number | undefined }[],
-    readonly exportResult: ExportResult | undefined,
-    private readonly cleanup: string | undefined,
   ) {}
 
   get export(): ExportResult | undefined {
-    return this.exportResult;
+    return undefined;
   }
 
   async query(sql: string): Promise<QueryResult> {
@@ -82,7 +85,6 @@ class Database implements AnalyticsDatabase {
     if (this.closed) return;
     this.closed = true;
     this.duck.close();
-    if (this.cleanup) await rm(this.cleanup, { recursive: true, force: true });
   }
 }
 
@@ -152,8 +154,6 @@ export async function openDataset(dir: string, settings: DuckDBSettings = {}): P
     return new Database(
       duck,
       present.map((name) => ({ name, rows: undefined })),
-      undefined,
-      undefined,
     );
   } catch (error) {
     duck.close();
@@ -161,48 +161,118 @@ export async function openDataset(dir: string, settings: DuckDBSettings = {}): P
   }
 }
 
+/** Options of {@link openRecordings}. */
+export interface OpenRecordingsOptions extends ExportOptions {
+  /**
+   * The SQL that will be run (the first query): only the tables and columns it uses are read from the recordings
+   * (found with DuckDB's parser; a `*`, a table function or anything it cannot tell reads everything). A later
+   * query that uses more reads the recordings again. Default: everything is read.
+   */
+  sql?: string;
+  /** Read only what `sql` uses (default true); `false` reads every table and column, as without `sql`. */
+  prune?: boolean;
+}
+
+/** A table's columns, all NULL, on `rows` rows: the view of a table none of whose columns a query uses. */
+function nullRowsQuery(table: TableSpec, rows: number): string {
+  const select = table.columns
+    .filter((column) => column.virtual === undefined)
+    .map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`)
+    .join(', ');
+  return withVirtualColumns(table, `SELECT ${select} FROM range(${rows})`);
+}
+
+/** SQL over recordings read into temporary load files; reads them again when a query needs more than was read. */
+class RecordingsDatabase implements AnalyticsDatabase {
+  private closed = false;
+  private loads = 0;
+  private loaded: QueryNeeds = 'all';
+  private current: string | undefined;
+  tables: { name: TableName; rows: number | undefined }[] = [];
+  export: ExportResult | undefined;
+
+  constructor(
+    private readonly duck: Duck,
+    private readonly files: readonly string[],
+    private readonly tmp: string,
+    private readonly pruning: boolean,
+  ) {}
+
+  /** Reads the recordings for `needs` and (re)creates the views over what was read. */
+  async load(needs: QueryNeeds, onFile?: (summary: ScanSummary) => void): Promise<void> {
+    const dir = join(this.tmp, `load-${this.loads++}`);
+    await mkdir(dir);
+    const needed = neededInputs(needs);
+    const spooled = await spoolRecordings(this.files, dir, onFile, needed);
+    const tables: { name: TableName; rows: number | undefined }[] = [];
+    for (const table of TABLES) {
+      const rows = spooled.rows.get(table.name) ?? 0;
+      const inputs = needed?.get(table.name);
+      const select =
+        needed === undefined || (inputs !== undefined && inputs.size > 0)
+          ? spooledQuery(table, spooled.tables.get(table.name) ?? [], true)
+          : nullRowsQuery(table, rows);
+      await runInternal(this.duck.connection, `CREATE OR REPLACE VIEW ${quoteIdentifier(table.name)} AS ${select}`);
+      tables.push({ name: table.name, rows: needs === 'all' || needs.has(table.name) ? rows : undefined });
+    }
+    if (this.current !== undefined) await rm(this.current, { recursive: true, force: true });
+    this.current = dir;
+    this.loaded = needs;
+    this.tables = tables;
+    this.export = {
+      files: spooled.files,
+      tables: tables.map((t) => ({ name: t.name, rows: t.rows ?? 0, path: this.tmp })),
+      errors: spooled.files.reduce((n, s) => n + s.errors, 0),
+      warnings: spooled.files.reduce((n, s) => n + s.warnings, 0),
+    };
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    if (this.closed) throw new AnalyticsError('CLOSED', 'the database was closed');
+    if (this.loaded !== 'all') {
+      const needs = this.pruning ? await queryNeeds(this.duck.connection, sql) : 'all';
+      if (!covers(this.loaded, needs)) await this.load(unionNeeds(this.loaded, needs));
+    }
+    return runQuery(this.duck.connection, sql);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.duck.close();
+    await rm(this.tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * Opens recordings for SQL: reads them into temporary load-format files (streaming, bounded memory) and creates the
  * views over those files, as the export does before writing Parquet (each query reads them again, in parallel;
- * nothing is held in JS memory). `database.export` tells which files had problems; the temporary files are removed
- * by `close()`.
+ * nothing is held in JS memory). With `sql`, only the tables and columns that SQL uses are read (projection
+ * pushdown; the views keep every documented column). `database.export` tells which files had problems; the
+ * temporary files are removed by `close()`.
  *
  * @example
  * ```ts
- * const db = await openRecordings(['a.moqtrace']);
- * const result = await db.query('select count(*) from events');
+ * const sql = 'select type, count(*) from events group by all';
+ * const db = await openRecordings(['a.moqtrace'], { sql }); // reads no `fields`, no other table
+ * const result = await db.query(sql);
  * ```
  */
 export async function openRecordings(
   files: readonly string[],
-  options: ExportOptions = {},
+  options: OpenRecordingsOptions = {},
 ): Promise<AnalyticsDatabase> {
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-query-'));
+  let duck: Duck | undefined;
   try {
-    const spooled = await spoolRecordings(files, tmp, options.onFile);
-    const duck = await openDuck({ ...options, tempDirectory: join(tmp, 'spill') });
-    const tables: { name: TableName; rows: number }[] = [];
-    try {
-      for (const table of TABLES) {
-        const list = spooled.tables.get(table.name) ?? [];
-        tables.push({ name: table.name, rows: list.reduce((n, f) => n + f.rows, 0) });
-        await runInternal(
-          duck.connection,
-          `CREATE VIEW ${quoteIdentifier(table.name)} AS ${spooledQuery(table, list, true)}`,
-        );
-      }
-    } catch (error) {
-      duck.close();
-      throw error;
-    }
-    const result: ExportResult = {
-      files: spooled.files,
-      tables: tables.map((t) => ({ ...t, path: tmp })),
-      errors: spooled.files.reduce((n, s) => n + s.errors, 0),
-      warnings: spooled.files.reduce((n, s) => n + s.warnings, 0),
-    };
-    return new Database(duck, tables, result, tmp);
+    duck = await openDuck({ ...options, tempDirectory: join(tmp, 'spill') });
+    const pruning = options.sql !== undefined && options.prune !== false;
+    const db = new RecordingsDatabase(duck, files, tmp, pruning);
+    const needs = pruning ? await queryNeeds(duck.connection, options.sql as string) : 'all';
+    await db.load(needs, options.onFile);
+    return db;
   } catch (error) {
+    duck?.close();
     await rm(tmp, { recursive: true, force: true });
     throw error;
   }

@@ -148,7 +148,10 @@ function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | und
  * ```
  */
 export async function scanTrace(input: ByteInput, options: ScanOptions): Promise<ScanSummary> {
-  const { file, sink } = options;
+  const { file, sink, needed } = options;
+  // Inputs a consumer may not need: the JSON rendering of every event, and the track table.
+  const wantFields = needed === undefined || needed.get('events')?.has('fields') === true;
+  const wantTracks = needed === undefined || needed.has('tracks');
   let errors = 0;
   let warnings = 0;
   const pending: TraceProblem[] = [];
@@ -193,7 +196,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
               draftKnown = true;
             }
           }
-          if (PAIRED.has(controlMessageName(event, draft))) {
+          if (wantTracks && PAIRED.has(controlMessageName(event, draft))) {
             places.set(index, {
               segment: record.segment,
               offset: record.offset,
@@ -202,7 +205,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
             });
           }
         }
-        tracks.add(event);
+        if (wantTracks) tracks.add(event);
         const typeId = event.type === 'unknown' ? event.eventType : EVENT_TYPE_IDS[event.type as KnownEventTypeName];
         // file … type_id, direction … label (set by type), peer, fields, _time_us
         const row: LoadValue[] = [
@@ -227,7 +230,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
           null,
           null,
           event.peer,
-          renderEventJson(event, FULL_BYTES),
+          wantFields ? renderEventJson(event, FULL_BYTES) : null,
           timeMicros(startTime, event.timestamp),
         ];
         setTypeColumns(row, event, draft);
@@ -241,7 +244,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
   }
   for (const p of pending.splice(0)) problem(p);
   const table = tracks.result();
-  for (const t of table.tracks) {
+  for (const t of wantTracks ? table.tracks : []) {
     const request = places.get(t.requestIndex);
     const response = t.responseIndex === undefined ? undefined : places.get(t.responseIndex);
     sink.add('tracks', [

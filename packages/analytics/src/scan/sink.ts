@@ -38,6 +38,13 @@ export interface ScanSummary {
   complete: boolean;
 }
 
+/**
+ * The load inputs a consumer uses, per table (input names of `TableSpec.inputs`); a table that is absent is not
+ * used at all. Scanners may skip computing an input that is not listed (the row then holds NULL there) and skip
+ * the work of a table that is absent (e.g. `tracks`, whose rows are then not emitted).
+ */
+export type NeededInputs = ReadonlyMap<TableName, ReadonlySet<string>>;
+
 /** Options of the scanners. */
 export interface ScanOptions {
   /** The `file` column value of every row (a path, a name). */
@@ -46,6 +53,8 @@ export interface ScanOptions {
   size?: number;
   /** Where rows go. */
   sink: TableRowSink;
+  /** What the consumer uses (default: everything); see {@link NeededInputs}. */
+  needed?: NeededInputs;
 }
 
 /** The `file_date` of a ms timestamp: `YYYY-MM-DD` (UTC), `null` outside years 1970–9999. */
