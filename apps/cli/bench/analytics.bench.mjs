@@ -1,7 +1,8 @@
 // Benchmarks of `xtrace export` and `xtrace query`, as same-run ratios against `xtrace validate` on the same file
 // (each a fresh process, median of BENCH_RUNS): export of a 1M-event trace and of the 20 MB .ss to Parquet (target
 // <= 3x validate), `query "select count(*) from events"` on the 1M-event trace (target <= 4x), and the size of the
-// Parquet tables against the NDJSON of `xtrace cat --format ndjson` (target <= 0.5x). Run after `pnpm build`.
+// Parquet tables against the NDJSON of `xtrace cat --format ndjson` (target <= 0.5x); also a group-by query that
+// reads no `fields`, and `count(*)` with every column read (no projection pushdown). Run after `pnpm build`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +113,15 @@ for (const { path, note } of inputs) {
       `    query count(*) events    ${query.ms.toFixed(0).padStart(7)} ms  ${qRatio.toFixed(2)}x validate (target <= 4)`,
     );
     if (qRatio > 4) failed = true;
+    // Reads `type` only (no `fields`), and the same count with every column read (a `*`: no pruning).
+    const grouped = await measure(['query', 'select type, count(*) from events group by 1', path, '--format', 'csv']);
+    console.log(
+      `    query type group by      ${grouped.ms.toFixed(0).padStart(7)} ms  ${(grouped.ms / validate.ms).toFixed(2)}x validate`,
+    );
+    const unpruned = await measure(['query', 'select * from (select count(*) from events)', path, '--format', 'csv']);
+    console.log(
+      `    query count(*), all read ${unpruned.ms.toFixed(0).padStart(7)} ms  ${(unpruned.ms / validate.ms).toFixed(2)}x validate (no pruning)`,
+    );
   }
   if (ratio > 3 || sizeRatio > 0.5) failed = true;
   rmSync(out, { recursive: true, force: true });

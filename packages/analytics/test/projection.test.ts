@@ -230,6 +230,7 @@ describe('openRecordings with sql', () => {
       const counted = (name: TableName) => db.tables.find((t) => t.name === name)?.rows;
       expect(counted('events')).toBe(full.tables.find((t) => t.name === 'events')?.rows);
       expect(counted('tracks')).toBeUndefined();
+      expect(db.export?.tables.map((t) => t.name)).toEqual(['events']);
       for (const sql of ['select fields from events order by file, "offset"', 'select * from tracks order by all']) {
         expect(await outcome(db, sql), sql).toEqual(await outcome(full, sql));
       }

@@ -187,7 +187,8 @@ class RecordingsDatabase implements AnalyticsDatabase {
   private closed = false;
   private loads = 0;
   private loaded: QueryNeeds = 'all';
-  private current: string | undefined;
+  /** A reading of the recordings in progress (queries wait for it). */
+  private loading: Promise<void> | undefined;
   tables: { name: TableName; rows: number | undefined }[] = [];
   export: ExportResult | undefined;
 
@@ -215,13 +216,12 @@ class RecordingsDatabase implements AnalyticsDatabase {
       await runInternal(this.duck.connection, `CREATE OR REPLACE VIEW ${quoteIdentifier(table.name)} AS ${select}`);
       tables.push({ name: table.name, rows: needs === 'all' || needs.has(table.name) ? rows : undefined });
     }
-    if (this.current !== undefined) await rm(this.current, { recursive: true, force: true });
-    this.current = dir;
+    // The files of an earlier load stay until close(): a result still streaming may read them.
     this.loaded = needs;
     this.tables = tables;
     this.export = {
       files: spooled.files,
-      tables: tables.map((t) => ({ name: t.name, rows: t.rows ?? 0, path: this.tmp })),
+      tables: tables.flatMap((t) => (t.rows === undefined ? [] : [{ name: t.name, rows: t.rows, path: this.tmp }])),
       errors: spooled.files.reduce((n, s) => n + s.errors, 0),
       warnings: spooled.files.reduce((n, s) => n + s.warnings, 0),
     };
@@ -229,9 +229,16 @@ class RecordingsDatabase implements AnalyticsDatabase {
 
   async query(sql: string): Promise<QueryResult> {
     if (this.closed) throw new AnalyticsError('CLOSED', 'the database was closed');
+    while (this.loading) await this.loading;
     if (this.loaded !== 'all') {
       const needs = this.pruning ? await queryNeeds(this.duck.connection, sql) : 'all';
-      if (!covers(this.loaded, needs)) await this.load(unionNeeds(this.loaded, needs));
+      while (this.loading) await this.loading;
+      if (!covers(this.loaded, needs)) {
+        this.loading = this.load(unionNeeds(this.loaded, needs)).finally(() => {
+          this.loading = undefined;
+        });
+        await this.loading;
+      }
     }
     return runQuery(this.duck.connection, sql);
   }
