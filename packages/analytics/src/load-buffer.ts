@@ -7,6 +7,7 @@
  * @internal
  * @module
  */
+import { EventJson, writeEventJson } from './event-json.js';
 import type { Base64Encoder } from './load.js';
 import type { LoadInput, LoadValue, TableSpec } from './tables/types.js';
 
@@ -140,6 +141,19 @@ function quoted(buffer: LoadBuffer, s: string, slack: number): void {
   buffer.bytes[buffer.length++] = QUOTE;
 }
 
+/** The canonical JSON of an event, quoted (JSON text holds no quote byte: it escapes every control character). */
+function eventJson(buffer: LoadBuffer, value: EventJson, slack: number): void {
+  const at = buffer.length;
+  buffer.bytes[buffer.length++] = QUOTE;
+  if (writeEventJson(buffer, value.event)) {
+    buffer.reserve(slack);
+    buffer.bytes[buffer.length++] = QUOTE;
+  } else {
+    buffer.length = at;
+    quoted(buffer, String(value), slack);
+  }
+}
+
 /** Decimal digits of a non-negative safe integer (at most 16 bytes). */
 function digits(buffer: LoadBuffer, value: number): void {
   const bytes = buffer.bytes;
@@ -198,7 +212,9 @@ function writeRow(
     if (value === undefined || value === null) continue;
     switch (kinds[i]) {
       case WRITE_TEXT:
-        quoted(buffer, typeof value === 'string' ? value : String(value), slack);
+        if (typeof value === 'string') quoted(buffer, value, slack);
+        else if (value instanceof EventJson) eventJson(buffer, value, slack);
+        else quoted(buffer, String(value), slack);
         break;
       case WRITE_INTEGER:
         integer(buffer, value, slack);

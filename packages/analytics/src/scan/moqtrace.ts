@@ -27,6 +27,7 @@ import {
   valueText,
 } from '@x/moqtrace/analysis';
 import { renderEventJson, renderHeader } from '@x/moqtrace/ndjson';
+import { DEFERRED_JSON, EventJson } from '../event-json.js';
 import type { LoadValue } from '../tables/types.js';
 import { fileDate, int64, type ScanOptions, type ScanSummary, timeMicros, u64 } from './sink.js';
 import { problemRow, unreadable } from './ss.js';
@@ -149,6 +150,8 @@ function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | und
  */
 export async function scanTrace(input: ByteInput, options: ScanOptions): Promise<ScanSummary> {
   const { file, sink } = options;
+  // A sink that renders the `fields` JSON itself gets the event (see event-json.ts), any other sink the text.
+  const deferred = (sink as { [DEFERRED_JSON]?: boolean })[DEFERRED_JSON] === true;
   let errors = 0;
   let warnings = 0;
   const pending: TraceProblem[] = [];
@@ -227,7 +230,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
           null,
           null,
           event.peer,
-          renderEventJson(event, FULL_BYTES),
+          deferred ? (new EventJson(event) as unknown as LoadValue) : renderEventJson(event, FULL_BYTES),
           timeMicros(startTime, event.timestamp),
         ];
         setTypeColumns(row, event, draft);
