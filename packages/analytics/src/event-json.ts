@@ -31,7 +31,8 @@ export const DEFERRED_JSON: unique symbol = Symbol('@x/analytics.deferredJson');
 
 /** The `fields` value of an event, rendered when written. `String(value)` is the text. */
 export class EventJson {
-  constructor(readonly event: TraceEvent) {}
+  /** @param event - the event (a scan reuses one EventJson for every event of a file: see scanTrace) */
+  constructor(public event: TraceEvent) {}
 
   /** The canonical JSON text. */
   toString(): string {
@@ -64,9 +65,9 @@ function put(buffer: ByteOut, bytes: Uint8Array): void {
   buffer.length = at;
 }
 
-/** ASCII text (a number's). */
+/** ASCII text (a number's), keeping room for the rest of the template after it. */
 function putText(buffer: ByteOut, text: string): void {
-  buffer.reserve(text.length);
+  buffer.reserve(text.length + ROOM);
   const out = buffer.bytes;
   let at = buffer.length;
   for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
@@ -99,7 +100,9 @@ function putNumber(buffer: ByteOut, value: number): void {
 
 /** A bigint as `${value}` prints it. */
 function putBigint(buffer: ByteOut, value: bigint): void {
-  if (value >= 0n && value < 2147483648n) putNumber(buffer, Number(value));
+  // Number() of a bigint at or above 2^31 is at least 2^31, of a negative one negative: no bigint compares.
+  const n = Number(value);
+  if (n >= 0 && n < SMALL) putNumber(buffer, n);
   else putText(buffer, `${value}`);
 }
 

@@ -187,7 +187,9 @@ function integer(buffer: LoadBuffer, value: unknown, slack: number): void {
     if (value >= 0 && Number.isSafeInteger(value)) digits(buffer, value);
     else bare(buffer, String(value), slack);
   } else if (typeof value === 'bigint') {
-    if (value >= 0n && value <= 0x1fffffffffffffn) digits(buffer, Number(value));
+    // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
+    const n = Number(value);
+    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) digits(buffer, n);
     else bare(buffer, String(value), slack);
   } else bare(buffer, typeof value === 'string' ? value : String(value), slack);
 }
