@@ -19,7 +19,7 @@ import type { ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
 import { TABLES } from '../tables/index.js';
 import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
-import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, openDuck, runInternal } from './duckdb.js';
+import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, loadNodeApi, openDuck, runInternal } from './duckdb.js';
 import { detectFile } from './inputs.js';
 import { PIECE_ROWS, PieceCopier } from './pieces.js';
 import { FileSpool, type Spool, type SpoolFile } from './spool.js';
@@ -319,27 +319,35 @@ export async function exportRecordings(
       }
     }
   }
+  // DuckDB starts while the inputs are read (NOT_AVAILABLE is known before: loading the module is synchronous).
+  await loadNodeApi();
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-'));
   let duck: Duck | undefined;
+  const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
+  // Unpartitioned Parquet: tables with small rows are copied in pieces while the inputs are read.
+  const piecewise = format === 'parquet' && !partition;
+  const opening = openDuck({
+    ...duckSettings,
+    threads: piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads,
+    tempDirectory: join(tmp, 'spill'),
+  });
+  const connected = opening.then((d) => d.connection);
+  // Awaited below; until then a failure must not count as unhandled.
+  opening.catch(() => undefined);
+  connected.catch(() => undefined);
   try {
-    const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
-    duck = await openDuck({ ...duckSettings, tempDirectory: join(tmp, 'spill') });
-    const connection = duck.connection;
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
-    // Unpartitioned Parquet: tables with small rows are copied in pieces while the inputs are read.
-    const copier =
-      format === 'parquet' && !partition
-        ? new PieceCopier(
-            connection,
-            tmp,
-            (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
-            (table, file, target) =>
-              copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
-          )
-        : undefined;
+    const copier = piecewise
+      ? new PieceCopier(
+          connected,
+          tmp,
+          (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
+          (table, file, target) =>
+            copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
+        )
+      : undefined;
     let spooled: SpooledRecordings;
     try {
-      if (copier) await runInternal(connection, `SET threads = ${PIECE_THREADS}`);
       spooled = await spoolRecordings(
         inputs,
         tmp,
@@ -350,7 +358,9 @@ export async function exportRecordings(
       await copier?.settle().catch(() => undefined);
     }
     await copier?.settle();
-    await runInternal(connection, `SET threads = ${duckSettings.threads}`);
+    duck = await opening;
+    const connection = duck.connection;
+    if (piecewise) await runInternal(connection, `SET threads = ${duckSettings.threads}`);
     const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
     for (const table of TABLES) {
@@ -390,6 +400,7 @@ export async function exportRecordings(
       warnings: summaries.reduce((n, s) => n + s.warnings, 0),
     };
   } finally {
+    duck ??= await opening.catch(() => undefined);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }

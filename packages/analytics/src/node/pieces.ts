@@ -24,7 +24,8 @@ interface TablePieces {
 }
 
 /**
- * Copies finished spool pieces to Parquet pieces one at a time, in order, while the next ones are written.
+ * Copies finished spool pieces to Parquet pieces one at a time, in order, while the next ones are written (on
+ * `connection` once DuckDB is open).
  * `statement(table, file, target)` is the `COPY` of one piece; `piecewise(table, file)` says whether a table (by
  * its first piece) is copied piecewise.
  */
@@ -35,7 +36,7 @@ export class PieceCopier {
   private count = 0;
 
   constructor(
-    private readonly connection: DuckDBConnection,
+    private readonly connection: Promise<DuckDBConnection>,
     private readonly dir: string,
     private readonly piecewise: (table: TableSpec, file: SpoolFile) => boolean,
     private readonly statement: (table: TableSpec, file: SpoolFile, target: string) => string,
@@ -53,9 +54,11 @@ export class PieceCopier {
     state.parts.push(target);
     this.queue = this.queue.then(async () => {
       if (this.failure === undefined) {
-        await runInternal(this.connection, this.statement(table, file, target)).catch((error: unknown) => {
+        try {
+          await runInternal(await this.connection, this.statement(table, file, target));
+        } catch (error) {
           this.failure = error;
-        });
+        }
       }
     });
   }
