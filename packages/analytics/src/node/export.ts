@@ -204,6 +204,8 @@ export interface SpoolPieces {
   readonly rows: number;
   /** Called with each finished file of a table, in order (the last one too). */
   onPiece(table: TableSpec, file: SpoolFile): void;
+  /** Called once every input was read, before the last pieces are finished. */
+  onRead?(): void;
 }
 
 /** The load-format files of every table after {@link spoolRecordings}, and what was read. */
@@ -264,6 +266,7 @@ export async function spoolRecordings(
       summaries.push(summary);
       onFile?.(summary);
     }
+    pieces?.onRead?.();
     for (const table of TABLES) await sink.spool(table.name).close();
     return { files: summaries, tables };
   } finally {
@@ -352,7 +355,11 @@ export async function exportRecordings(
         inputs,
         tmp,
         options.onFile,
-        copier && { rows: PIECE_ROWS, onPiece: (t, f) => copier.onPiece(t, f) },
+        copier && {
+          rows: PIECE_ROWS,
+          onPiece: (t, f) => copier.onPiece(t, f),
+          onRead: () => copier.setBeforeNext(`SET threads = ${duckSettings.threads}`),
+        },
       );
     } finally {
       await copier?.settle().catch(() => undefined);

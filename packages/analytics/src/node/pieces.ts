@@ -14,8 +14,12 @@ import { runInternal } from './duckdb.js';
 import { mergeParquet } from './parquet-merge.js';
 import type { SpoolFile } from './spool.js';
 
-/** Rows per spool piece: two of DuckDB's default row groups, so pieces end on row group boundaries. */
-export const PIECE_ROWS = 2 * 122880;
+/**
+ * Rows per spool piece: one of DuckDB's default row groups, so pieces end on row group boundaries. The last
+ * complete piece is still being copied when the reading ends: smaller pieces shorten that wait (measured: 245760
+ * rows left about 0.2 s of copying after the read of the 1M-event trace, 122880 about half).
+ */
+export const PIECE_ROWS = 122880;
 
 /** A table's pieces: whether they are copied as they come, and what was copied. */
 interface TablePieces {
@@ -34,6 +38,7 @@ export class PieceCopier {
   private queue: Promise<void> = Promise.resolve();
   private failure: unknown;
   private count = 0;
+  private setting: string | undefined;
 
   constructor(
     private readonly connection: Promise<DuckDBConnection>,
@@ -55,12 +60,24 @@ export class PieceCopier {
     this.queue = this.queue.then(async () => {
       if (this.failure === undefined) {
         try {
-          await runInternal(await this.connection, this.statement(table, file, target));
+          const connection = await this.connection;
+          const setting = this.setting;
+          this.setting = undefined;
+          if (setting !== undefined) await runInternal(connection, setting);
+          await runInternal(connection, this.statement(table, file, target));
         } catch (error) {
           this.failure = error;
         }
       }
     });
+  }
+
+  /**
+   * Runs `sql` (a `SET`) before the next queued copy (if none is left, the caller runs it): the copies that remain
+   * when the reading ends may use every thread.
+   */
+  setBeforeNext(sql: string): void {
+    this.setting = sql;
   }
 
   /** Waits for the queued copies; throws the first failure. */
