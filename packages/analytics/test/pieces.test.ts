@@ -242,7 +242,8 @@ describe('export in pieces', () => {
         `SELECT count(DISTINCT row_group_id) AS groups FROM parquet_metadata('${join(parquet, 'events.parquet')}')`,
         true,
       );
-      expect(meta?.groups).toBeGreaterThan(3);
+      // At least one row group per piece: the file was joined from several.
+      expect(meta?.groups).toBeGreaterThanOrEqual(Math.ceil(count / PIECE_ROWS));
       const fromCsv = `read_csv('${join(csv, 'events.csv')}', header = true, types = {'fields': 'VARCHAR', 'seq': 'UBIGINT', 'offset': 'UBIGINT', 'object_id': 'UBIGINT', 'label': 'VARCHAR', 'time': 'TIMESTAMP'})`;
       const check = `SELECT count(*) AS n, sum(hash(fields)) AS f, sum(hash(seq, "offset", object_id, label, time)) AS h FROM`;
       const [a] = await rows(db, `${check} events`);
