@@ -54,8 +54,11 @@ export class LoadBuffer {
 
   /** Makes room for `n` more bytes. */
   reserve(n: number): void {
-    const need = this.length + n;
-    if (need <= this.bytes.length) return;
+    if (this.length + n > this.bytes.length) this.grow(this.length + n);
+  }
+
+  /** Replaces the bytes by a larger array of at least `need` bytes (the written ones copied). */
+  private grow(need: number): void {
     const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
