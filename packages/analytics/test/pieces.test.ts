@@ -172,6 +172,10 @@ describe('mergeParquet', () => {
     );
     // Order kept: the first rows are the first piece's.
     expect(await all(`SELECT n FROM '${merged}' LIMIT 3`)).toEqual([[0n], [1n], [2n]]);
+    // Offsets the pieces leave unset (DuckDB's deprecated ColumnChunk.file_offset) stay unset.
+    expect(await all(`SELECT DISTINCT file_offset FROM parquet_metadata('${merged}')`)).toEqual(
+      await all(`SELECT DISTINCT file_offset FROM parquet_metadata(${list})`),
+    );
     const groups = await all(
       `SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${merged}') UNION ALL SELECT count(DISTINCT (file_name, row_group_id)) FROM parquet_metadata(${list})`,
     );

@@ -238,9 +238,14 @@ function field(struct: ThriftStruct, id: number): ThriftField | undefined {
   return struct.find((f) => f.id === id);
 }
 
-/** Adds `delta` to the i64 fields `ids` of `struct` that are present. */
+/**
+ * Adds `delta` to the i64 fields `ids` of `struct` that are present and not 0 (no page starts at 0, the magic is
+ * there: 0 means unset, as DuckDB writes the deprecated `ColumnChunk.file_offset`).
+ */
 function shift(struct: ThriftStruct, ids: readonly number[], delta: bigint): void {
-  for (const f of struct) if (f.type === T_I64 && ids.includes(f.id)) f.value = (f.value as bigint) + delta;
+  for (const f of struct) {
+    if (f.type === T_I64 && ids.includes(f.id) && f.value !== 0n) f.value = (f.value as bigint) + delta;
+  }
 }
 
 // FileMetaData: 2 schema, 3 num_rows, 4 row_groups. RowGroup: 1 columns, 5 file_offset, 7 ordinal. ColumnChunk:
