@@ -7,6 +7,7 @@
  * @internal
  * @module
  */
+import { EventJson, writeEventJson } from './event-json.js';
 import type { Base64Encoder } from './load.js';
 import type { LoadInput, LoadValue, TableSpec } from './tables/types.js';
 
@@ -53,8 +54,11 @@ export class LoadBuffer {
 
   /** Makes room for `n` more bytes. */
   reserve(n: number): void {
-    const need = this.length + n;
-    if (need <= this.bytes.length) return;
+    if (this.length + n > this.bytes.length) this.grow(this.length + n);
+  }
+
+  /** Replaces the bytes by a larger array of at least `need` bytes (the written ones copied). */
+  private grow(need: number): void {
     const grown = new Uint8Array(Math.max(need, this.bytes.length * 2));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
@@ -140,6 +144,19 @@ function quoted(buffer: LoadBuffer, s: string, slack: number): void {
   buffer.bytes[buffer.length++] = QUOTE;
 }
 
+/** The canonical JSON of an event, quoted (JSON text holds no quote byte: it escapes every control character). */
+function eventJson(buffer: LoadBuffer, value: EventJson, slack: number): void {
+  const at = buffer.length;
+  buffer.bytes[buffer.length++] = QUOTE;
+  if (writeEventJson(buffer, value.event)) {
+    buffer.reserve(slack);
+    buffer.bytes[buffer.length++] = QUOTE;
+  } else {
+    buffer.length = at;
+    quoted(buffer, String(value), slack);
+  }
+}
+
 /** Decimal digits of a non-negative safe integer (at most 16 bytes). */
 function digits(buffer: LoadBuffer, value: number): void {
   const bytes = buffer.bytes;
@@ -173,7 +190,9 @@ function integer(buffer: LoadBuffer, value: unknown, slack: number): void {
     if (value >= 0 && Number.isSafeInteger(value)) digits(buffer, value);
     else bare(buffer, String(value), slack);
   } else if (typeof value === 'bigint') {
-    if (value >= 0n && value <= 0x1fffffffffffffn) digits(buffer, Number(value));
+    // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
+    const n = Number(value);
+    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) digits(buffer, n);
     else bare(buffer, String(value), slack);
   } else bare(buffer, typeof value === 'string' ? value : String(value), slack);
 }
@@ -198,7 +217,9 @@ function writeRow(
     if (value === undefined || value === null) continue;
     switch (kinds[i]) {
       case WRITE_TEXT:
-        quoted(buffer, typeof value === 'string' ? value : String(value), slack);
+        if (typeof value === 'string') quoted(buffer, value, slack);
+        else if (value instanceof EventJson) eventJson(buffer, value, slack);
+        else quoted(buffer, String(value), slack);
         break;
       case WRITE_INTEGER:
         integer(buffer, value, slack);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileSource } from '@x/binary/node';
 import { AnalyticsError } from '../errors.js';
+import { DEFERRED_JSON } from '../event-json.js';
 import { DEFAULT_MAX_LINE_BYTES, emptyTableQuery, quoteIdentifier, sqlString, tableLoadQuery } from '../load.js';
 import { createRowWriter, type RowWriter } from '../load-buffer.js';
 import { scanTrace } from '../scan/moqtrace.js';
@@ -18,8 +19,9 @@ import type { NeededInputs, ScanOptions, ScanSummary, TableRowSink } from '../sc
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
 import { TABLES } from '../tables/index.js';
 import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
-import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, openDuck, runInternal } from './duckdb.js';
+import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, loadNodeApi, openDuck, runInternal } from './duckdb.js';
 import { detectFile } from './inputs.js';
+import { PIECE_ROWS, PieceCopier } from './pieces.js';
 import { FileSpool, type Spool, type SpoolFile } from './spool.js';
 
 /** Output formats of {@link exportRecordings}. */
@@ -74,6 +76,8 @@ const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv
 function lineLimit(file: SpoolFile): number {
   return Math.max(DEFAULT_MAX_LINE_BYTES / 8, file.longest + 1024);
 }
+/** DuckDB threads while the inputs are read (JavaScript uses one core meanwhile). */
+const PIECE_THREADS = 1;
 /** zstd level of Parquet files. */
 const ZSTD_LEVEL = 1;
 /** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
@@ -153,6 +157,8 @@ interface Slot {
 /** The row sink of an export: one row writer and one spool per table. */
 class ExportSink implements TableRowSink {
   private readonly slots: Record<string, Slot> = {};
+  /** The row writers render the `fields` JSON of events straight into bytes. */
+  readonly [DEFERRED_JSON] = true;
 
   constructor(base64: (bytes: Uint8Array) => string, needed?: NeededInputs) {
     for (const table of TABLES) {
@@ -207,6 +213,16 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** Spooling in pieces: a file is finished every `rows` rows and handed to `onPiece` (see {@link spoolRecordings}). */
+export interface SpoolPieces {
+  /** Rows per piece. */
+  readonly rows: number;
+  /** Called with each finished file of a table, in order (the last one too). */
+  onPiece(table: TableSpec, file: SpoolFile): void;
+  /** Called once every input was read, before the last pieces are finished. */
+  onRead?(): void;
+}
+
 /** The load-format files of every table after {@link spoolRecordings}, and what was read. */
 export interface SpooledRecordings {
   /** One summary per input, in the order given. */
@@ -230,13 +246,23 @@ export async function spoolRecordings(
   dir: string,
   onFile?: (summary: ScanSummary) => void,
   needed?: NeededInputs,
+  pieces?: SpoolPieces,
 ): Promise<SpooledRecordings> {
   const sink = new ExportSink(nodeBase64, needed);
   const tables = new Map<TableName, SpoolFile[]>();
   try {
     for (const table of TABLES) {
       const files: SpoolFile[] = [];
-      sink.setSpool(table.name, new FileSpool(join(dir, table.name), (file) => files.push(file)));
+      const onPiece = pieces?.onPiece;
+      const spool = new FileSpool(
+        join(dir, table.name),
+        (file) => {
+          files.push(file);
+          onPiece?.(table, file);
+        },
+        pieces?.rows,
+      );
+      sink.setSpool(table.name, spool);
       tables.set(table.name, files);
     }
     const summaries: ScanSummary[] = [];
@@ -265,6 +291,7 @@ export async function spoolRecordings(
       summaries.push(summary);
       onFile?.(summary);
     }
+    pieces?.onRead?.();
     for (const table of TABLES) await sink.spool(table.name).close();
     return { files: summaries, tables, rows: new Map(TABLES.map((table) => [table.name, sink.rows(table.name)])) };
   } finally {
@@ -320,20 +347,63 @@ export async function exportRecordings(
       }
     }
   }
+  // DuckDB starts while the inputs are read (NOT_AVAILABLE is known before: loading the module is synchronous).
+  await loadNodeApi();
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-'));
   let duck: Duck | undefined;
+  const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
+  // Unpartitioned Parquet: tables with small rows are copied in pieces while the inputs are read.
+  const piecewise = format === 'parquet' && !partition;
+  const opening = openDuck({
+    ...duckSettings,
+    threads: piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads,
+    tempDirectory: join(tmp, 'spill'),
+  });
+  const connected = opening.then((d) => d.connection);
+  // Awaited below; until then a failure must not count as unhandled.
+  opening.catch(() => undefined);
+  connected.catch(() => undefined);
   try {
-    const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
-    duck = await openDuck({ ...duckSettings, tempDirectory: join(tmp, 'spill') });
-    const connection = duck.connection;
-    const spooled = await spoolRecordings(inputs, tmp, options.onFile);
-    const summaries = spooled.files;
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
+    const copier = piecewise
+      ? new PieceCopier(
+          connected,
+          tmp,
+          (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
+          (table, file, target) =>
+            copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
+        )
+      : undefined;
+    let spooled: SpooledRecordings;
+    try {
+      spooled = await spoolRecordings(
+        inputs,
+        tmp,
+        options.onFile,
+        undefined,
+        copier && {
+          rows: PIECE_ROWS,
+          onPiece: (t, f) => copier.onPiece(t, f),
+          onRead: () => copier.setBeforeNext(`SET threads = ${duckSettings.threads}`),
+        },
+      );
+    } finally {
+      await copier?.settle().catch(() => undefined);
+    }
+    await copier?.settle();
+    duck = await opening;
+    const connection = duck.connection;
+    if (piecewise) await runInternal(connection, `SET threads = ${duckSettings.threads}`);
+    const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
     for (const table of TABLES) {
       const files = spooled.tables.get(table.name) ?? [];
       const rows = files.reduce((n, f) => n + f.rows, 0);
       rowsOf.set(table.name, rows);
+      if (copier?.isPiecewise(table.name)) {
+        await copier.finish(table.name, partial(table.name));
+        continue;
+      }
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
       const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
       if (rowBytes > LARGE_ROW_BYTES) {
@@ -363,6 +433,7 @@ export async function exportRecordings(
       warnings: summaries.reduce((n, s) => n + s.warnings, 0),
     };
   } finally {
+    duck ??= await opening.catch(() => undefined);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }

@@ -74,9 +74,21 @@ export class FileSpool implements Spool {
   private closed = false;
   path: string;
 
+  /** Where the row that completed a piece ends in the buffer (`-1`: no piece completed since the last drain). */
+  private cut = -1;
+  /** Rows written after `cut`. */
+  private afterCut = 0;
+
+  /**
+   * @param base - path of the files without `-NNN.csv`
+   * @param onFile - receives each finished file
+   * @param pieceRows - rows per file: a file is finished (and handed to `onFile`) every this many rows, so that
+   *   DuckDB can work on it while the next one is written (default: one file)
+   */
   constructor(
     private readonly base: string,
     private readonly onFile: (file: SpoolFile) => void,
+    private readonly pieceRows = Number.POSITIVE_INFINITY,
   ) {
     this.path = this.nextPath();
   }
@@ -90,12 +102,22 @@ export class FileSpool implements Spool {
     const start = buffer.length;
     write(row, buffer);
     const size = buffer.length - start;
-    if (size > this.longest) this.longest = size;
     this.rows++;
-    this.fileRows++;
+    if (this.cut >= 0) {
+      // A later piece: its longest line is counted when it becomes the current file.
+      this.afterCut++;
+      if (size > this.afterLongest) this.afterLongest = size;
+      return;
+    }
+    if (size > this.longest) this.longest = size;
+    if (++this.fileRows === this.pieceRows) this.cut = buffer.length;
   }
 
+  /** Longest line after `cut`. */
+  private afterLongest = 0;
+
   async drain(all = false): Promise<void> {
+    if (this.cut >= 0) await this.finishPiece();
     const length = this.buffer.length;
     if (length === 0 || (!all && length < CHUNK)) return;
     if (this.inflight) await this.inflight;
@@ -106,6 +128,24 @@ export class FileSpool implements Spool {
     this.inflight = this.writeAll(this.handle, filled.subarray(0, length));
     this.bytes += length;
     if (all) await this.inflight;
+  }
+
+  /** Writes the rows up to `cut`, hands the file over, and starts the next one with the rows after it. */
+  private async finishPiece(): Promise<void> {
+    const cut = this.cut;
+    const buffer = this.buffer;
+    const rest = buffer.bytes.slice(cut, buffer.length);
+    buffer.length = cut;
+    this.cut = -1;
+    await this.drain(true);
+    await this.rotate();
+    buffer.reserve(rest.length);
+    buffer.bytes.set(rest, 0);
+    buffer.length = rest.length;
+    this.fileRows = this.afterCut;
+    this.longest = this.afterLongest;
+    this.afterCut = 0;
+    this.afterLongest = 0;
   }
 
   private async writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {

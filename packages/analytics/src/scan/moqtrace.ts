@@ -27,6 +27,7 @@ import {
   valueText,
 } from '@x/moqtrace/analysis';
 import { renderEventJson, renderHeader } from '@x/moqtrace/ndjson';
+import { DEFERRED_JSON, EventJson } from '../event-json.js';
 import type { LoadValue } from '../tables/types.js';
 import { fileDate, int64, type ScanOptions, type ScanSummary, timeMicros, u64 } from './sink.js';
 import { problemRow, unreadable } from './ss.js';
@@ -83,6 +84,10 @@ function headerRow(file: string, date: string | null, segment: TraceSegmentInfo)
 
 /** Index of `direction` in an event row; the per-type columns follow it up to `peer`. */
 const DIRECTION = 8;
+/** Index of `peer` in an event row (`fields` and `_time_us` follow). */
+const PEER = 20;
+/** Inputs of an event row. */
+const EVENT_INPUTS = 23;
 
 /** Sets the per-type columns of an event row (`direction` … `label`; they start NULL). */
 function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | undefined): void {
@@ -152,6 +157,11 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
   // Inputs a consumer may not need: the JSON rendering of every event, and the track table.
   const wantFields = needed === undefined || needed.get('events')?.has('fields') === true;
   const wantTracks = needed === undefined || needed.has('tracks');
+  // A sink that renders the `fields` JSON itself gets the event (see event-json.ts), any other sink the text.
+  // Such a sink also writes each row before `add` returns: one row array and one EventJson serve every event.
+  const deferred = (sink as { [DEFERRED_JSON]?: boolean })[DEFERRED_JSON] === true;
+  const shared = deferred ? new Array<LoadValue>(EVENT_INPUTS).fill(null) : undefined;
+  let json: EventJson | undefined;
   let errors = 0;
   let warnings = 0;
   const pending: TraceProblem[] = [];
@@ -208,31 +218,24 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
         if (wantTracks) tracks.add(event);
         const typeId = event.type === 'unknown' ? event.eventType : EVENT_TYPE_IDS[event.type as KnownEventTypeName];
         // file … type_id, direction … label (set by type), peer, fields, _time_us
-        const row: LoadValue[] = [
-          file,
-          date,
-          record.segment,
-          record.offset,
-          u64(event.seq),
-          int64(event.timestamp),
-          event.type,
-          u64(typeId),
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          event.peer,
-          wantFields ? renderEventJson(event, FULL_BYTES) : null,
-          timeMicros(startTime, event.timestamp),
-        ];
+        const row = shared ?? new Array<LoadValue>(EVENT_INPUTS);
+        row[0] = file;
+        row[1] = date;
+        row[2] = record.segment;
+        row[3] = record.offset;
+        row[4] = u64(event.seq);
+        row[5] = int64(event.timestamp);
+        row[6] = event.type;
+        row[7] = u64(typeId);
+        for (let i = DIRECTION; i < PEER; i++) row[i] = null;
+        row[PEER] = event.peer;
+        if (!wantFields) row[PEER + 1] = null;
+        else if (deferred) {
+          if (json) json.event = event;
+          else json = new EventJson(event);
+          row[PEER + 1] = json as unknown as LoadValue;
+        } else row[PEER + 1] = renderEventJson(event, FULL_BYTES);
+        row[PEER + 2] = timeMicros(startTime, event.timestamp);
         setTypeColumns(row, event, draft);
         sink.add('events', row);
       }

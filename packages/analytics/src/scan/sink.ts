@@ -87,9 +87,11 @@ export function int64(value: number | bigint | undefined): number | bigint | nul
   return value >= INT64_MIN && value <= INT64_MAX ? value : null;
 }
 
+const U64_LIMIT = 2n ** 64n;
+
 /** An unsigned integer for a UBIGINT column (`number` or `bigint`, non-negative), else `null`. */
 export function u64(value: unknown): number | bigint | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;
-  if (typeof value === 'bigint') return value >= 0n && value < 2n ** 64n ? value : null;
+  if (typeof value === 'bigint') return value >= 0n && value < U64_LIMIT ? value : null;
   return null;
 }
