@@ -1,8 +1,10 @@
 /**
- * The data-stream rows of the statistics builder, stored compactly: one `Float64Array` page per 1024 rows (16
- * numbers a row, no object per stream), a `Map` from stream id to row (keyed by number when the id is a safe
- * integer), and a sparse side table for the values a double cannot hold exactly (ids above 2^53, `bigint`
- * direction / stream type / error code). {@link StreamStats} objects are made only when a row is read.
+ * The data-stream rows of the statistics builder, stored compactly: per 1024 rows a `Float64Array` page (id,
+ * counts, bytes, time span) and a `Uint32Array` page (flags, opening fields, event indexes): 88 bytes a row, no
+ * object per stream, a `Map` from stream id to row (keyed by number when the id is a safe
+ * integer), and a sparse side table for the values their slot cannot hold exactly (ids above 2^53; opening
+ * fields, error codes and event indexes that are not integers below 2^32, or are `bigint` where a number is
+ * allowed). {@link StreamStats} objects are made only when a row is read.
  *
  * @module
  */
@@ -51,27 +53,30 @@ export interface StreamStats {
 const PAGE_BITS = 10;
 const PAGE_ROWS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_ROWS - 1;
-const WIDTH = 16;
+const F_WIDTH = 6;
+const U_WIDTH = 10;
 
-// Slots of a row.
+// Float64 slots of a row.
 const ID = 0;
+const OBJECTS = 1;
+const PAYLOADS = 2;
+const BYTES = 3;
+const FIRST = 4;
+const LAST = 5;
+// Uint32 slots of a row (slot 0 holds the flags).
+const FLAGS = 0;
 const DIRECTION = 1;
 const STREAM_TYPE = 2;
-const TRACK_ALIAS = 3;
-const SUBGROUP_ID = 4;
-const GROUP_ID = 5;
-const FETCH_REQUEST_ID = 6;
-const OPEN_INDEX = 7;
-const CLOSE_INDEX = 8;
-const OBJECTS = 9;
-const PAYLOADS = 10;
-const BYTES = 11;
-const ERROR_CODE = 12;
-const FIRST = 13;
-const LAST = 14;
-const FLAGS = 15;
+const ERROR_CODE = 3;
+const TRACK_ALIAS = 4;
+const SUBGROUP_ID = 5;
+const GROUP_ID = 6;
+const FETCH_REQUEST_ID = 7;
+const OPEN_INDEX = 8;
+const CLOSE_INDEX = 9;
 
-// Bits of the FLAGS slot; slot `s` holds its value in the side table when bit `SIDE << s` is set.
+// Flag bits; a Uint32 slot `s` holds its value in the side table when bit `SIDE << s` is set, the id when
+// SIDE_ID is set.
 const OPENED = 1;
 const CLOSED = 2;
 const CLOSED_FIRST = 4; // the stream-closed came before the stream-opened (key order of the row object)
@@ -79,63 +84,73 @@ const HAS_ALIAS = 8;
 const HAS_SUBGROUP = 16;
 const HAS_GROUP = 32;
 const HAS_FETCH = 64;
-const SIDE = 128;
+const SIDE_ID = 128;
+const SIDE = 256;
 
 /** The rows of `createStatsBuilder`, in order of first appearance. */
 export class StreamRows {
-  private readonly pages: Float64Array[] = [];
+  private readonly f64: Float64Array[] = [];
+  private readonly u32: Uint32Array[] = [];
   // Open-addressing hash table from a safe-integer id (read from the row's ID slot) to row + 1 (0: free slot);
   // ids beyond 2^53 in `bigRows`.
   private table = new Int32Array(64);
   private readonly bigRows = new Map<bigint, number>();
-  private readonly side = new Map<number, Numeric>();
+  private readonly side = new Map<number, Numeric>(); // row * 16 + slot → value
   private size = 0;
   // Events of one stream tend to come in runs (an object's header, then its payload): the last row is kept at hand.
   private lastId: bigint | undefined;
-  private lastPage: Float64Array = new Float64Array(0);
-  private lastBase = 0;
+  private row = 0;
+  private f: Float64Array = new Float64Array(0);
+  private fb = 0;
+  private u: Uint32Array = new Uint32Array(0);
+  private ub = 0;
 
   /** Number of rows. */
   get count(): number {
     return this.size;
   }
 
-  /** Finds or starts the row of `id` and widens its time span to `time`; sets `page`/`base` for the caller. */
+  /** Finds or starts the row of `id`, makes it the current row and widens its time span to `time`. */
   private touch(id: bigint, time: number): void {
-    if (this.lastId === id) {
-      const p = this.lastPage;
-      const b = this.lastBase;
-      if (time < (p[b + FIRST] as number)) p[b + FIRST] = time;
-      if (time > (p[b + LAST] as number)) p[b + LAST] = time;
-      return;
-    }
-    const key = safeKey(id);
-    let row = this.find(key);
-    let page: Float64Array;
-    let base: number;
-    if (row === undefined) {
-      row = this.size++;
-      if (typeof key === 'number') this.insert(key, row);
-      else this.bigRows.set(key, row);
-      if ((row & PAGE_MASK) === 0) this.pages.push(new Float64Array(PAGE_ROWS * WIDTH));
-      page = this.pages[row >>> PAGE_BITS] as Float64Array;
-      base = (row & PAGE_MASK) * WIDTH;
-      if (typeof key === 'number') page[base + ID] = key;
-      else {
-        this.side.set(row * WIDTH + ID, id);
-        page[base + FLAGS] = SIDE << ID;
+    if (this.lastId !== id) {
+      const key = safeKey(id);
+      let row = this.find(key);
+      const fresh = row === undefined;
+      if (row === undefined) {
+        row = this.size++;
+        if (typeof key === 'number') this.insert(key, row);
+        else this.bigRows.set(key, row);
+        if ((row & PAGE_MASK) === 0) {
+          this.f64.push(new Float64Array(PAGE_ROWS * F_WIDTH));
+          this.u32.push(new Uint32Array(PAGE_ROWS * U_WIDTH));
+        }
       }
-      page[base + FIRST] = time;
-      page[base + LAST] = time;
-    } else {
-      page = this.pages[row >>> PAGE_BITS] as Float64Array;
-      base = (row & PAGE_MASK) * WIDTH;
-      if (time < (page[base + FIRST] as number)) page[base + FIRST] = time;
-      if (time > (page[base + LAST] as number)) page[base + LAST] = time;
+      this.at(row);
+      this.lastId = id;
+      if (fresh) {
+        if (typeof key === 'number') this.f[this.fb + ID] = key;
+        else {
+          this.side.set(row * 16, id);
+          this.u[this.ub + FLAGS] = SIDE_ID;
+        }
+        this.f[this.fb + FIRST] = time;
+        this.f[this.fb + LAST] = time;
+        return;
+      }
     }
-    this.lastId = id;
-    this.lastPage = page;
-    this.lastBase = base;
+    const f = this.f;
+    const b = this.fb;
+    if (time < (f[b + FIRST] as number)) f[b + FIRST] = time;
+    if (time > (f[b + LAST] as number)) f[b + LAST] = time;
+  }
+
+  /** Makes `row` the current row. */
+  private at(row: number): void {
+    this.row = row;
+    this.f = this.f64[row >>> PAGE_BITS] as Float64Array;
+    this.fb = (row & PAGE_MASK) * F_WIDTH;
+    this.u = this.u32[row >>> PAGE_BITS] as Uint32Array;
+    this.ub = (row & PAGE_MASK) * U_WIDTH;
   }
 
   /** The row of a stream id, if any. */
@@ -147,9 +162,7 @@ export class StreamRows {
       const entry = table[i] as number;
       if (entry === 0) return undefined;
       const row = entry - 1;
-      const page = this.pages[row >>> PAGE_BITS] as Float64Array;
-      const base = (row & PAGE_MASK) * WIDTH;
-      if (page[base + ID] === key) return row; // rows of ids beyond 2^53 are never in the table
+      if ((this.f64[row >>> PAGE_BITS] as Float64Array)[(row & PAGE_MASK) * F_WIDTH + ID] === key) return row;
     }
   }
 
@@ -161,8 +174,7 @@ export class StreamRows {
       for (const entry of old) {
         if (entry === 0) continue;
         const r = entry - 1;
-        const page = this.pages[r >>> PAGE_BITS] as Float64Array;
-        this.place(page[(r & PAGE_MASK) * WIDTH + ID] as number, entry);
+        this.place((this.f64[r >>> PAGE_BITS] as Float64Array)[(r & PAGE_MASK) * F_WIDTH + ID] as number, entry);
       }
     }
     this.place(key, row + 1);
@@ -176,23 +188,25 @@ export class StreamRows {
     table[i] = entry;
   }
 
+  /** Sets Uint32 slot `slot` of the current row: in place when `value` is an integer number below 2^32. */
+  private setU32(slot: number, value: Numeric): void {
+    const u = this.u;
+    const flags = u[this.ub + FLAGS] as number;
+    if (typeof value === 'number' && value >>> 0 === value) {
+      u[this.ub + slot] = value;
+      if (flags & (SIDE << slot)) {
+        this.side.delete(this.row * 16 + slot);
+        u[this.ub + FLAGS] = flags & ~(SIDE << slot);
+      }
+    } else {
+      this.side.set(this.row * 16 + slot, value);
+      u[this.ub + FLAGS] = flags | (SIDE << slot);
+    }
+  }
+
+  /** Sets an id slot of the current row (a bigint, stored as a number when it fits). */
   private setId(slot: number, value: bigint): void {
-    const key = safeKey(value);
-    if (typeof key === 'number') this.lastPage[this.lastBase + slot] = key;
-    else this.sideSet(slot, value);
-  }
-
-  private setNumeric(slot: number, value: Numeric): void {
-    if (typeof value === 'number') this.lastPage[this.lastBase + slot] = value;
-    else this.sideSet(slot, value);
-  }
-
-  private sideSet(slot: number, value: Numeric): void {
-    const page = this.lastPage;
-    const base = this.lastBase;
-    const row = this.find(safeKey(this.lastId as bigint)) as number;
-    this.side.set(row * WIDTH + slot, value);
-    page[base + FLAGS] = (page[base + FLAGS] as number) | (SIDE << slot);
+    this.setU32(slot, value >= 0n && value <= 0xffffffffn ? Number(value) : value);
   }
 
   /** Event 1: the first stream-opened of the id fills the opening fields. */
@@ -210,19 +224,17 @@ export class StreamRows {
     },
   ): void {
     this.touch(id, time);
-    const page = this.lastPage;
-    const base = this.lastBase;
-    let flags = page[base + FLAGS] as number;
+    let flags = this.u[this.ub + FLAGS] as number;
     if (flags & OPENED) return;
     flags |= OPENED;
-    page[base + OPEN_INDEX] = index;
     if (event.trackAlias !== undefined) flags |= HAS_ALIAS;
     if (event.subgroupId !== undefined) flags |= HAS_SUBGROUP;
     if (event.groupId !== undefined) flags |= HAS_GROUP;
     if (event.fetchRequestId !== undefined) flags |= HAS_FETCH;
-    page[base + FLAGS] = flags;
-    this.setNumeric(DIRECTION, event.direction);
-    this.setNumeric(STREAM_TYPE, event.streamType);
+    this.u[this.ub + FLAGS] = flags;
+    this.setU32(OPEN_INDEX, index);
+    this.setU32(DIRECTION, event.direction);
+    this.setU32(STREAM_TYPE, event.streamType);
     if (event.trackAlias !== undefined) this.setId(TRACK_ALIAS, event.trackAlias);
     if (event.subgroupId !== undefined) this.setId(SUBGROUP_ID, event.subgroupId);
     if (event.groupId !== undefined) this.setId(GROUP_ID, event.groupId);
@@ -232,63 +244,58 @@ export class StreamRows {
   /** Event 3: one more object header. */
   object(id: bigint, time: number): void {
     this.touch(id, time);
-    const page = this.lastPage;
-    const i = this.lastBase + OBJECTS;
-    page[i] = (page[i] as number) + 1;
+    const i = this.fb + OBJECTS;
+    this.f[i] = (this.f[i] as number) + 1;
   }
 
   /** Event 4: one more payload of `size` bytes. */
   payload(id: bigint, time: number, size: number): void {
     this.touch(id, time);
-    const page = this.lastPage;
-    const base = this.lastBase;
-    page[base + PAYLOADS] = (page[base + PAYLOADS] as number) + 1;
-    page[base + BYTES] = (page[base + BYTES] as number) + size;
+    const f = this.f;
+    const b = this.fb;
+    f[b + PAYLOADS] = (f[b + PAYLOADS] as number) + 1;
+    f[b + BYTES] = (f[b + BYTES] as number) + size;
   }
 
   /** Event 2: the last stream-closed gives the error code and the close index. */
   closed(id: bigint, time: number, index: number, errorCode: Numeric): void {
     this.touch(id, time);
-    const page = this.lastPage;
-    const base = this.lastBase;
-    let flags = page[base + FLAGS] as number;
-    if (!(flags & CLOSED)) flags |= flags & OPENED ? CLOSED : CLOSED | CLOSED_FIRST;
-    if (flags & (SIDE << ERROR_CODE) && typeof errorCode === 'number') {
-      // a bigint code replaced by a number one
-      this.side.delete((this.find(safeKey(id)) as number) * WIDTH + ERROR_CODE);
-      flags &= ~(SIDE << ERROR_CODE);
-    }
-    page[base + FLAGS] = flags;
-    page[base + CLOSE_INDEX] = index;
-    this.setNumeric(ERROR_CODE, errorCode);
+    const flags = this.u[this.ub + FLAGS] as number;
+    if (!(flags & CLOSED)) this.u[this.ub + FLAGS] = flags | (flags & OPENED ? CLOSED : CLOSED | CLOSED_FIRST);
+    this.setU32(CLOSE_INDEX, index);
+    this.setU32(ERROR_CODE, errorCode);
   }
 
   /** Row `row` as a fresh {@link StreamStats} (keys in the order the events set them). */
   get(row: number): StreamStats {
-    const page = this.pages[row >>> PAGE_BITS] as Float64Array;
-    const base = (row & PAGE_MASK) * WIDTH;
-    const flags = page[base + FLAGS] as number;
-    const big = (slot: number): bigint =>
-      flags & (SIDE << slot) ? (this.side.get(row * WIDTH + slot) as bigint) : BigInt(page[base + slot] as number);
-    const numeric = (slot: number): Numeric =>
-      flags & (SIDE << slot) ? (this.side.get(row * WIDTH + slot) as Numeric) : (page[base + slot] as number);
+    const f = this.f64[row >>> PAGE_BITS] as Float64Array;
+    const fb = (row & PAGE_MASK) * F_WIDTH;
+    const u = this.u32[row >>> PAGE_BITS] as Uint32Array;
+    const ub = (row & PAGE_MASK) * U_WIDTH;
+    const flags = u[ub + FLAGS] as number;
+    const value = (slot: number): Numeric =>
+      flags & (SIDE << slot) ? (this.side.get(row * 16 + slot) as Numeric) : (u[ub + slot] as number);
+    const big = (slot: number): bigint => {
+      const v = value(slot);
+      return typeof v === 'bigint' ? v : BigInt(v);
+    };
     const s: StreamStats = {
-      streamId: big(ID),
-      objects: page[base + OBJECTS] as number,
-      payloads: page[base + PAYLOADS] as number,
-      bytes: page[base + BYTES] as number,
-      firstTimestamp: page[base + FIRST] as number,
-      lastTimestamp: page[base + LAST] as number,
+      streamId: flags & SIDE_ID ? (this.side.get(row * 16) as bigint) : BigInt(f[fb + ID] as number),
+      objects: f[fb + OBJECTS] as number,
+      payloads: f[fb + PAYLOADS] as number,
+      bytes: f[fb + BYTES] as number,
+      firstTimestamp: f[fb + FIRST] as number,
+      lastTimestamp: f[fb + LAST] as number,
     };
     const close = (): void => {
-      s.closed = { errorCode: numeric(ERROR_CODE) };
-      s.closeIndex = page[base + CLOSE_INDEX] as number;
+      s.closed = { errorCode: value(ERROR_CODE) };
+      s.closeIndex = value(CLOSE_INDEX) as number;
     };
     if (flags & CLOSED_FIRST) close();
     if (flags & OPENED) {
-      s.openIndex = page[base + OPEN_INDEX] as number;
-      s.direction = numeric(DIRECTION);
-      s.streamType = numeric(STREAM_TYPE);
+      s.openIndex = value(OPEN_INDEX) as number;
+      s.direction = value(DIRECTION);
+      s.streamType = value(STREAM_TYPE);
       if (flags & HAS_ALIAS) s.trackAlias = big(TRACK_ALIAS);
       if (flags & HAS_SUBGROUP) s.subgroupId = big(SUBGROUP_ID);
       if (flags & HAS_GROUP) s.groupId = big(GROUP_ID);
