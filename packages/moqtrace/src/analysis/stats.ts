@@ -70,8 +70,8 @@ export interface StatsBuilder {
 
 /**
  * Creates incremental statistics: O(1) work per event, memory proportional to data streams and message names
- * (about 95 bytes per data stream with its index entry: the rows are stored compactly and become {@link StreamStats} objects only
- * when read).
+ * (about 95 bytes per data stream with its index entry: the rows are stored compactly and become
+ * {@link StreamStats} objects only when read).
  * The streams are kept in order of first appearance; an event on a stream id the builder has not seen (an
  * object before its stream-opened, for example) starts its row.
  * Without `draft` the draft comes from the header's `protocol`, else from the first SETUP with a
