@@ -10,9 +10,9 @@ import { loadAdapter } from '../formats/registry.js';
 import type { Adapter, Reading, RecordBase, Report } from '../formats/types.js';
 import { openTraceInput, type TraceInput } from '../input/input.js';
 import { escapeText } from '../output/escape.js';
-import { stringifyJson } from '../output/json.js';
+import { writeJson } from '../output/json.js';
 import { createProgress } from '../output/progress.js';
-import { formatTable, keyValues } from '../output/table.js';
+import { keyValues, tableLines } from '../output/table.js';
 import { count } from '../output/text.js';
 
 /** An input and the adapter of its format. */
@@ -91,19 +91,41 @@ export async function readToEnd<R extends RecordBase>(
   }
 }
 
-/** Prints a report: JSON with `--json`, else its heading, fields, tables and notes. */
+/**
+ * Prints a report: JSON with `--json`, else its heading, fields, tables and notes (separated by blank lines).
+ * Written piece by piece (a JSON member, a row of a lazy array, a table line at a time), never as one string.
+ */
 export async function printReport(ctx: Context, report: Report, json: boolean | undefined): Promise<void> {
   if (json) {
-    const w = ctx.out.write(`${stringifyJson(report.json)}\n`);
-    if (w) await w;
+    await writeJson(ctx.out, report.json);
     return;
   }
   const c = ctx.colors;
-  const parts: string[] = [];
-  if (report.heading !== undefined) parts.push(`${c.bold(escapeText(report.heading))}\n`);
-  if (report.fields !== undefined) parts.push(keyValues(report.fields, c));
-  for (const table of report.tables) parts.push(formatTable(table, c));
-  const text = parts.join('\n') + (report.notes ?? []).map((n) => `${n}\n`).join('');
-  const w = ctx.out.write(text);
-  if (w) await w;
+  let w: Promise<void> | undefined;
+  let parts = 0;
+  const separate = (): Promise<void> | undefined => (parts++ > 0 ? ctx.out.write('\n') : undefined);
+  if (report.heading !== undefined) {
+    w = separate();
+    if (w) await w;
+    w = ctx.out.write(`${c.bold(escapeText(report.heading))}\n`);
+    if (w) await w;
+  }
+  if (report.fields !== undefined) {
+    w = separate();
+    if (w) await w;
+    w = ctx.out.write(keyValues(report.fields, c));
+    if (w) await w;
+  }
+  for (const table of report.tables) {
+    w = separate();
+    if (w) await w;
+    for (const line of tableLines(table, c)) {
+      w = ctx.out.write(line);
+      if (w) await w;
+    }
+  }
+  for (const note of report.notes ?? []) {
+    w = ctx.out.write(`${note}\n`);
+    if (w) await w;
+  }
 }

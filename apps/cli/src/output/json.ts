@@ -50,3 +50,66 @@ export function stringifyJson(value: unknown, indent?: number): string {
     indent,
   );
 }
+
+/**
+ * A JSON array whose elements are made one at a time from a row source (a compact store): {@link writeJson}
+ * prints it element by element; anything else that stringifies it (`toJSON`) sees a plain array.
+ *
+ * @example
+ * ```ts
+ * const rows = new JsonRows(() => builder.streams());
+ * await writeJson(ctx.out, { streams: rows }); // same text as stringifyJson({ streams: [...builder.streams()] })
+ * ```
+ */
+export class JsonRows<T> {
+  /** @param rows makes a fresh iterator over the elements on each call */
+  constructor(readonly rows: () => Iterable<T>) {}
+
+  /** The elements as an array (for `JSON.stringify`). */
+  toJSON(): T[] {
+    return [...this.rows()];
+  }
+}
+
+/** Where {@link writeJson} writes (an `OutputSink`). */
+export interface TextSink {
+  /** Appends text; returns a promise when the caller should wait (backpressure). */
+  write(text: string): Promise<void> | undefined;
+}
+
+/**
+ * Writes `{@link stringifyJson}(object)` and a newline to `out`, the members of `object` one at a time and the
+ * elements of its {@link JsonRows} members one row at a time, so that a report with a huge array never exists
+ * as one string. The text is the same as `stringifyJson(object) + '\n'`.
+ *
+ * @example
+ * ```ts
+ * await writeJson(ctx.out, { file: 'a.moqtrace', streams: new JsonRows(() => builder.streams()) });
+ * ```
+ */
+export async function writeJson(out: TextSink, object: Record<string, unknown>): Promise<void> {
+  let w = out.write('{');
+  if (w) await w;
+  let first = true;
+  for (const [key, value] of Object.entries(object)) {
+    if (value instanceof JsonRows) {
+      w = out.write(`${first ? '' : ','}${JSON.stringify(key)}:[`);
+      if (w) await w;
+      let comma = '';
+      for (const row of (value as JsonRows<unknown>).rows()) {
+        w = out.write(`${comma}${stringifyJson(row) ?? 'null'}`);
+        if (w) await w;
+        comma = ',';
+      }
+      w = out.write(']');
+    } else {
+      const json: string | undefined = stringifyJson(value);
+      if (json === undefined) continue;
+      w = out.write(`${first ? '' : ','}${JSON.stringify(key)}:${json}`);
+    }
+    first = false;
+    if (w) await w;
+  }
+  w = out.write('}\n');
+  if (w) await w;
+}

@@ -1,7 +1,7 @@
 /**
- * Plain-text tables and key/value lists: {@link formatTable} for small tables whose rows are known (stats,
- * info), {@link StreamTable} for `cat --format table`, which prints rows as they come with fixed column widths,
- * and {@link keyValues}. Every cell is escaped ({@link escapeText}) before it is padded and coloured, so text
+ * Plain-text tables and key/value lists: {@link formatTable} / {@link tableLines} for tables whose widths come
+ * from their rows (stats, info), {@link StreamTable} for `cat --format table`, which prints rows as they come
+ * with fixed column widths, and {@link keyValues}. Every cell is escaped ({@link escapeText}) before it is padded and coloured, so text
  * from a file never reaches the terminal raw.
  *
  * @module
@@ -25,12 +25,16 @@ export interface Column {
   readonly width?: number;
 }
 
-/** A table: columns and rows of cells. */
+/**
+ * A table: columns and rows of cells. `rows` may be any iterable that can be iterated twice (the widths come
+ * from a first pass, the lines from a second), so that a long table can be printed from a compact store
+ * without holding every row.
+ */
 export interface TableSpec {
   /** The columns. */
   readonly columns: readonly Column[];
-  /** The rows. */
-  readonly rows: readonly (readonly Cell[])[];
+  /** The rows (an array, or an iterable whose iterator starts over on each call). */
+  readonly rows: Iterable<readonly Cell[]>;
 }
 
 const MAX_CELL = 48;
@@ -56,6 +60,44 @@ function pad(text: string, width: number, right: boolean | undefined): string {
 }
 
 /**
+ * The lines of {@link formatTable}, one at a time with their newline: the header, then a line per row. Reads
+ * `table.rows` twice (widths, then lines), so memory stays flat for a lazy row source.
+ *
+ * @example
+ * ```ts
+ * for (const line of tableLines({ columns: [{ title: 'A' }], rows: [['x']] })) out.append(line);
+ * ```
+ */
+export function* tableLines(table: TableSpec, colors?: Colors): Generator<string, void, undefined> {
+  const { columns } = table;
+  const last = columns.length - 1;
+  const texts = (row: readonly Cell[]): string[] =>
+    columns.map((_, i) => (i < last ? cut(textOf(row[i]), MAX_CELL) : textOf(row[i])));
+  const widths = columns.map((c) => c.title.length);
+  for (const row of table.rows) {
+    const t = texts(row);
+    for (let i = 0; i < widths.length; i++) {
+      const n = (t[i] as string).length;
+      if (n > (widths[i] as number)) widths[i] = n;
+    }
+  }
+  const line = (cells: readonly string[], row: readonly Cell[] | undefined): string =>
+    `${cells
+      .map((text, i) => {
+        const padded = i === last && !columns[i]?.right ? text : pad(text, widths[i] as number, columns[i]?.right);
+        return paint(row?.[i], padded, colors);
+      })
+      .join('  ')
+      .trimEnd()}\n`;
+  const header = line(
+    columns.map((c) => c.title),
+    undefined,
+  );
+  yield colors ? `${colors.dim(header.slice(0, -1))}\n` : header;
+  for (const row of table.rows) yield line(texts(row), row);
+}
+
+/**
  * Formats rows under a header, columns separated by two spaces, widths from the content (cells longer than 48
  * characters are cut with `…`, except in the last column).
  *
@@ -66,25 +108,9 @@ function pad(text: string, width: number, right: boolean | undefined): string {
  * ```
  */
 export function formatTable(table: TableSpec, colors?: Colors): string {
-  const { columns } = table;
-  const last = columns.length - 1;
-  const texts = table.rows.map((row) =>
-    columns.map((_, i) => (i < last ? cut(textOf(row[i]), MAX_CELL) : textOf(row[i]))),
-  );
-  const widths = columns.map((c, i) => Math.max(c.title.length, ...texts.map((r) => (r[i] as string).length)));
-  const line = (cells: readonly string[], row: readonly Cell[] | undefined): string =>
-    cells
-      .map((text, i) => {
-        const padded = i === last && !columns[i]?.right ? text : pad(text, widths[i] as number, columns[i]?.right);
-        return paint(row?.[i], padded, colors);
-      })
-      .join('  ')
-      .trimEnd();
-  const header = line(
-    columns.map((c) => c.title),
-    undefined,
-  );
-  return `${[colors ? colors.dim(header) : header, ...texts.map((t, r) => line(t, table.rows[r]))].join('\n')}\n`;
+  let text = '';
+  for (const line of tableLines(table, colors)) text += line;
+  return text;
 }
 
 /** A table printed row by row with fixed widths (longer cells are cut with `…`). */

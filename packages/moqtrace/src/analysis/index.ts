@@ -37,6 +37,7 @@ export {
   createStatsBuilder,
   type StatsBuilder,
   type StatsOptions,
+  type StatsResultOptions,
   type StreamStats,
   type TraceStats,
 } from './stats.js';

@@ -8,6 +8,7 @@
 import { messageAsMap } from '../events.js';
 import type { ControlEvent, TraceEvent } from '../schemas/events.js';
 import type { TraceHeader } from '../schemas/header.js';
+import { IdIndex } from './id-index.js';
 import { controlMessageName, detectDraft, draftFromProtocol, draftFromVersion } from './naming.js';
 
 /** Status of a track entry. */
@@ -131,7 +132,8 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
   const requestTimes = new Map<TrackEntry, TraceEvent['timestamp']>();
   const byAlias = new Map<bigint, TrackEntry>();
   const byFetchId = new Map<bigint, TrackEntry>();
-  const dataStream = new Map<bigint, TrackEntry>();
+  const dataStream = new IdIndex(); // data stream id → index in `tracks`
+  const trackIndex = new Map<TrackEntry, number>();
   let index = -1;
 
   const key = (id: bigint) => id.toString();
@@ -177,7 +179,7 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
         byAlias.set(alias, entry);
       }
       if (name === 'fetch' && entry.requestId !== undefined) byFetchId.set(entry.requestId, entry);
-      tracks.push(entry);
+      trackIndex.set(entry, tracks.push(entry) - 1);
       directions.set(entry, direction);
       requestTimes.set(entry, control.timestamp);
       if (byStream) {
@@ -264,19 +266,19 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
           if (event.fetchRequestId !== undefined) entry = byFetchId.get(event.fetchRequestId);
           if (!entry && event.trackAlias !== undefined) entry = byAlias.get(event.trackAlias);
           if (entry) {
-            dataStream.set(event.streamId, entry);
+            dataStream.set(event.streamId, trackIndex.get(entry) as number);
             entry.dataStreams.push(event.streamId);
           }
           return;
         }
         case 'object-header': {
-          const entry = dataStream.get(event.streamId);
-          if (entry) entry.objects++;
+          const i = dataStream.get(event.streamId);
+          if (i !== undefined) (tracks[i] as TrackEntry).objects++;
           return;
         }
         case 'object-payload': {
-          const entry = dataStream.get(event.streamId);
-          if (entry) entry.bytes += Number(event.size);
+          const i = dataStream.get(event.streamId);
+          if (i !== undefined) (tracks[i] as TrackEntry).bytes += Number(event.size);
           return;
         }
         default:

@@ -5,48 +5,13 @@
  * @module
  */
 
-import { messageAsMap, type Numeric } from '../events.js';
+import { messageAsMap } from '../events.js';
 import type { TraceEvent } from '../schemas/events.js';
 import type { TraceHeader } from '../schemas/header.js';
 import { controlMessageName, detectDraft, draftFromProtocol, draftFromVersion } from './naming.js';
+import { StreamRows, type StreamStats } from './stream-rows.js';
 
-/**
- * What the events of one data stream say about it: how it was opened (event 1), its objects and bytes (events 3
- * and 4), how it was closed (event 2), and when it was used. Event indexes count every event added to the
- * builder (the flattened events of a multi-segment trace), like {@link TrackEntry.requestIndex}.
- */
-export interface StreamStats {
-  /** QUIC stream id. */
-  streamId: bigint;
-  /** `direction` of the stream-opened event (0 outgoing, 1 incoming; {@link directionName} names it). */
-  direction?: Numeric;
-  /** `streamType` of the stream-opened event (0 subgroup, 1 datagram, 2 fetch; {@link streamTypeName}). */
-  streamType?: Numeric;
-  /** Track alias of a subgroup stream (stream-opened `trackAlias`). */
-  trackAlias?: bigint;
-  /** Subgroup id of a subgroup stream (stream-opened `subgroupId`). */
-  subgroupId?: bigint;
-  /** Group id of a subgroup stream (stream-opened `groupId`). */
-  groupId?: bigint;
-  /** Request id of a fetch stream (stream-opened `fetchRequestId`). */
-  fetchRequestId?: bigint;
-  /** Index of the stream-opened event, when one was seen (the first one when the id was reused). */
-  openIndex?: number;
-  /** Index of the stream-closed event, when one was seen (the last one). */
-  closeIndex?: number;
-  /** Object headers (event 3). */
-  objects: number;
-  /** Payloads (event 4). */
-  payloads: number;
-  /** Sum of payload sizes (event 4 `size`). */
-  bytes: number;
-  /** Whether a stream-closed event was seen, and its error code. */
-  closed?: { errorCode: Numeric };
-  /** Smallest `timestamp` (µs) of the stream's events (events 1–4). */
-  firstTimestamp: number;
-  /** Largest `timestamp` (µs) of the stream's events (events 1–4). */
-  lastTimestamp: number;
-}
+export type { StreamStats } from './stream-rows.js';
 
 /** The result of {@link computeStats}. */
 export interface TraceStats {
@@ -72,16 +37,41 @@ export interface StatsOptions {
   draft?: number;
 }
 
+/** Options of {@link StatsBuilder.result}. */
+export interface StatsResultOptions {
+  /**
+   * Include the data-stream rows (default `true`). With `false`, `streams` is an empty array: read the rows one
+   * at a time with {@link StatsBuilder.streams} instead, so that a trace with many data streams never holds
+   * them all as objects.
+   */
+  streams?: boolean;
+}
+
 /** Incremental {@link computeStats}: feed events in order, read the statistics at any time. */
 export interface StatsBuilder {
   /** Adds the next event. */
   add(event: TraceEvent): void;
-  /** The statistics so far (a fresh object each call). */
-  result(): TraceStats;
+  /** The statistics so far (a fresh object each call); `{ streams: false }` leaves the stream rows out. */
+  result(options?: StatsResultOptions): TraceStats;
+  /** Number of data streams so far (the length of `result().streams`). */
+  readonly streamCount: number;
+  /**
+   * The data-stream rows so far, in order of first appearance, made one at a time (each a fresh object, equal
+   * to the matching element of `result().streams`). Memory stays flat however many streams there are.
+   *
+   * @example
+   * ```ts
+   * const summary = stats.result({ streams: false });
+   * for (const row of stats.streams()) console.log(row.streamId, row.objects, row.bytes);
+   * ```
+   */
+  streams(): IterableIterator<StreamStats>;
 }
 
 /**
- * Creates incremental statistics: O(1) work per event, memory proportional to data streams and message names.
+ * Creates incremental statistics: O(1) work per event, memory proportional to data streams and message names
+ * (about 95 bytes per data stream with its index entry: the rows are stored compactly and become
+ * {@link StreamStats} objects only when read).
  * The streams are kept in order of first appearance; an event on a stream id the builder has not seen (an
  * object before its stream-opened, for example) starts its row.
  * Without `draft` the draft comes from the header's `protocol`, else from the first SETUP with a
@@ -100,24 +90,10 @@ export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
   let draftKnown = draft !== undefined;
   const byType = new Map<string, number>();
   const byMessage: Record<string, number> = {};
-  const streams = new Map<bigint, StreamStats>();
+  const streams = new StreamRows();
   let count = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  // Events of one stream tend to come in runs (an object's header, then its payload): the last row is kept at hand.
-  let lastEntry: StreamStats | undefined;
-  const stream = (id: bigint, time: number): StreamStats => {
-    let entry = lastEntry !== undefined && lastEntry.streamId === id ? lastEntry : streams.get(id);
-    if (!entry) {
-      entry = { streamId: id, objects: 0, payloads: 0, bytes: 0, firstTimestamp: time, lastTimestamp: time };
-      streams.set(id, entry);
-    } else {
-      if (time < entry.firstTimestamp) entry.firstTimestamp = time;
-      if (time > entry.lastTimestamp) entry.lastTimestamp = time;
-    }
-    lastEntry = entry;
-    return entry;
-  };
   return {
     add(event) {
       const index = count++;
@@ -138,44 +114,30 @@ export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
           byMessage[name] = (byMessage[name] ?? 0) + 1;
           break;
         }
-        case 'stream-opened': {
-          const entry = stream(event.streamId, t);
-          if (entry.openIndex === undefined) {
-            entry.openIndex = index;
-            entry.direction = event.direction;
-            entry.streamType = event.streamType;
-            if (event.trackAlias !== undefined) entry.trackAlias = event.trackAlias;
-            if (event.subgroupId !== undefined) entry.subgroupId = event.subgroupId;
-            if (event.groupId !== undefined) entry.groupId = event.groupId;
-            if (event.fetchRequestId !== undefined) entry.fetchRequestId = event.fetchRequestId;
-          }
+        case 'stream-opened':
+          streams.opened(event.streamId, t, index, event);
           break;
-        }
         case 'object-header':
-          stream(event.streamId, t).objects++;
+          streams.object(event.streamId, t);
           break;
-        case 'object-payload': {
-          const entry = stream(event.streamId, t);
-          entry.payloads++;
-          entry.bytes += Number(event.size);
+        case 'object-payload':
+          streams.payload(event.streamId, t, Number(event.size));
           break;
-        }
-        case 'stream-closed': {
-          const entry = stream(event.streamId, t);
-          entry.closed = { errorCode: event.errorCode };
-          entry.closeIndex = index;
+        case 'stream-closed':
+          streams.closed(event.streamId, t, index, event.errorCode);
           break;
-        }
         default:
           break;
       }
     },
-    result() {
+    result(resultOptions = {}) {
+      const rows: StreamStats[] = [];
+      if (resultOptions.streams !== false) for (let i = 0; i < streams.count; i++) rows.push(streams.get(i));
       const stats: TraceStats = {
         events: count,
         byType: Object.fromEntries(byType),
         byMessage: { ...byMessage },
-        streams: [...streams.values()].map((s) => ({ ...s, ...(s.closed ? { closed: { ...s.closed } } : {}) })),
+        streams: rows,
       };
       if (count > 0) {
         stats.timeRange = { first, last };
@@ -187,6 +149,12 @@ export function createStatsBuilder(options: StatsOptions = {}): StatsBuilder {
         }
       }
       return stats;
+    },
+    get streamCount() {
+      return streams.count;
+    },
+    *streams() {
+      for (let i = 0; i < streams.count; i++) yield streams.get(i);
     },
   };
 }

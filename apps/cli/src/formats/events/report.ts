@@ -15,8 +15,8 @@ import {
   type TrackTableBuilder,
 } from '@x/moqtrace/analysis';
 import type { TraceInput } from '../../input/input.js';
-import { stringifyJson } from '../../output/json.js';
-import type { TableSpec } from '../../output/table.js';
+import { JsonRows, stringifyJson } from '../../output/json.js';
+import type { Cell, TableSpec } from '../../output/table.js';
 import { count, counts, isoTime, problemCounts } from '../../output/text.js';
 import type { ReadOutcome, Report, ReportBuilder } from '../types.js';
 import type { EventsRecord, SegmentRecord } from './records.js';
@@ -185,6 +185,15 @@ function show(value: unknown): string {
   return stringifyJson(value);
 }
 
+/** Rows made from a source on each iteration (a table reads its rows twice: widths, then lines). */
+function mapRows<T>(source: () => Iterable<T>, cells: (item: T) => Cell[]): Iterable<Cell[]> {
+  return {
+    *[Symbol.iterator]() {
+      for (const item of source()) yield cells(item);
+    },
+  };
+}
+
 /** The `stats` report of an event-format read. */
 export function eventsStats(input: TraceInput, description: EventsDescription): ReportBuilder<EventsRecord> {
   let stats: StatsBuilder | undefined;
@@ -204,7 +213,9 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
       tracks.add(r.event);
     },
     report(outcome) {
-      const s = (stats ?? createStatsBuilder()).result();
+      const builder = stats ?? createStatsBuilder();
+      // the stream rows stay in the builder's compact store: printed one at a time (JSON array, table lines)
+      const s = builder.result({ streams: false });
       const t = (tracks ?? createTrackTableBuilder()).result();
       const json = {
         file: input.name,
@@ -213,7 +224,7 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
         segments,
         byType: s.byType,
         byMessage: s.byMessage,
-        streams: s.streams,
+        streams: new JsonRows(() => builder.streams()),
         timeRange: s.timeRange ?? null,
         draft: t.draft ?? null,
         tracks: t.tracks,
@@ -235,7 +246,7 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
           rows: messages.map(([k, v]) => [k, String(v)]),
         });
       }
-      if (s.streams.length > 0) {
+      if (builder.streamCount > 0) {
         tables.push({
           columns: [
             { title: 'STREAM', right: true },
@@ -244,7 +255,7 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
             { title: 'BYTES', right: true },
             { title: 'CLOSED' },
           ],
-          rows: s.streams.map((x) => [
+          rows: mapRows(builder.streams.bind(builder), (x) => [
             String(x.streamId),
             String(x.objects),
             String(x.payloads),
