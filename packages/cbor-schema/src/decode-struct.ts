@@ -39,6 +39,7 @@ import {
   frameAt,
   makePlan,
   matchKey,
+  objectMaker,
   type Plan,
   putStore,
   setFlag,
@@ -189,7 +190,53 @@ export function readEntries(
       st.pos = vpos + 1;
     } else {
       const np = st.problems.length;
-      const v = readField(st, plan, fi);
+      // The usual integer heads read in place (as readField does; a call per field costs as much as the read).
+      let v: unknown = FAIL;
+      const small = plan.smallInt[fi] as number;
+      let fast = false;
+      if (small !== 0 && plan.kinds[fi] === F_INT) {
+        const ib = b[vpos] as number;
+        const major = ib >> 5;
+        const ai = ib & 31;
+        if (major === 0 || (major === 1 && plan.signed[fi] === 1)) {
+          let a = -1;
+          let q = vpos + 1;
+          if (ai < 24) a = ai;
+          else if (ai === 24) {
+            if (q + 1 <= st.end) {
+              a = b[q] as number;
+              q += 1;
+            }
+          } else if (ai === 25) {
+            if (q + 2 <= st.end) {
+              a = ((b[q] as number) << 8) | (b[q + 1] as number);
+              q += 2;
+            }
+          } else if (ai === 26) {
+            if (q + 4 <= st.end) {
+              a =
+                (b[q] as number) * 0x1000000 +
+                (((b[q + 1] as number) << 16) | ((b[q + 2] as number) << 8) | (b[q + 3] as number));
+              q += 4;
+            }
+          } else if (ai === 27 && q + 8 <= st.end && (b[q] as number) === 0 && (b[q + 1] as number) < 0x20) {
+            a =
+              ((b[q + 1] as number) * 0x10000 + (((b[q + 2] as number) << 8) | (b[q + 3] as number))) * 0x100000000 +
+              ((b[q + 4] as number) * 0x1000000 +
+                (((b[q + 5] as number) << 16) | ((b[q + 6] as number) << 8) | (b[q + 7] as number)));
+            q += 8;
+          }
+          if (a >= 0) {
+            const n = major === 0 ? a : -1 - a;
+            if (n >= (plan.loN[fi] as number) && n <= (plan.hiN[fi] as number)) {
+              st.pos = q;
+              v = small === 2 ? bigOf(n) : n;
+              fast = true;
+            }
+          }
+        }
+      }
+      if (!fast) v = readField(st, plan, fi);
       if (v === BAIL) return -1;
       if (v !== FAIL) {
         const out = frame.out;
@@ -311,6 +358,7 @@ export function reportDups(st: DecodeState, frame: Frame, start: number): void {
 /** Compiles a struct reader. */
 export function compileStruct(schema: AnyStructSchema, readerOf: ReaderOf): Reader {
   const plan = makePlan(schema.fields, schema.extraKey, schema.store === 'object', readerOf);
+  const make = objectMaker([...plan.names, plan.store]);
   return (st) => {
     const start = st.pos;
     if ((st.b[start] as number) >> 5 !== 5) return fail(st, start, 'map');
@@ -319,7 +367,7 @@ export function compileStruct(schema: AnyStructSchema, readerOf: ReaderOf): Read
     const depth = st.depth;
     const frame = frameAt(st, depth);
     frame.reset(plan.n, 0);
-    frame.out = {};
+    frame.out = new make();
     st.depth = depth + 1;
     const next = readEntries(st, plan, frame, 0, count, 0, -1);
     st.depth = depth;

@@ -11,7 +11,7 @@ import { finish, readEntries, readField, reportDups } from './decode-struct.js';
 import { enterContainer, type ReaderOf } from './decode-values.js';
 import { CborSchemaError } from './errors.js';
 import { type FieldInfo, type StructShape, sameSchema, type UnionSchema, type VariantMap } from './struct.js';
-import { type Frame, finalStore, flag, frameAt, makePlan, matchKey, type Plan } from './struct-plan.js';
+import { type Frame, finalStore, flag, frameAt, makePlan, matchKey, objectMaker, type Plan } from './struct-plan.js';
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -53,6 +53,9 @@ export function compileUnion(
   const keepUnknown = schema.unknown === 'keep';
   const unknownKey = schema.unknownKey;
   const expectedValues = [...variants.keys()].join(' / ');
+  let widest: Plan = unknownPlan;
+  for (const { plan } of variants.values()) if (plan.n > widest.n) widest = plan;
+  const make = objectMaker([discName, ...widest.names.filter((name) => name !== discName), widest.store]);
 
   const read = (st: DecodeState, forced: unknown): unknown => {
     const start = st.pos;
@@ -93,7 +96,7 @@ export function compileUnion(
     }
     const named = names !== undefined;
     // The object starts with the discriminator's in-memory value and the base fields read so far.
-    const out: Record<string, unknown> = {};
+    const out = new make();
     out[discName] = variant !== undefined ? variant.tag : named ? 'unknown' : disc;
     const vals = frame.vals;
     for (let i = 0; i < baseNames.length; i++) {
@@ -116,9 +119,19 @@ export function compileUnion(
       st.problems.length = problemsBefore;
       return read(st, last);
     }
-    reportDups(st, frame, start);
+    if (frame.dups !== undefined) reportDups(st, frame, start);
     if (variant !== undefined) {
-      const result = finish(st, plan, frame, start, discName, variant.tag, dIndex);
+      const has = frame.has;
+      // The usual item (every required field usable, in declared order, no default to fill) is the object built
+      // so far, without a call of finish.
+      const result =
+        !frame.failed &&
+        plan.n <= 31 &&
+        (has & plan.reqMask) === plan.reqMask &&
+        !frame.disordered &&
+        (plan.defaultMask & ~has) === 0
+          ? out
+          : finish(st, plan, frame, start, discName, variant.tag, dIndex);
       const store = finalStore(frame, plan);
       if (result !== FAIL && store !== undefined) (result as Record<string, unknown>)[plan.store] = store;
       return result;

@@ -115,6 +115,27 @@ export function makePlan(fields: readonly FieldInfo[], store: string, objectStor
   return plan;
 }
 
+/** A maker of the objects a compiled struct or union reader builds. */
+export type ObjectMaker = new () => Record<string, unknown>;
+
+/**
+ * A maker of plain objects: its objects have `Object.prototype` as prototype (like `{}`: same constructor, same
+ * own properties), but V8 sizes the objects of a constructor by the properties they get, so they hold their
+ * properties inline, where `{}` has room for 4 and moves further ones to a separate array that is reallocated as
+ * it grows (two more allocations per event-sized object). One maker per reader: the size is learnt from its
+ * first objects, so `widest` (the names of its widest object, in order) is built once up front.
+ */
+export function objectMaker(widest: readonly string[]): ObjectMaker {
+  // A function, not a class: a class's prototype cannot be replaced.
+  const PlainObject = function PlainObject() {} as unknown as ObjectMaker;
+  PlainObject.prototype = Object.prototype;
+  const first = new PlainObject();
+  for (const name of widest) first[name] = undefined;
+  // Kept alive with the maker: a collected object's shape may be forgotten before the size is settled.
+  Object.defineProperty(PlainObject, 'widest', { value: first });
+  return PlainObject;
+}
+
 /** Per-depth scratch of the struct being read (reused from item to item). */
 export class Frame {
   vals: unknown[] = [];

@@ -9,11 +9,11 @@
  */
 import { type ByteInput, type ByteSource, isByteSource, toByteSource } from '@x/binary';
 import { MoqtraceError } from '../errors.js';
-import type { TraceEvent } from '../schemas/events.js';
 import type { TraceHeader } from '../schemas/header.js';
 import { decodeEventIn, type EventDecodeResult } from './decode-at.js';
 import { DEFAULT_MAX_ITEM, type ParserSink, TraceParser } from './parser.js';
 import { checkReadOptions, ProblemLog } from './read.js';
+import { RecordSink } from './record-sink.js';
 import type { TraceEnd, TraceProblem, TraceReadOptions, TraceRecord, TraceSegmentInfo } from './types.js';
 
 /** Options of {@link openTraceReader}. */
@@ -67,17 +67,13 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
   private readonly owned: boolean;
   private readonly parser: TraceParser;
   private readonly log: ProblemLog;
-  private readonly segmentList: TraceSegmentInfo[];
-  private readonly wantSegments: boolean;
   private readonly live: LiveSource | undefined;
-  private readonly skipBefore: number;
   private readonly copyBytes: boolean;
   private readonly maxItem: number;
-  // Records decoded and not yet handed out: batch[batchHead ..]. Counts are absolute: `pushed` records were
-  // batched since the reader opened, `handed` of them handed out.
-  private batch: TraceRecord[] = [];
+  // Records decoded and not yet handed out: records.batch[batchHead ..]. Counts are absolute: `records.pushed`
+  // records were batched since the reader opened, `handed` of them handed out.
+  private readonly records: RecordSink;
   private batchHead = 0;
-  private pushed = 0;
   private handed = 0;
   // Problems found but not yet reported (held[heldHead ..]), each with the count of records batched before it: a
   // problem is reported (kept, passed to onProblem, thrown in strict mode) once those records were handed out.
@@ -101,25 +97,23 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     this.parser = parser;
     this.log = log;
     this.header = first.header;
-    this.segmentList = [first];
-    this.wantSegments = options.segments === true;
     this.live = options.live;
-    this.skipBefore = options.skipBefore ?? 0;
     this.copyBytes = options.copyBytes === true;
     this.maxItem = options.maxItemBytes ?? DEFAULT_MAX_ITEM;
-    if (this.wantSegments) this.push({ kind: 'segment', ...first });
-  }
-
-  private push(record: TraceRecord): void {
-    this.batch.push(record);
-    this.pushed++;
+    this.records = new RecordSink(
+      first,
+      options.segments === true,
+      options.skipBefore ?? 0,
+      (problem, at) => this.hold(problem, at),
+      () => this.held.length - this.heldHead >= PROBLEMS_PER_BATCH,
+    );
   }
 
   /** Forgets the records and problems not handed out yet. */
   private drop(): void {
-    this.batch = [];
+    this.records.batch = [];
     this.batchHead = 0;
-    this.handed = this.pushed;
+    this.handed = this.records.pushed;
     this.held = [];
     this.heldHead = 0;
   }
@@ -173,7 +167,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /** Segments found so far. */
   get segments(): readonly TraceSegmentInfo[] {
-    return this.segmentList;
+    return this.records.segments;
   }
 
   /** Problems found so far (at most `maxProblems`). */
@@ -183,7 +177,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   /** How reading ended, once the last record was read; `undefined` before. */
   get end(): TraceEnd | undefined {
-    return this.batchHead === this.batch.length && this.heldHead === this.held.length ? this.done : undefined;
+    return this.batchHead === this.records.batch.length && this.heldHead === this.held.length ? this.done : undefined;
   }
 
   /** Bytes read from the source so far (for progress). */
@@ -226,24 +220,9 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     return reported;
   }
 
-  private sink(): ParserSink {
-    return {
-      segment: (segment) => {
-        this.segmentList.push(segment);
-        if (this.wantSegments) this.push({ kind: 'segment', ...segment });
-      },
-      event: (event: TraceEvent, offset: number, segment: number) => {
-        if (offset < this.skipBefore) return;
-        this.push({ kind: 'event', offset, segment, event });
-      },
-      problem: (problem) => this.hold(problem, this.pushed),
-      full: () => this.held.length - this.heldHead >= PROBLEMS_PER_BATCH,
-    };
-  }
-
   /** Reads until records are available or reading ends. */
   private async fill(): Promise<void> {
-    const sink = this.sink();
+    const sink = this.records;
     const parser = this.parser;
     try {
       for (;;) {
@@ -254,7 +233,7 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
           await this.release();
           return;
         }
-        if (this.batchHead < this.batch.length || this.heldHead < this.held.length) return;
+        if (this.batchHead < this.records.batch.length || this.heldHead < this.held.length) return;
         const chunk = await this.source.read();
         if (chunk !== null) {
           this.live?.dataArrived();
@@ -306,23 +285,24 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
     if (this.closedByCaller) throw new MoqtraceError('CLOSED', 'the trace reader is closed');
     for (let reported = 0; ; ) {
       reported += this.report(PROBLEMS_PER_BATCH - reported);
-      const batch = this.batch;
+      const batch = this.records.batch;
       const head = this.batchHead;
       if (head < batch.length) {
         // Up to the next held problem: it is reported when the next batch is asked for.
-        const next = this.heldHead < this.held.length ? (this.held[this.heldHead] as { at: number }).at : this.pushed;
+        const next =
+          this.heldHead < this.held.length ? (this.held[this.heldHead] as { at: number }).at : this.records.pushed;
         const end = head + Math.min(next - this.handed, batch.length - head);
         this.handed += end - head;
         if (head === 0 && end === batch.length) {
-          this.batch = [];
+          this.records.batch = [];
           return batch;
         }
         const out = batch.slice(head, end);
         if (end === batch.length) {
-          this.batch = [];
+          this.records.batch = [];
           this.batchHead = 0;
         } else if (end > 4096 && end * 2 > batch.length) {
-          this.batch = batch.slice(end);
+          this.records.batch = batch.slice(end);
           this.batchHead = 0;
         } else this.batchHead = end;
         return out;
@@ -392,14 +372,14 @@ export class TraceReader implements AsyncIterable<TraceRecord> {
 
   private segmentIndexAt(offset: number): number {
     let index = 0;
-    for (const segment of this.segmentList) if (segment.offset <= offset) index = segment.index;
+    for (const segment of this.records.segments) if (segment.offset <= offset) index = segment.index;
     return index;
   }
 
   /** Stops reading and closes the source when the reader created it (a `ByteSource` passed in stays open). */
   async close(): Promise<void> {
     if (this.done === undefined) this.done = this.parser.stop('limit');
-    this.batch = [];
+    this.records.batch = [];
     this.batchHead = 0;
     this.closedByCaller = true;
     await this.release();
