@@ -238,6 +238,26 @@ describe('SourceBuffer', () => {
     expect(await source.refreshSize()).toBe(5);
     await source.close();
   });
+
+  it('sync reads of a large file go back to the event loop now and then (macrotasks run meanwhile)', async () => {
+    const path = join(dir, 'large-sync.bin');
+    await writeFile(path, new Uint8Array(12 * 1024 * 1024));
+    const source = await openFileSource(path, { chunkSize: 64 * 1024, sync: true });
+    let ticks = 0;
+    let ticksBeforeEnd = -1;
+    const tick = (): void => {
+      ticks++;
+      if (ticksBeforeEnd < 0) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let total = 0;
+    for (let chunk = await source.read(); chunk; chunk = await source.read()) total += chunk.length;
+    ticksBeforeEnd = ticks;
+    await source.close();
+    expect(total).toBe(12 * 1024 * 1024);
+    // Without a way back to the event loop, no setImmediate callback could run before the end.
+    expect(ticksBeforeEnd).toBeGreaterThanOrEqual(2);
+  });
 });
 
 describe('source errors', () => {

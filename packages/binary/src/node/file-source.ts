@@ -18,6 +18,13 @@ export interface FileSourceOptions extends ChunkOptions {
   sync?: boolean;
 }
 
+/**
+ * Synchronous reads go back to the event loop once per this many bytes: V8 finishes its garbage collection work
+ * (incremental marking, sweeping) in tasks that run only there, so a reader that never leaves the microtask queue
+ * let the heap grow by tens of megabytes on a large file.
+ */
+const YIELD_BYTES = 4 * 1024 * 1024;
+
 /** The file operations a source needs, asynchronous (thread pool) or synchronous. */
 interface FileOps {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> | number;
@@ -28,8 +35,15 @@ interface FileOps {
 async function openOps(path: string, sync: boolean): Promise<FileOps> {
   if (sync) {
     const fd = openSync(path, 'r');
+    let sinceYield = 0;
     return {
-      read: (buffer, offset, length, position) => readSync(fd, buffer, offset, length, position),
+      read: (buffer, offset, length, position) => {
+        const n = readSync(fd, buffer, offset, length, position);
+        sinceYield += n;
+        if (sinceYield < YIELD_BYTES) return n;
+        sinceYield = 0;
+        return new Promise<number>((resolve) => setImmediate(resolve, n));
+      },
       stat: () => fstatSync(fd),
       close: () => closeSync(fd),
     };
