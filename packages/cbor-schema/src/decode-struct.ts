@@ -116,9 +116,10 @@ export function repeated(frame: Frame, plan: Plan, fi: number): void {
 }
 
 /**
- * Reads map entries until `count` entries (from entry `i`) or the break, into `frame` with `plan`. `stopAt`:
- * with `baseOnly`, stop before the first key that is not a field of `plan` and right after field `stopAt`.
- * Returns the index of the next entry, or -1 to BAIL; with `baseOnly`, -2 - i when it stopped before entry i.
+ * Reads map entries until `count` entries (from entry `i`) or the break, into `frame` with `plan`. `stopAt` (a
+ * field index, or -1): stop before the first key that is not a field of `plan` and right after field `stopAt`,
+ * and leave the break of an indefinite-length map unread (the reading that continues the map consumes it).
+ * Returns the index of the next entry, or -1 to BAIL; with `stopAt`, -2 - i when it stopped before entry i.
  */
 export function readEntries(
   st: DecodeState,
@@ -137,7 +138,7 @@ export function readEntries(
     } else {
       if (st.pos >= st.end) return -1;
       if (b[st.pos] === 0xff) {
-        st.pos++;
+        if (stopAt < 0) st.pos++;
         return i;
       }
     }

@@ -742,3 +742,35 @@ describe('literals after a float', () => {
     expect(decode(schema, lit, { mode: 'strict' }).value).toEqual({ lit: 'x' });
   });
 });
+
+describe('a union over an indefinite-length map without its discriminator', () => {
+  // { n: 0.0 } as an indefinite-length map: no `e` (the discriminator), so the variant is never known.
+  const item = Uint8Array.from([0xbf, 0x61, 0x6e, 0xfb, 0, 0, 0, 0, 0, 0, 0, 0, 0xff]);
+  const next = plainEncoder.encode({ n: 1, t: 2, e: 1, sid: 3 }) as Uint8Array;
+
+  it('ends at its own break, whatever follows it (a fuzzed case read one byte past the break)', () => {
+    const alone = decodeItem(rejecting as Schema<unknown>, item, 0);
+    expect(alone.length).toBe(item.length);
+    expect(alone.problems.map((p) => p.code)).toContain('SCHEMA_MISMATCH');
+    for (const after of [[0xff], [0xff, 0xff], [0x00]]) {
+      const followed = decodeItem(rejecting as Schema<unknown>, concat(item, Uint8Array.from(after)), 0);
+      expectSame(followed, alone);
+    }
+  });
+
+  it('leaves the next item of a sequence whole', () => {
+    const events = createSequenceDecoder(rejecting as Schema<unknown>).push(concat(item, next));
+    expect(events.map((e) => [e.kind, e.offset])).toEqual([
+      ['item', 0],
+      ['item', item.length],
+    ]);
+    const first = events[0] as SequenceEvent<unknown> & { kind: 'item' };
+    expect(first.problems.map((p) => p.code)).toEqual(
+      decodeItem(rejecting as Schema<unknown>, item, 0).problems.map((p) => p.code),
+    );
+    expect(first.problems.map((p) => p.code)).not.toContain('UNDECODABLE');
+    const second = events[1] as SequenceEvent<unknown> & { kind: 'item' };
+    expect(second.ok).toBe(true);
+    expect(second.value).toEqual({ type: 1, seq: 1, timestamp: 2, streamId: 3n });
+  });
+});
