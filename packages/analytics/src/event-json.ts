@@ -10,18 +10,9 @@
  */
 import type { TraceEvent } from '@x/moqtrace';
 import { renderEventJson } from '@x/moqtrace/ndjson';
+import { type ByteOut, putDigits } from './byte-out.js';
 
 const FULL_BYTES = { fullBytes: true } as const;
-
-/** Where the bytes go (the load buffer): `bytes[0, length)` written, `reserve(n)` makes room for `n` more. */
-export interface ByteOut {
-  /** The bytes (replaced when grown). */
-  bytes: Uint8Array;
-  /** Bytes written. */
-  length: number;
-  /** Makes room for `n` more bytes. */
-  reserve(n: number): void;
-}
 
 /**
  * Marks a row sink that accepts {@link EventJson} values in place of the `fields` text of `events` rows (it writes
@@ -53,8 +44,6 @@ const STATUS = ascii(',"objectStatus":');
 const SIZE = ascii('","size":');
 const ERROR = ascii('","errorCode":');
 
-const ZERO = 0x30;
-const SMALL = 2 ** 31;
 /** Room for one template line: its constant parts and six numbers of at most 24 bytes. */
 const ROOM = 320;
 
@@ -74,35 +63,17 @@ function putText(buffer: ByteOut, text: string): void {
   buffer.length = at;
 }
 
-/** A number as `${value}` prints it (digits written directly for non-negative integers below 2^31). */
+/** A number as `${value}` prints it (digits written directly for non-negative safe integers). */
 function putNumber(buffer: ByteOut, value: number): void {
-  if (!(value >= 0 && value < SMALL && (value | 0) === value)) {
-    putText(buffer, `${value}`);
-    return;
-  }
-  const out = buffer.bytes;
-  if (value < 10) {
-    out[buffer.length++] = ZERO + value;
-    return;
-  }
-  let count = 2;
-  for (let p = 100; p <= value; p *= 10) count++;
-  let at = buffer.length + count;
-  buffer.length = at;
-  let n = value;
-  while (n >= 10) {
-    const q = (n / 10) | 0;
-    out[--at] = ZERO + (n - q * 10);
-    n = q;
-  }
-  out[at - 1] = ZERO + n;
+  if (value >= 0 && Number.isSafeInteger(value)) putDigits(buffer, value);
+  else putText(buffer, `${value}`);
 }
 
 /** A bigint as `${value}` prints it. */
 function putBigint(buffer: ByteOut, value: bigint): void {
-  // Number() of a bigint at or above 2^31 is at least 2^31, of a negative one negative: no bigint compares.
+  // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
   const n = Number(value);
-  if (n >= 0 && n < SMALL) putNumber(buffer, n);
+  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) putDigits(buffer, n);
   else putText(buffer, `${value}`);
 }
 
@@ -125,61 +96,62 @@ export function writeEventJson(buffer: ByteOut, event: TraceEvent): boolean {
       const { streamId, groupId, objectId, publisherPriority, objectStatus } = event;
       if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return false;
       if (!finite(publisherPriority) || !finite(objectStatus)) return false;
-      buffer.reserve(ROOM);
-      put(buffer, HEADER);
-      putNumber(buffer, seq);
-      put(buffer, TIMESTAMP);
-      putNumber(buffer, timestamp);
-      put(buffer, STREAM);
-      putBigint(buffer, streamId);
-      put(buffer, GROUP);
-      putBigint(buffer, groupId);
-      put(buffer, OBJECT);
-      putBigint(buffer, objectId);
+      putObjectStart(buffer, HEADER, seq, timestamp, streamId, groupId, objectId);
       put(buffer, PRIORITY);
       putNumber(buffer, publisherPriority);
       put(buffer, STATUS);
       putNumber(buffer, objectStatus);
-      buffer.bytes[buffer.length++] = 0x7d;
-      return true;
+      break;
     }
     case 'object-payload': {
       const { streamId, groupId, objectId, size } = event;
       if (event.payload !== undefined) return false;
       if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return false;
       if (!finite(size)) return false;
-      buffer.reserve(ROOM);
-      put(buffer, PAYLOAD);
-      putNumber(buffer, seq);
-      put(buffer, TIMESTAMP);
-      putNumber(buffer, timestamp);
-      put(buffer, STREAM);
-      putBigint(buffer, streamId);
-      put(buffer, GROUP);
-      putBigint(buffer, groupId);
-      put(buffer, OBJECT);
-      putBigint(buffer, objectId);
+      putObjectStart(buffer, PAYLOAD, seq, timestamp, streamId, groupId, objectId);
       put(buffer, SIZE);
       putNumber(buffer, size);
-      buffer.bytes[buffer.length++] = 0x7d;
-      return true;
+      break;
     }
     case 'stream-closed': {
       const { streamId, errorCode } = event;
       if (typeof streamId !== 'bigint' || !finite(errorCode)) return false;
-      buffer.reserve(ROOM);
-      put(buffer, CLOSED);
-      putNumber(buffer, seq);
-      put(buffer, TIMESTAMP);
-      putNumber(buffer, timestamp);
-      put(buffer, STREAM);
-      putBigint(buffer, streamId);
+      putStart(buffer, CLOSED, seq, timestamp, streamId);
       put(buffer, ERROR);
       putNumber(buffer, errorCode);
-      buffer.bytes[buffer.length++] = 0x7d;
-      return true;
+      break;
     }
     default:
       return false;
   }
+  buffer.bytes[buffer.length++] = 0x7d;
+  return true;
+}
+
+/** The start every template shares: room for the line, `{"type":…,"seq":N,"timestamp":N,"streamId":"N`. */
+function putStart(buffer: ByteOut, head: Uint8Array, seq: number, timestamp: number, streamId: bigint): void {
+  buffer.reserve(ROOM);
+  put(buffer, head);
+  putNumber(buffer, seq);
+  put(buffer, TIMESTAMP);
+  putNumber(buffer, timestamp);
+  put(buffer, STREAM);
+  putBigint(buffer, streamId);
+}
+
+/** {@link putStart}, then the object's `"groupId":"N","objectId":"N`. */
+function putObjectStart(
+  buffer: ByteOut,
+  head: Uint8Array,
+  seq: number,
+  timestamp: number,
+  streamId: bigint,
+  groupId: bigint,
+  objectId: bigint,
+): void {
+  putStart(buffer, head, seq, timestamp, streamId);
+  put(buffer, GROUP);
+  putBigint(buffer, groupId);
+  put(buffer, OBJECT);
+  putBigint(buffer, objectId);
 }

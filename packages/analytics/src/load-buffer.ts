@@ -7,14 +7,13 @@
  * @internal
  * @module
  */
+import { putDigits } from './byte-out.js';
 import { EventJson, writeEventJson } from './event-json.js';
 import type { Base64Encoder } from './load.js';
 import type { LoadInput, LoadValue, TableSpec } from './tables/types.js';
 
 const QUOTE = 0x1f;
 const COMMA = 0x2c;
-const ZERO = 0x30;
-const SMALL = 2 ** 31;
 
 /** Writes `text` as UTF-8 into `bytes` at `at`, returning the bytes written (room for `3 * text.length` is given). */
 export type Utf8Writer = (text: string, bytes: Uint8Array, at: number) => number;
@@ -157,42 +156,14 @@ function eventJson(buffer: LoadBuffer, value: EventJson, slack: number): void {
   }
 }
 
-/** Decimal digits of a non-negative safe integer (at most 16 bytes). */
-function digits(buffer: LoadBuffer, value: number): void {
-  const bytes = buffer.bytes;
-  if (value < 10) {
-    bytes[buffer.length++] = ZERO + value;
-    return;
-  }
-  let count = 2;
-  for (let p = 100; p <= value; p *= 10) count++;
-  let at = buffer.length + count;
-  buffer.length = at;
-  let n = value;
-  if (n < SMALL) {
-    while (n >= 10) {
-      const q = (n / 10) | 0;
-      bytes[--at] = ZERO + (n - q * 10);
-      n = q;
-    }
-  } else {
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      bytes[--at] = ZERO + (n - q * 10);
-      n = q;
-    }
-  }
-  bytes[at - 1] = ZERO + n;
-}
-
 function integer(buffer: LoadBuffer, value: unknown, slack: number): void {
   if (typeof value === 'number') {
-    if (value >= 0 && Number.isSafeInteger(value)) digits(buffer, value);
+    if (value >= 0 && Number.isSafeInteger(value)) putDigits(buffer, value);
     else bare(buffer, String(value), slack);
   } else if (typeof value === 'bigint') {
     // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
     const n = Number(value);
-    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) digits(buffer, n);
+    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) putDigits(buffer, n);
     else bare(buffer, String(value), slack);
   } else bare(buffer, typeof value === 'string' ? value : String(value), slack);
 }

@@ -101,31 +101,17 @@ export async function printReport(ctx: Context, report: Report, json: boolean | 
     return;
   }
   const c = ctx.colors;
-  let w: Promise<void> | undefined;
-  let parts = 0;
-  const separate = (): Promise<void> | undefined => (parts++ > 0 ? ctx.out.write('\n') : undefined);
-  if (report.heading !== undefined) {
-    w = separate();
+  const put = async (text: string): Promise<void> => {
+    const w = ctx.out.write(text);
     if (w) await w;
-    w = ctx.out.write(`${c.bold(escapeText(report.heading))}\n`);
-    if (w) await w;
-  }
-  if (report.fields !== undefined) {
-    w = separate();
-    if (w) await w;
-    w = ctx.out.write(keyValues(report.fields, c));
-    if (w) await w;
-  }
-  for (const table of report.tables) {
-    w = separate();
-    if (w) await w;
-    for (const line of tableLines(table, c)) {
-      w = ctx.out.write(line);
-      if (w) await w;
-    }
-  }
-  for (const note of report.notes ?? []) {
-    w = ctx.out.write(`${note}\n`);
-    if (w) await w;
-  }
+  };
+  let sections = 0;
+  const section = async (lines: Iterable<string>): Promise<void> => {
+    if (sections++ > 0) await put('\n');
+    for (const line of lines) await put(line);
+  };
+  if (report.heading !== undefined) await section([`${c.bold(escapeText(report.heading))}\n`]);
+  if (report.fields !== undefined) await section([keyValues(report.fields, c)]);
+  for (const table of report.tables) await section(tableLines(table, c));
+  for (const note of report.notes ?? []) await put(`${note}\n`);
 }

@@ -78,6 +78,8 @@ export class FileSpool implements Spool {
   private cut = -1;
   /** Rows written after `cut`. */
   private afterCut = 0;
+  /** Longest line after `cut`. */
+  private afterLongest = 0;
 
   /**
    * @param base - path of the files without `-NNN.csv`
@@ -112,9 +114,6 @@ export class FileSpool implements Spool {
     if (size > this.longest) this.longest = size;
     if (++this.fileRows === this.pieceRows) this.cut = buffer.length;
   }
-
-  /** Longest line after `cut`. */
-  private afterLongest = 0;
 
   async drain(all = false): Promise<void> {
     if (this.cut >= 0) await this.finishPiece();

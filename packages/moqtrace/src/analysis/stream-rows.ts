@@ -1,16 +1,16 @@
 /**
- * The data-stream rows of the statistics builder, stored compactly: per 1024 rows a `Float64Array` page (id,
- * counts, bytes, time span) and a `Uint32Array` page (flags, opening fields, event indexes): 88 bytes a row, no
- * object per stream, a `Map` from stream id to row (keyed by number when the id is a safe
- * integer), and a sparse side table for the values their slot cannot hold exactly (ids above 2^53; opening
- * fields, error codes and event indexes that are not integers below 2^32, or are `bigint` where a number is
- * allowed). {@link StreamStats} objects are made only when a row is read.
+ * The data-stream rows of the statistics builder, stored compactly: the stream ids in an {@link IdIndex} (a row
+ * is the id's entry, in order of first appearance), per 1024 rows a `Float64Array` page (counts, bytes, time
+ * span) and a `Uint32Array` page (flags, opening fields, event indexes): 88 bytes a row with its id, no object per
+ * stream, and a sparse side table for the values their slot cannot hold exactly (opening fields, error codes and
+ * event indexes that are not integers below 2^32, or are `bigint` where a number is allowed). {@link StreamStats}
+ * objects are made only when a row is read.
  *
  * @module
  */
 
 import type { Numeric } from '../events.js';
-import { hashKey, safeKey } from './id-index.js';
+import { IdIndex } from './id-index.js';
 
 /**
  * What the events of one data stream say about it: how it was opened (event 1), its objects and bytes (events 3
@@ -53,16 +53,15 @@ export interface StreamStats {
 const PAGE_BITS = 10;
 const PAGE_ROWS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_ROWS - 1;
-const F_WIDTH = 6;
+const F_WIDTH = 5;
 const U_WIDTH = 10;
 
 // Float64 slots of a row.
-const ID = 0;
-const OBJECTS = 1;
-const PAYLOADS = 2;
-const BYTES = 3;
-const FIRST = 4;
-const LAST = 5;
+const OBJECTS = 0;
+const PAYLOADS = 1;
+const BYTES = 2;
+const FIRST = 3;
+const LAST = 4;
 // Uint32 slots of a row (slot 0 holds the flags).
 const FLAGS = 0;
 const DIRECTION = 1;
@@ -75,8 +74,7 @@ const FETCH_REQUEST_ID = 7;
 const OPEN_INDEX = 8;
 const CLOSE_INDEX = 9;
 
-// Flag bits; a Uint32 slot `s` holds its value in the side table when bit `SIDE << s` is set, the id when
-// SIDE_ID is set.
+// Flag bits; a Uint32 slot `s` holds its value in the side table when bit `SIDE << s` is set.
 const OPENED = 1;
 const CLOSED = 2;
 const CLOSED_FIRST = 4; // the stream-closed came before the stream-opened (key order of the row object)
@@ -84,19 +82,14 @@ const HAS_ALIAS = 8;
 const HAS_SUBGROUP = 16;
 const HAS_GROUP = 32;
 const HAS_FETCH = 64;
-const SIDE_ID = 128;
 const SIDE = 256;
 
 /** The rows of `createStatsBuilder`, in order of first appearance. */
 export class StreamRows {
   private readonly f64: Float64Array[] = [];
   private readonly u32: Uint32Array[] = [];
-  // Open-addressing hash table from a safe-integer id (read from the row's ID slot) to row + 1 (0: free slot);
-  // ids beyond 2^53 in `bigRows`.
-  private table = new Int32Array(64);
-  private readonly bigRows = new Map<bigint, number>();
+  private readonly ids = new IdIndex(); // stream id → row
   private readonly side = new Map<number, Numeric>(); // row * 16 + slot → value
-  private size = 0;
   // Events of one stream tend to come in runs (an object's header, then its payload): the last row is kept at hand.
   private lastId: bigint | undefined;
   private row = 0;
@@ -107,19 +100,16 @@ export class StreamRows {
 
   /** Number of rows. */
   get count(): number {
-    return this.size;
+    return this.ids.count;
   }
 
   /** Finds or starts the row of `id`, makes it the current row and widens its time span to `time`. */
   private touch(id: bigint, time: number): void {
     if (this.lastId !== id) {
-      const key = safeKey(id);
-      let row = this.find(key);
+      let row = this.ids.entry(id);
       const fresh = row === undefined;
       if (row === undefined) {
-        row = this.size++;
-        if (typeof key === 'number') this.insert(key, row);
-        else this.bigRows.set(key, row);
+        row = this.ids.add(id);
         if ((row & PAGE_MASK) === 0) {
           this.f64.push(new Float64Array(PAGE_ROWS * F_WIDTH));
           this.u32.push(new Uint32Array(PAGE_ROWS * U_WIDTH));
@@ -128,11 +118,6 @@ export class StreamRows {
       this.at(row);
       this.lastId = id;
       if (fresh) {
-        if (typeof key === 'number') this.f[this.fb + ID] = key;
-        else {
-          this.side.set(row * 16, id);
-          this.u[this.ub + FLAGS] = SIDE_ID;
-        }
         this.f[this.fb + FIRST] = time;
         this.f[this.fb + LAST] = time;
         return;
@@ -151,41 +136,6 @@ export class StreamRows {
     this.fb = (row & PAGE_MASK) * F_WIDTH;
     this.u = this.u32[row >>> PAGE_BITS] as Uint32Array;
     this.ub = (row & PAGE_MASK) * U_WIDTH;
-  }
-
-  /** The row of a stream id, if any. */
-  private find(key: number | bigint): number | undefined {
-    if (typeof key === 'bigint') return this.bigRows.get(key);
-    const table = this.table;
-    const mask = table.length - 1;
-    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
-      const entry = table[i] as number;
-      if (entry === 0) return undefined;
-      const row = entry - 1;
-      if ((this.f64[row >>> PAGE_BITS] as Float64Array)[(row & PAGE_MASK) * F_WIDTH + ID] === key) return row;
-    }
-  }
-
-  /** Adds a row whose id is not in the table yet (the table stays at most 3/4 full). */
-  private insert(key: number, row: number): void {
-    if ((this.size + 1) * 4 > this.table.length * 3) {
-      const old = this.table;
-      this.table = new Int32Array(old.length * 2);
-      for (const entry of old) {
-        if (entry === 0) continue;
-        const r = entry - 1;
-        this.place((this.f64[r >>> PAGE_BITS] as Float64Array)[(r & PAGE_MASK) * F_WIDTH + ID] as number, entry);
-      }
-    }
-    this.place(key, row + 1);
-  }
-
-  private place(key: number, entry: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let i = hashKey(key) & mask;
-    while (table[i] !== 0) i = (i + 1) & mask;
-    table[i] = entry;
   }
 
   /** Sets Uint32 slot `slot` of the current row: in place when `value` is an integer number below 2^32. */
@@ -280,7 +230,7 @@ export class StreamRows {
       return typeof v === 'bigint' ? v : BigInt(v);
     };
     const s: StreamStats = {
-      streamId: flags & SIDE_ID ? (this.side.get(row * 16) as bigint) : BigInt(f[fb + ID] as number),
+      streamId: this.ids.idAt(row),
       objects: f[fb + OBJECTS] as number,
       payloads: f[fb + PAYLOADS] as number,
       bytes: f[fb + BYTES] as number,

@@ -47,8 +47,7 @@ export class RecordSink implements ParserSink {
 
   event(event: TraceEvent, offset: number, segment: number): void {
     if (offset < this.skipBefore) return;
-    this.batch.push({ kind: 'event', offset, segment, event });
-    this.pushed++;
+    this.push({ kind: 'event', offset, segment, event });
   }
 
   problem(problem: TraceProblem): void {

@@ -1,0 +1,48 @@
+/**
+ * Bytes written at the end of a growable buffer (the load buffer), and the decimal digits of integers written
+ * straight into it: the one digit writer of the load rows and of the events' `fields` JSON.
+ *
+ * @internal
+ * @module
+ */
+
+/** Where the bytes go (the load buffer): `bytes[0, length)` written, `reserve(n)` makes room for `n` more. */
+export interface ByteOut {
+  /** The bytes (replaced when grown). */
+  bytes: Uint8Array;
+  /** Bytes written. */
+  length: number;
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void;
+}
+
+const ZERO = 0x30;
+const SMALL = 2 ** 31;
+
+/** Decimal digits of a non-negative safe integer (at most 16 bytes; the caller keeps room for them). */
+export function putDigits(out: ByteOut, value: number): void {
+  const bytes = out.bytes;
+  if (value < 10) {
+    bytes[out.length++] = ZERO + value;
+    return;
+  }
+  let count = 2;
+  for (let p = 100; p <= value; p *= 10) count++;
+  let at = out.length + count;
+  out.length = at;
+  let n = value;
+  if (n < SMALL) {
+    while (n >= 10) {
+      const q = (n / 10) | 0;
+      bytes[--at] = ZERO + (n - q * 10);
+      n = q;
+    }
+  } else {
+    while (n >= 10) {
+      const q = Math.floor(n / 10);
+      bytes[--at] = ZERO + (n - q * 10);
+      n = q;
+    }
+  }
+  bytes[at - 1] = ZERO + n;
+}
