@@ -234,5 +234,22 @@ describe('createTrackTableBuilder with many data streams', () => {
     expect(track?.dataStreams).toEqual(ids);
     expect(track?.objects).toBe(5000);
     expect(track?.bytes).toBe(50000);
+    // one at a time, without filling the entries
+    const lean = tracks.result({ dataStreams: false });
+    expect(lean.tracks[0]?.dataStreams).toEqual([]);
+    expect([...tracks.dataStreams(0)]).toEqual(ids);
+    expect([...tracks.dataStreams(1)]).toEqual([]);
+    // a stream id opened again on the track is listed again, like the whole-array table lists it
+    tracks.add({
+      type: 'stream-opened',
+      seq: seq++,
+      timestamp: 4,
+      streamId: 0n,
+      direction: 1,
+      streamType: 0,
+      trackAlias: 5n,
+    });
+    expect(tracks.result().tracks[0]?.dataStreams).toEqual([...ids, 0n]);
+    expect([...tracks.dataStreams(0)].at(-1)).toBe(0n);
   });
 });

@@ -79,37 +79,58 @@ export interface TextSink {
 
 /**
  * Writes `{@link stringifyJson}(object)` and a newline to `out`, the members of `object` one at a time and the
- * elements of its {@link JsonRows} members one row at a time, so that a report with a huge array never exists
- * as one string. The text is the same as `stringifyJson(object) + '\n'`.
+ * elements of its {@link JsonRows} one row at a time (also a row's own `JsonRows` members, at any depth), so that
+ * a report with a huge array never exists as one string. The text is the same as `stringifyJson(object) + '\n'`.
  *
  * @example
  * ```ts
- * await writeJson(ctx.out, { file: 'a.moqtrace', streams: new JsonRows(() => builder.streams()) });
+ * await writeJson(ctx.out, { file: 'a.ss', streams: new JsonRows(() => builder.streams()) });
  * ```
  */
 export async function writeJson(out: TextSink, object: Record<string, unknown>): Promise<void> {
-  let w = out.write('{');
+  await writeMembers(out, '', object);
+  const w = out.write('\n');
   if (w) await w;
-  let first = true;
-  for (const [key, value] of Object.entries(object)) {
-    if (value instanceof JsonRows) {
-      w = out.write(`${first ? '' : ','}${JSON.stringify(key)}:[`);
-      if (w) await w;
-      let comma = '';
-      for (const row of (value as JsonRows<unknown>).rows()) {
-        w = out.write(`${comma}${stringifyJson(row) ?? 'null'}`);
+}
+
+/** Whether `value` is a plain object with a {@link JsonRows} member (written member by member). */
+function hasRows(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if ((value as Record<string, unknown>)[key] instanceof JsonRows) return true;
+  return false;
+}
+
+/** Writes `prefix` and the JSON of `value` (`undefined` when there is none, like `JSON.stringify`). */
+async function writeValue(out: TextSink, prefix: string, value: unknown): Promise<boolean> {
+  let w: Promise<void> | undefined;
+  if (value instanceof JsonRows) {
+    let next = `${prefix}[`;
+    for (const row of (value as JsonRows<unknown>).rows()) {
+      if (!(await writeValue(out, next, row))) {
+        w = out.write(`${next}null`);
         if (w) await w;
-        comma = ',';
       }
-      w = out.write(']');
-    } else {
-      const json: string | undefined = stringifyJson(value);
-      if (json === undefined) continue;
-      w = out.write(`${first ? '' : ','}${JSON.stringify(key)}:${json}`);
+      next = ',';
     }
-    first = false;
-    if (w) await w;
+    w = out.write(next === ',' ? ']' : `${next}]`);
+  } else if (hasRows(value)) {
+    await writeMembers(out, prefix, value);
+    return true;
+  } else {
+    const json: string | undefined = stringifyJson(value);
+    if (json === undefined) return false;
+    w = out.write(`${prefix}${json}`);
   }
-  w = out.write('}\n');
+  if (w) await w;
+  return true;
+}
+
+/** Writes `prefix` and `object`'s members one at a time. */
+async function writeMembers(out: TextSink, prefix: string, object: Record<string, unknown>): Promise<void> {
+  let next = `${prefix}{`;
+  for (const [key, value] of Object.entries(object)) {
+    if (await writeValue(out, `${next}${JSON.stringify(key)}:`, value)) next = ',';
+  }
+  const w = out.write(next === ',' ? '}' : `${next}}`);
   if (w) await w;
 }

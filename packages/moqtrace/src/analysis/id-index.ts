@@ -82,12 +82,13 @@ export class IdIndex {
     return e === undefined ? undefined : (this.values[e >>> PAGE_BITS] as Int32Array)[e & PAGE_MASK];
   }
 
-  /** Sets (or replaces) the value of `id` (an integer in `[-2^31, 2^31 − 1]`). */
-  set(id: bigint, value: number): void {
+  /** Sets (or replaces) the value of `id` (an integer in `[-2^31, 2^31 − 1]`); returns the id's entry. */
+  set(id: bigint, value: number): number {
     let e = this.entry(id);
     if (e === undefined) e = this.add(id);
     while (this.values.length <= e >>> PAGE_BITS) this.values.push(new Int32Array(PAGE_SIZE));
     (this.values[e >>> PAGE_BITS] as Int32Array)[e & PAGE_MASK] = value;
+    return e;
   }
 
   private place(key: number, slot: number): void {

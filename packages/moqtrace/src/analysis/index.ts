@@ -31,6 +31,7 @@ export {
   type TrackTable,
   type TrackTableBuilder,
   type TrackTableOptions,
+  type TrackTableResultOptions,
 } from './pairing.js';
 export {
   computeStats,

@@ -44,7 +44,10 @@ export interface TrackEntry {
   objects: number;
   /** Payload bytes (event 4 `size`) on the track's data streams. */
   bytes: number;
-  /** Data streams joined to this track. */
+  /**
+   * Data streams joined to this track, in the order they were opened. Filled by
+   * {@link TrackTableBuilder.result} (the builder keeps them compactly while it reads).
+   */
   dataStreams: bigint[];
 }
 
@@ -98,12 +101,74 @@ function reasonOf(message: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The data streams joined to each track, without a bigint or an array per stream: per joined stream-opened event
+ * its stream's {@link IdIndex} entry and the link to the track's next one, in `Int32Array` pages.
+ */
+class JoinedStreams {
+  private readonly pages: Int32Array[] = []; // per link: stream entry, next link (-1 at the end)
+  private readonly heads: number[] = []; // track → its first link (-1: none)
+  private readonly tails: number[] = []; // track → its last link
+  private size = 0;
+
+  /** Appends the stream of `entry` to `track`'s list. */
+  push(track: number, entry: number): void {
+    const link = this.size++;
+    if ((link & 1023) === 0) this.pages.push(new Int32Array(2048));
+    this.set(link, entry, -1);
+    while (this.heads.length <= track) {
+      this.heads.push(-1);
+      this.tails.push(-1);
+    }
+    const tail = this.tails[track] as number;
+    if (tail < 0) this.heads[track] = link;
+    else (this.pages[tail >>> 10] as Int32Array)[(tail & 1023) * 2 + 1] = link;
+    this.tails[track] = link;
+  }
+
+  /** The stream entries of `track`, in the order they were pushed. */
+  *entries(track: number): IterableIterator<number> {
+    for (let link = this.heads[track] ?? -1; link >= 0; ) {
+      const page = this.pages[link >>> 10] as Int32Array;
+      yield page[(link & 1023) * 2] as number;
+      link = page[(link & 1023) * 2 + 1] as number;
+    }
+  }
+
+  private set(link: number, entry: number, next: number): void {
+    const page = this.pages[link >>> 10] as Int32Array;
+    page[(link & 1023) * 2] = entry;
+    page[(link & 1023) * 2 + 1] = next;
+  }
+}
+
+/** Options of {@link TrackTableBuilder.result}. */
+export interface TrackTableResultOptions {
+  /** Fill each entry's `dataStreams` (default `true`). */
+  dataStreams?: boolean;
+}
+
 /** Incremental {@link buildTrackTable}: feed events in order, read the table at any time. */
 export interface TrackTableBuilder {
   /** Adds the next event (events of all segments, in file order; indexes count every added event). */
   add(event: TraceEvent): void;
-  /** The table so far (entries are live objects that later `add` calls keep updating). */
-  result(): TrackTable;
+  /**
+   * The table so far. Entries are live objects that later `add` calls keep updating, except `dataStreams`, which
+   * each call fills afresh (O(data streams)); `{ dataStreams: false }` leaves them empty (read them one track at a
+   * time with {@link TrackTableBuilder.dataStreams}).
+   */
+  result(options?: TrackTableResultOptions): TrackTable;
+  /**
+   * The data streams joined to the track at `index` in `result().tracks`, in the order they were opened, made one
+   * at a time: a track with many data streams never holds them all as an array.
+   *
+   * @example
+   * ```ts
+   * const { tracks } = builder.result({ dataStreams: false });
+   * tracks.forEach((t, i) => console.log(t.request, [...builder.dataStreams(i)].length));
+   * ```
+   */
+  dataStreams(index: number): IterableIterator<bigint>;
 }
 
 /**
@@ -133,6 +198,12 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
   const byAlias = new Map<bigint, TrackEntry>();
   const byFetchId = new Map<bigint, TrackEntry>();
   const dataStream = new IdIndex(); // data stream id → index in `tracks`
+  // the `dataStreams` arrays are made by `result()`: a read keeps no bigint per data stream (promoting them made
+  // V8 grow its young generation)
+  const joined = new JoinedStreams();
+  function* streamsOf(track: number): IterableIterator<bigint> {
+    for (const e of joined.entries(track)) yield dataStream.idAt(e);
+  }
   const trackIndex = new Map<TrackEntry, number>();
   let index = -1;
 
@@ -266,8 +337,8 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
           if (event.fetchRequestId !== undefined) entry = byFetchId.get(event.fetchRequestId);
           if (!entry && event.trackAlias !== undefined) entry = byAlias.get(event.trackAlias);
           if (entry) {
-            dataStream.set(event.streamId, trackIndex.get(entry) as number);
-            entry.dataStreams.push(event.streamId);
+            const track = trackIndex.get(entry) as number;
+            joined.push(track, dataStream.set(event.streamId, track));
           }
           return;
         }
@@ -285,9 +356,13 @@ export function createTrackTableBuilder(options: TrackTableOptions = {}): TrackT
           return;
       }
     },
-    result() {
+    result(resultOptions = {}) {
+      tracks.forEach((t, i) => {
+        t.dataStreams = resultOptions.dataStreams === false ? [] : [...streamsOf(i)];
+      });
       return { draft, tracks: tracks.slice(), unmatchedResponses: unmatched.slice() };
     },
+    dataStreams: streamsOf,
   };
 }
 

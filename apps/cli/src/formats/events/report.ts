@@ -216,7 +216,9 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
       const builder = stats ?? createStatsBuilder();
       // the stream rows stay in the builder's compact store: printed one at a time (JSON array, table lines)
       const s = builder.result({ streams: false });
-      const t = (tracks ?? createTrackTableBuilder()).result();
+      const trackBuilder = tracks ?? createTrackTableBuilder();
+      // the data streams of a track stay in the builder too (one track may have every data stream of the trace)
+      const t = trackBuilder.result({ dataStreams: false });
       const json = {
         file: input.name,
         format: description.format,
@@ -227,7 +229,9 @@ export function eventsStats(input: TraceInput, description: EventsDescription): 
         streams: new JsonRows(() => builder.streams()),
         timeRange: s.timeRange ?? null,
         draft: t.draft ?? null,
-        tracks: t.tracks,
+        tracks: new JsonRows(() =>
+          t.tracks.map((track, i) => ({ ...track, dataStreams: new JsonRows(() => trackBuilder.dataStreams(i)) })),
+        ),
         unmatchedResponses: t.unmatchedResponses,
         end: { state: outcome.state, offset: outcome.offset, complete: outcome.complete },
         problems: { errors: outcome.errors, warnings: outcome.warnings },
