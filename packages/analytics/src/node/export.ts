@@ -10,10 +10,12 @@ import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileSource } from '@x/binary/node';
+import type { TraceEvent } from '@x/moqtrace';
 import { AnalyticsError } from '../errors.js';
 import { DEFERRED_JSON } from '../event-json.js';
 import { DEFAULT_MAX_LINE_BYTES, emptyTableQuery, quoteIdentifier, sqlString, tableLoadQuery } from '../load.js';
 import { createRowWriter, type RowWriter } from '../load-buffer.js';
+import { EVENT_ROWS, type EventRows, type EventRowsSink, EventRowWriter } from '../scan/event-row.js';
 import { scanTrace } from '../scan/moqtrace.js';
 import type { NeededInputs, ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
@@ -154,8 +156,30 @@ interface Slot {
   readonly drop: readonly number[];
 }
 
+/** An export's {@link EventRows}: the rows of one file written straight into the `events` spool. */
+class SpoolEventRows implements EventRows {
+  private readonly writer: EventRowWriter;
+
+  constructor(
+    private readonly slot: Slot,
+    file: string,
+    date: string | null,
+  ) {
+    this.writer = new EventRowWriter(file, date);
+  }
+
+  add(segment: number, offset: number, startTime: number, event: TraceEvent): boolean {
+    const spool = this.slot.spool as Spool;
+    const start = spool.buffer.length;
+    if (!this.writer.write(spool.buffer, segment, offset, startTime, event)) return false;
+    spool.added(start);
+    this.slot.rows++;
+    return true;
+  }
+}
+
 /** The row sink of an export: one row writer and one spool per table. */
-class ExportSink implements TableRowSink {
+class ExportSink implements TableRowSink, EventRowsSink {
   private readonly slots: Record<string, Slot> = {};
   /** The row writers render the `fields` JSON of events straight into bytes. */
   readonly [DEFERRED_JSON] = true;
@@ -172,6 +196,12 @@ class ExportSink implements TableRowSink {
         drop,
       };
     }
+  }
+
+  [EVENT_ROWS](file: string, date: string | null): EventRows | undefined {
+    const slot = this.slots.events as Slot;
+    // Only rows with every input: a consumer that needs fewer gets its NULLs from `add`.
+    return slot.countOnly || slot.drop.length > 0 ? undefined : new SpoolEventRows(slot, file, date);
   }
 
   spool(table: TableName): Spool {
