@@ -11,6 +11,7 @@
 import type { TraceEvent } from '@x/moqtrace';
 import { renderEventJson } from '@x/moqtrace/ndjson';
 import { type ByteOut, putDigits } from './byte-out.js';
+import { JSON_PARTS } from './tables/moqtrace.js';
 
 const FULL_BYTES = { fullBytes: true } as const;
 
@@ -30,24 +31,6 @@ export class EventJson {
     return renderEventJson(this.event, FULL_BYTES);
   }
 }
-
-/**
- * The constant parts of the frequent events' JSON, in order (shared with the `events` row writer, which writes the
- * same JSON inside its rows).
- */
-export const JSON_PARTS = {
-  header: '{"type":"object-header","seq":',
-  payload: '{"type":"object-payload","seq":',
-  closed: '{"type":"stream-closed","seq":',
-  timestamp: ',"timestamp":',
-  streamId: ',"streamId":"',
-  groupId: '","groupId":"',
-  objectId: '","objectId":"',
-  priority: '","publisherPriority":',
-  status: ',"objectStatus":',
-  size: '","size":',
-  errorCode: '","errorCode":',
-} as const;
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const HEADER = ascii(JSON_PARTS.header);

@@ -78,7 +78,10 @@ const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv
 function lineLimit(file: SpoolFile): number {
   return Math.max(DEFAULT_MAX_LINE_BYTES / 8, file.longest + 1024);
 }
-/** DuckDB threads while the inputs are read (JavaScript uses one core meanwhile). */
+/**
+ * DuckDB threads of a piecewise export: a piece is copied by one thread (its connection's), one piece at a time
+ * while the inputs are read (JavaScript uses the other core), then up to `threads` pieces at once.
+ */
 const PIECE_THREADS = 1;
 /** zstd level of Parquet files. */
 const ZSTD_LEVEL = 1;
@@ -389,21 +392,27 @@ export async function exportRecordings(
     threads: piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads,
     tempDirectory: join(tmp, 'spill'),
   });
-  const connected = opening.then((d) => d.connection);
   // Awaited below; until then a failure must not count as unhandled.
   opening.catch(() => undefined);
-  connected.catch(() => undefined);
+  let copier: PieceCopier | undefined;
   try {
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
-    const copier = piecewise
+    // The first copy uses the export's connection; copies at the same time get their own.
+    let connections = 0;
+    const connect = async () => {
+      const d = await opening;
+      return connections++ === 0 ? d.connection : d.instance.connect();
+    };
+    const pieces = piecewise
       ? new PieceCopier(
-          connected,
+          connect,
           tmp,
           (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
           (table, file, target) =>
             copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
         )
       : undefined;
+    copier = pieces;
     let spooled: SpooledRecordings;
     try {
       spooled = await spoolRecordings(
@@ -411,10 +420,11 @@ export async function exportRecordings(
         tmp,
         options.onFile,
         undefined,
-        copier && {
+        pieces && {
           rows: PIECE_ROWS,
-          onPiece: (t, f) => copier.onPiece(t, f),
-          onRead: () => copier.setBeforeNext(`SET threads = ${duckSettings.threads}`),
+          onPiece: (t, f) => pieces.onPiece(t, f),
+          // Every DuckDB thread for the copies left: one copy per thread.
+          onRead: () => pieces.widen(duckSettings.threads),
         },
       );
     } finally {
@@ -423,7 +433,8 @@ export async function exportRecordings(
     await copier?.settle();
     duck = await opening;
     const connection = duck.connection;
-    if (piecewise) await runInternal(connection, `SET threads = ${duckSettings.threads}`);
+    // (Piecewise: the tables left are empty, or payload-heavy and copied with one thread: DuckDB keeps its one
+    // thread; setting more threads takes about 25 ms.)
     const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
     for (const table of TABLES) {
@@ -464,6 +475,7 @@ export async function exportRecordings(
     };
   } finally {
     duck ??= await opening.catch(() => undefined);
+    if (duck !== undefined) copier?.closeExtra(duck.connection);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }

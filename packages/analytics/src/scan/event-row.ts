@@ -11,17 +11,16 @@
 import { EVENT_TYPE_IDS, type KnownEventTypeName, messageAsMap, type TraceEvent } from '@x/moqtrace';
 import { controlMessageName, directionName, requestIdOf } from '@x/moqtrace/analysis';
 import { type ByteOut, putDigits } from '../byte-out.js';
-import { JSON_PARTS } from '../event-json.js';
 import { LOAD_QUOTE } from '../load.js';
 import type { LoadValue } from '../tables/types.js';
 import { int64, timeMicros, u64 } from './sink.js';
 
 /** Index of `direction` in an event row; the per-type columns follow it up to `peer`. */
 const DIRECTION = 8;
-/** Index of `peer` in an event row (`fields` and `_time_us` follow). */
+/** Index of `peer` in an event row (`fields`, `_time_us`, `_publisher_priority` and `_object_status` follow). */
 const PEER = 20;
 /** Inputs of an event row. */
-export const EVENT_INPUTS = 23;
+export const EVENT_INPUTS = 25;
 
 /** Sets the per-type columns of an event row (`direction` … `label`; they start NULL). */
 function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | undefined): void {
@@ -114,53 +113,36 @@ export function fillEventRow(
   row[PEER] = event.peer;
   row[PEER + 1] = fields;
   row[PEER + 2] = timeMicros(place.startTime, event.timestamp);
+  // Inputs of the `fields` JSON built from the columns: NULL, `fields` is given.
+  row[PEER + 3] = null;
+  row[PEER + 4] = null;
   setTypeColumns(row, event, draft);
 }
 
-const QUOTE = 0x1f;
 const COMMA = 0x2c;
 const Q = LOAD_QUOTE;
-const J = JSON_PARTS;
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const ids = EVENT_TYPE_IDS;
-// The constant bytes between the values of a line, by event type. Values in the row: segment, offset, seq,
-// timestamp_us, then (after `type`, `type_id` and the NULL per-type columns before it) stream_id and the type's
-// other columns; then NULLs up to `peer`, and `fields`, whose JSON repeats seq, timestamp and the ids (copied from
-// the row's bytes), then `_time_us`.
+// The constant bytes between the values of a line, by event type: `type`, `type_id` and the NULL per-type columns
+// up to `stream_id`; after the type's last column, NULLs up to `peer` and a NULL `fields` (the `fields` column
+// builds the same JSON from the columns).
 const HEADER_HEAD = ascii(`${Q}object-header${Q},${ids['object-header']},,,,`);
-const HEADER_JSON = ascii(`,,,,,,,,${Q}${J.header}`);
+const HEADER_TAIL = ascii(',,,,,,,,,');
 const PAYLOAD_HEAD = ascii(`${Q}object-payload${Q},${ids['object-payload']},,,,`);
-const PAYLOAD_JSON = ascii(`,,,,,,,${Q}${J.payload}`);
+const PAYLOAD_TAIL = ascii(',,,,,,,,');
 const CLOSED_HEAD = ascii(`${Q}stream-closed${Q},${ids['stream-closed']},,,,`);
 const CLOSED_MIDDLE = ascii(',,,,,,');
-const CLOSED_JSON = ascii(`,,,,${Q}${J.closed}`);
-const TIMESTAMP = ascii(J.timestamp);
-const STREAM = ascii(J.streamId);
-const GROUP = ascii(J.groupId);
-const OBJECT = ascii(J.objectId);
-const PRIORITY = ascii(J.priority);
-const STATUS = ascii(J.status);
-const SIZE = ascii(J.size);
-const ERROR = ascii(J.errorCode);
+const CLOSED_TAIL = ascii(',,,,,');
+// No `_publisher_priority` and `_object_status`, and the newline.
+const NO_OBJECT_FIELDS = ascii(',,\n');
 
-/**
- * Room for a line besides its `file` and `file_date`: at most 17 numbers of at most 16 digits, and constant
- * parts of less than 300 bytes.
- */
-const ROW_ROOM = 1024;
+/** Room for a line besides its `file` and `file_date`: at most 12 numbers of at most 16 digits and ~100 bytes. */
+const ROW_ROOM = 512;
 
 function put(out: ByteOut, bytes: Uint8Array): void {
   const to = out.bytes;
   let at = out.length;
   for (let i = 0; i < bytes.length; i++) to[at++] = bytes[i] as number;
-  out.length = at;
-}
-
-/** Appends `bytes[from, to)` of the output again (a number written before). */
-function again(out: ByteOut, from: number, to: number): void {
-  const bytes = out.bytes;
-  let at = out.length;
-  for (let i = from; i < to; i++) bytes[at++] = bytes[i] as number;
   out.length = at;
 }
 
@@ -185,9 +167,10 @@ function idNumber(value: unknown): number {
 /**
  * Writes `events` load lines of one file straight from the events. {@link EventRowWriter.write} takes the usual
  * forms of object headers, object payloads and stream closes (ids as bigints below 2^53, numbers as non-negative
- * safe integers, no peer, no extra members, no payload bytes); for anything else it writes nothing and returns
- * false, and the caller writes the row of {@link fillEventRow}. The `fields` JSON is the one of
- * `writeEventJson` (event-json.ts), its numbers copied from the row.
+ * safe integers, no peer, no extra members, no payload bytes): the ones whose canonical JSON the `fields` column
+ * builds from the other columns (`fields` is left NULL, the object header's priority and status go to hidden
+ * inputs). For anything else it writes nothing and returns false, and the caller writes the row of
+ * {@link fillEventRow}.
  *
  * @example
  * ```ts
@@ -227,99 +210,52 @@ export class EventRowWriter {
     bytes[out.length++] = COMMA;
     putDigits(out, offset);
     bytes[out.length++] = COMMA;
-    const seqAt = out.length;
     putDigits(out, seq);
-    const seqEnd = out.length;
     bytes[out.length++] = COMMA;
     putDigits(out, timestamp);
-    const timeEnd = out.length;
     bytes[out.length++] = COMMA;
     if (type === 'stream-closed') {
       const code = event.errorCode;
       if (!isDigits(code)) return undo(out, start);
       put(out, CLOSED_HEAD);
-      const streamAt = out.length;
       putDigits(out, stream);
-      const streamEnd = out.length;
       put(out, CLOSED_MIDDLE);
-      const codeAt = out.length;
       putDigits(out, code);
-      const codeEnd = out.length;
-      put(out, CLOSED_JSON);
-      this.jsonStart(out, seqAt, seqEnd, timeEnd, streamAt, streamEnd);
-      put(out, ERROR);
-      again(out, codeAt, codeEnd);
-    } else {
-      const group = idNumber(event.groupId);
-      const object = idNumber(event.objectId);
-      if (group < 0 || object < 0) return undo(out, start);
-      const header = type === 'object-header';
-      put(out, header ? HEADER_HEAD : PAYLOAD_HEAD);
-      const streamAt = out.length;
-      putDigits(out, stream);
-      const streamEnd = out.length;
-      bytes[out.length++] = COMMA;
-      const groupAt = out.length;
-      putDigits(out, group);
-      const groupEnd = out.length;
-      bytes[out.length++] = COMMA;
-      const objectAt = out.length;
-      putDigits(out, object);
-      const objectEnd = out.length;
-      if (header) {
-        const { publisherPriority, objectStatus } = event;
-        if (!isDigits(publisherPriority) || !isDigits(objectStatus)) return undo(out, start);
-        put(out, HEADER_JSON);
-        this.jsonStart(out, seqAt, seqEnd, timeEnd, streamAt, streamEnd);
-        this.jsonObject(out, groupAt, groupEnd, objectAt, objectEnd);
-        put(out, PRIORITY);
-        putDigits(out, publisherPriority);
-        put(out, STATUS);
-        putDigits(out, objectStatus);
-      } else {
-        const size = event.size;
-        if (!isDigits(size) || event.payload !== undefined) return undo(out, start);
-        bytes[out.length++] = COMMA;
-        const sizeAt = out.length;
-        putDigits(out, size);
-        const sizeEnd = out.length;
-        put(out, PAYLOAD_JSON);
-        this.jsonStart(out, seqAt, seqEnd, timeEnd, streamAt, streamEnd);
-        this.jsonObject(out, groupAt, groupEnd, objectAt, objectEnd);
-        put(out, SIZE);
-        again(out, sizeAt, sizeEnd);
-      }
+      put(out, CLOSED_TAIL);
+      putDigits(out, time);
+      put(out, NO_OBJECT_FIELDS);
+      return true;
     }
-    bytes[out.length++] = 0x7d;
-    bytes[out.length++] = QUOTE;
+    const group = idNumber(event.groupId);
+    const object = idNumber(event.objectId);
+    if (group < 0 || object < 0) return undo(out, start);
+    const header = type === 'object-header';
+    put(out, header ? HEADER_HEAD : PAYLOAD_HEAD);
+    putDigits(out, stream);
     bytes[out.length++] = COMMA;
-    putDigits(out, time);
-    bytes[out.length++] = 0x0a;
+    putDigits(out, group);
+    bytes[out.length++] = COMMA;
+    putDigits(out, object);
+    if (header) {
+      const { publisherPriority, objectStatus } = event;
+      if (!isDigits(publisherPriority) || !isDigits(objectStatus)) return undo(out, start);
+      put(out, HEADER_TAIL);
+      putDigits(out, time);
+      bytes[out.length++] = COMMA;
+      putDigits(out, publisherPriority);
+      bytes[out.length++] = COMMA;
+      putDigits(out, objectStatus);
+      bytes[out.length++] = 0x0a;
+    } else {
+      const size = event.size;
+      if (!isDigits(size) || event.payload !== undefined) return undo(out, start);
+      bytes[out.length++] = COMMA;
+      putDigits(out, size);
+      put(out, PAYLOAD_TAIL);
+      putDigits(out, time);
+      put(out, NO_OBJECT_FIELDS);
+    }
     return true;
-  }
-
-  /** The JSON's `seq`, `timestamp` and `streamId` values, copied from the row (`timestamp` follows `seq`). */
-  private jsonStart(
-    out: ByteOut,
-    seqAt: number,
-    seqEnd: number,
-    timeEnd: number,
-    streamAt: number,
-    streamEnd: number,
-  ): void {
-    again(out, seqAt, seqEnd);
-    put(out, TIMESTAMP);
-    again(out, seqEnd + 1, timeEnd);
-    put(out, STREAM);
-    again(out, streamAt, streamEnd);
-  }
-
-  /** The JSON's `groupId` and `objectId` values, copied from the row. */
-  private jsonObject(out: ByteOut, groupAt: number, groupEnd: number, objectAt: number, objectEnd: number): void {
-    put(out, GROUP);
-    again(out, groupAt, groupEnd);
-    put(out, OBJECT);
-    again(out, objectAt, objectEnd);
   }
 }
 
