@@ -83,6 +83,8 @@ function lineLimit(file: SpoolFile): number {
  * while the inputs are read (JavaScript uses the other core), then up to `threads` pieces at once.
  */
 const PIECE_THREADS = 1;
+/** Most entries of a Parquet column dictionary (see {@link copyStatement}). */
+const DICTIONARY_ENTRIES = 1000;
 /** zstd level of Parquet files. */
 const ZSTD_LEVEL = 1;
 /** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
@@ -137,6 +139,10 @@ export function copyStatement(
     // zstd level 1 (DuckDB's default is 3): the COPY of the 1M-event events table took 649 ms instead of 697 ms
     // (median of 5, two threads) and its file is 3% smaller (9.9 MB instead of 10.2 MB).
     if (compression === 'zstd') parts.push(`COMPRESSION_LEVEL ${ZSTD_LEVEL}`);
+    // Dictionaries of at most 1000 entries (DuckDB's default: a 20th of the row group): columns with more distinct
+    // values are written plain at once. The 8 events pieces of the 1M-event trace: 5% less CPU (three alternated
+    // pairs, one thread), 9.69 MB instead of 9.77 MB; rs-20mb.ss the same size.
+    parts.push(`DICTIONARY_SIZE_LIMIT ${DICTIONARY_ENTRIES}`);
   } else {
     // Flat text formats: bytes as lowercase hex.
     const blobs = table.columns.filter((c) => c.type === 'BLOB').map((c) => quoteIdentifier(c.name));
