@@ -83,6 +83,10 @@ function lineLimit(file: SpoolFile): number {
  * while the inputs are read (JavaScript uses the other core), then up to `threads` pieces at once.
  */
 const PIECE_THREADS = 1;
+/** DuckDB's memory limit (MB) for the copy of a payload-heavy table (twice that for rows over 8 KiB). */
+const PAYLOAD_MEMORY_MB = 64;
+/** Fewest rows of a Parquet row group. */
+const MIN_GROUP_ROWS = 1024;
 /** Most entries of a Parquet column dictionary (see {@link copyStatement}). */
 const DICTIONARY_ENTRIES = 1000;
 /** zstd level of Parquet files. */
@@ -132,7 +136,7 @@ export function copyStatement(
   let query = select;
   if (format === 'parquet') {
     const groupBytes = rowBytes > LARGE_ROW_BYTES ? ROW_GROUP_BYTES : 8 * ROW_GROUP_BYTES;
-    const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
+    const bySize = rowBytes > 0 ? Math.max(MIN_GROUP_ROWS, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
     const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
     const compression = options.compression ?? 'zstd';
     parts.push('FORMAT parquet', `COMPRESSION ${compression}`, `ROW_GROUP_SIZE ${groups}`);
@@ -455,8 +459,12 @@ export async function exportRecordings(
       const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
       if (rowBytes > LARGE_ROW_BYTES) {
         // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
-        // compression) near 100 MB; measured as fast as two threads on payload-heavy tables.
-        await runInternal(connection, "SET threads = 1; SET memory_limit = '128MB'");
+        // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
+        // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
+        // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
+        // least): 128 MB (six 6 MiB payloads need more than 64 MB).
+        const limit = rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
+        await runInternal(connection, `SET threads = 1; SET memory_limit = '${limit}MB'`);
         await runInternal(connection, statement);
         await runInternal(
           connection,
