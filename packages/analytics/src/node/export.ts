@@ -23,7 +23,7 @@ import { TABLES } from '../tables/index.js';
 import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
 import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, loadNodeApi, openDuck, runInternal } from './duckdb.js';
 import { detectFile } from './inputs.js';
-import { PIECE_ROWS, PieceCopier } from './pieces.js';
+import { FIRST_PIECE_ROWS, PIECE_ROWS, PieceCopier } from './pieces.js';
 import { FileSpool, type Spool, type SpoolFile } from './spool.js';
 
 /** Output formats of {@link exportRecordings}. */
@@ -260,6 +260,8 @@ async function exists(path: string): Promise<boolean> {
 export interface SpoolPieces {
   /** Rows per piece. */
   readonly rows: number;
+  /** Rows of a table's first piece (default `rows`). */
+  readonly firstRows?: number;
   /** Called with each finished file of a table, in order (the last one too). */
   onPiece(table: TableSpec, file: SpoolFile): void;
   /** Called once every input was read, before the last pieces are finished. */
@@ -304,6 +306,7 @@ export async function spoolRecordings(
           onPiece?.(table, file);
         },
         pieces?.rows,
+        pieces?.firstRows,
       );
       sink.setSpool(table.name, spool);
       tables.set(table.name, files);
@@ -420,6 +423,7 @@ export async function exportRecordings(
           (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
           (table, file, target) =>
             copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
+          partial,
         )
       : undefined;
     copier = pieces;
@@ -432,6 +436,7 @@ export async function exportRecordings(
         undefined,
         pieces && {
           rows: PIECE_ROWS,
+          firstRows: FIRST_PIECE_ROWS,
           onPiece: (t, f) => pieces.onPiece(t, f),
           // Every DuckDB thread for the copies left: one copy per thread.
           onRead: () => pieces.widen(duckSettings.threads),
@@ -452,7 +457,7 @@ export async function exportRecordings(
       const rows = files.reduce((n, f) => n + f.rows, 0);
       rowsOf.set(table.name, rows);
       if (copier?.isPiecewise(table.name)) {
-        await copier.finish(table.name, partial(table.name));
+        await copier.finish(table.name);
         continue;
       }
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
@@ -489,6 +494,7 @@ export async function exportRecordings(
     };
   } finally {
     duck ??= await opening.catch(() => undefined);
+    await copier?.close();
     if (duck !== undefined) copier?.closeExtra(duck.connection);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });

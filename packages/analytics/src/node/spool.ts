@@ -92,11 +92,13 @@ export class FileSpool implements Spool {
    * @param onFile - receives each finished file
    * @param pieceRows - rows per file: a file is finished (and handed to `onFile`) every this many rows, so that
    *   DuckDB can work on it while the next one is written (default: one file)
+   * @param firstRows - rows of the first file (default `pieceRows`): a smaller first piece gets DuckDB going sooner
    */
   constructor(
     private readonly base: string,
     private readonly onFile: (file: SpoolFile) => void,
     private readonly pieceRows = Number.POSITIVE_INFINITY,
+    private readonly firstRows = pieceRows,
   ) {
     this.path = this.nextPath();
   }
@@ -122,7 +124,8 @@ export class FileSpool implements Spool {
       return;
     }
     if (size > this.longest) this.longest = size;
-    if (++this.fileRows === this.pieceRows) this.cut = buffer.length;
+    // The first file is number 0 (`index` is the next one's).
+    if (++this.fileRows === (this.index === 1 ? this.firstRows : this.pieceRows)) this.cut = buffer.length;
   }
 
   async drain(all = false): Promise<void> {
