@@ -23,7 +23,8 @@ export const PIECE_ROWS = 122880;
 
 /**
  * Rows of a table's first piece: DuckDB starts copying sooner (its core idles until the first piece is written;
- * measured on the 1M-event trace: the first copy began at about 0.25 s with a whole piece, 0.15 s with a quarter).
+ * measured on the 1M-event trace, in process: the first copy began at 0.24–0.27 s with a whole piece, 0.18–0.24 s
+ * with a quarter).
  */
 export const FIRST_PIECE_ROWS = PIECE_ROWS / 4;
 
