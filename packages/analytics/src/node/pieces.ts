@@ -134,7 +134,10 @@ export class PieceCopier {
   }
 
   private async copy(piece: PieceCopy): Promise<void> {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined) {
+      piece.ended();
+      return;
+    }
     let connection: DuckDBConnection | undefined;
     try {
       connection = this.idle.pop();
