@@ -31,18 +31,26 @@ export function putDigits(out: ByteOut, value: number): void {
   let at = out.length + count;
   out.length = at;
   let n = value;
-  if (n < SMALL) {
-    while (n >= 10) {
-      const q = (n / 10) | 0;
-      bytes[--at] = ZERO + (n - q * 10);
-      n = q;
+  if (n >= SMALL) {
+    // The eight low digits in int32 arithmetic, then the rest (below 2^53 / 10^8, also int32). The quotient is
+    // corrected when the division rounded up to the next integer.
+    let high = Math.floor(n / 1e8);
+    let low = n - high * 1e8;
+    if (low < 0) {
+      high--;
+      low += 1e8;
     }
-  } else {
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      bytes[--at] = ZERO + (n - q * 10);
-      n = q;
+    for (let i = 0; i < 8; i++) {
+      const q = (low / 10) | 0;
+      bytes[--at] = ZERO + (low - q * 10);
+      low = q;
     }
+    n = high;
+  }
+  while (n >= 10) {
+    const q = (n / 10) | 0;
+    bytes[--at] = ZERO + (n - q * 10);
+    n = q;
   }
   bytes[at - 1] = ZERO + n;
 }

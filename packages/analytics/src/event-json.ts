@@ -11,6 +11,7 @@
 import type { TraceEvent } from '@x/moqtrace';
 import { renderEventJson } from '@x/moqtrace/ndjson';
 import { type ByteOut, putDigits } from './byte-out.js';
+import { JSON_PARTS } from './tables/moqtrace.js';
 
 const FULL_BYTES = { fullBytes: true } as const;
 
@@ -32,17 +33,17 @@ export class EventJson {
 }
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const HEADER = ascii('{"type":"object-header","seq":');
-const PAYLOAD = ascii('{"type":"object-payload","seq":');
-const CLOSED = ascii('{"type":"stream-closed","seq":');
-const TIMESTAMP = ascii(',"timestamp":');
-const STREAM = ascii(',"streamId":"');
-const GROUP = ascii('","groupId":"');
-const OBJECT = ascii('","objectId":"');
-const PRIORITY = ascii('","publisherPriority":');
-const STATUS = ascii(',"objectStatus":');
-const SIZE = ascii('","size":');
-const ERROR = ascii('","errorCode":');
+const HEADER = ascii(JSON_PARTS.header);
+const PAYLOAD = ascii(JSON_PARTS.payload);
+const CLOSED = ascii(JSON_PARTS.closed);
+const TIMESTAMP = ascii(JSON_PARTS.timestamp);
+const STREAM = ascii(JSON_PARTS.streamId);
+const GROUP = ascii(JSON_PARTS.groupId);
+const OBJECT = ascii(JSON_PARTS.objectId);
+const PRIORITY = ascii(JSON_PARTS.priority);
+const STATUS = ascii(JSON_PARTS.status);
+const SIZE = ascii(JSON_PARTS.size);
+const ERROR = ascii(JSON_PARTS.errorCode);
 
 /** Room for one template line: its constant parts and six numbers of at most 24 bytes. */
 const ROOM = 320;

@@ -10,11 +10,11 @@ import { renderEventJson } from '@x/moqtrace/ndjson';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventJson, writeEventJson } from '../src/event-json.js';
-import { AnalyticsError, createRowEncoder, type LoadValue, tableSpec } from '../src/index.js';
+import { AnalyticsError, createRowEncoder, type LoadValue, tableLoadQuery, tableSpec } from '../src/index.js';
 import { createRowWriter, LoadBuffer } from '../src/load-buffer.js';
 import { exportRecordings, openDataset } from '../src/node/index.js';
 import { mergeParquet } from '../src/node/parquet-merge.js';
-import { PIECE_ROWS } from '../src/node/pieces.js';
+import { PIECE_ROWS, PieceCopier } from '../src/node/pieces.js';
 import { FileSpool, nodeUtf8, type SpoolFile } from '../src/node/spool.js';
 import { rows, tempDir } from './helpers.js';
 
@@ -148,6 +148,70 @@ describe('spool pieces', () => {
       if (drainEvery === 1) expect(files.map((f) => f.rows)).toEqual([3, 3, 3, 3, 3, 3, 2]);
       else expect(files[0]?.rows).toBe(3);
     }
+  });
+});
+
+describe('piece copies', () => {
+  const problems = tableSpec('problems');
+  const write = createRowWriter(problems, (b) => Buffer.from(b).toString('base64'));
+  /** Spool files of `count` problems rows, `pieceRows` a file, the first one `firstRows`. */
+  async function spoolFiles(name: string, count: number, pieceRows: number, firstRows: number) {
+    const files: SpoolFile[] = [];
+    const spool = new FileSpool(join(tmp.dir, name), (f) => files.push(f), pieceRows, firstRows);
+    for (let i = 0; i < count; i++) {
+      spool.add(write, [`f${i}`, null, 'ss', i, null, 'TRUNCATED', 'error', `m${i}`]);
+      await spool.drain(true);
+    }
+    await spool.close();
+    return files;
+  }
+  const copy = (file: SpoolFile, target: string) =>
+    `COPY (${tableLoadQuery(problems, file.path, undefined, false)}) TO '${target}' (FORMAT parquet)`;
+
+  it('cuts a smaller first piece', async () => {
+    const files = await spoolFiles('first', 20, 3, 2);
+    expect(files.map((f) => f.rows)).toEqual([2, 3, 3, 3, 3, 3, 3]);
+  });
+
+  it('joins the copies in order, several at a time, into the table file', async () => {
+    const files = await spoolFiles('joined', 40, 4, 1);
+    const target = join(tmp.dir, 'joined.parquet');
+    const copier = new PieceCopier(
+      () => instance.connect(),
+      tmp.dir,
+      () => true,
+      (_t, file, part) => copy(file, part),
+      () => target,
+    );
+    copier.onPiece(problems, files[0] as SpoolFile);
+    copier.widen(3);
+    for (const file of files.slice(1)) copier.onPiece(problems, file);
+    await copier.settle();
+    await copier.finish('problems');
+    copier.closeExtra(connection);
+    const got = await all(`SELECT "offset" FROM '${target}'`);
+    expect(got.map((r) => Number(r[0]))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect((await all(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${target}')`))[0]?.[0]).toBe(
+      BigInt(files.length),
+    );
+  });
+
+  it('reports a failed copy and skips the rest, without waiting forever', async () => {
+    const files = await spoolFiles('failed', 12, 2, 2);
+    const copier = new PieceCopier(
+      () => instance.connect(),
+      tmp.dir,
+      () => true,
+      (_t, file, part) => (file === files[1] ? 'SELECT * FROM no_such_table' : copy(file, part)),
+      () => join(tmp.dir, 'failed.parquet'),
+    );
+    copier.widen(2);
+    for (const file of files) copier.onPiece(problems, file);
+    const error = await copier.settle().catch((e: unknown) => e);
+    await copier.close();
+    copier.closeExtra(connection);
+    expect(error).toBeInstanceOf(AnalyticsError);
+    expect((error as AnalyticsError).code).toBe('IO_ERROR');
   });
 });
 

@@ -11,18 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileSource } from '@x/binary/node';
 import { AnalyticsError } from '../errors.js';
-import { DEFERRED_JSON } from '../event-json.js';
 import { DEFAULT_MAX_LINE_BYTES, emptyTableQuery, quoteIdentifier, sqlString, tableLoadQuery } from '../load.js';
-import { createRowWriter, type RowWriter } from '../load-buffer.js';
 import { scanTrace } from '../scan/moqtrace.js';
-import type { NeededInputs, ScanOptions, ScanSummary, TableRowSink } from '../scan/sink.js';
+import type { NeededInputs, ScanOptions, ScanSummary } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
 import { TABLES } from '../tables/index.js';
-import type { LoadValue, TableName, TableSpec } from '../tables/types.js';
+import type { TableName, TableSpec } from '../tables/types.js';
 import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, loadNodeApi, openDuck, runInternal } from './duckdb.js';
+import { ExportSink, nodeBase64 } from './export-sink.js';
 import { detectFile } from './inputs.js';
-import { PIECE_ROWS, PieceCopier } from './pieces.js';
-import { FileSpool, type Spool, type SpoolFile } from './spool.js';
+import { FIRST_PIECE_ROWS, PIECE_ROWS, PieceCopier } from './pieces.js';
+import { FileSpool, type SpoolFile } from './spool.js';
 
 /** Output formats of {@link exportRecordings}. */
 export type ExportFormat = 'parquet' | 'csv' | 'ndjson';
@@ -76,8 +75,17 @@ const EXTENSIONS: Record<ExportFormat, string> = { parquet: 'parquet', csv: 'csv
 function lineLimit(file: SpoolFile): number {
   return Math.max(DEFAULT_MAX_LINE_BYTES / 8, file.longest + 1024);
 }
-/** DuckDB threads while the inputs are read (JavaScript uses one core meanwhile). */
+/**
+ * DuckDB threads of a piecewise export: a piece is copied by one thread (its connection's), one piece at a time
+ * while the inputs are read (JavaScript uses the other core), then up to `threads` pieces at once.
+ */
 const PIECE_THREADS = 1;
+/** DuckDB's memory limit (MB) for the copy of a payload-heavy table (twice that for rows over 8 KiB). */
+const PAYLOAD_MEMORY_MB = 64;
+/** Fewest rows of a Parquet row group. */
+const MIN_GROUP_ROWS = 1024;
+/** Most entries of a Parquet column dictionary (see {@link copyStatement}). */
+const DICTIONARY_ENTRIES = 1000;
 /** zstd level of Parquet files. */
 const ZSTD_LEVEL = 1;
 /** Mean size of a load line above which a table counts as payload-heavy (see {@link copyStatement}). */
@@ -125,13 +133,17 @@ export function copyStatement(
   let query = select;
   if (format === 'parquet') {
     const groupBytes = rowBytes > LARGE_ROW_BYTES ? ROW_GROUP_BYTES : 8 * ROW_GROUP_BYTES;
-    const bySize = rowBytes > 0 ? Math.max(1024, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
+    const bySize = rowBytes > 0 ? Math.max(MIN_GROUP_ROWS, Math.floor(groupBytes / rowBytes)) : Number.MAX_SAFE_INTEGER;
     const groups = Math.min(options.rowGroupSize ?? 122880, bySize);
     const compression = options.compression ?? 'zstd';
     parts.push('FORMAT parquet', `COMPRESSION ${compression}`, `ROW_GROUP_SIZE ${groups}`);
     // zstd level 1 (DuckDB's default is 3): the COPY of the 1M-event events table took 649 ms instead of 697 ms
     // (median of 5, two threads) and its file is 3% smaller (9.9 MB instead of 10.2 MB).
     if (compression === 'zstd') parts.push(`COMPRESSION_LEVEL ${ZSTD_LEVEL}`);
+    // Dictionaries of at most 1000 entries (DuckDB's default: a 20th of the row group): columns with more distinct
+    // values are written plain at once. The 8 events pieces of the 1M-event trace: 5% less CPU (three alternated
+    // pairs, one thread), 9.69 MB instead of 9.77 MB; rs-20mb.ss the same size.
+    parts.push(`DICTIONARY_SIZE_LIMIT ${DICTIONARY_ENTRIES}`);
   } else {
     // Flat text formats: bytes as lowercase hex.
     const blobs = table.columns.filter((c) => c.type === 'BLOB').map((c) => quoteIdentifier(c.name));
@@ -142,69 +154,6 @@ export function copyStatement(
   if (options.partition) parts.push('PARTITION_BY (file_date)');
   return `COPY (${query}) TO ${sqlString(target)} (${parts.join(', ')})`;
 }
-
-/** One table of an export: its encoder and where its rows go. */
-interface Slot {
-  readonly write: RowWriter;
-  spool: Spool | undefined;
-  rows: number;
-  /** Rows are only counted, not written (no input of the table is needed). */
-  readonly countOnly: boolean;
-  /** Indices of the inputs that are not needed: written as NULL. */
-  readonly drop: readonly number[];
-}
-
-/** The row sink of an export: one row writer and one spool per table. */
-class ExportSink implements TableRowSink {
-  private readonly slots: Record<string, Slot> = {};
-  /** The row writers render the `fields` JSON of events straight into bytes. */
-  readonly [DEFERRED_JSON] = true;
-
-  constructor(base64: (bytes: Uint8Array) => string, needed?: NeededInputs) {
-    for (const table of TABLES) {
-      const inputs = needed?.get(table.name);
-      const drop = inputs === undefined ? [] : table.inputs.flatMap((input, i) => (inputs.has(input.name) ? [] : [i]));
-      this.slots[table.name] = {
-        write: createRowWriter(table, base64),
-        spool: undefined,
-        rows: 0,
-        countOnly: needed !== undefined && (inputs === undefined || inputs.size === 0),
-        drop,
-      };
-    }
-  }
-
-  spool(table: TableName): Spool {
-    return (this.slots[table] as Slot).spool as Spool;
-  }
-
-  setSpool(table: TableName, spool: Spool): void {
-    (this.slots[table] as Slot).spool = spool;
-  }
-
-  rows(table: TableName): number {
-    return (this.slots[table] as Slot).rows;
-  }
-
-  spools(): Spool[] {
-    return Object.values(this.slots).flatMap((slot) => (slot.spool ? [slot.spool] : []));
-  }
-
-  add(table: TableName, row: LoadValue[]): void {
-    const slot = this.slots[table] as Slot;
-    slot.rows++;
-    if (slot.countOnly) return;
-    for (const i of slot.drop) row[i] = null;
-    (slot.spool as Spool).add(slot.write, row);
-  }
-
-  async flush(): Promise<void> {
-    for (const table of TABLES) await (this.slots[table.name] as Slot).spool?.drain();
-  }
-}
-
-const nodeBase64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -217,6 +166,8 @@ async function exists(path: string): Promise<boolean> {
 export interface SpoolPieces {
   /** Rows per piece. */
   readonly rows: number;
+  /** Rows of a table's first piece (default `rows`). */
+  readonly firstRows?: number;
   /** Called with each finished file of a table, in order (the last one too). */
   onPiece(table: TableSpec, file: SpoolFile): void;
   /** Called once every input was read, before the last pieces are finished. */
@@ -261,6 +212,7 @@ export async function spoolRecordings(
           onPiece?.(table, file);
         },
         pieces?.rows,
+        pieces?.firstRows,
       );
       sink.setSpool(table.name, spool);
       tables.set(table.name, files);
@@ -359,21 +311,28 @@ export async function exportRecordings(
     threads: piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads,
     tempDirectory: join(tmp, 'spill'),
   });
-  const connected = opening.then((d) => d.connection);
   // Awaited below; until then a failure must not count as unhandled.
   opening.catch(() => undefined);
-  connected.catch(() => undefined);
+  let copier: PieceCopier | undefined;
   try {
     const partial = (table: TableName) => join(tmp, partition ? `${table}.out` : `${table}.out.${EXTENSIONS[format]}`);
-    const copier = piecewise
+    // The first copy uses the export's connection; copies at the same time get their own.
+    let connections = 0;
+    const connect = async () => {
+      const d = await opening;
+      return connections++ === 0 ? d.connection : d.instance.connect();
+    };
+    const pieces = piecewise
       ? new PieceCopier(
-          connected,
+          connect,
           tmp,
           (_table, file) => file.bytes / file.rows <= LARGE_ROW_BYTES,
           (table, file, target) =>
             copyStatement(table, spooledQuery(table, [file], false), target, options, file.bytes / file.rows),
+          partial,
         )
       : undefined;
+    copier = pieces;
     let spooled: SpooledRecordings;
     try {
       spooled = await spoolRecordings(
@@ -381,10 +340,12 @@ export async function exportRecordings(
         tmp,
         options.onFile,
         undefined,
-        copier && {
+        pieces && {
           rows: PIECE_ROWS,
-          onPiece: (t, f) => copier.onPiece(t, f),
-          onRead: () => copier.setBeforeNext(`SET threads = ${duckSettings.threads}`),
+          firstRows: FIRST_PIECE_ROWS,
+          onPiece: (t, f) => pieces.onPiece(t, f),
+          // Every DuckDB thread for the copies left: one copy per thread.
+          onRead: () => pieces.widen(duckSettings.threads),
         },
       );
     } finally {
@@ -393,7 +354,8 @@ export async function exportRecordings(
     await copier?.settle();
     duck = await opening;
     const connection = duck.connection;
-    if (piecewise) await runInternal(connection, `SET threads = ${duckSettings.threads}`);
+    // (Piecewise: the tables left are empty, or payload-heavy and copied with one thread: DuckDB keeps its one
+    // thread; setting more threads takes about 25 ms.)
     const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
     for (const table of TABLES) {
@@ -401,15 +363,19 @@ export async function exportRecordings(
       const rows = files.reduce((n, f) => n + f.rows, 0);
       rowsOf.set(table.name, rows);
       if (copier?.isPiecewise(table.name)) {
-        await copier.finish(table.name, partial(table.name));
+        await copier.finish(table.name);
         continue;
       }
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
       const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
       if (rowBytes > LARGE_ROW_BYTES) {
         // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
-        // compression) near 100 MB; measured as fast as two threads on payload-heavy tables.
-        await runInternal(connection, "SET threads = 1; SET memory_limit = '128MB'");
+        // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
+        // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
+        // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
+        // least): 128 MB (six 6 MiB payloads need more than 64 MB).
+        const limit = rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
+        await runInternal(connection, `SET threads = 1; SET memory_limit = '${limit}MB'`);
         await runInternal(connection, statement);
         await runInternal(
           connection,
@@ -434,6 +400,8 @@ export async function exportRecordings(
     };
   } finally {
     duck ??= await opening.catch(() => undefined);
+    await copier?.close();
+    if (duck !== undefined) copier?.closeExtra(duck.connection);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
   }

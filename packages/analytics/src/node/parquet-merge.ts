@@ -319,53 +319,110 @@ function encoded(struct: ThriftStruct): Uint8Array {
 }
 
 /**
+ * Joins Parquet files (the same schema, as DuckDB's `COPY` writes them) into one file as they come: {@link
+ * ParquetJoiner.add} copies a file's row groups after the ones before (byte for byte, offsets moved),
+ * {@link ParquetJoiner.finish} writes the footer. Fails with `IO_ERROR` when a file is not a Parquet file or the
+ * schemas differ.
+ *
+ * @example
+ * ```ts
+ * const joiner = await ParquetJoiner.create('events.parquet');
+ * for (const part of parts) await joiner.add(part);
+ * await joiner.finish();
+ * ```
+ */
+export class ParquetJoiner {
+  private at = 4;
+  private rows = 0n;
+  private readonly rowGroups: ThriftValue[] = [];
+  private first: ThriftStruct | undefined;
+  private schema: Uint8Array | undefined;
+  private readonly buffer = new Uint8Array(1 << 20);
+  private closed = false;
+
+  private constructor(private readonly out: FileHandle) {}
+
+  /** Creates `target` (replacing a file there) and writes the Parquet magic. */
+  static async create(target: string): Promise<ParquetJoiner> {
+    const out = await open(target, 'w');
+    try {
+      await out.write(Uint8Array.from(MAGIC), 0, 4, 0);
+    } catch (error) {
+      await out.close();
+      throw error;
+    }
+    return new ParquetJoiner(out);
+  }
+
+  /** Appends the rows of the Parquet file at `path`. */
+  async add(path: string): Promise<void> {
+    const piece = await openPiece(path);
+    try {
+      const schema = encoded([field(piece.footer, 2) as ThriftField]);
+      if (this.first === undefined) {
+        this.first = piece.footer;
+        this.schema = schema;
+      } else if (!sameBytes(schema, this.schema as Uint8Array)) throw bad('the schemas differ');
+      const groups = field(piece.footer, 4)?.value as ThriftList | undefined;
+      if (groups) {
+        shiftRowGroups(groups, BigInt(this.at - 4), this.rowGroups.length);
+        this.rowGroups.push(...groups.items);
+      }
+      this.rows += (field(piece.footer, 3)?.value as bigint | undefined) ?? 0n;
+      for (let from = 4; from < piece.footerStart; ) {
+        const length = Math.min(this.buffer.length, piece.footerStart - from);
+        const chunk = await readAt(piece.handle, from, length);
+        await this.out.write(chunk, 0, length, this.at);
+        from += length;
+        this.at += length;
+      }
+    } finally {
+      await piece.handle.close();
+    }
+  }
+
+  /** Writes the footer (the first file's, with every row group and the row count) and closes the file. */
+  async finish(): Promise<void> {
+    try {
+      const first = this.first;
+      if (first === undefined) throw bad('no pieces');
+      const footer = first.map((f) =>
+        f.id === 3
+          ? { ...f, value: this.rows }
+          : f.id === 4
+            ? { ...f, value: { elementType: T_STRUCT, items: this.rowGroups } }
+            : f,
+      );
+      const bytes = encoded(footer);
+      const tail = new Uint8Array(8);
+      new DataView(tail.buffer).setUint32(0, bytes.length, true);
+      tail.set(MAGIC, 4);
+      await this.out.write(bytes, 0, bytes.length, this.at);
+      await this.out.write(tail, 0, 8, this.at + bytes.length);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Closes the file (after a failure: what was written stays incomplete). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.out.close();
+  }
+}
+
+/**
  * Writes the Parquet files `paths` (the same schema, as DuckDB's `COPY` writes them) as one file `target`: the rows
  * of the first, then of the second, ... Throws `IO_ERROR` when a piece is not a Parquet file or the schemas differ.
  */
 export async function mergeParquet(paths: readonly string[], target: string): Promise<void> {
-  const out = await open(target, 'w');
-  const pieces: Piece[] = [];
+  const joiner = await ParquetJoiner.create(target);
   try {
-    for (const path of paths) pieces.push(await openPiece(path));
-    const first = pieces[0]?.footer;
-    if (first === undefined) throw bad('no pieces');
-    const schema = encoded([field(first, 2) as ThriftField]);
-    let at = 4;
-    await out.write(Uint8Array.from(MAGIC), 0, 4, 0);
-    const rowGroups: ThriftValue[] = [];
-    let rows = 0n;
-    const buffer = new Uint8Array(1 << 20);
-    for (const piece of pieces) {
-      if (!sameBytes(encoded([field(piece.footer, 2) as ThriftField]), schema)) throw bad('the schemas differ');
-      const groups = field(piece.footer, 4)?.value as ThriftList | undefined;
-      if (groups) {
-        shiftRowGroups(groups, BigInt(at - 4), rowGroups.length);
-        rowGroups.push(...groups.items);
-      }
-      rows += (field(piece.footer, 3)?.value as bigint | undefined) ?? 0n;
-      for (let from = 4; from < piece.footerStart; ) {
-        const length = Math.min(buffer.length, piece.footerStart - from);
-        const chunk = await readAt(piece.handle, from, length);
-        await out.write(chunk, 0, length, at);
-        from += length;
-        at += length;
-      }
-    }
-    const footer = first.map((f) =>
-      f.id === 3
-        ? { ...f, value: rows }
-        : f.id === 4
-          ? { ...f, value: { elementType: T_STRUCT, items: rowGroups } }
-          : f,
-    );
-    const bytes = encoded(footer);
-    const tail = new Uint8Array(8);
-    new DataView(tail.buffer).setUint32(0, bytes.length, true);
-    tail.set(MAGIC, 4);
-    await out.write(bytes, 0, bytes.length, at);
-    await out.write(tail, 0, 8, at + bytes.length);
-  } finally {
-    for (const piece of pieces) await piece.handle.close();
-    await out.close();
+    for (const path of paths) await joiner.add(path);
+  } catch (error) {
+    await joiner.close();
+    throw error;
   }
+  await joiner.finish();
 }

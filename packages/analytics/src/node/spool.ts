@@ -19,6 +19,8 @@ const utf8Write = Buffer.prototype.utf8Write;
 export const nodeUtf8: Utf8Writer = (text, bytes, at) => utf8Write.call(bytes, text, at);
 /** Size of the two buffers of a spool: a chunk and room for the row that completes it. */
 const BUFFER = CHUNK + CHUNK / 4;
+/** Largest buffer kept for the next rows. */
+const KEPT = 4 * BUFFER;
 
 /** A destination of load-format rows. */
 export interface Spool {
@@ -28,6 +30,10 @@ export interface Spool {
   readonly rows: number;
   /** Adds one row, written by `write`. */
   add(write: RowWriter, row: readonly LoadValue[]): void;
+  /** Where a row may also be written directly: at the end of `buffer`, then {@link Spool.added} is called. */
+  readonly buffer: LoadBuffer;
+  /** Counts the row written directly into `buffer` from byte `start` (its length before the row) to its end. */
+  added(start: number): void;
   /** Writes the buffered bytes when they reached 256 KiB (or always with `all`); resolves when it may continue. */
   drain(all?: boolean): Promise<void>;
   /** Writes what is left and closes the file. */
@@ -65,7 +71,7 @@ export class FileSpool implements Spool {
   private fileRows = 0;
   private longest = 0;
   private bytes = 0;
-  private readonly buffer = new LoadBuffer(BUFFER, nodeUtf8);
+  readonly buffer = new LoadBuffer(BUFFER, nodeUtf8);
   /** The other buffer (free, or being written while `inflight`). */
   private spare: Uint8Array = new Uint8Array(BUFFER);
   private index = 0;
@@ -86,11 +92,13 @@ export class FileSpool implements Spool {
    * @param onFile - receives each finished file
    * @param pieceRows - rows per file: a file is finished (and handed to `onFile`) every this many rows, so that
    *   DuckDB can work on it while the next one is written (default: one file)
+   * @param firstRows - rows of the first file (default `pieceRows`): a smaller first piece gets DuckDB going sooner
    */
   constructor(
     private readonly base: string,
     private readonly onFile: (file: SpoolFile) => void,
     private readonly pieceRows = Number.POSITIVE_INFINITY,
+    private readonly firstRows = pieceRows,
   ) {
     this.path = this.nextPath();
   }
@@ -100,9 +108,13 @@ export class FileSpool implements Spool {
   }
 
   add(write: RowWriter, row: readonly LoadValue[]): void {
+    const start = this.buffer.length;
+    write(row, this.buffer);
+    this.added(start);
+  }
+
+  added(start: number): void {
     const buffer = this.buffer;
-    const start = buffer.length;
-    write(row, buffer);
     const size = buffer.length - start;
     this.rows++;
     if (this.cut >= 0) {
@@ -112,7 +124,8 @@ export class FileSpool implements Spool {
       return;
     }
     if (size > this.longest) this.longest = size;
-    if (++this.fileRows === this.pieceRows) this.cut = buffer.length;
+    // The first file is number 0 (`index` is the next one's).
+    if (++this.fileRows === (this.index === 1 ? this.firstRows : this.pieceRows)) this.cut = buffer.length;
   }
 
   async drain(all = false): Promise<void> {
@@ -122,8 +135,10 @@ export class FileSpool implements Spool {
     if (this.inflight) await this.inflight;
     this.handle ??= await openFile(this.path);
     const filled = this.buffer.swap(this.spare);
-    // A buffer grown for a large row is not kept: the next one has the usual size.
-    this.spare = filled.length === BUFFER ? filled : new Uint8Array(BUFFER);
+    // A buffer grown for a batch of rows is kept (a batch of 1M-event trace rows is about 450 KiB: growing and
+    // dropping a buffer per batch cost 40 ms and garbage), one grown for a large row is not: the next one has the
+    // usual size.
+    this.spare = filled.length <= KEPT ? filled : new Uint8Array(BUFFER);
     this.inflight = this.writeAll(this.handle, filled.subarray(0, length));
     this.bytes += length;
     if (all) await this.inflight;

@@ -7,11 +7,8 @@
 import type { ByteInput } from '@x/binary';
 import {
   type ControlEvent,
-  EVENT_TYPE_IDS,
-  type KnownEventTypeName,
   messageAsMap,
   openTraceReader,
-  type TraceEvent,
   type TraceHeader,
   type TraceProblem,
   type TraceReader,
@@ -20,15 +17,14 @@ import {
 import {
   controlMessageName,
   createTrackTableBuilder,
-  directionName,
   draftFromProtocol,
   draftFromVersion,
-  requestIdOf,
   valueText,
 } from '@x/moqtrace/analysis';
 import { renderEventJson, renderHeader } from '@x/moqtrace/ndjson';
 import { DEFERRED_JSON, EventJson } from '../event-json.js';
 import type { LoadValue } from '../tables/types.js';
+import { EVENT_INPUTS, EVENT_ROWS, type EventRows, type EventRowsSink, fillEventRow } from './event-row.js';
 import { fileDate, int64, type ScanOptions, type ScanSummary, timeMicros, u64 } from './sink.js';
 import { problemRow, unreadable } from './ss.js';
 
@@ -82,66 +78,6 @@ function headerRow(file: string, date: string | null, segment: TraceSegmentInfo)
   ];
 }
 
-/** Index of `direction` in an event row; the per-type columns follow it up to `peer`. */
-const DIRECTION = 8;
-/** Index of `peer` in an event row (`fields` and `_time_us` follow). */
-const PEER = 20;
-/** Inputs of an event row. */
-const EVENT_INPUTS = 23;
-
-/** Sets the per-type columns of an event row (`direction` … `label`; they start NULL). */
-function setTypeColumns(row: LoadValue[], event: TraceEvent, draft: number | undefined): void {
-  const d = DIRECTION;
-  switch (event.type) {
-    case 'control':
-      row[d] = directionName(event) ?? null;
-      row[d + 1] = u64(event.messageType);
-      row[d + 2] = controlMessageName(event, draft);
-      row[d + 3] = u64(event.streamId);
-      row[d + 7] = requestIdOf(event.message, draft) ?? null;
-      row[d + 8] = u64(messageAsMap(event.message)?.track_alias);
-      break;
-    case 'stream-opened':
-      row[d] = directionName(event) ?? null;
-      row[d + 3] = event.streamId;
-      row[d + 4] = event.groupId ?? null;
-      row[d + 8] = event.trackAlias ?? null;
-      break;
-    case 'stream-closed':
-      row[d + 3] = event.streamId;
-      row[d + 9] = u64(event.errorCode);
-      break;
-    case 'object-header':
-      row[d + 3] = event.streamId;
-      row[d + 4] = event.groupId;
-      row[d + 5] = event.objectId;
-      break;
-    case 'object-payload':
-      row[d + 3] = event.streamId;
-      row[d + 4] = event.groupId;
-      row[d + 5] = event.objectId;
-      row[d + 6] = u64(event.size);
-      break;
-    case 'error':
-      row[d + 3] = event.streamId ?? null;
-      row[d + 9] = u64(event.errorCode);
-      row[d + 10] = event.reason;
-      break;
-    case 'annotation':
-      row[d + 11] = event.label;
-      break;
-    case 'peer-disconnected':
-      row[d + 9] = u64(event.errorCode);
-      row[d + 10] = event.reason ?? null;
-      break;
-    case 'subscription-derivation':
-      row[d + 7] = event.upstream.requestId;
-      break;
-    default:
-      break;
-  }
-}
-
 /**
  * Scans a `.moqtrace` input into rows of `events`, `headers`, `tracks`, `problems` and `files`. A file that cannot
  * be opened gives a `files` row with end state `unreadable` and its problem; the reader's problems (truncation,
@@ -173,6 +109,9 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
   }
   const first = reader.header;
   const date = fileDate(first.startTime);
+  // A sink that writes events rows itself (when it needs every input of them).
+  const ownRows = (sink as Partial<EventRowsSink>)[EVENT_ROWS];
+  const direct: EventRows | undefined = wantFields ? ownRows?.call(sink, file, date) : undefined;
   const problem = (p: TraceProblem) => {
     if (p.severity === 'error') errors++;
     else warnings++;
@@ -216,27 +155,17 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
           }
         }
         if (wantTracks) tracks.add(event);
-        const typeId = event.type === 'unknown' ? event.eventType : EVENT_TYPE_IDS[event.type as KnownEventTypeName];
-        // file … type_id, direction … label (set by type), peer, fields, _time_us
+        // The sink's own writer takes the frequent events; the others (and any sink) get a row.
+        if (direct?.add(record.segment, record.offset, startTime, event)) continue;
         const row = shared ?? new Array<LoadValue>(EVENT_INPUTS);
-        row[0] = file;
-        row[1] = date;
-        row[2] = record.segment;
-        row[3] = record.offset;
-        row[4] = u64(event.seq);
-        row[5] = int64(event.timestamp);
-        row[6] = event.type;
-        row[7] = u64(typeId);
-        for (let i = DIRECTION; i < PEER; i++) row[i] = null;
-        row[PEER] = event.peer;
-        if (!wantFields) row[PEER + 1] = null;
-        else if (deferred) {
+        let fields: LoadValue = null;
+        if (wantFields && deferred) {
           if (json) json.event = event;
           else json = new EventJson(event);
-          row[PEER + 1] = json as unknown as LoadValue;
-        } else row[PEER + 1] = renderEventJson(event, FULL_BYTES);
-        row[PEER + 2] = timeMicros(startTime, event.timestamp);
-        setTypeColumns(row, event, draft);
+          fields = json as unknown as LoadValue;
+        } else if (wantFields) fields = renderEventJson(event, FULL_BYTES);
+        const place = { file, date, segment: record.segment, offset: record.offset, startTime };
+        fillEventRow(row, place, event, draft, fields);
         sink.add('events', row);
       }
       const w = sink.flush?.();

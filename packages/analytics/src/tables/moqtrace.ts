@@ -7,6 +7,40 @@
  */
 import { defineTable, fileColumns, msTimestamp, type TableSpec, usTimestamp } from './types.js';
 
+/**
+ * The constant parts of the canonical JSON of the frequent events (object headers, object payloads, stream closes)
+ * whose values are all columns: in order, with the values between them.
+ *
+ * @internal
+ */
+export const JSON_PARTS = {
+  header: '{"type":"object-header","seq":',
+  payload: '{"type":"object-payload","seq":',
+  closed: '{"type":"stream-closed","seq":',
+  timestamp: ',"timestamp":',
+  streamId: ',"streamId":"',
+  groupId: '","groupId":"',
+  objectId: '","objectId":"',
+  priority: '","publisherPriority":',
+  status: ',"objectStatus":',
+  size: '","size":',
+  errorCode: '","errorCode":',
+} as const;
+
+/**
+ * The `fields` column: the `fields` input, or when it is NULL (a writer may leave it out for the frequent events
+ * whose values are all non-negative integers below 2^53, ids included), the same JSON text built from the columns.
+ */
+function fieldsExpression(): string {
+  const j = JSON_PARTS;
+  const start = (head: string) => `'${head}', "seq", '${j.timestamp}', "timestamp_us", '${j.streamId}', "stream_id"`;
+  const object = `'${j.groupId}', "group_id", '${j.objectId}', "object_id"`;
+  const header = `concat(${start(j.header)}, ${object}, '${j.priority}', "_publisher_priority", '${j.status}', "_object_status", '}')`;
+  const payload = `concat(${start(j.payload)}, ${object}, '${j.size}', "size", '}')`;
+  const closed = `concat(${start(j.closed)}, '${j.errorCode}', "error_code", '}')`;
+  return `coalesce("fields", CASE "type" WHEN 'object-header' THEN ${header} WHEN 'object-payload' THEN ${payload} WHEN 'stream-closed' THEN ${closed} END)`;
+}
+
 /** `events`: one row per event of a `.moqtrace` file, segments in file order. */
 export const EVENTS: TableSpec = defineTable({
   name: 'events',
@@ -104,9 +138,16 @@ export const EVENTS: TableSpec = defineTable({
       nullable: false,
       description:
         "JSON text of the canonical rendering of the event (`xtrace cat --format events`: ids as decimal strings, bytes as hex, every field and store), so nothing is lost. Query it with DuckDB's JSON functions (`fields->>'$.message.track_name'`).",
+      expression: fieldsExpression(),
     },
   ],
-  hidden: [['_time_us', 'BIGINT']],
+  // `fields` keeps its place after `peer`; the inputs of the JSON built from the columns follow `_time_us`.
+  hidden: [
+    ['fields', 'VARCHAR'],
+    ['_time_us', 'BIGINT'],
+    ['_publisher_priority', 'UBIGINT'],
+    ['_object_status', 'UBIGINT'],
+  ],
 });
 
 /** `headers`: one row per segment header of a `.moqtrace` file. */
