@@ -293,8 +293,10 @@ export class SeaStreamerWriter {
     const size = key.length + payload.length + FRAME_OVERHEAD;
     const checksum = crc16(payload);
     const offset = this.written;
-    // Capacity for the frame and every beacon it can trigger, so that it is never split across hand-offs.
-    this.reserve(size + (Math.floor(((offset % I) + size) / I) + 1) * this.maxBeaconSize);
+    // Capacity for the frame and every beacon it can trigger, so that it is never split across hand-offs: each
+    // interval it spans carries at least `I - maxBeaconSize` of its bytes (at I = 128 a beacon takes 7 of 128).
+    const beacons = Math.ceil(((offset % I) + size) / (I - this.maxBeaconSize)) + 1;
+    this.reserve(size + beacons * this.maxBeaconSize);
     // Stream state is updated before the frame is written (a beacon covers the frame it cuts).
     const undo = this.states.update(streamKey, key, shardId, seqNo, timestamp, checksum);
     const lenBefore = this.len;

@@ -80,6 +80,39 @@ describe('round trips (fast-check)', () => {
     );
   });
 
+  it('frames spanning many small intervals, any buffer size: the same bytes, the messages back', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 128, max: 2048 }),
+        fc.integer({ min: 1, max: 4096 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 6 }),
+        async (interval, bufferSize, spans) => {
+          const messages: MessageInput[] = spans.map((n, i) => ({
+            streamKey: keys[i % keys.length] as string,
+            seqNo: BigInt(i),
+            timestamp: BigInt(i),
+            payload: new Uint8Array(n * interval + i).fill(i),
+          }));
+          const bytes = writeSeaStreamer(messages, { fileName: 'w.ss', beaconInterval: interval, createdAt: 1 });
+          const sink = createMemorySink();
+          const writer = createSeaStreamerWriter(sink, {
+            fileName: 'w.ss',
+            beaconInterval: interval,
+            bufferSize,
+            createdAt: 1,
+          });
+          for (const m of messages) writer.write(m);
+          await writer.close();
+          expect(sink.toBytes()).toEqual(bytes);
+          const read = readSeaStreamer(bytes);
+          expect(read.problems).toEqual([]);
+          expect(read.messages.map((m) => m.payload)).toEqual(messages.map((m) => m.payload));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
   it('a file re-encoded from what was read is byte-identical', () => {
     fc.assert(
       fc.property(fileArb, ({ interval, messages }) => {

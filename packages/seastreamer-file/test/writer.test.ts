@@ -171,6 +171,23 @@ describe('writer behaviour', () => {
     expect([...bytes.subarray(128)]).toEqual([0x0d, 0, 0, 0, 0, 0, 0x0d]);
   });
 
+  it('payloads of megabytes at the smallest intervals: every beacon a frame spans has room (was a RangeError)', () => {
+    for (const beaconInterval of [128, 256, 512, 1024]) {
+      for (const size of [(1 << 20) - 100, 1 << 20, 3 << 20]) {
+        const payload = new Uint8Array(size).map((_, i) => (i * 31) & 0xff);
+        const messages = [
+          { streamKey: 'a', shardId: 0n, seqNo: 1n, timestamp: 1, payload: new Uint8Array(5) },
+          { streamKey: 'b', shardId: 0n, seqNo: 1n, timestamp: 2, payload },
+          { streamKey: 'a', shardId: 0n, seqNo: 2n, timestamp: 3, payload: new Uint8Array(3) },
+        ];
+        const file = readSeaStreamer(writeSeaStreamer(messages, { fileName: 'big', beaconInterval }));
+        expect(file.problems).toEqual([]);
+        expect(file.messages.map((m) => m.payload.length)).toEqual([5, size, 3]);
+        expect(Buffer.from(file.messages[1]?.payload ?? []).equals(Buffer.from(payload))).toBe(true);
+      }
+    }
+  }, 60_000);
+
   it('buffers until flush(), then hands the bytes over', async () => {
     const sink = createMemorySink();
     const writer = createSeaStreamerWriter(sink, { fileName: 'b.ss', beaconInterval: 1024, bufferSize: 1 << 20 });
