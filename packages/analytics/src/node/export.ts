@@ -26,7 +26,7 @@ import {
   runInternal,
 } from './duckdb.js';
 import { ExportSink, nodeBase64 } from './export-sink.js';
-import { detectFile } from './inputs.js';
+import { type DetectedFile, detectFile } from './inputs.js';
 import { FIRST_PIECE_ROWS, PIECE_ROWS, PieceCopier } from './pieces.js';
 import { FileSpool, type SpoolFile } from './spool.js';
 
@@ -100,11 +100,22 @@ const LARGE_ROW_BYTES = 1024;
 /** Target size of a Parquet row group in memory for payload-heavy tables (8 times that for the others). */
 const ROW_GROUP_BYTES = 8 * 1024 * 1024;
 /**
- * Bytes per read of an input file. The reads go through the thread pool (the scan waits for each one while the
- * spool writes use the pool too): 64 KiB reads (the default) took 20-30 ms longer on the 20 MB `.ss` file than
- * 1 MiB reads (15 interleaved runs, load 0.9; the read of the file alone 0.125 s against 0.09 s).
+ * Bytes per read of a `.ss` file of at most `SMALL_SS_BYTES`. The reads go through the thread pool, which the
+ * spool writes use too: 64 KiB reads (the default) made the export of the 20 MB `.ss` file 20 ms slower than
+ * 256 KiB ones (11 interleaved runs, load 1.5; 128 KiB in between, 1 and 2 MiB no faster). Larger files keep the
+ * default: each read is a fresh buffer that waits for a garbage collection, and with 256 KiB reads the export of
+ * the 690 MB `.ss` peaked at 213-246 MB (205-223 MB with 64 KiB; target 256 MB), although 20% faster. `.moqtrace`
+ * files keep it too: 256 KiB was no faster on the 1M-event trace, 1 MiB 0.2 s slower.
  */
-const READ_CHUNK = 1024 * 1024;
+const SMALL_SS_READ_CHUNK = 256 * 1024;
+/** Largest `.ss` file read in `SMALL_SS_READ_CHUNK` reads (the buffers waiting for collection stay small). */
+const SMALL_SS_BYTES = 64 * 1024 * 1024;
+
+/** How an input is read (see `SMALL_SS_READ_CHUNK`). */
+function readOptions(file: DetectedFile): { chunkSize?: number } {
+  const small = file.format === 'ss' && file.size !== undefined && file.size <= SMALL_SS_BYTES;
+  return small ? { chunkSize: SMALL_SS_READ_CHUNK } : {};
+}
 
 /** The path of a table in an export folder. */
 export function tablePath(dir: string, table: TableName, format: ExportFormat, partition: boolean): string {
@@ -243,7 +254,7 @@ export async function spoolRecordings(
       let summary: ScanSummary;
       if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
       else {
-        const source = await openFileSource(path, { chunkSize: READ_CHUNK }).catch((error: unknown) => error as Error);
+        const source = await openFileSource(path, readOptions(file)).catch((error: unknown) => error as Error);
         if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
         else {
           try {
