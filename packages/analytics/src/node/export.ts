@@ -24,6 +24,7 @@ import {
   loadBindings,
   openLeanDuck,
   runInternal,
+  type SqlConnection,
 } from './duckdb.js';
 import { ExportSink, nodeBase64 } from './export-sink.js';
 import { type DetectedFile, detectFile } from './inputs.js';
@@ -375,11 +376,11 @@ export async function exportRecordings(
     }
     await copier?.settle();
     duck = await opening;
-    const connection = duck.connection;
     // (Piecewise: the tables left are empty, or payload-heavy and copied with one thread: DuckDB keeps its one
     // thread.)
     const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
+    const copies: TableCopy[] = [];
     for (const table of TABLES) {
       const files = spooled.tables.get(table.name) ?? [];
       const rows = files.reduce((n, f) => n + f.rows, 0);
@@ -390,20 +391,9 @@ export async function exportRecordings(
       }
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
       const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
-      if (rowBytes > LARGE_ROW_BYTES) {
-        // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
-        // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
-        // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
-        // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
-        // least): 128 MB (six 6 MiB payloads need more than 64 MB).
-        const limit = rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
-        // (Setting the threads DuckDB already has is skipped: each `SET threads` costs 5-25 ms.)
-        await runInternal(connection, `${threads > 1 ? 'SET threads = 1; ' : ''}SET memory_limit = '${limit}MB'`);
-        await runInternal(connection, statement);
-        const back = threads > 1 ? `SET threads = ${threads}; ` : '';
-        await runInternal(connection, `${back}SET memory_limit = '${duckSettings.memoryLimit}'`);
-      } else await runInternal(connection, statement);
+      copies.push({ statement, rows, rowBytes });
     }
+    await runCopies(duck.connection, copies, threads, duckSettings.memoryLimit);
     const tables: ExportedTable[] = [];
     for (const [i, table] of TABLES.entries()) {
       const target = targets[i] as string;
@@ -425,6 +415,39 @@ export async function exportRecordings(
     if (duck !== undefined) copier?.closeExtra(duck.connection);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The `COPY` of a table after the read, its rows and their mean size in the load format. */
+interface TableCopy {
+  readonly statement: string;
+  readonly rows: number;
+  readonly rowBytes: number;
+}
+
+/**
+ * Runs the copies of the tables left after the read, one after the other, on `connection` of a DuckDB opened with
+ * `threads` threads and memory limit `limit`.
+ */
+async function runCopies(connection: SqlConnection, copies: readonly TableCopy[], threads: number, limit: string) {
+  // Whether a payload-heavy copy left DuckDB with one thread and a small memory limit: set back before the next
+  // copy of other rows only (each SET costs milliseconds: `SET threads` 5-25 ms, `SET memory_limit` about 4 ms).
+  let small = false;
+  for (const copy of copies) {
+    if (copy.rowBytes > LARGE_ROW_BYTES) {
+      // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
+      // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
+      // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
+      // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
+      // least): 128 MB (six 6 MiB payloads need more than 64 MB).
+      const mb = copy.rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
+      await runInternal(connection, `${threads > 1 && !small ? 'SET threads = 1; ' : ''}SET memory_limit = '${mb}MB'`);
+      small = true;
+    } else if (small) {
+      await runInternal(connection, `${threads > 1 ? `SET threads = ${threads}; ` : ''}SET memory_limit = '${limit}'`);
+      small = false;
+    }
+    await runInternal(connection, copy.statement);
   }
 }
 
