@@ -106,6 +106,9 @@ describe('exportRecordings', () => {
       'INVALID_ARGUMENT',
     );
     expect(await codeOf(exportRecordings([ss], join(tmp.dir, 'x'), { rowGroupSize: 0 }))).toBe('INVALID_ARGUMENT');
+    // DuckDB's own settings are checked by DuckDB (opened through its native bindings by the export)
+    expect(await codeOf(exportRecordings([ss], join(tmp.dir, 'x'), { memoryLimit: 'lots' }))).toBe('INVALID_ARGUMENT');
+    expect(await codeOf(exportRecordings([ss], join(tmp.dir, 'x'), { threads: -1 }))).toBe('INVALID_ARGUMENT');
     const garbage = join(tmp.dir, 'garbage.bin');
     writeFileSync(garbage, 'hello world');
     const empty = join(tmp.dir, 'empty.ss');

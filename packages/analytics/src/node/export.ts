@@ -17,9 +17,17 @@ import type { NeededInputs, ScanOptions, ScanSummary } from '../scan/sink.js';
 import { scanSeaStreamer, unreadable } from '../scan/ss.js';
 import { TABLES } from '../tables/index.js';
 import type { TableName, TableSpec } from '../tables/types.js';
-import { DEFAULT_MEMORY_LIMIT, type Duck, type DuckDBSettings, loadNodeApi, openDuck, runInternal } from './duckdb.js';
+import {
+  DEFAULT_MEMORY_LIMIT,
+  type DuckDBSettings,
+  type LeanDuck,
+  loadBindings,
+  openLeanDuck,
+  runInternal,
+  type SqlConnection,
+} from './duckdb.js';
 import { ExportSink, nodeBase64 } from './export-sink.js';
-import { detectFile } from './inputs.js';
+import { type DetectedFile, detectFile } from './inputs.js';
 import { FIRST_PIECE_ROWS, PIECE_ROWS, PieceCopier } from './pieces.js';
 import { FileSpool, type SpoolFile } from './spool.js';
 
@@ -92,6 +100,23 @@ const ZSTD_LEVEL = 1;
 const LARGE_ROW_BYTES = 1024;
 /** Target size of a Parquet row group in memory for payload-heavy tables (8 times that for the others). */
 const ROW_GROUP_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes per read of a `.ss` file of at most `SMALL_SS_BYTES`. The reads go through the thread pool, which the
+ * spool writes use too: 64 KiB reads (the default) made the export of the 20 MB `.ss` file 20 ms slower than
+ * 256 KiB ones (11 interleaved runs, load 1.5; 128 KiB in between, 1 and 2 MiB no faster). Larger files keep the
+ * default: each read is a fresh buffer that waits for a garbage collection, and with 256 KiB reads the export of
+ * the 690 MB `.ss` peaked at 213-246 MB (205-223 MB with 64 KiB; target 256 MB), although 20% faster. `.moqtrace`
+ * files keep it too: 256 KiB was no faster on the 1M-event trace, 1 MiB 0.2 s slower.
+ */
+const SMALL_SS_READ_CHUNK = 256 * 1024;
+/** Largest `.ss` file read in `SMALL_SS_READ_CHUNK` reads (the buffers waiting for collection stay small). */
+const SMALL_SS_BYTES = 64 * 1024 * 1024;
+
+/** How an input is read (see `SMALL_SS_READ_CHUNK`). */
+function readOptions(file: DetectedFile): { chunkSize?: number } {
+  const small = file.format === 'ss' && file.size !== undefined && file.size <= SMALL_SS_BYTES;
+  return small ? { chunkSize: SMALL_SS_READ_CHUNK } : {};
+}
 
 /** The path of a table in an export folder. */
 export function tablePath(dir: string, table: TableName, format: ExportFormat, partition: boolean): string {
@@ -230,7 +255,7 @@ export async function spoolRecordings(
       let summary: ScanSummary;
       if (file.format === undefined) summary = unreadable(scanOptions, null, file.error);
       else {
-        const source = await openFileSource(path).catch((error: unknown) => error as Error);
+        const source = await openFileSource(path, readOptions(file)).catch((error: unknown) => error as Error);
         if (source instanceof Error) summary = unreadable(scanOptions, file.format, source);
         else {
           try {
@@ -299,18 +324,16 @@ export async function exportRecordings(
       }
     }
   }
-  // DuckDB starts while the inputs are read (NOT_AVAILABLE is known before: loading the module is synchronous).
-  await loadNodeApi();
+  // DuckDB starts while the inputs are read (NOT_AVAILABLE is known before: loading the bindings is synchronous).
+  loadBindings();
   const tmp = await mkdtemp(join(options.tempDirectory ?? tmpdir(), 'x-analytics-'));
-  let duck: Duck | undefined;
+  let duck: LeanDuck | undefined;
   const duckSettings = { threads: options.threads ?? 2, memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT };
   // Unpartitioned Parquet: tables with small rows are copied in pieces while the inputs are read.
   const piecewise = format === 'parquet' && !partition;
-  const opening = openDuck({
-    ...duckSettings,
-    threads: piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads,
-    tempDirectory: join(tmp, 'spill'),
-  });
+  // DuckDB's threads as opened (and kept after a payload-heavy copy).
+  const threads = piecewise ? Math.min(PIECE_THREADS, duckSettings.threads) : duckSettings.threads;
+  const opening = openLeanDuck({ ...duckSettings, threads, tempDirectory: join(tmp, 'spill') });
   // Awaited below; until then a failure must not count as unhandled.
   opening.catch(() => undefined);
   let copier: PieceCopier | undefined;
@@ -320,7 +343,7 @@ export async function exportRecordings(
     let connections = 0;
     const connect = async () => {
       const d = await opening;
-      return connections++ === 0 ? d.connection : d.instance.connect();
+      return connections++ === 0 ? d.connection : d.connect();
     };
     const pieces = piecewise
       ? new PieceCopier(
@@ -353,11 +376,11 @@ export async function exportRecordings(
     }
     await copier?.settle();
     duck = await opening;
-    const connection = duck.connection;
     // (Piecewise: the tables left are empty, or payload-heavy and copied with one thread: DuckDB keeps its one
-    // thread; setting more threads takes about 25 ms.)
+    // thread.)
     const summaries = spooled.files;
     const rowsOf = new Map<TableName, number>();
+    const copies: TableCopy[] = [];
     for (const table of TABLES) {
       const files = spooled.tables.get(table.name) ?? [];
       const rows = files.reduce((n, f) => n + f.rows, 0);
@@ -368,21 +391,9 @@ export async function exportRecordings(
       }
       const rowBytes = rows === 0 ? 0 : files.reduce((n, f) => n + f.bytes, 0) / rows;
       const statement = copyStatement(table, spooledQuery(table, files, false), partial(table.name), options, rowBytes);
-      if (rowBytes > LARGE_ROW_BYTES) {
-        // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
-        // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
-        // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
-        // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
-        // least): 128 MB (six 6 MiB payloads need more than 64 MB).
-        const limit = rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
-        await runInternal(connection, `SET threads = 1; SET memory_limit = '${limit}MB'`);
-        await runInternal(connection, statement);
-        await runInternal(
-          connection,
-          `SET threads = ${duckSettings.threads}; SET memory_limit = '${duckSettings.memoryLimit}'`,
-        );
-      } else await runInternal(connection, statement);
+      copies.push({ statement, rows, rowBytes });
     }
+    await runCopies(duck.connection, copies, threads, duckSettings.memoryLimit);
     const tables: ExportedTable[] = [];
     for (const [i, table] of TABLES.entries()) {
       const target = targets[i] as string;
@@ -404,6 +415,39 @@ export async function exportRecordings(
     if (duck !== undefined) copier?.closeExtra(duck.connection);
     duck?.close();
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The `COPY` of a table after the read, its rows and their mean size in the load format. */
+interface TableCopy {
+  readonly statement: string;
+  readonly rows: number;
+  readonly rowBytes: number;
+}
+
+/**
+ * Runs the copies of the tables left after the read, one after the other, on `connection` of a DuckDB opened with
+ * `threads` threads and memory limit `limit`.
+ */
+async function runCopies(connection: SqlConnection, copies: readonly TableCopy[], threads: number, limit: string) {
+  // Whether a payload-heavy copy left DuckDB with one thread and a small memory limit: set back before the next
+  // copy of other rows only (each SET costs milliseconds: `SET threads` 5-25 ms, `SET memory_limit` about 4 ms).
+  let small = false;
+  for (const copy of copies) {
+    if (copy.rowBytes > LARGE_ROW_BYTES) {
+      // Rows with payloads: one thread and a small memory limit keep DuckDB's buffers (CSV reader, row groups,
+      // compression) small; measured as fast as two threads on payload-heavy tables. Row groups of about 8 MiB
+      // (rows under 8 KiB): 64 MB (the 690 MB .ss export, bench/rss.bench.mjs, peaked at 264-286 MiB with
+      // 128 MB, 204-210 MiB with 64 MB, in the same time); larger rows make larger row groups (1024 rows at
+      // least): 128 MB (six 6 MiB payloads need more than 64 MB).
+      const mb = copy.rowBytes * MIN_GROUP_ROWS > ROW_GROUP_BYTES ? 2 * PAYLOAD_MEMORY_MB : PAYLOAD_MEMORY_MB;
+      await runInternal(connection, `${threads > 1 && !small ? 'SET threads = 1; ' : ''}SET memory_limit = '${mb}MB'`);
+      small = true;
+    } else if (small) {
+      await runInternal(connection, `${threads > 1 ? `SET threads = ${threads}; ` : ''}SET memory_limit = '${limit}'`);
+      small = false;
+    }
+    await runInternal(connection, copy.statement);
   }
 }
 

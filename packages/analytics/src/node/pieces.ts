@@ -8,9 +8,8 @@
  * @module
  */
 import { rename, rm } from 'node:fs/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableName, TableSpec } from '../tables/types.js';
-import { runInternal } from './duckdb.js';
+import { runInternal, type SqlConnection } from './duckdb.js';
 import { ParquetJoiner } from './parquet-merge.js';
 import type { SpoolFile } from './spool.js';
 
@@ -66,13 +65,13 @@ export class PieceCopier {
   private readonly pending: PieceCopy[] = [];
   private readonly active = new Set<Promise<void>>();
   /** Connections not copying now. */
-  private readonly idle: DuckDBConnection[] = [];
+  private readonly idle: SqlConnection[] = [];
   private limit = 1;
   private failure: unknown;
   private count = 0;
 
   constructor(
-    private readonly connect: () => Promise<DuckDBConnection>,
+    private readonly connect: () => Promise<SqlConnection>,
     private readonly dir: string,
     private readonly piecewise: (table: TableSpec, file: SpoolFile) => boolean,
     private readonly statement: (table: TableSpec, file: SpoolFile, target: string) => string,
@@ -139,7 +138,7 @@ export class PieceCopier {
       piece.ended();
       return;
     }
-    let connection: DuckDBConnection | undefined;
+    let connection: SqlConnection | undefined;
     try {
       connection = this.idle.pop();
       connection ??= await this.connect();
@@ -162,7 +161,7 @@ export class PieceCopier {
   }
 
   /** Closes the extra connections made for copies at the same time (the first one belongs to the caller). */
-  closeExtra(first: DuckDBConnection): void {
+  closeExtra(first: SqlConnection): void {
     for (const connection of this.idle.splice(0)) if (connection !== first) connection.closeSync();
   }
 
