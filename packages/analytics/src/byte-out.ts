@@ -16,6 +16,31 @@ export interface ByteOut {
   reserve(n: number): void;
 }
 
+/** The bytes of an ASCII text (constant parts of a line). */
+export function asciiBytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** Copies `bytes` to the end of `out` (the caller keeps room for them). */
+export function putBytes(out: ByteOut, bytes: Uint8Array): void {
+  const to = out.bytes;
+  let at = out.length;
+  for (let i = 0; i < bytes.length; i++) to[at++] = bytes[i] as number;
+  out.length = at;
+}
+
+/** Whether `value` is written by {@link putDigits}: a non-negative safe integer. */
+export function isDigits(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && Number.isSafeInteger(value);
+}
+
+/** The number of a bigint from 0 to 2^53 − 1 (written by {@link putDigits}), else −1. */
+export function digitsOf(value: bigint): number {
+  // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
+  const n = Number(value);
+  return n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : -1;
+}
+
 const ZERO = 0x30;
 const SMALL = 2 ** 31;
 

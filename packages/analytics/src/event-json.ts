@@ -10,7 +10,7 @@
  */
 import type { TraceEvent } from '@x/moqtrace';
 import { renderEventJson } from '@x/moqtrace/ndjson';
-import { type ByteOut, putDigits } from './byte-out.js';
+import { asciiBytes, type ByteOut, digitsOf, isDigits, putBytes, putDigits } from './byte-out.js';
 import { JSON_PARTS } from './tables/moqtrace.js';
 
 const FULL_BYTES = { fullBytes: true } as const;
@@ -32,28 +32,20 @@ export class EventJson {
   }
 }
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const HEADER = ascii(JSON_PARTS.header);
-const PAYLOAD = ascii(JSON_PARTS.payload);
-const CLOSED = ascii(JSON_PARTS.closed);
-const TIMESTAMP = ascii(JSON_PARTS.timestamp);
-const STREAM = ascii(JSON_PARTS.streamId);
-const GROUP = ascii(JSON_PARTS.groupId);
-const OBJECT = ascii(JSON_PARTS.objectId);
-const PRIORITY = ascii(JSON_PARTS.priority);
-const STATUS = ascii(JSON_PARTS.status);
-const SIZE = ascii(JSON_PARTS.size);
-const ERROR = ascii(JSON_PARTS.errorCode);
+const HEADER = asciiBytes(JSON_PARTS.header);
+const PAYLOAD = asciiBytes(JSON_PARTS.payload);
+const CLOSED = asciiBytes(JSON_PARTS.closed);
+const TIMESTAMP = asciiBytes(JSON_PARTS.timestamp);
+const STREAM = asciiBytes(JSON_PARTS.streamId);
+const GROUP = asciiBytes(JSON_PARTS.groupId);
+const OBJECT = asciiBytes(JSON_PARTS.objectId);
+const PRIORITY = asciiBytes(JSON_PARTS.priority);
+const STATUS = asciiBytes(JSON_PARTS.status);
+const SIZE = asciiBytes(JSON_PARTS.size);
+const ERROR = asciiBytes(JSON_PARTS.errorCode);
 
 /** Room for one template line: its constant parts and six numbers of at most 24 bytes. */
 const ROOM = 320;
-
-function put(buffer: ByteOut, bytes: Uint8Array): void {
-  const out = buffer.bytes;
-  let at = buffer.length;
-  for (let i = 0; i < bytes.length; i++) out[at++] = bytes[i] as number;
-  buffer.length = at;
-}
 
 /** ASCII text (a number's), keeping room for the rest of the template after it. */
 function putText(buffer: ByteOut, text: string): void {
@@ -66,15 +58,14 @@ function putText(buffer: ByteOut, text: string): void {
 
 /** A number as `${value}` prints it (digits written directly for non-negative safe integers). */
 function putNumber(buffer: ByteOut, value: number): void {
-  if (value >= 0 && Number.isSafeInteger(value)) putDigits(buffer, value);
+  if (isDigits(value)) putDigits(buffer, value);
   else putText(buffer, `${value}`);
 }
 
 /** A bigint as `${value}` prints it. */
 function putBigint(buffer: ByteOut, value: bigint): void {
-  // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact (cheaper than bigint compares).
-  const n = Number(value);
-  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) putDigits(buffer, n);
+  const n = digitsOf(value);
+  if (n >= 0) putDigits(buffer, n);
   else putText(buffer, `${value}`);
 }
 
@@ -98,9 +89,9 @@ export function writeEventJson(buffer: ByteOut, event: TraceEvent): boolean {
       if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return false;
       if (!finite(publisherPriority) || !finite(objectStatus)) return false;
       putObjectStart(buffer, HEADER, seq, timestamp, streamId, groupId, objectId);
-      put(buffer, PRIORITY);
+      putBytes(buffer, PRIORITY);
       putNumber(buffer, publisherPriority);
-      put(buffer, STATUS);
+      putBytes(buffer, STATUS);
       putNumber(buffer, objectStatus);
       break;
     }
@@ -110,7 +101,7 @@ export function writeEventJson(buffer: ByteOut, event: TraceEvent): boolean {
       if (typeof streamId !== 'bigint' || typeof groupId !== 'bigint' || typeof objectId !== 'bigint') return false;
       if (!finite(size)) return false;
       putObjectStart(buffer, PAYLOAD, seq, timestamp, streamId, groupId, objectId);
-      put(buffer, SIZE);
+      putBytes(buffer, SIZE);
       putNumber(buffer, size);
       break;
     }
@@ -118,7 +109,7 @@ export function writeEventJson(buffer: ByteOut, event: TraceEvent): boolean {
       const { streamId, errorCode } = event;
       if (typeof streamId !== 'bigint' || !finite(errorCode)) return false;
       putStart(buffer, CLOSED, seq, timestamp, streamId);
-      put(buffer, ERROR);
+      putBytes(buffer, ERROR);
       putNumber(buffer, errorCode);
       break;
     }
@@ -132,11 +123,11 @@ export function writeEventJson(buffer: ByteOut, event: TraceEvent): boolean {
 /** The start every template shares: room for the line, `{"type":…,"seq":N,"timestamp":N,"streamId":"N`. */
 function putStart(buffer: ByteOut, head: Uint8Array, seq: number, timestamp: number, streamId: bigint): void {
   buffer.reserve(ROOM);
-  put(buffer, head);
+  putBytes(buffer, head);
   putNumber(buffer, seq);
-  put(buffer, TIMESTAMP);
+  putBytes(buffer, TIMESTAMP);
   putNumber(buffer, timestamp);
-  put(buffer, STREAM);
+  putBytes(buffer, STREAM);
   putBigint(buffer, streamId);
 }
 
@@ -151,8 +142,8 @@ function putObjectStart(
   objectId: bigint,
 ): void {
   putStart(buffer, head, seq, timestamp, streamId);
-  put(buffer, GROUP);
+  putBytes(buffer, GROUP);
   putBigint(buffer, groupId);
-  put(buffer, OBJECT);
+  putBytes(buffer, OBJECT);
   putBigint(buffer, objectId);
 }

@@ -13,7 +13,7 @@ import { type LoadValue, tableLoadQuery, tableSpec } from '../src/index.js';
 import { createRowWriter, LoadBuffer } from '../src/load-buffer.js';
 import { nodeUtf8 } from '../src/node/spool.js';
 import { EVENT_INPUTS, EventRowWriter, fillEventRow } from '../src/scan/event-row.js';
-import { tempDir } from './helpers.js';
+import { eventArbitraries, plainEvent, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 let instance: DuckDBInstance;
@@ -43,35 +43,9 @@ const id = fc.oneof(
   // A number where readers give a bigint (ids are unsigned: the generic rows write NULL-free UBIGINTs).
   fc.nat(),
 );
-/** Mostly absent (the direct path needs every optional member absent). */
-const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary, weight: 1 });
-const common = {
-  seq: integer,
-  timestamp: integer,
-  peer: rarely(fc.string({ maxLength: 5 })),
-  extra: rarely(fc.dictionary(fc.string({ maxLength: 3 }), fc.nat(), { maxKeys: 2 })),
-};
+const { rarely, common, forms } = eventArbitraries(integer, id, 8);
 const events_ = fc.oneof(
-  fc.record({
-    type: fc.constant('object-header'),
-    ...common,
-    streamId: id,
-    groupId: id,
-    objectId: id,
-    publisherPriority: integer,
-    objectStatus: integer,
-  }),
-  fc.record({
-    type: fc.constant('object-payload'),
-    ...common,
-    streamId: id,
-    groupId: id,
-    objectId: id,
-    size: integer,
-    payload: rarely(fc.uint8Array({ maxLength: 6 })),
-  }),
-  fc.record({ type: fc.constant('stream-closed'), ...common, streamId: id, errorCode: integer }),
+  ...forms,
   fc.record({
     type: fc.constant('stream-opened'),
     ...common,
@@ -80,7 +54,6 @@ const events_ = fc.oneof(
     streamType: fc.nat(2),
     trackAlias: rarely(id),
   }),
-  fc.record({ type: fc.constant('annotation'), ...common, label: fc.string({ maxLength: 8 }) }),
 );
 /** The usual forms (what a recorder writes): every value a small non-negative integer, ids bigints. */
 const small = fc.bigInt({ min: 0n, max: 2n ** 40n });
@@ -112,8 +85,6 @@ const usual = fc.oneof(
     errorCode: fc.nat(),
   }),
 );
-const plain = (event: Record<string, unknown>): TraceEvent =>
-  Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as unknown as TraceEvent;
 const place = fc.record({
   file: fc.oneof(
     fc.constant('/tmp/a.moqtrace'),
@@ -153,7 +124,7 @@ describe('events rows written from the events', () => {
           const expected = new LoadBuffer(8, nodeUtf8);
           const actual = new LoadBuffer(8, nodeUtf8);
           for (const [generated, at] of list) {
-            const event = plain(generated);
+            const event = plainEvent(generated);
             genericLine(expected, at, event);
             const before = actual.length;
             if (new EventRowWriter(at.file, at.date).write(actual, at.segment, at.offset, at.startTime, event)) {
@@ -184,7 +155,7 @@ describe('events rows written from the events', () => {
     const actual = new LoadBuffer(8, nodeUtf8);
     for (const n of [0, 9, 10, 2 ** 31 - 1, 2 ** 31, 1e8 - 1, 1e8, 99999999999999, 1e15, 2 ** 53 - 1]) {
       for (const type of ['object-header', 'object-payload', 'stream-closed']) {
-        const event = plain({
+        const event = plainEvent({
           type,
           seq: n,
           timestamp: n,

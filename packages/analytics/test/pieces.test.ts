@@ -16,7 +16,7 @@ import { exportRecordings, openDataset } from '../src/node/index.js';
 import { mergeParquet } from '../src/node/parquet-merge.js';
 import { PIECE_ROWS, PieceCopier } from '../src/node/pieces.js';
 import { FileSpool, nodeUtf8, type SpoolFile } from '../src/node/spool.js';
-import { rows, tempDir } from './helpers.js';
+import { eventArbitraries, plainEvent, rows, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 let instance: DuckDBInstance;
@@ -50,39 +50,7 @@ const id = fc.oneof(
   fc.bigInt({ min: 0n, max: 10n ** 80n }),
   fc.nat(),
 );
-/** Mostly absent (the byte path needs every optional member absent). */
-const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary, weight: 1 });
-const common = {
-  seq: integer,
-  timestamp: integer,
-  peer: rarely(fc.string({ maxLength: 5 })),
-  extra: rarely(fc.dictionary(fc.string({ maxLength: 3 }), fc.nat(), { maxKeys: 2 })),
-};
-const events = fc.oneof(
-  fc.record({
-    type: fc.constant('object-header'),
-    ...common,
-    streamId: id,
-    groupId: id,
-    objectId: id,
-    publisherPriority: integer,
-    objectStatus: integer,
-  }),
-  fc.record({
-    type: fc.constant('object-payload'),
-    ...common,
-    streamId: id,
-    groupId: id,
-    objectId: id,
-    size: integer,
-    payload: rarely(fc.uint8Array({ maxLength: 6 })),
-  }),
-  fc.record({ type: fc.constant('stream-closed'), ...common, streamId: id, errorCode: integer }),
-  fc.record({ type: fc.constant('annotation'), ...common, label: fc.string({ maxLength: 8 }) }),
-);
-const plain = (event: Record<string, unknown>): TraceEvent =>
-  Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as unknown as TraceEvent;
+const events = fc.oneof(...eventArbitraries(integer, id, 6).forms);
 
 describe('fields JSON as bytes', () => {
   it('writes exactly renderEventJson(event, { fullBytes: true }) or nothing', () => {
@@ -93,7 +61,7 @@ describe('fields JSON as bytes', () => {
     let written = 0;
     fc.assert(
       fc.property(events, (generated) => {
-        const event = plain(generated);
+        const event = plainEvent(generated);
         const text = renderEventJson(event, { fullBytes: true });
         // Small buffers: every write has to make its own room.
         const buffer = new LoadBuffer(8, nodeUtf8);

@@ -273,8 +273,12 @@ function shiftRowGroups(rowGroups: ThriftList, delta: bigint, ordinal: number): 
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31];
 
-async function readAt(handle: FileHandle, at: number, length: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(length);
+async function readAt(
+  handle: FileHandle,
+  at: number,
+  length: number,
+  bytes = new Uint8Array(length),
+): Promise<Uint8Array> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(bytes, done, length - done, at + done);
@@ -371,7 +375,8 @@ export class ParquetJoiner {
       this.rows += (field(piece.footer, 3)?.value as bigint | undefined) ?? 0n;
       for (let from = 4; from < piece.footerStart; ) {
         const length = Math.min(this.buffer.length, piece.footerStart - from);
-        const chunk = await readAt(piece.handle, from, length);
+        // the joiner's buffer is reused for every chunk (written before the next read)
+        const chunk = await readAt(piece.handle, from, length, this.buffer);
         await this.out.write(chunk, 0, length, this.at);
         from += length;
         this.at += length;

@@ -10,7 +10,7 @@
  */
 import { EVENT_TYPE_IDS, type KnownEventTypeName, messageAsMap, type TraceEvent } from '@x/moqtrace';
 import { controlMessageName, directionName, requestIdOf } from '@x/moqtrace/analysis';
-import { type ByteOut, putDigits } from '../byte-out.js';
+import { asciiBytes, type ByteOut, digitsOf, isDigits, putBytes, putDigits } from '../byte-out.js';
 import { LOAD_QUOTE } from '../load.js';
 import type { LoadValue } from '../tables/types.js';
 import { int64, timeMicros, u64 } from './sink.js';
@@ -121,30 +121,22 @@ export function fillEventRow(
 
 const COMMA = 0x2c;
 const Q = LOAD_QUOTE;
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const ids = EVENT_TYPE_IDS;
 // The constant bytes between the values of a line, by event type: `type`, `type_id` and the NULL per-type columns
 // up to `stream_id`; after the type's last column, NULLs up to `peer` and a NULL `fields` (the `fields` column
 // builds the same JSON from the columns).
-const HEADER_HEAD = ascii(`${Q}object-header${Q},${ids['object-header']},,,,`);
-const HEADER_TAIL = ascii(',,,,,,,,,');
-const PAYLOAD_HEAD = ascii(`${Q}object-payload${Q},${ids['object-payload']},,,,`);
-const PAYLOAD_TAIL = ascii(',,,,,,,,');
-const CLOSED_HEAD = ascii(`${Q}stream-closed${Q},${ids['stream-closed']},,,,`);
-const CLOSED_MIDDLE = ascii(',,,,,,');
-const CLOSED_TAIL = ascii(',,,,,');
+const HEADER_HEAD = asciiBytes(`${Q}object-header${Q},${ids['object-header']},,,,`);
+const HEADER_TAIL = asciiBytes(',,,,,,,,,');
+const PAYLOAD_HEAD = asciiBytes(`${Q}object-payload${Q},${ids['object-payload']},,,,`);
+const PAYLOAD_TAIL = asciiBytes(',,,,,,,,');
+const CLOSED_HEAD = asciiBytes(`${Q}stream-closed${Q},${ids['stream-closed']},,,,`);
+const CLOSED_MIDDLE = asciiBytes(',,,,,,');
+const CLOSED_TAIL = asciiBytes(',,,,,');
 // No `_publisher_priority` and `_object_status`, and the newline.
-const NO_OBJECT_FIELDS = ascii(',,\n');
+const NO_OBJECT_FIELDS = asciiBytes(',,\n');
 
 /** Room for a line besides its `file` and `file_date`: at most 12 numbers of at most 16 digits and ~100 bytes. */
 const ROW_ROOM = 512;
-
-function put(out: ByteOut, bytes: Uint8Array): void {
-  const to = out.bytes;
-  let at = out.length;
-  for (let i = 0; i < bytes.length; i++) to[at++] = bytes[i] as number;
-  out.length = at;
-}
 
 /** Takes back a line begun at `start`. */
 function undo(out: ByteOut, start: number): false {
@@ -152,16 +144,9 @@ function undo(out: ByteOut, start: number): false {
   return false;
 }
 
-function isDigits(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && Number.isSafeInteger(value);
-}
-
 /** The number of an id written as digits (a bigint from 0 to 2^53 - 1), else -1. */
 function idNumber(value: unknown): number {
-  if (typeof value !== 'bigint') return -1;
-  // Number() of a bigint at or above 2^53 is at least 2^53: below that it is exact.
-  const n = Number(value);
-  return n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : -1;
+  return typeof value === 'bigint' ? digitsOf(value) : -1;
 }
 
 /**
@@ -205,7 +190,7 @@ export class EventRowWriter {
     const start = out.length;
     out.reserve(this.prefix.length + ROW_ROOM);
     const bytes = out.bytes;
-    put(out, this.prefix);
+    putBytes(out, this.prefix);
     putDigits(out, segment);
     bytes[out.length++] = COMMA;
     putDigits(out, offset);
@@ -217,20 +202,20 @@ export class EventRowWriter {
     if (type === 'stream-closed') {
       const code = event.errorCode;
       if (!isDigits(code)) return undo(out, start);
-      put(out, CLOSED_HEAD);
+      putBytes(out, CLOSED_HEAD);
       putDigits(out, stream);
-      put(out, CLOSED_MIDDLE);
+      putBytes(out, CLOSED_MIDDLE);
       putDigits(out, code);
-      put(out, CLOSED_TAIL);
+      putBytes(out, CLOSED_TAIL);
       putDigits(out, time);
-      put(out, NO_OBJECT_FIELDS);
+      putBytes(out, NO_OBJECT_FIELDS);
       return true;
     }
     const group = idNumber(event.groupId);
     const object = idNumber(event.objectId);
     if (group < 0 || object < 0) return undo(out, start);
     const header = type === 'object-header';
-    put(out, header ? HEADER_HEAD : PAYLOAD_HEAD);
+    putBytes(out, header ? HEADER_HEAD : PAYLOAD_HEAD);
     putDigits(out, stream);
     bytes[out.length++] = COMMA;
     putDigits(out, group);
@@ -239,7 +224,7 @@ export class EventRowWriter {
     if (header) {
       const { publisherPriority, objectStatus } = event;
       if (!isDigits(publisherPriority) || !isDigits(objectStatus)) return undo(out, start);
-      put(out, HEADER_TAIL);
+      putBytes(out, HEADER_TAIL);
       putDigits(out, time);
       bytes[out.length++] = COMMA;
       putDigits(out, publisherPriority);
@@ -251,9 +236,9 @@ export class EventRowWriter {
       if (!isDigits(size) || event.payload !== undefined) return undo(out, start);
       bytes[out.length++] = COMMA;
       putDigits(out, size);
-      put(out, PAYLOAD_TAIL);
+      putBytes(out, PAYLOAD_TAIL);
       putDigits(out, time);
-      put(out, NO_OBJECT_FIELDS);
+      putBytes(out, NO_OBJECT_FIELDS);
     }
     return true;
   }

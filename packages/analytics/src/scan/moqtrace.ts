@@ -175,8 +175,11 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
     await reader.close();
   }
   for (const p of pending.splice(0)) problem(p);
-  const table = tracks.result();
-  for (const t of wantTracks ? table.tracks : []) {
+  // the data streams are only counted: not made into arrays (a track may have every data stream of the trace)
+  const table = tracks.result({ dataStreams: false });
+  for (const [i, t] of wantTracks ? table.tracks.entries() : []) {
+    let dataStreams = 0;
+    for (const _ of tracks.dataStreams(i)) dataStreams++;
     const request = places.get(t.requestIndex);
     const response = t.responseIndex === undefined ? undefined : places.get(t.responseIndex);
     sink.add('tracks', [
@@ -200,7 +203,7 @@ export async function scanTrace(input: ByteInput, options: ScanOptions): Promise
       t.latencyMicros ?? null,
       t.objects,
       t.bytes,
-      t.dataStreams.length,
+      dataStreams,
       request ? timeMicros(request.startTime, request.timestamp) : null,
       response ? timeMicros(response.startTime, response.timestamp) : null,
     ]);

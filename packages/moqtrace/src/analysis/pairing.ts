@@ -115,7 +115,9 @@ class JoinedStreams {
   push(track: number, entry: number): void {
     const link = this.size++;
     if ((link & 1023) === 0) this.pages.push(new Int32Array(2048));
-    this.set(link, entry, -1);
+    const page = this.pages[link >>> 10] as Int32Array;
+    page[(link & 1023) * 2] = entry;
+    page[(link & 1023) * 2 + 1] = -1;
     while (this.heads.length <= track) {
       this.heads.push(-1);
       this.tails.push(-1);
@@ -133,12 +135,6 @@ class JoinedStreams {
       yield page[(link & 1023) * 2] as number;
       link = page[(link & 1023) * 2 + 1] as number;
     }
-  }
-
-  private set(link: number, entry: number, next: number): void {
-    const page = this.pages[link >>> 10] as Int32Array;
-    page[(link & 1023) * 2] = entry;
-    page[(link & 1023) * 2 + 1] = next;
   }
 }
 
