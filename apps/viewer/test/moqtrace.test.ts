@@ -71,7 +71,8 @@ describe('.moqtrace demo', () => {
     const rows = await tableRows(page, 'event-table');
     expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(['object-header']));
     expect(rows[0]![0]).toBe(String(headers[0]!.seq));
-    expect(page.url()).toContain('type=3');
+    // the address bar follows the state a moment after the render: waited for, like the table
+    await expect.poll(() => page.url()).toContain('type=3');
 
     await page.selectOption('[data-testid="filter-type"]', '');
     const sid = streamIdOf(demo.events.find((e) => e.type === 'stream-opened')!)!;
@@ -83,7 +84,7 @@ describe('.moqtrace demo', () => {
       .toBe(`${onStream.length} of ${demo.events.length}`);
     const streamRows = await tableRows(page, 'event-table');
     expect(new Set(streamRows.map((r) => r[5]))).toEqual(new Set([String(sid)]));
-    expect(page.url()).toContain(`sid=${sid}`);
+    await expect.poll(() => page.url()).toContain(`sid=${sid}`);
     await page.context().close();
   });
 
@@ -108,7 +109,7 @@ describe('.moqtrace demo', () => {
     // ASCII column shows the printable prefix of the payload.
     expect(hex).toContain(new TextDecoder().decode(event.payload!.subarray(0, 8)));
     await screenshot(page, 'moqtrace-detail-hex');
-    expect(page.url()).toContain(`sel=${index}`);
+    await expect.poll(() => page.url()).toContain(`sel=${index}`);
 
     await page.keyboard.press('j');
     await expect.poll(() => page.url()).toContain(`sel=${index + 1}`);
